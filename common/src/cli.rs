@@ -1,0 +1,420 @@
+//! The chapter command line, the same for every chapter binary:
+//!
+//! ```text
+//! chapter-12                       the tour: every example and variant, quick settings
+//! chapter-12 list                  the examples, their variants and what --threads means
+//! chapter-12 run <example> [--variant NAME] [--threads N] [--quick] [--seed S]
+//! ```
+//!
+//! `--json` (anywhere) prints one JSON object per outcome instead of the human report. Exit codes:
+//! 0 every run showed what it teaches, 1 some did not (or failed), 2 usage error, reported in one
+//! line that names the valid choices.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::outcome::{Outcome, Verdict};
+use crate::registry::{Chapter, Example, RunConfig};
+use crate::report;
+use crate::timing::Stopwatch;
+
+/// No example takes more threads than this, whatever its own limit says.
+pub const MAX_THREADS: usize = 1024;
+
+#[derive(Debug, Parser)]
+#[command(
+    disable_version_flag = true,
+    after_help = "With no command, runs the chapter's tour: every example, quick settings."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Print one JSON object per outcome instead of the human report.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every example and variant with quick settings (the default).
+    Tour {
+        /// Seed for pseudo-random choices.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// List the examples, their variants and what --threads means for each.
+    List,
+    /// Run one example (all its variants, or the one named by --variant).
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The example to run (see `list`).
+    example: String,
+    /// Run only this variant (e.g. broken, ordered).
+    #[arg(long)]
+    variant: Option<String>,
+    /// Number of threads (philosophers, workers, ...; see `list`).
+    #[arg(long)]
+    threads: Option<u64>,
+    /// Quick settings: smaller workloads.
+    #[arg(long)]
+    quick: bool,
+    /// Seed for pseudo-random choices.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+/// A usage error: one line, exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+/// What to do, once the arguments are parsed and validated.
+#[derive(Debug)]
+enum Plan {
+    List,
+    Runs(Vec<(&'static Example, RunConfig)>),
+}
+
+/// Runs the chapter's command line with the process arguments. Call it from `main`.
+pub fn main(chapter: &'static Chapter) -> ExitCode {
+    run_with_args(chapter, std::env::args_os())
+}
+
+/// Runs the chapter's command line with the given arguments (the first is the program name).
+pub fn run_with_args(
+    chapter: &'static Chapter,
+    args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
+) -> ExitCode {
+    let command = Cli::command()
+        .name(format!("chapter-{}", chapter.number))
+        .about(format!(
+            "Chapter {} — {}: the book's examples redone in Rust",
+            chapter.number, chapter.title
+        ));
+    let cli = match command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    let json = cli.json;
+    match plan(chapter, cli) {
+        Err(UsageError(reason)) => {
+            eprintln!("error: {reason}");
+            ExitCode::from(2)
+        }
+        Ok(Plan::List) => {
+            if json {
+                println!("{}", report::chapter_json(chapter));
+            } else {
+                println!("{}", report::chapter_table(chapter));
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Plan::Runs(runs)) => execute(chapter, &runs, json),
+    }
+}
+
+/// Help goes to stdout with exit 0; every other clap error becomes one line and exit 2.
+fn clap_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = error.render().to_string();
+    let first = rendered.lines().next().unwrap_or("invalid arguments");
+    eprintln!("{first} (try --help)");
+    ExitCode::from(2)
+}
+
+fn plan(chapter: &'static Chapter, cli: Cli) -> Result<Plan, UsageError> {
+    match cli.command {
+        Some(Command::List) => Ok(Plan::List),
+        None => Ok(Plan::Runs(tour(chapter, 42))),
+        Some(Command::Tour { seed }) => Ok(Plan::Runs(tour(chapter, seed))),
+        Some(Command::Run(args)) => resolve_run(chapter, args).map(Plan::Runs),
+    }
+}
+
+fn tour(chapter: &'static Chapter, seed: u64) -> Vec<(&'static Example, RunConfig)> {
+    chapter
+        .examples
+        .iter()
+        .flat_map(|example| {
+            example.variants.iter().map(move |variant| {
+                let mut config = RunConfig::quick(example, variant.name);
+                config.seed = seed;
+                (example, config)
+            })
+        })
+        .collect()
+}
+
+fn resolve_run(
+    chapter: &'static Chapter,
+    args: RunArgs,
+) -> Result<Vec<(&'static Example, RunConfig)>, UsageError> {
+    let example = chapter.example(&args.example).ok_or_else(|| {
+        UsageError(format!(
+            "unknown example '{}' in chapter {}; valid examples: {}",
+            args.example,
+            chapter.number,
+            chapter.example_names()
+        ))
+    })?;
+    let threads = resolve_threads(example, args.threads)?;
+    let variants: Vec<&'static str> = match &args.variant {
+        None => example.variants.iter().map(|v| v.name).collect(),
+        Some(name) => vec![
+            example
+                .variant(name)
+                .ok_or_else(|| {
+                    UsageError(format!(
+                        "unknown variant '{name}' for {}; valid variants: {}",
+                        example.name,
+                        example.variant_names()
+                    ))
+                })?
+                .name,
+        ],
+    };
+    Ok(variants
+        .into_iter()
+        .map(|variant| {
+            let config = RunConfig {
+                variant,
+                threads,
+                quick: args.quick,
+                seed: args.seed,
+            };
+            (example, config)
+        })
+        .collect())
+}
+
+fn resolve_threads(example: &Example, requested: Option<u64>) -> Result<usize, UsageError> {
+    let Some(spec) = example.threads else {
+        return match requested {
+            None => Ok(1),
+            Some(_) => Err(UsageError(format!(
+                "{} does not take --threads (its thread count is part of the lesson)",
+                example.name
+            ))),
+        };
+    };
+    let Some(n) = requested else {
+        return Ok(spec.default);
+    };
+    let max = spec.max.min(MAX_THREADS);
+    match usize::try_from(n) {
+        Ok(n) if (spec.min..=max).contains(&n) => Ok(n),
+        _ => Err(UsageError(format!(
+            "--threads {n} is out of range for {}: give {} to {max} {}",
+            example.name, spec.min, spec.meaning
+        ))),
+    }
+}
+
+fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool) -> ExitCode {
+    let watch = Stopwatch::start();
+    let mut showed = 0;
+    if !json && runs.len() > 1 {
+        println!(
+            "Chapter {} — {}: {} run(s){}\n",
+            chapter.number,
+            chapter.title,
+            runs.len(),
+            if runs.iter().all(|(_, c)| c.quick) {
+                " with quick settings"
+            } else {
+                ""
+            }
+        );
+    }
+    for (example, config) in runs {
+        let outcome = run_one(chapter, example, config);
+        if outcome.verdict == Verdict::Showed {
+            showed += 1;
+        }
+        let text = if json {
+            report::json_line(&outcome)
+        } else {
+            report::human(&outcome)
+        };
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth a panic.
+        if writeln!(stdout, "{text}").is_err() {
+            break;
+        }
+    }
+    if !json {
+        println!(
+            "{showed}/{} run(s) showed what they teach, in {:.2} s",
+            runs.len(),
+            watch.seconds()
+        );
+    }
+    if showed == runs.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Runs one example variant; an error or a panic becomes a `DidNotShow` outcome that says why.
+fn run_one(chapter: &Chapter, example: &Example, config: &RunConfig) -> Outcome {
+    let watch = Stopwatch::start();
+    let result = std::panic::catch_unwind(|| (example.run)(config));
+    let mut outcome = match result {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(error)) => Outcome::new(example.name, config.variant, Verdict::DidNotShow)
+            .line(format!("error: {error:#}")),
+        Err(payload) => Outcome::new(example.name, config.variant, Verdict::DidNotShow).line(
+            format!(
+                "panicked: {}",
+                crate::watchdog::panic_message(payload.as_ref())
+            ),
+        ),
+    };
+    outcome.chapter = chapter.number;
+    outcome.seconds = watch.seconds();
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::{ThreadsSpec, Variant};
+
+    fn demo(config: &RunConfig) -> anyhow::Result<Outcome> {
+        Ok(Outcome::new("demo", config.variant, Verdict::Showed)
+            .figure("threads", config.threads as f64, "threads"))
+    }
+
+    static CHAPTER: Chapter = Chapter {
+        number: 99,
+        title: "Test chapter",
+        examples: &[
+            Example {
+                name: "demo",
+                summary: "a demo",
+                variants: &[
+                    Variant {
+                        name: "broken",
+                        summary: "b",
+                    },
+                    Variant {
+                        name: "fixed",
+                        summary: "f",
+                    },
+                ],
+                threads: Some(ThreadsSpec {
+                    meaning: "workers",
+                    default: 4,
+                    min: 2,
+                    max: 64,
+                }),
+                run: demo,
+            },
+            Example {
+                name: "fixed-threads",
+                summary: "no --threads",
+                variants: &[Variant {
+                    name: "only",
+                    summary: "o",
+                }],
+                threads: None,
+                run: demo,
+            },
+        ],
+    };
+
+    fn parse(args: &[&str]) -> Result<Plan, UsageError> {
+        let cli = Cli::try_parse_from(std::iter::once("chapter-99").chain(args.iter().copied()))
+            .map_err(|e| UsageError(e.to_string()))?;
+        plan(&CHAPTER, cli)
+    }
+
+    fn runs(args: &[&str]) -> Vec<(&'static str, &'static str, usize)> {
+        match parse(args) {
+            Ok(Plan::Runs(runs)) => runs
+                .iter()
+                .map(|(e, c)| (e.name, c.variant, c.threads))
+                .collect(),
+            other => panic!("expected runs, got {other:?}"),
+        }
+    }
+
+    fn usage_error(args: &[&str]) -> String {
+        match parse(args) {
+            Err(UsageError(reason)) => reason,
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_arguments_is_the_tour_of_every_variant() {
+        assert_eq!(
+            runs(&[]),
+            [
+                ("demo", "broken", 4),
+                ("demo", "fixed", 4),
+                ("fixed-threads", "only", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn run_picks_variants_and_threads() {
+        assert_eq!(
+            runs(&["run", "demo", "--variant", "fixed", "--threads", "8"]),
+            [("demo", "fixed", 8)]
+        );
+        assert_eq!(runs(&["run", "demo"]).len(), 2);
+        assert!(matches!(parse(&["list"]), Ok(Plan::List)));
+    }
+
+    #[test]
+    fn bad_input_is_a_one_line_usage_error_naming_the_choices() {
+        let unknown = usage_error(&["run", "nope"]);
+        assert!(unknown.contains("valid examples: demo, fixed-threads"), "{unknown}");
+        let variant = usage_error(&["run", "demo", "--variant", "nope"]);
+        assert!(variant.contains("valid variants: broken, fixed"), "{variant}");
+        for threads in ["0", "1", "65", "99999999999"] {
+            let reason = usage_error(&["run", "demo", "--threads", threads]);
+            assert!(reason.contains("give 2 to 64 workers"), "{reason}");
+        }
+        let none = usage_error(&["run", "fixed-threads", "--threads", "3"]);
+        assert!(none.contains("does not take --threads"), "{none}");
+        for reason in [unknown, variant, none] {
+            assert_eq!(reason.lines().count(), 1);
+        }
+    }
+
+    #[test]
+    fn outcomes_get_the_chapter_number_and_panics_become_failures() {
+        fn panicking(_: &RunConfig) -> anyhow::Result<Outcome> {
+            panic!("boom")
+        }
+        let example = Example {
+            name: "panics",
+            summary: "",
+            variants: &[],
+            threads: None,
+            run: panicking,
+        };
+        let outcome = run_one(&CHAPTER, &example, &RunConfig::quick(&example, "x"));
+        assert_eq!(outcome.chapter, 99);
+        assert_eq!(outcome.verdict, Verdict::DidNotShow);
+        assert_eq!(outcome.narrative, ["panicked: boom"]);
+    }
+}

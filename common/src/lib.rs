@@ -1,0 +1,25 @@
+//! `common`: the one home of the chapters' scaffolding.
+//!
+//! Every chapter crate is a registry of examples handed to [`cli::main`]; everything around the
+//! lessons lives here, once:
+//!
+//! - [`registry`]: what a chapter and an example are, and the settings a run receives;
+//! - [`outcome`]: what a run returns (verdict, figures with units, tables, narrative);
+//! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
+//! - [`report`]: human and JSON rendering;
+//! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
+//! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
+//! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
+//! - [`rng`]: a seeded generator so `--seed` replays a run.
+
+pub mod cli;
+pub mod deadlock;
+pub mod outcome;
+pub mod registry;
+pub mod report;
+pub mod rng;
+pub mod timing;
+pub mod watchdog;
+
+pub use outcome::{Figure, Outcome, TableData, Verdict};
+pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Variant};
