@@ -278,12 +278,12 @@ fn run_one(chapter: &Chapter, example: &Example, config: &RunConfig) -> Outcome 
         Ok(Ok(outcome)) => outcome,
         Ok(Err(error)) => Outcome::new(example.name, config.variant, Verdict::DidNotShow)
             .line(format!("error: {error:#}")),
-        Err(payload) => Outcome::new(example.name, config.variant, Verdict::DidNotShow).line(
-            format!(
+        Err(payload) => {
+            Outcome::new(example.name, config.variant, Verdict::DidNotShow).line(format!(
                 "panicked: {}",
                 crate::watchdog::panic_message(payload.as_ref())
-            ),
-        ),
+            ))
+        }
     };
     outcome.chapter = chapter.number;
     outcome.seconds = watch.seconds();
@@ -296,8 +296,13 @@ mod tests {
     use crate::registry::{ThreadsSpec, Variant};
 
     fn demo(config: &RunConfig) -> anyhow::Result<Outcome> {
-        Ok(Outcome::new("demo", config.variant, Verdict::Showed)
-            .figure("threads", config.threads as f64, "threads"))
+        Ok(
+            Outcome::new("demo", config.variant, Verdict::Showed).figure(
+                "threads",
+                config.threads as f64,
+                "threads",
+            ),
+        )
     }
 
     static CHAPTER: Chapter = Chapter {
@@ -386,9 +391,15 @@ mod tests {
     #[test]
     fn bad_input_is_a_one_line_usage_error_naming_the_choices() {
         let unknown = usage_error(&["run", "nope"]);
-        assert!(unknown.contains("valid examples: demo, fixed-threads"), "{unknown}");
+        assert!(
+            unknown.contains("valid examples: demo, fixed-threads"),
+            "{unknown}"
+        );
         let variant = usage_error(&["run", "demo", "--variant", "nope"]);
-        assert!(variant.contains("valid variants: broken, fixed"), "{variant}");
+        assert!(
+            variant.contains("valid variants: broken, fixed"),
+            "{variant}"
+        );
         for threads in ["0", "1", "65", "99999999999"] {
             let reason = usage_error(&["run", "demo", "--threads", threads]);
             assert!(reason.contains("give 2 to 64 workers"), "{reason}");

@@ -304,7 +304,10 @@ impl<T> TrackedMutex<T> {
         }
         #[cfg(feature = "shuttle")]
         {
-            self.inner.try_lock().ok().map(|guard| TrackedGuard { guard })
+            self.inner
+                .try_lock()
+                .ok()
+                .map(|guard| TrackedGuard { guard })
         }
     }
 

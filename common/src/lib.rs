@@ -10,7 +10,8 @@
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
-//! - [`rng`]: a seeded generator so `--seed` replays a run.
+//! - [`rng`]: a seeded generator so `--seed` replays a run;
+//! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature.
 
 pub mod cli;
 pub mod deadlock;
@@ -18,6 +19,7 @@ pub mod outcome;
 pub mod registry;
 pub mod report;
 pub mod rng;
+pub mod sync;
 pub mod timing;
 pub mod watchdog;
 

@@ -58,7 +58,8 @@ impl TableData {
 
     /// Appends a row.
     pub fn row(&mut self, cells: impl IntoIterator<Item = impl ToString>) {
-        self.rows.push(cells.into_iter().map(|c| c.to_string()).collect());
+        self.rows
+            .push(cells.into_iter().map(|c| c.to_string()).collect());
     }
 }
 
@@ -144,7 +145,10 @@ impl Outcome {
 
     /// Looks a figure up by name.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.figures.iter().find(|f| f.name == name).map(|f| f.value)
+        self.figures
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value)
     }
 
     /// The headline figure, if the example marked one.

@@ -26,6 +26,8 @@ pub fn format_value(value: f64) -> String {
         format!("{value:.1}")
     } else if value.abs() >= 0.01 {
         format!("{value:.3}")
+    } else if value.abs() >= 0.0001 {
+        format!("{value:.5}")
     } else {
         format!("{value:.2e}")
     }
@@ -135,7 +137,10 @@ pub fn chapter_table(chapter: &Chapter) -> String {
             example.name.to_string(),
             example.variant_names(),
             example.threads.map_or("—".to_string(), |t| {
-                format!("{} ({}..={}, default {})", t.meaning, t.min, t.max, t.default)
+                format!(
+                    "{} ({}..={}, default {})",
+                    t.meaning, t.min, t.max, t.default
+                )
             }),
             example.summary.to_string(),
         ]);
@@ -152,7 +157,8 @@ mod tests {
         assert_eq!(format_value(12.0), "12");
         assert_eq!(format_value(0.4213), "0.421");
         assert_eq!(format_value(1234.56), "1234.6");
-        assert_eq!(format_value(0.000_12), "1.20e-4");
+        assert_eq!(format_value(0.002_12), "0.00212");
+        assert_eq!(format_value(0.000_012), "1.20e-5");
     }
 
     #[test]

@@ -135,8 +135,10 @@ pub enum ThreadState {
     MakingProgress,
     /// No progress for the stall period, but attempts kept climbing: livelock.
     BusyWithoutProgress,
-    /// Neither progress nor attempts moved: it was waiting (a deadlock, a hang).
+    /// Neither progress nor attempts moved: it was waiting (a hang).
     Blocked,
+    /// It was waiting on the wait-for cycle that the watchdog found.
+    Deadlocked,
 }
 
 impl ThreadState {
@@ -148,6 +150,7 @@ impl ThreadState {
             Self::MakingProgress => "making progress",
             Self::BusyWithoutProgress => "busy without progress",
             Self::Blocked => "blocked",
+            Self::Deadlocked => "deadlocked",
         }
     }
 }
@@ -327,9 +330,16 @@ impl Watchdog {
             thread::sleep(self.poll);
         }
 
+        let on_cycle = |name: &str| match &ending {
+            Ending::Deadlock(cycle) => cycle.links.iter().any(|link| link.thread == name),
+            _ => false,
+        };
         let threads = watched
             .into_iter()
-            .map(|w| w.finish(ended_at, self.stall_after))
+            .map(|w| {
+                let deadlocked = on_cycle(&w.name);
+                w.finish(ended_at, self.stall_after, deadlocked)
+            })
             .collect();
         GroupReport {
             ending,
@@ -383,7 +393,7 @@ impl<R: Send + 'static> Watched<R> {
         }
     }
 
-    fn finish(self, ended_at: Instant, stall_after: Duration) -> ThreadReport<R> {
+    fn finish(self, ended_at: Instant, stall_after: Duration, deadlocked: bool) -> ThreadReport<R> {
         let activity = self.ctx.activity_count();
         let activity_since_progress = activity.saturating_sub(self.activity_at_last_progress);
         let idle_for = if self.done_before_end {
@@ -403,6 +413,7 @@ impl<R: Send + 'static> Watched<R> {
         let state = match (&result, self.done_before_end) {
             (WorkerResult::Panicked(_), true) => ThreadState::Panicked,
             (_, true) => ThreadState::Finished,
+            _ if deadlocked => ThreadState::Deadlocked,
             _ if idle_for < stall_after => ThreadState::MakingProgress,
             _ if activity_since_progress > 0 => ThreadState::BusyWithoutProgress,
             _ => ThreadState::Blocked,

@@ -1,2 +1,5 @@
-//! x
-fn main() {}
+//! `chapter-12`: hands the chapter's registry to the shared command line.
+
+fn main() -> std::process::ExitCode {
+    common::cli::main(&chapter_12::CHAPTER)
+}

@@ -1,0 +1,46 @@
+//! The one place chapter code imports blocking primitives from, so the same code runs on real
+//! threads and under the shuttle model checker.
+//!
+//! In normal builds these are `std`'s `Mutex`, `Condvar` and `thread`; with the `shuttle`
+//! feature they are shuttle's, whose every lock, wait and spawn is a point where the checker may
+//! switch threads. Code written against this module is checked as it is, not as a copy.
+//! [`model_check`] runs a test body under shuttle with the iteration count from the environment
+//! (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
+
+#[cfg(not(feature = "shuttle"))]
+pub use std::sync::{Condvar, Mutex, MutexGuard, atomic};
+#[cfg(not(feature = "shuttle"))]
+pub use std::thread;
+
+#[cfg(feature = "shuttle")]
+pub use shuttle::sync::{Condvar, Mutex, MutexGuard, atomic};
+#[cfg(feature = "shuttle")]
+pub use shuttle::thread;
+
+/// How many schedules each model-checking test explores: `SHUTTLE_ITERATIONS`, default 1000.
+pub fn iterations() -> usize {
+    std::env::var("SHUTTLE_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1000)
+}
+
+/// Runs `body` under shuttle's PCT scheduler (randomized, biased towards the few preemptions that
+/// expose most bugs), [`iterations`] times. A failure panics with shuttle's message and prints the
+/// schedule to replay it with `shuttle::replay`.
+#[cfg(feature = "shuttle")]
+pub fn model_check(body: impl Fn() + Send + Sync + 'static) {
+    shuttle::check_pct(body, iterations(), 3);
+}
+
+/// Runs `body` under shuttle's random scheduler with at most `max_steps` scheduling steps per
+/// execution. A program that cannot finish (a livelock, spinning forever) fails with
+/// "exceeded max_steps bound" instead of running until the test is killed.
+#[cfg(feature = "shuttle")]
+pub fn model_check_bounded(body: impl Fn() + Send + Sync + 'static, max_steps: usize) {
+    let mut config = shuttle::Config::new();
+    config.max_steps = shuttle::MaxSteps::FailAfter(max_steps);
+    let scheduler = shuttle::scheduler::RandomScheduler::new(iterations());
+    shuttle::Runner::new(scheduler, config).run(body);
+}
