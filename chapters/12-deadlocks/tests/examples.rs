@@ -1,0 +1,148 @@
+//! Integration tests on the examples' outcomes: each broken variant exhibits its bug (the named
+//! wait-for cycle, zero meals) and each fix completes every meal. Real threads, real locks; no
+//! timing assertions beyond lower bounds that mutual exclusion guarantees.
+
+#![cfg(not(feature = "shuttle"))]
+
+use chapter_12::{CHAPTER, dining_philosophers, livelock, ordering_cost, two_locks};
+use common::{Outcome, RunConfig, Verdict};
+
+fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
+    let example = CHAPTER.example(example).expect("example exists");
+    let mut config = RunConfig::quick(example, variant);
+    if let Some(n) = threads {
+        config = config.with_threads(n);
+    }
+    (example.run)(&config).expect("runs")
+}
+
+#[test]
+fn two_locks_broken_reports_the_exact_cycle() {
+    let outcome = run("two-locks", "broken", None);
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    let narrative = outcome.narrative.join("\n");
+    assert!(
+        narrative.contains("thread A holds lock A and waits for lock B (held by thread B)"),
+        "{narrative}"
+    );
+    assert!(
+        narrative.contains("thread B holds lock B and waits for lock A (held by thread A)"),
+        "{narrative}"
+    );
+}
+
+#[test]
+fn two_locks_ordered_finishes_and_serializes() {
+    let outcome = run("two-locks", "ordered", None);
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    // Both threads hold lock A for all their work, so their work cannot overlap: the run takes
+    // at least the sum (a lower bound that mutual exclusion guarantees, not a speed claim).
+    let total = outcome.get("total time").expect("total time");
+    let sum = outcome.get("sum of both threads' work").expect("sum");
+    assert!(total >= sum, "total {total} < sum {sum}");
+}
+
+#[test]
+fn broken_philosophers_deadlock_with_a_cycle_through_every_seat() {
+    for philosophers in [2, 5, 9] {
+        let outcome = run("dining-philosophers", "broken", Some(philosophers));
+        assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+        let cycle: Vec<&String> = outcome
+            .narrative
+            .iter()
+            .filter(|l| l.contains("holds fork"))
+            .collect();
+        assert_eq!(cycle.len(), philosophers, "{cycle:?}");
+        for seat in 0..philosophers {
+            let expected = format!(
+                "philosopher {seat} holds fork {seat} and waits for fork {}",
+                (seat + 1) % philosophers
+            );
+            assert!(
+                cycle.iter().any(|l| l.contains(&expected)),
+                "missing {expected:?} in {cycle:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_fix_feeds_every_philosopher() {
+    for variant in ["ordered", "try-lock", "arbitrator"] {
+        for philosophers in [2, 5] {
+            let outcome = run("dining-philosophers", variant, Some(philosophers));
+            assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+            let meals_each = 60.0;
+            assert_eq!(
+                outcome.get("meals"),
+                Some(meals_each * philosophers as f64),
+                "{variant}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_table_runner_reports_meals_per_philosopher() {
+    let report = dining_philosophers::run_table(
+        4,
+        dining_philosophers::Strategy::Ordered,
+        25,
+        dining_philosophers::Pacing::none(),
+        7,
+        std::time::Duration::from_secs(20),
+    );
+    assert_eq!(report.ending, common::watchdog::Ending::Finished);
+    assert!(report.results().iter().all(|r| r == &Some(&Ok(25))));
+}
+
+#[test]
+fn ordered_locks_take_at_least_the_sum_of_the_work() {
+    let cost = ordering_cost::measure(0.005).expect("measures");
+    // Book times scaled by 0.005: A works 2 x 10 ms, B works 2 x 25 ms. Under ordered locks, and
+    // one after the other, their work cannot overlap: at least 70 ms. Without locks the run
+    // lasts at least the longest thread, 50 ms. Lower bounds only: speed is not asserted.
+    let at_least = |d: std::time::Duration, ms: u64| {
+        assert!(d >= std::time::Duration::from_millis(ms), "{d:?} < {ms} ms")
+    };
+    at_least(cost.ordered, 70);
+    at_least(cost.sequential, 70);
+    at_least(cost.unlocked, 50);
+}
+
+#[test]
+fn polite_diners_livelock_busy_with_zero_meals() {
+    let outcome = run("livelock", "broken", None);
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    assert_eq!(outcome.get("meals"), Some(0.0));
+    assert!(outcome.get("attempts without a meal").expect("attempts") > 0.0);
+    let table = &outcome.tables[0];
+    assert!(
+        table
+            .rows
+            .iter()
+            .all(|row| row[3] == "busy without progress"),
+        "{table:?}"
+    );
+}
+
+#[test]
+fn livelock_fixes_feed_both_diners() {
+    for variant in ["priority", "random-backoff"] {
+        let outcome = run("livelock", variant, None);
+        assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+        assert_eq!(outcome.get("meals"), Some(2_000.0), "{variant}");
+    }
+}
+
+#[test]
+fn lock_order_plans_match_the_book() {
+    use two_locks::LockOrder;
+    assert_eq!(LockOrder::Opposite.plan(0), (0, 1));
+    assert_eq!(LockOrder::Opposite.plan(1), (1, 0));
+    assert_eq!(LockOrder::Global.plan(1), (0, 1));
+    assert_eq!(
+        livelock::Manners::from_variant("priority"),
+        livelock::Manners::Priority
+    );
+}
