@@ -44,3 +44,15 @@ pub fn model_check_bounded(body: impl Fn() + Send + Sync + 'static, max_steps: u
     let scheduler = shuttle::scheduler::RandomScheduler::new(iterations());
     shuttle::Runner::new(scheduler, config).run(body);
 }
+
+/// Spawns a named thread — a real one, or a shuttle task under the `shuttle` feature. Names
+/// appear in panic messages and in shuttle's deadlock report ("blocked tasks: [thread A, ...]").
+pub fn spawn_named<T: Send + 'static>(
+    name: impl Into<String>,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> thread::JoinHandle<T> {
+    thread::Builder::new()
+        .name(name.into())
+        .spawn(body)
+        .unwrap_or_else(|e| panic!("cannot spawn a thread: {e}"))
+}

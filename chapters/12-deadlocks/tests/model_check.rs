@@ -11,11 +11,11 @@
 use std::sync::Arc;
 
 use chapter_12::dining_philosophers::{Pacing, Strategy, Table, dine};
-use chapter_12::livelock::{self, Manners, SharedTable};
-use chapter_12::two_locks::{LockOrder, make_locks, take_both};
+use chapter_12::livelock::{self, DINERS, Manners, SharedTable};
+use chapter_12::two_locks::{LockOrder, THREADS, make_locks, take_both};
 use common::deadlock::LockGraph;
 use common::rng::SplitMix64;
-use common::sync::{model_check, model_check_bounded, thread};
+use common::sync::{model_check, model_check_bounded, spawn_named};
 use common::watchdog::WorkerCtx;
 
 fn two_threads_two_locks(order: LockOrder) {
@@ -24,7 +24,9 @@ fn two_threads_two_locks(order: LockOrder) {
     let threads: Vec<_> = (0..2)
         .map(|who| {
             let locks = Arc::clone(&locks);
-            thread::spawn(move || take_both(&locks, order, who, &|| {}, &WorkerCtx::detached()))
+            spawn_named(THREADS[who], move || {
+                take_both(&locks, order, who, &|| {}, &WorkerCtx::detached())
+            })
         })
         .collect();
     for t in threads {
@@ -53,7 +55,7 @@ fn dinner(strategy: Strategy) {
     let threads: Vec<_> = (0..PHILOSOPHERS)
         .map(|seat| {
             let table = Arc::clone(&table);
-            thread::spawn(move || {
+            spawn_named(format!("philosopher {seat}"), move || {
                 let mut rng = SplitMix64::for_stream(1, seat as u64);
                 let ctx = WorkerCtx::detached();
                 dine(
@@ -102,7 +104,7 @@ fn two_diners(manners: Manners) {
     let threads: Vec<_> = (0..2)
         .map(|me| {
             let table = Arc::clone(&table);
-            thread::spawn(move || {
+            spawn_named(DINERS[me], move || {
                 let mut rng = SplitMix64::for_stream(3, me as u64);
                 livelock::dine(&table, me, manners, MEALS, &mut rng, &WorkerCtx::detached())
             })
