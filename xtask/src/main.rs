@@ -1,2 +1,265 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask`: the project's runner, plain Rust instead of shell scripts (the cargo-xtask
+//! pattern; `.cargo/config.toml` aliases `cargo xtask` to `cargo run --package xtask --`).
+//!
+//! ```text
+//! cargo xtask list                              every chapter's examples, in one table
+//! cargo xtask run 12 [example] [options...]     a chapter's tour, or one example
+//! cargo xtask run-all [--chapters 12,14] [--timeout SECS]
+//!                                               every tour under a time limit, one summary
+//! cargo xtask test                              plain, shuttle and loom passes, exercise verify
+//! cargo xtask exercise list|check|hint|solution|verify
+//! cargo xtask tidy                              the house rules the tidy test enforces
+//! ```
+//!
+//! Exit codes: 0 success, 1 something failed, 2 usage error (one line naming the valid choices).
+
+mod binaries;
+mod exercise;
+mod exercises;
+mod grade;
+mod libtest;
+mod list;
+mod process;
+mod run;
+mod run_all;
+mod test_cmd;
+mod tidy;
+mod verify;
+mod workspace;
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// A usage error: printed as one line, exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The project's runner: list, run and check every chapter's examples; test; exercises.",
+    disable_version_flag = true,
+    arg_required_else_help = false
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build every chapter (release) and list all examples in one table.
+    List,
+    /// Run a chapter's tour, or one of its examples, in release mode.
+    #[command(after_help = "Examples:\n  \
+        cargo xtask run 12                              the tour of chapter 12\n  \
+        cargo xtask run 12 two-locks --variant broken   one example, one variant\n  \
+        cargo xtask run 12 --json                       the tour, as JSON lines\n  \
+        cargo xtask run 12 list                         the chapter's examples")]
+    Run {
+        /// The chapter number, e.g. 12.
+        chapter: String,
+        /// The example and its options (--variant, --threads, --quick, --seed, --json), passed
+        /// to the chapter binary; none runs the tour.
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "EXAMPLE [OPTIONS]"
+        )]
+        args: Vec<String>,
+    },
+    /// Run every chapter's tour under a time limit and summarize the verdicts.
+    RunAll {
+        /// Only these chapters, comma-separated (e.g. 12,14).
+        #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+        chapters: Vec<String>,
+        /// Time limit per chapter, in seconds; an overrunning chapter is killed.
+        #[arg(long, default_value_t = 120, value_name = "SECS",
+              value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        timeout: u64,
+    },
+    /// The project's tests: the workspace, then shuttle and loom passes, then exercise verify.
+    Test,
+    /// Coursework: list, check your solution, get hints, see the reference solution.
+    #[command(arg_required_else_help = false)]
+    Exercise {
+        #[command(subcommand)]
+        command: ExerciseCommand,
+    },
+    /// Check the house rules (module docs, exercises.toml consistency).
+    Tidy,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExerciseCommand {
+    /// List the exercises and your progress.
+    List,
+    /// Grade your solution of an exercise (e.g. 12.1).
+    Check {
+        /// The exercise id, e.g. 12.1.
+        id: String,
+    },
+    /// Show the next hint for an exercise (and the ones shown before).
+    Hint {
+        /// The exercise id, e.g. 12.1.
+        id: String,
+    },
+    /// Print the reference solution of an exercise.
+    Solution {
+        /// The exercise id, e.g. 12.1.
+        id: String,
+    },
+    /// Maintainers: every starter compiles cleanly and fails, every solution passes.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_error(error),
+    };
+    match dispatch(&workspace::root(), cli.command) {
+        Ok(code) => code,
+        Err(error) => match error.downcast_ref::<UsageError>() {
+            Some(UsageError(reason)) => {
+                eprintln!("error: {reason}");
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("error: {error:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::List => list::run(root),
+        Command::Run { chapter, args } => run::run(root, &chapter, &args),
+        Command::RunAll { chapters, timeout } => run_all::run(root, &chapters, timeout),
+        Command::Test => test_cmd::run(root),
+        Command::Exercise { command } => match command {
+            ExerciseCommand::List => exercise::list(root),
+            ExerciseCommand::Check { id } => exercise::check(root, &id),
+            ExerciseCommand::Hint { id } => exercise::hint(root, &id),
+            ExerciseCommand::Solution { id } => exercise::solution(root, &id),
+            ExerciseCommand::Verify => Ok(if verify::run(root)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }),
+        },
+        Command::Tidy => tidy::run(root),
+    }
+}
+
+/// Help goes to stdout with exit 0; every other clap error becomes one line and exit 2.
+fn clap_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        let _ = error.print();
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("{}", one_line(&error));
+    ExitCode::from(2)
+}
+
+/// The first line of clap's rendered error, plus a pointer to `--help`. When that line ends in
+/// a colon, the indented lines it introduces (the missing arguments) are joined onto it.
+fn one_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let mut line = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_string();
+    if line.ends_with(':') {
+        for more in lines.take_while(|l| l.starts_with(' ')) {
+            line.push(' ');
+            line.push_str(more.trim());
+        }
+    }
+    format!("{line} (try --help)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xtask").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn run_forwards_everything_after_the_chapter() {
+        let Ok(Cli {
+            command: Command::Run { chapter, args },
+        }) = parse(&["run", "12", "two-locks", "--variant", "broken", "--json"])
+        else {
+            panic!("run parses");
+        };
+        assert_eq!(chapter, "12");
+        assert_eq!(args, ["two-locks", "--variant", "broken", "--json"]);
+        let Ok(Cli {
+            command: Command::Run { args, .. },
+        }) = parse(&["run", "12", "--json"])
+        else {
+            panic!("tour flags parse");
+        };
+        assert_eq!(args, ["--json"]);
+    }
+
+    #[test]
+    fn run_all_takes_a_chapter_list_and_a_positive_timeout() {
+        let Ok(Cli {
+            command: Command::RunAll { chapters, timeout },
+        }) = parse(&["run-all", "--chapters", "12,14"])
+        else {
+            panic!("run-all parses");
+        };
+        assert_eq!(chapters, ["12", "14"]);
+        assert_eq!(timeout, 120);
+        assert!(parse(&["run-all", "--timeout", "0"]).is_err());
+    }
+
+    #[test]
+    fn usage_errors_are_one_line() {
+        for args in [
+            &["nope"][..],
+            &[],
+            &["run-all", "--timeout", "x"],
+            &["exercise", "check"],
+            &["exercise"],
+        ] {
+            let error = parse(args).expect_err("usage error");
+            let line = one_line(&error);
+            assert!(line.starts_with("error: "), "{line}");
+            assert!(line.ends_with(" (try --help)"), "{line}");
+            assert_eq!(line.lines().count(), 1, "{line}");
+        }
+        let missing = one_line(&parse(&["exercise", "check"]).expect_err("no id"));
+        assert!(missing.contains("not provided: <ID> (try"), "{missing}");
+    }
+}

@@ -1,0 +1,167 @@
+//! `cargo xtask exercise list | check ID | hint ID | solution ID` — the learner's side of the
+//! exercises (`verify`, the maintainers' side, lives in [`crate::verify`]).
+//!
+//! `check` grades the learner's starter in both passes (real threads, then the model checker)
+//! and says exactly what failed: each failing test with its panic message, or the first compiler
+//! errors. A pass is recorded in the progress file and points to the reference solution. `hint`
+//! reveals one more hint each time it is called; `solution` prints the reference solution.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow};
+use common::TableData;
+use common::report::render_table;
+
+use crate::exercises::{self, Exercise, Progress};
+use crate::grade::{self, Graded};
+use crate::workspace::{self, Chapter};
+
+/// `exercise list`: every exercise and whether it is done.
+pub fn list(root: &Path) -> Result<ExitCode> {
+    let exercises = exercises::load(root)?;
+    if exercises.is_empty() {
+        println!(
+            "No exercises yet ({} declares none).",
+            exercises::EXERCISES_FILE
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let progress = Progress::load(root)?;
+    let mut table = TableData::new(
+        "Exercises",
+        &["id", "chapter", "title", "status", "time limit"],
+    );
+    for exercise in &exercises {
+        let done = progress.done.contains(&exercise.id);
+        table.row([
+            exercise.id.clone(),
+            exercise.chapter.to_string(),
+            exercise.title.clone(),
+            if done { "done" } else { "todo" }.to_string(),
+            format!("{} s", exercise.time_limit_secs),
+        ]);
+    }
+    println!("{}", render_table(&table));
+    let done = exercises
+        .iter()
+        .filter(|e| progress.done.contains(&e.id))
+        .count();
+    println!(
+        "{done} of {} done. Edit the starter file, then: cargo xtask exercise check ID",
+        exercises.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The exercise with this id and its chapter crate.
+fn lookup(root: &Path, id: &str) -> Result<(Exercise, Chapter)> {
+    let exercises = exercises::load(root)?;
+    let exercise = exercises::find(&exercises, id)?.clone();
+    let chapters = workspace::discover(root)?;
+    let chapter = exercise.chapter_crate(&chapters).cloned().ok_or_else(|| {
+        anyhow!(
+            "exercise {} names package {}, which is not a chapter crate under chapters/",
+            exercise.id,
+            exercise.package
+        )
+    })?;
+    Ok((exercise, chapter))
+}
+
+/// `exercise check ID`: grades the learner's starter; exit 0 on a pass, 1 otherwise.
+pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
+    let (exercise, chapter) = lookup(root, id)?;
+    println!("Checking exercise {} — {}", exercise.id, exercise.title);
+    println!("  your file: {}", exercise.starter);
+    let passes = grade::passes(&chapter, true);
+    let mut all_passed = true;
+    for (i, spec) in passes.iter().enumerate() {
+        let label = format!("pass {}/{} ({})", i + 1, passes.len(), spec.label);
+        eprintln!(
+            "  {label}: building and running the suite {} ({}) …",
+            exercise.suite,
+            spec.features_text()
+        );
+        let graded = grade::grade(root, &exercise, spec)?;
+        let mark = if graded.passed() { "✔" } else { "✘" };
+        println!("{mark} {label}: {}", graded.headline());
+        for line in graded.details("    ") {
+            println!("{line}");
+        }
+        if !graded.passed() {
+            all_passed = false;
+            if matches!(graded, Graded::BuildFailed(_)) {
+                // The next pass compiles the same file: it would only repeat the errors.
+                break;
+            }
+        }
+    }
+    if !all_passed {
+        println!(
+            "\nTip: cargo xtask exercise hint {} (full output: cargo test -p {} --features learner --test {})",
+            exercise.id, exercise.package, exercise.suite
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let mut progress = Progress::load(root)?;
+    progress.done.insert(exercise.id.clone());
+    progress.save(root)?;
+    println!(
+        "\n✔ Exercise {} passed. Compare with the reference solution: {} \
+         (cargo xtask exercise solution {})",
+        exercise.id, exercise.solution, exercise.id
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `exercise hint ID`: reveals the next hint and shows all revealed so far.
+pub fn hint(root: &Path, id: &str) -> Result<ExitCode> {
+    let exercises = exercises::load(root)?;
+    let exercise = exercises::find(&exercises, id)?;
+    if exercise.hints.is_empty() {
+        println!("Exercise {} has no hints.", exercise.id);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut progress = Progress::load(root)?;
+    let shown = progress.hints_shown(&exercise.id);
+    let now = (shown + 1).min(exercise.hints.len());
+    if now != shown {
+        progress.hints.insert(exercise.id.clone(), now);
+        progress.save(root)?;
+    }
+    println!("Hints for exercise {} — {}:", exercise.id, exercise.title);
+    for (i, text) in exercise.hints.iter().take(now).enumerate() {
+        println!("  {}. {text}", i + 1);
+    }
+    if now == exercise.hints.len() {
+        println!(
+            "That was the last hint. The reference solution: cargo xtask exercise solution {}",
+            exercise.id
+        );
+    } else {
+        println!(
+            "({now} of {} hints shown; run the command again for the next.)",
+            exercise.hints.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `exercise solution ID`: the reference solution's path and text.
+pub fn solution(root: &Path, id: &str) -> Result<ExitCode> {
+    let exercises = exercises::load(root)?;
+    let exercise = exercises::find(&exercises, id)?;
+    let path = root.join(&exercise.solution);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read the reference solution {}", path.display()))?;
+    println!(
+        "Reference solution for exercise {} — {}: {}\n",
+        exercise.id, exercise.title, exercise.solution
+    );
+    print!("{text}");
+    if !text.ends_with('\n') {
+        println!();
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,366 @@
+//! `cargo xtask run-all`: every chapter's tour, each under a time limit, gathered in one table.
+//!
+//! This is the project's first promise checked in one command: every example terminates and
+//! shows what it teaches. The chapters are built once in release mode, then each chapter
+//! binary's tour runs with `--json` (one [`Outcome`] per line) in its own process group; a chapter
+//! that overruns its limit is killed and reported as timed out, so the runner never hangs. The
+//! summary table shows every run's verdict and headline figure; problems (a timeout, a crash,
+//! output that is not an outcome, an exit code that contradicts the verdicts) are listed below
+//! it, and any of them, or any run that did not show its lesson, makes the exit code non-zero.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use anyhow::Result;
+use common::report::{format_value, render_table};
+use common::timing::Stopwatch;
+use common::{Outcome, TableData, Verdict};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::binaries;
+use crate::process::{self, Ending, Stream};
+use crate::workspace::{self, Chapter};
+
+/// What one chapter's tour produced.
+#[derive(Debug)]
+struct ChapterRun<'a> {
+    chapter: &'a Chapter,
+    outcomes: Vec<Outcome>,
+    problems: Vec<String>,
+    stderr: String,
+}
+
+/// Runs `cargo xtask run-all`.
+pub fn run(root: &Path, selection: &[String], timeout_secs: u64) -> Result<ExitCode> {
+    let chapters = workspace::discover(root)?;
+    let selected = workspace::select(&chapters, selection)?;
+    if selected.is_empty() {
+        println!("run-all: no chapters yet, nothing to run");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let watch = Stopwatch::start();
+    let built = binaries::build_release(root, &selected)?;
+    let limit = Duration::from_secs(timeout_secs);
+
+    let bar = progress_bar(selected.len());
+    let mut runs = Vec::new();
+    for chapter in selected {
+        bar.set_message(chapter.label());
+        let run = match built.executable(chapter) {
+            None => ChapterRun {
+                chapter,
+                outcomes: Vec::new(),
+                problems: vec!["did not build (see the compiler errors above)".to_string()],
+                stderr: String::new(),
+            },
+            Some(executable) => tour(root, chapter, executable, limit)?,
+        };
+        bar.suspend(|| eprintln!("run-all: {}", one_line(&run)));
+        runs.push(run);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let report = summarize(&runs, watch.seconds());
+    print!("{report}");
+    let failed = runs.iter().any(|r| !r.problems.is_empty())
+        || runs
+            .iter()
+            .flat_map(|r| &r.outcomes)
+            .any(|o| o.verdict == Verdict::DidNotShow);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn progress_bar(chapters: usize) -> ProgressBar {
+    let bar = ProgressBar::new(chapters as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("run-all [{bar:24}] {pos}/{len} {elapsed:>4} {msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Runs one chapter's tour with `--json` under the time limit.
+fn tour<'a>(
+    root: &Path,
+    chapter: &'a Chapter,
+    executable: &Path,
+    limit: Duration,
+) -> Result<ChapterRun<'a>> {
+    let mut command = Command::new(executable);
+    command.current_dir(root).arg("--json");
+    let finished = process::run(command, Stream::Capture, Stream::Capture, Some(limit))?;
+    let (outcomes, problems) = judge(&finished.ending, &finished.stdout);
+    Ok(ChapterRun {
+        chapter,
+        outcomes,
+        problems,
+        stderr: finished.stderr,
+    })
+}
+
+/// The outcomes a tour printed, and everything wrong with how it ended.
+fn judge(ending: &Ending, stdout: &str) -> (Vec<Outcome>, Vec<String>) {
+    let mut outcomes = Vec::new();
+    let mut problems = Vec::new();
+    for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
+        match serde_json::from_str::<Outcome>(line) {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(error) => problems.push(format!(
+                "unparsable output line ({error}): {}",
+                shorten(line, 100)
+            )),
+        }
+    }
+    let expected = if outcomes.iter().any(|o| o.verdict == Verdict::DidNotShow) {
+        1
+    } else {
+        0
+    };
+    match ending {
+        Ending::TimedOut(limit) => problems.push(format!(
+            "timed out after {} s (killed; {} run(s) reported before that)",
+            limit.as_secs(),
+            outcomes.len()
+        )),
+        Ending::Exited(status) => match status.code() {
+            None => problems.push(format!("ended abnormally: {status}")),
+            Some(code) if code != expected => problems.push(format!(
+                "exited with code {code}, but its outcomes imply {expected}"
+            )),
+            Some(_) if outcomes.is_empty() => {
+                problems.push("printed no outcomes".to_string());
+            }
+            Some(_) => {}
+        },
+    }
+    (outcomes, problems)
+}
+
+fn one_line(run: &ChapterRun) -> String {
+    let showed = run
+        .outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::Showed)
+        .count();
+    let mut line = format!(
+        "{}: {showed}/{} run(s) showed",
+        run.chapter.label(),
+        run.outcomes.len()
+    );
+    if let Some(problem) = run.problems.first() {
+        line.push_str(&format!("; {problem}"));
+    }
+    line
+}
+
+/// The summary table, the problems, and the final one-line count.
+fn summarize(runs: &[ChapterRun], seconds: f64) -> String {
+    let mut table = TableData::new(
+        "run-all",
+        &[
+            "chapter",
+            "example",
+            "variant",
+            "verdict",
+            "key figure",
+            "time",
+        ],
+    );
+    for run in runs {
+        for outcome in &run.outcomes {
+            table.row([
+                run.chapter.number.to_string(),
+                outcome.example.clone(),
+                outcome.variant.clone(),
+                match outcome.verdict {
+                    Verdict::Showed => "✔".to_string(),
+                    Verdict::DidNotShow => "✘".to_string(),
+                },
+                key_figure(outcome),
+                format!("{:.2} s", outcome.seconds),
+            ]);
+        }
+        for problem in &run.problems {
+            table.row([
+                run.chapter.number.to_string(),
+                "—".to_string(),
+                "—".to_string(),
+                "✘".to_string(),
+                shorten(problem, 60),
+                String::new(),
+            ]);
+        }
+    }
+    let mut out = String::new();
+    if !table.rows.is_empty() {
+        out.push_str(&render_table(&table));
+        out.push('\n');
+    }
+    let mut failed_chapters = 0;
+    for run in runs.iter().filter(|r| !r.problems.is_empty()) {
+        failed_chapters += 1;
+        for problem in &run.problems {
+            out.push_str(&format!("✘ {}: {problem}\n", run.chapter.label()));
+        }
+        let tail = tail_lines(&run.stderr, 15);
+        if !tail.is_empty() {
+            out.push_str(&format!("  its stderr ended with:\n{tail}"));
+        }
+    }
+    let all = runs.iter().flat_map(|r| &r.outcomes);
+    let showed = all.clone().filter(|o| o.verdict == Verdict::Showed).count();
+    let did_not = all.filter(|o| o.verdict == Verdict::DidNotShow).count();
+    out.push_str(&format!(
+        "run-all: {showed} runs showed what they teach, {did_not} did not, \
+         {failed_chapters} chapters failed or timed out, in {seconds:.1} s\n"
+    ));
+    out
+}
+
+/// `name = value unit` of the run's headline figure, or `—`.
+fn key_figure(outcome: &Outcome) -> String {
+    outcome.key().map_or_else(
+        || "—".to_string(),
+        |f| {
+            format!("{} = {} {}", f.name, format_value(f.value), f.unit)
+                .trim_end()
+                .to_string()
+        },
+    )
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max_chars).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The last `n` non-empty lines, indented, each ending in a newline.
+fn tail_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let start = lines.len().saturating_sub(n);
+    lines[start..]
+        .iter()
+        .map(|l| format!("    {l}\n"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt as _;
+    use std::process::ExitStatus;
+
+    fn exited(code: i32) -> Ending {
+        Ending::Exited(ExitStatus::from_raw(code << 8))
+    }
+
+    fn outcome_line(example: &str, verdict: Verdict) -> String {
+        let mut outcome = Outcome::new(example, "broken", verdict).key_figure("meals", 12.0, "");
+        outcome.chapter = 12;
+        outcome.seconds = 0.5;
+        serde_json::to_string(&outcome).expect("serializes")
+    }
+
+    fn chapter() -> Chapter {
+        Chapter {
+            number: 12,
+            dir_name: "12-deadlocks".into(),
+            dir: "chapters/12-deadlocks".into(),
+            package: "chapter-12".into(),
+            shuttle: false,
+            learner: false,
+            loom: false,
+        }
+    }
+
+    #[test]
+    fn a_clean_tour_has_no_problems() {
+        let stdout = format!("{}\n\n", outcome_line("two-locks", Verdict::Showed));
+        let (outcomes, problems) = judge(&exited(0), &stdout);
+        assert_eq!(outcomes.len(), 1);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(key_figure(&outcomes[0]), "meals = 12");
+    }
+
+    #[test]
+    fn garbage_timeouts_and_contradictory_exit_codes_are_problems() {
+        let stdout = format!(
+            "{}\nthread 'main' panicked\n",
+            outcome_line("two-locks", Verdict::Showed)
+        );
+        let (outcomes, problems) = judge(&exited(0), &stdout);
+        assert_eq!(outcomes.len(), 1);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].contains("unparsable output line"),
+            "{problems:?}"
+        );
+
+        let (_, problems) = judge(&Ending::TimedOut(Duration::from_secs(120)), "");
+        assert!(
+            problems[0].starts_with("timed out after 120 s"),
+            "{problems:?}"
+        );
+
+        let (_, problems) = judge(&exited(1), &outcome_line("x", Verdict::Showed));
+        assert!(problems[0].contains("exited with code 1"), "{problems:?}");
+
+        let (_, problems) = judge(&exited(1), &outcome_line("x", Verdict::DidNotShow));
+        assert!(problems.is_empty(), "{problems:?}");
+
+        let (_, problems) = judge(&exited(0), "");
+        assert_eq!(problems, ["printed no outcomes"]);
+    }
+
+    #[test]
+    fn the_summary_counts_runs_and_failed_chapters() {
+        let chapter = chapter();
+        let (outcomes, _) = judge(
+            &exited(1),
+            &format!(
+                "{}\n{}",
+                outcome_line("a", Verdict::Showed),
+                outcome_line("b", Verdict::DidNotShow)
+            ),
+        );
+        let runs = [
+            ChapterRun {
+                chapter: &chapter,
+                outcomes,
+                problems: Vec::new(),
+                stderr: String::new(),
+            },
+            ChapterRun {
+                chapter: &chapter,
+                outcomes: Vec::new(),
+                problems: vec!["timed out after 1 s".into()],
+                stderr: "last words\n".into(),
+            },
+        ];
+        let text = summarize(&runs, 4.12);
+        assert!(
+            text.ends_with(
+                "run-all: 1 runs showed what they teach, 1 did not, \
+                 1 chapters failed or timed out, in 4.1 s\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("✘ chapter 12 (12-deadlocks): timed out"),
+            "{text}"
+        );
+        assert!(text.contains("    last words"), "{text}");
+        assert!(text.contains("meals = 12"), "{text}");
+    }
+}

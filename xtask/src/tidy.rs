@@ -1,0 +1,334 @@
+//! The tidy check: house rules that `cargo test` enforces, as rust-analyzer does with its own
+//! tidy test.
+//!
+//! - every `.rs` file in the workspace (outside `target/` and hidden directories) opens with a
+//!   `//!` module doc comment, after optional blank lines;
+//! - every `exercises.toml` entry is consistent: unique id, `chapter` matching the package
+//!   (`chapter-12` for 12) and the id (`12.x`), a package that is a chapter crate, and existing
+//!   starter, solution and suite (`chapters/<dir>/tests/<suite>.rs`) files;
+//! - every `.rs` file under a `chapters/*/exercises/` directory is some exercise's starter.
+//!
+//! [`problems`] lists what is wrong; the `#[test]` below asserts the list is empty for this
+//! workspace, and other tests show it finds planted problems. `cargo xtask tidy` prints it.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::exercises;
+use crate::workspace;
+
+/// Everything that breaks the house rules under `root`, one line each (empty when tidy).
+pub fn problems(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut rust_files = Vec::new();
+    collect_rust_files(root, &mut rust_files)?;
+    rust_files.sort();
+    for file in &rust_files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        if !opens_with_module_doc(&text) {
+            problems.push(format!(
+                "{}: does not open with a `//!` module doc comment",
+                relative(root, file)
+            ));
+        }
+    }
+    check_exercises(root, &mut problems)?;
+    Ok(problems)
+}
+
+/// Whether the first non-blank line is a `//!` doc comment.
+pub fn opens_with_module_doc(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| l.starts_with("//!"))
+}
+
+fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .with_context(|| format!("cannot stat {}", path.display()))?;
+        if kind.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                collect_rust_files(&path, out)?;
+            }
+        } else if kind.is_file() && name.ends_with(".rs") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `path` relative to `root`, with `/` separators, for messages and comparisons.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn normalize(path: &str) -> String {
+    path.trim_start_matches("./").replace('\\', "/")
+}
+
+fn check_exercises(root: &Path, problems: &mut Vec<String>) -> Result<()> {
+    let file = exercises::EXERCISES_FILE;
+    // `file` names exercises.toml in every message below.
+    let exercises = match exercises::load(root) {
+        Ok(exercises) => exercises,
+        Err(error) => {
+            problems.push(format!("{file}: {error:#}"));
+            Vec::new()
+        }
+    };
+    let chapters = match workspace::discover(root) {
+        Ok(chapters) => chapters,
+        Err(error) => {
+            problems.push(format!("chapters: {error:#}"));
+            Vec::new()
+        }
+    };
+    let mut ids = HashSet::new();
+    for exercise in &exercises {
+        let id = &exercise.id;
+        if !ids.insert(id.as_str()) {
+            problems.push(format!("{file}: exercise id {id} appears more than once"));
+        }
+        let package = format!("chapter-{}", exercise.chapter);
+        if exercise.package != package {
+            problems.push(format!(
+                "{file}: exercise {id} has chapter = {} but package = \"{}\" (expected \"{package}\")",
+                exercise.chapter, exercise.package
+            ));
+        }
+        if !id.starts_with(&format!("{}.", exercise.chapter)) {
+            problems.push(format!(
+                "{file}: exercise id {id} does not start with its chapter number {}",
+                exercise.chapter
+            ));
+        }
+        for (what, path) in [
+            ("starter", &exercise.starter),
+            ("solution", &exercise.solution),
+        ] {
+            if !root.join(path).is_file() {
+                problems.push(format!(
+                    "{file}: exercise {id}: {what} file {path} does not exist"
+                ));
+            }
+        }
+        match exercise.suite_file(&chapters) {
+            None => problems.push(format!(
+                "{file}: exercise {id}: package {} is not a chapter crate under chapters/",
+                exercise.package
+            )),
+            Some(suite) if !suite.is_file() => problems.push(format!(
+                "{file}: exercise {id}: suite file {} does not exist",
+                relative(root, &suite)
+            )),
+            Some(_) => {}
+        }
+    }
+
+    let starters: HashSet<String> = exercises.iter().map(|e| normalize(&e.starter)).collect();
+    let chapters_dir = root.join("chapters");
+    let Ok(entries) = std::fs::read_dir(&chapters_dir) else {
+        return Ok(());
+    };
+    let mut unlisted = Vec::new();
+    for entry in entries.flatten() {
+        let exercises_dir = entry.path().join("exercises");
+        if !exercises_dir.is_dir() {
+            continue;
+        }
+        let mut files = Vec::new();
+        collect_rust_files(&exercises_dir, &mut files)?;
+        for path in files {
+            let rel = relative(root, &path);
+            if !starters.contains(&rel) {
+                unlisted.push(format!(
+                    "{rel}: an exercise file that no {file} entry lists as its starter"
+                ));
+            }
+        }
+    }
+    unlisted.sort();
+    problems.extend(unlisted);
+    Ok(())
+}
+
+/// `cargo xtask tidy`: prints the problems; exit 1 if there are any.
+pub fn run(root: &Path) -> Result<ExitCode> {
+    let problems = problems(root)?;
+    for problem in &problems {
+        println!("tidy: {problem}");
+    }
+    if problems.is_empty() {
+        println!("tidy: all files follow the house rules");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("tidy: {} problem(s)", problems.len());
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A scratch workspace in the system temp directory, removed on drop.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new() -> Self {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let dir = std::env::temp_dir().join(format!(
+                "xtask-tidy-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("create scratch dir");
+            Self(dir)
+        }
+
+        fn write(&self, path: &str, text: &str) {
+            let path = self.0.join(path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create parent");
+            }
+            std::fs::write(path, text).expect("write file");
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const MANIFEST: &str = "[package]\nname = \"chapter-12\"\n[features]\nlearner = []\n";
+
+    const ENTRY: &str = r#"
+[[exercise]]
+id = "12.1"
+chapter = 12
+package = "chapter-12"
+title = "t"
+starter = "chapters/12-x/exercises/e1.rs"
+solution = "chapters/12-x/src/solutions/e1.rs"
+suite = "exercise_12_1"
+"#;
+
+    fn tidy_scratch() -> Scratch {
+        let ws = Scratch::new();
+        ws.write("chapters/12-x/Cargo.toml", MANIFEST);
+        ws.write("chapters/12-x/src/lib.rs", "\n//! The chapter.\n");
+        ws.write("chapters/12-x/exercises/e1.rs", "//! Starter.\n");
+        ws.write("chapters/12-x/src/solutions/e1.rs", "//! Solution.\n");
+        ws.write("chapters/12-x/tests/exercise_12_1.rs", "//! Suite.\n");
+        ws.write("target/debug/build/out.rs", "generated, not ours");
+        ws.write("exercises.toml", ENTRY);
+        ws
+    }
+
+    #[test]
+    fn this_workspace_is_tidy() {
+        let problems = problems(&workspace::root()).expect("tidy check runs");
+        assert!(
+            problems.is_empty(),
+            "tidy problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_tidy_scratch_workspace_passes() {
+        let ws = tidy_scratch();
+        assert_eq!(problems(&ws.0).expect("runs"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_file_without_a_module_doc_is_found() {
+        let ws = tidy_scratch();
+        ws.write("chapters/12-x/src/bad.rs", "// just a comment\nfn f() {}\n");
+        ws.write(
+            "xtask/src/inner.rs",
+            "#![allow(dead_code)]\n//! Too late.\n",
+        );
+        let found = problems(&ws.0).expect("runs");
+        assert_eq!(
+            found,
+            [
+                "chapters/12-x/src/bad.rs: does not open with a `//!` module doc comment",
+                "xtask/src/inner.rs: does not open with a `//!` module doc comment",
+            ]
+        );
+    }
+
+    #[test]
+    fn inconsistent_exercises_are_found() {
+        let ws = tidy_scratch();
+        let bad = ENTRY
+            .replace("chapter = 12", "chapter = 13")
+            .replace("e1.rs", "missing.rs");
+        ws.write("exercises.toml", &format!("{ENTRY}\n{bad}"));
+        ws.write("chapters/12-x/exercises/stray.rs", "//! Not listed.\n");
+        let found = problems(&ws.0).expect("runs");
+        let expected = [
+            "exercise id 12.1 appears more than once",
+            "has chapter = 13 but package = \"chapter-12\"",
+            "does not start with its chapter number 13",
+            "starter file chapters/12-x/exercises/missing.rs does not exist",
+            "solution file chapters/12-x/src/solutions/missing.rs does not exist",
+            "chapters/12-x/exercises/stray.rs: an exercise file that no exercises.toml entry lists",
+        ];
+        for needle in expected {
+            assert!(
+                found.iter().any(|p| p.contains(needle)),
+                "missing {needle:?} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_missing_suite_and_an_unknown_package_are_found() {
+        let ws = tidy_scratch();
+        std::fs::remove_file(ws.0.join("chapters/12-x/tests/exercise_12_1.rs")).expect("rm");
+        let other = ENTRY
+            .replace("12.1", "14.1")
+            .replace("chapter = 12", "chapter = 14")
+            .replace("chapter-12", "chapter-14")
+            .replace("exercises/e1.rs", "exercises/e2.rs");
+        ws.write("chapters/12-x/exercises/e2.rs", "//! Starter 2.\n");
+        ws.write("exercises.toml", &format!("{ENTRY}\n{other}"));
+        let found = problems(&ws.0).expect("runs");
+        assert_eq!(
+            found,
+            [
+                "exercises.toml: exercise 12.1: suite file chapters/12-x/tests/exercise_12_1.rs does not exist",
+                "exercises.toml: exercise 14.1: package chapter-14 is not a chapter crate under chapters/",
+            ]
+        );
+    }
+
+    #[test]
+    fn module_docs_may_follow_blank_lines_only() {
+        assert!(opens_with_module_doc("\n\n//! Doc.\n"));
+        assert!(!opens_with_module_doc("// Comment.\n//! Doc.\n"));
+        assert!(!opens_with_module_doc(""));
+    }
+}
