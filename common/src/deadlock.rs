@@ -198,7 +198,7 @@ impl LockGraph {
             .collect();
         // Start the report at the thread whose name sorts first, for stable output.
         let first = (0..n)
-            .min_by(|&a, &b| natural_key(&links[a].thread).cmp(&natural_key(&links[b].thread)))
+            .min_by_key(|&i| natural_key(&links[i].thread))
             .unwrap_or(0);
         links.rotate_left(first);
         WaitForCycle { links }
@@ -218,7 +218,7 @@ impl LockGraph {
             .into_iter()
             .map(|(t, locks)| (state.names.get(&t).cloned().unwrap_or_default(), locks))
             .collect();
-        out.sort_by(|a, b| natural_key(&a.0).cmp(&natural_key(&b.0)));
+        out.sort_by_key(|entry| natural_key(&entry.0));
         out
     }
 }
