@@ -103,7 +103,12 @@ pub fn run_pair(
             })
         })
         .collect();
-    Watchdog::new(budget).with_lock_graph(&graph).run(workers)
+    // Each thread records progress only once it has both locks, after a long hold: judge this
+    // run by its wait-for graph and its deadline, not by a stall timer.
+    Watchdog::new(budget)
+        .stall_after(budget)
+        .with_lock_graph(&graph)
+        .run(workers)
 }
 
 /// Runs one variant with both threads under the watchdog.
