@@ -15,6 +15,7 @@ use common::report::render_table;
 
 use crate::exercises::{self, Exercise, Progress};
 use crate::grade::{self, Graded};
+use crate::libtest;
 use crate::workspace::{self, Chapter};
 
 /// `exercise list`: every exercise and whether it is done.
@@ -91,7 +92,10 @@ pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
         }
         if !graded.passed() {
             all_passed = false;
-            if matches!(graded, Graded::BuildFailed(_)) {
+            if let Graded::BuildFailed(errors) = &graded {
+                if let Some(note) = elsewhere_note(&exercise, errors) {
+                    println!("    {note}");
+                }
                 // The next pass compiles the same file: it would only repeat the errors.
                 break;
             }
@@ -113,6 +117,27 @@ pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
         exercise.id, exercise.solution, exercise.id
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A note when the compiler errors are all in other files than the exercise's starter: every
+/// starter of a chapter compiles into the same crate, so another exercise's file can block this one.
+fn elsewhere_note(exercise: &Exercise, errors: &[String]) -> Option<String> {
+    let starter = libtest::resolve_dots(&exercise.starter);
+    let files: Vec<String> = errors
+        .iter()
+        .filter_map(|e| {
+            e.split_once(':')
+                .map(|(file, _)| libtest::resolve_dots(file))
+        })
+        .filter(|file| file.ends_with(".rs"))
+        .collect();
+    (!files.is_empty() && !files.contains(&starter)).then(|| {
+        format!(
+            "(these errors are not in your file {}: all of the chapter's starters compile together, \
+             so fix or restore {} first)",
+            exercise.starter, files[0]
+        )
+    })
 }
 
 /// `exercise hint ID`: reveals the next hint and shows all revealed so far.
@@ -164,4 +189,40 @@ pub fn solution(root: &Path, id: &str) -> Result<ExitCode> {
         println!();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_in_another_starter_get_a_note() {
+        let exercise = exercises::parse(
+            r#"[[exercise]]
+id = "12.1"
+chapter = 12
+package = "chapter-12"
+title = "t"
+starter = "chapters/12-x/exercises/e1.rs"
+solution = "s.rs"
+suite = "exercise_12_1"
+"#,
+        )
+        .expect("parses")
+        .remove(0);
+        let other = [
+            "chapters/12-x/src/../exercises/e2.rs:3:1: error[E0308]: mismatched types".to_string(),
+        ];
+        let note = elsewhere_note(&exercise, &other).expect("a note");
+        assert!(
+            note.contains("fix or restore chapters/12-x/exercises/e2.rs first"),
+            "{note}"
+        );
+        let own = ["chapters/12-x/src/../exercises/e1.rs:3:1: error: x".to_string()];
+        assert_eq!(elsewhere_note(&exercise, &own), None);
+        assert_eq!(
+            elsewhere_note(&exercise, &["error: linker".to_string()]),
+            None
+        );
+    }
 }

@@ -204,16 +204,45 @@ pub fn compile_errors(stderr: &str, max: usize) -> Vec<String> {
         .collect()
 }
 
-/// Compiler warnings about one package in cargo's stderr (`--message-format short`): those
-/// located under `dir` (relative to the workspace root, e.g. `chapters/12-deadlocks/`) and
-/// cargo's "`package` generated N warnings" summaries.
-pub fn warnings_for(stderr: &str, package: &str, dir: &str) -> Vec<String> {
-    let summary = format!("warning: `{package}` ");
+/// A compiler warning located in a file (`--message-format short`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file, relative to the workspace root, with `..` resolved
+    /// (`chapters/12-deadlocks/src/../exercises/e1.rs` becomes `chapters/12-deadlocks/exercises/e1.rs`).
+    pub file: String,
+    /// The whole message line, shortened.
+    pub line: String,
+}
+
+/// The located compiler warnings in cargo's stderr (`path:line:col: warning: ...`).
+pub fn located_warnings(stderr: &str) -> Vec<Warning> {
     stderr
         .lines()
-        .filter(|l| (l.starts_with(dir) && l.contains(": warning")) || l.starts_with(&summary))
-        .map(|l| shorten_line(l, 240))
+        .filter_map(|line| {
+            let (location, _) = line.split_once(": warning")?;
+            let mut parts = location.rsplitn(3, ':');
+            let (_col, _line, file) = (parts.next()?, parts.next()?, parts.next()?);
+            file.ends_with(".rs").then(|| Warning {
+                file: resolve_dots(file),
+                line: shorten_line(line, 240),
+            })
+        })
         .collect()
+}
+
+/// Resolves `.` and `..` in a `/`-separated relative path, without touching the file system.
+pub fn resolve_dots(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 #[cfg(test)]
@@ -288,6 +317,15 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
     }
 
     #[test]
+    fn dots_are_resolved() {
+        assert_eq!(
+            resolve_dots("a/src/../exercises/./e.rs"),
+            "a/exercises/e.rs"
+        );
+        assert_eq!(resolve_dots("../x.rs"), "../x.rs");
+    }
+
+    #[test]
     fn backtraces_are_left_out() {
         let stdout = "\
 ---- t stdout ----
@@ -324,7 +362,7 @@ after
         let stderr = "\
    Compiling chapter-12 v0.1.0
 common/src/lib.rs:1:1: warning: unused import
-chapters/12-deadlocks/exercises/e1.rs:3:9: warning: unused variable: `x`
+chapters/12-deadlocks/src/../exercises/e1.rs:3:9: warning: unused variable: `x`
 chapters/12-deadlocks/exercises/e1.rs:7:5: error[E0308]: mismatched types
 warning: `chapter-12` (lib) generated 1 warning
 error: could not compile `chapter-12` (lib) due to 1 previous error; 1 warning emitted
@@ -334,10 +372,16 @@ error: could not compile `chapter-12` (lib) due to 1 previous error; 1 warning e
             ["chapters/12-deadlocks/exercises/e1.rs:7:5: error[E0308]: mismatched types"]
         );
         assert_eq!(
-            warnings_for(stderr, "chapter-12", "chapters/12-deadlocks/"),
+            located_warnings(stderr),
             [
-                "chapters/12-deadlocks/exercises/e1.rs:3:9: warning: unused variable: `x`",
-                "warning: `chapter-12` (lib) generated 1 warning",
+                Warning {
+                    file: "common/src/lib.rs".into(),
+                    line: "common/src/lib.rs:1:1: warning: unused import".into(),
+                },
+                Warning {
+                    file: "chapters/12-deadlocks/exercises/e1.rs".into(),
+                    line: "chapters/12-deadlocks/src/../exercises/e1.rs:3:9: warning: unused variable: `x`".into(),
+                },
             ]
         );
         assert_eq!(

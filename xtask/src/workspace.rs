@@ -17,11 +17,18 @@ use serde::Deserialize;
 use crate::UsageError;
 
 /// The workspace root: the parent of this crate's directory.
+///
+/// `cargo run` (and so `cargo xtask`) sets `CARGO_MANIFEST_DIR` when it starts us; that is
+/// preferred over the directory baked in at compile time, which goes stale when a workspace is
+/// copied or moved together with its (still fresh) `target/`.
 pub fn root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let runtime = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let manifest_dir = runtime
+        .filter(|dir| dir.join("Cargo.toml").is_file())
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest_dir
         .parent()
-        .map_or_else(|| manifest_dir.to_path_buf(), Path::to_path_buf)
+        .map_or_else(|| manifest_dir.clone(), Path::to_path_buf)
 }
 
 /// A `cargo` command run at the workspace root, with the same cargo that runs us.
