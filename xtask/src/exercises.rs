@@ -21,8 +21,10 @@ pub const EXERCISES_FILE: &str = "exercises.toml";
 /// The progress file, at the workspace root.
 pub const PROGRESS_FILE: &str = ".exercises-progress";
 
-/// One exercise, as declared in `exercises.toml`.
+/// One exercise, as declared in `exercises.toml`. Unknown keys are errors: a misspelt `hint`
+/// or `time_limit` would otherwise be silently replaced by its default.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Exercise {
     /// `12.1`: chapter, dot, number.
     pub id: String,
@@ -221,6 +223,9 @@ suite = "exercise_12_2"
         assert!(exercises[1].hints.is_empty());
         assert!(parse("").expect("empty is fine").is_empty());
         assert!(parse("[[exercise]]\nid = \"1.1\"\n").is_err());
+        let misspelt = SAMPLE.replace("hints = [", "hint = [");
+        let error = format!("{:#}", parse(&misspelt).expect_err("unknown key"));
+        assert!(error.contains("unknown field `hint`"), "{error}");
     }
 
     #[test]
