@@ -28,6 +28,8 @@ fn take_turns(locks: &[TrackedMutex<u64>; 3], who: usize, rounds: u64, on_round:
         assert_eq!(guards.len(), 2, "one guard per lock");
         *guards[0] += 1;
         *guards[1] += 1;
+        // Release before yielding: a thread descheduled while holding locks stalls the others.
+        drop(guards);
         on_round();
     }
 }
@@ -68,7 +70,10 @@ mod on_real_threads {
                 })
             })
             .collect();
+        // A deadlock on these tracked locks is caught at once by the wait-for graph; the stall
+        // timer is only a backstop, generous so that a loaded machine cannot trip it.
         let report = Watchdog::new(Duration::from_secs(20))
+            .stall_after(Duration::from_secs(3))
             .with_lock_graph(&graph)
             .run(workers);
         // The ending first: a deadlock's cycle says more than the aborted threads' panics.

@@ -56,7 +56,9 @@ mod on_real_threads {
                 })
             })
             .collect();
-        let report = Watchdog::new(Duration::from_secs(20)).run(workers);
+        let report = Watchdog::new(Duration::from_secs(20))
+            .stall_after(Duration::from_secs(3))
+            .run(workers);
         assert_eq!(
             report.ending,
             Ending::Finished,
