@@ -121,19 +121,38 @@ pub fn run_with_args(
 }
 
 /// Help goes to stdout with exit 0; every other clap error becomes one line and exit 2.
-fn clap_error(error: clap::Error) -> ExitCode {
+/// Shared by the chapter binaries and `cargo xtask`.
+pub fn clap_error(error: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         error.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            | ErrorKind::DisplayVersion
     ) {
         let _ = error.print();
         return ExitCode::SUCCESS;
     }
-    let rendered = error.render().to_string();
-    let first = rendered.lines().next().unwrap_or("invalid arguments");
-    eprintln!("{first} (try --help)");
+    eprintln!("{}", one_line(&error));
     ExitCode::from(2)
+}
+
+/// The first line of clap's rendered error, plus a pointer to `--help`. When that line ends in
+/// a colon, the indented lines it introduces (the missing arguments) are joined onto it.
+pub fn one_line(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
+    let mut line = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_string();
+    if line.ends_with(':') {
+        for more in lines.take_while(|l| l.starts_with(' ')) {
+            line.push(' ');
+            line.push_str(more.trim());
+        }
+    }
+    format!("{line} (try --help)")
 }
 
 fn plan(chapter: &'static Chapter, cli: Cli) -> Result<Plan, UsageError> {

@@ -201,6 +201,30 @@ impl<R> GroupReport<R> {
             .collect()
     }
 
+    /// Total attempts across workers.
+    pub fn total_activity(&self) -> u64 {
+        self.threads.iter().map(|t| t.activity).sum()
+    }
+
+    /// A table with a row per thread: name, progress, attempts, state at the end. The column
+    /// headers say what the counters meant in this run, e.g. `["philosopher", "meals",
+    /// "back-offs"]`.
+    pub fn thread_table(&self, title: &str, columns: [&str; 3]) -> crate::TableData {
+        let mut table = crate::TableData::new(
+            title,
+            &[columns[0], columns[1], columns[2], "state at the end"],
+        );
+        for thread in &self.threads {
+            table.row([
+                thread.name.clone(),
+                thread.progress.to_string(),
+                thread.activity.to_string(),
+                thread.state().to_string(),
+            ]);
+        }
+        table
+    }
+
     /// One line per thread: name, state, progress, idle time.
     pub fn thread_lines(&self) -> Vec<String> {
         self.threads

@@ -128,7 +128,7 @@ enum ExerciseCommand {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => return clap_error(error),
+        Err(error) => return common::cli::clap_error(error),
     };
     match dispatch(&workspace::root(), cli.command) {
         Ok(code) => code,
@@ -164,38 +164,6 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
         },
         Command::Tidy => tidy::run(root),
     }
-}
-
-/// Help goes to stdout with exit 0; every other clap error becomes one line and exit 2.
-fn clap_error(error: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
-    if matches!(
-        error.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
-    ) {
-        let _ = error.print();
-        return ExitCode::SUCCESS;
-    }
-    eprintln!("{}", one_line(&error));
-    ExitCode::from(2)
-}
-
-/// The first line of clap's rendered error, plus a pointer to `--help`. When that line ends in
-/// a colon, the indented lines it introduces (the missing arguments) are joined onto it.
-fn one_line(error: &clap::Error) -> String {
-    let rendered = error.render().to_string();
-    let mut lines = rendered.lines().filter(|l| !l.trim().is_empty());
-    let mut line = lines
-        .next()
-        .unwrap_or("error: invalid arguments")
-        .to_string();
-    if line.ends_with(':') {
-        for more in lines.take_while(|l| l.starts_with(' ')) {
-            line.push(' ');
-            line.push_str(more.trim());
-        }
-    }
-    format!("{line} (try --help)")
 }
 
 #[cfg(test)]
@@ -254,12 +222,12 @@ mod tests {
             &["exercise"],
         ] {
             let error = parse(args).expect_err("usage error");
-            let line = one_line(&error);
+            let line = common::cli::one_line(&error);
             assert!(line.starts_with("error: "), "{line}");
             assert!(line.ends_with(" (try --help)"), "{line}");
             assert_eq!(line.lines().count(), 1, "{line}");
         }
-        let missing = one_line(&parse(&["exercise", "check"]).expect_err("no id"));
+        let missing = common::cli::one_line(&parse(&["exercise", "check"]).expect_err("no id"));
         assert!(missing.contains("not provided: <ID> (try"), "{missing}");
     }
 }

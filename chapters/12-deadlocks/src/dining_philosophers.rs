@@ -28,7 +28,7 @@ use std::time::Duration;
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::rng::SplitMix64;
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, Verdict};
 
 use crate::ordered_locking::lock_in_order;
 use crate::waiter::Waiter;
@@ -225,18 +225,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         config.budget(),
     );
 
-    let mut table = TableData::new(
-        "Per philosopher",
-        &["philosopher", "meals", "back-offs", "state at the end"],
-    );
-    for thread in &report.threads {
-        table.row([
-            thread.name.clone(),
-            thread.progress.to_string(),
-            thread.activity.to_string(),
-            thread.state().to_string(),
-        ]);
-    }
+    let table = report.thread_table("Per philosopher", ["philosopher", "meals", "back-offs"]);
     let total_meals = report.total_progress();
     let everyone_ate = report.threads.iter().all(|t| t.progress == meals);
 
@@ -255,7 +244,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .notice("a circle of philosophers each holding the left fork: the wait-for cycle closes")
         }
         (Ending::Finished, fix) if fix != Strategy::LeftThenRight && everyone_ate => {
-            let backoffs: u64 = report.threads.iter().map(|t| t.activity).sum();
+            let backoffs = report.total_activity();
             Outcome::new("dining-philosophers", config.variant, Verdict::Showed)
                 .line(format!(
                     "All {philosophers} philosophers ate {meals} meals each; no deadlock."

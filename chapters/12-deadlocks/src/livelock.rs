@@ -28,7 +28,7 @@ use common::rng::SplitMix64;
 use common::sync::atomic::{AtomicBool, Ordering};
 use common::sync::thread;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, Verdict};
 
 /// The book's two spouses.
 pub const DINERS: [&str; 2] = ["wife", "husband"];
@@ -147,19 +147,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .with_lock_graph(&graph)
         .run(workers);
 
-    let mut table = TableData::new(
-        "Per diner",
-        &["diner", "meals", "attempts", "state at the end"],
-    );
-    for thread in &report.threads {
-        table.row([
-            thread.name.clone(),
-            thread.progress.to_string(),
-            thread.activity.to_string(),
-            thread.state().to_string(),
-        ]);
-    }
-    let attempts: u64 = report.threads.iter().map(|t| t.activity).sum();
+    let table = report.thread_table("Per diner", ["diner", "meals", "attempts"]);
+    let attempts = report.total_activity();
     let total_meals = report.total_progress();
     let livelocked = report.ending == Ending::Stalled
         && total_meals == 0
