@@ -1,0 +1,30 @@
+//! Exercise 14.2 — make the withdrawal atomic: one lock across check and act.
+//!
+//! `cargo run -p chapter-14 -- run check-then-act --variant broken` overdraws the account: two
+//! customers each lock the balance to *check* it (100 ≥ 60: fine), release the lock, and lock it
+//! again to *act* (subtract 60). Both checks pass before either act, and the balance ends at −20.
+//! Every access was locked; the pair was not.
+//!
+//! Write `withdraw` so that the check and the act happen under ONE guard from
+//! `account.lock()`. Call `between()` once, after the check has passed and before you subtract:
+//! it stands for the latency between the two (the grader uses it to widen the window).
+//!
+//! What the grader checks (`cargo xtask exercise check 14.2`):
+//! - one customer: a covered withdrawal is approved and subtracted; an uncovered one is refused
+//!   and leaves the balance alone;
+//! - customers withdrawing at once never overdraw the account, and exactly as many are approved
+//!   as the money allows — on real threads under a watchdog (a deadlock fails fast), and under
+//!   the shuttle model checker across many schedules.
+
+use crate::check_then_act::Account;
+
+/// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
+/// after a successful check and before the act.
+pub fn withdraw(account: &Account, amount: i64, between: impl Fn()) -> bool {
+    // TODO: take the guard with `account.lock()` and keep it until you are done. Check that
+    // `*guard >= amount` (else return false), call `between()`, then subtract and return true.
+    // (Careful: `account.balance()` takes the lock too — calling it while you hold the guard
+    // waits for yourself forever.)
+    let _ = (account, amount, &between);
+    todo!("check and act under one lock")
+}

@@ -1,0 +1,132 @@
+//! Chapter 14 — Race conditions.
+//!
+//! The book's chapter 14 runs twenty threads that each read a shared counter, sleep a random
+//! 0 or 1 s, and write it back plus one: updates are lost (example1). A lock fixes it (example2)
+//! and serializes it: on twenty threads it takes as long as on one (example3). Every example here
+//! redoes that on real threads, with the race built from atomic loads and stores (a race
+//! condition, not undefined behaviour), and adds what the book describes only in words: the
+//! check-then-act race, the cost of each fix, and the data races Rust refuses to compile.
+//!
+//! The modules, one concept each, in tour order: [`lost_updates`], [`increment_cost`],
+//! [`serialized`], [`check_then_act`], [`what_rust_refuses`]; and the exercise modules
+//! [`tickets`] (14.1) and [`withdrawal`] (14.2, used by `check-then-act --variant one-lock`).
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod check_then_act;
+pub mod increment_cost;
+pub mod lost_updates;
+pub mod serialized;
+pub mod what_rust_refuses;
+
+/// Exercise 14.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_tickets.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_tickets.rs")]
+pub mod tickets;
+
+/// Exercise 14.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_withdrawal.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_withdrawal.rs")]
+pub mod withdrawal;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 14,
+    title: "Race conditions",
+    examples: &[
+        Example {
+            name: "lost-updates",
+            summary: "the book's 20 threads read a counter, pause, write it plus one: lost updates, and three fixes",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "atomic load, pause, atomic store: each step atomic, the pair not",
+                },
+                Variant {
+                    name: "fetch-add",
+                    summary: "one atomic read-modify-write: fetch_add(1)",
+                },
+                Variant {
+                    name: "mutex",
+                    summary: "read, pause, write under one lock (the book's fix): correct, serialized",
+                },
+                Variant {
+                    name: "per-thread",
+                    summary: "each thread counts its own; the sums are added at the join",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "threads, one update each",
+                default: 20,
+                min: 2,
+                max: 200,
+            }),
+            run: lost_updates::run,
+        },
+        Example {
+            name: "increment-cost",
+            summary: "nanoseconds per increment of each method, without pauses: the race, fetch_add, a Mutex, per-thread sums",
+            variants: &[Variant {
+                name: "timed",
+                summary: "the four methods side by side, median of several runs",
+            }],
+            threads: Some(ThreadsSpec {
+                meaning: "counting threads",
+                default: 4,
+                min: 1,
+                max: 64,
+            }),
+            run: increment_cost::run,
+        },
+        Example {
+            name: "serialized",
+            summary: "the book's seeded run: the locked update takes as long on 20 threads as on one",
+            variants: &[Variant {
+                name: "timed",
+                summary: "sequential vs threaded under the lock, and the pause moved outside it",
+            }],
+            threads: Some(ThreadsSpec {
+                meaning: "updates (threads)",
+                default: 20,
+                min: 2,
+                max: 200,
+            }),
+            run: serialized::run,
+        },
+        Example {
+            name: "check-then-act",
+            summary: "two withdrawals both pass the balance check and overdraw the account (TOCTOU), and two fixes",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "check under the lock, release, act under the lock again",
+                },
+                Variant {
+                    name: "one-lock",
+                    summary: "one guard held across check and act (exercise 14.2)",
+                },
+                Variant {
+                    name: "compare-exchange",
+                    summary: "no lock: act only if the balance is still the one checked",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "customers withdrawing at once",
+                default: 2,
+                min: 2,
+                max: 64,
+            }),
+            run: check_then_act::run,
+        },
+        Example {
+            name: "what-rust-refuses",
+            summary: "the data races that do not compile (shared &mut Vec, Rc across threads, shared Cell) and what does",
+            variants: &[Variant {
+                name: "explained",
+                summary: "the lesson, rustc's errors, and the fixes run on two threads",
+            }],
+            threads: None,
+            run: what_rust_refuses::run,
+        },
+    ],
+};

@@ -1,0 +1,342 @@
+//! Lost updates: twenty threads read a shared counter, pause, and write back what they read plus
+//! one — and the counter ends well short of twenty. Then three fixes, side by side.
+//!
+//! Mirrors the book's `Chapter14/example1.py` (the race: "Final counter: 7" of 20) and
+//! `example2.py` (the same critical section under a lock: 20, but serialized). Each thread does
+//! the book's read-modify-write with a pause in the middle: `seen = counter; sleep(0 or 1 s);
+//! counter = seen + 1`. Every thread that reads while another is paused reads the same value,
+//! and all of them write the same `seen + 1`: all but one of their updates are lost.
+//!
+//! In Rust the broken variant cannot be a plain `static mut` (that would be a data race:
+//! undefined behaviour, and it does not compile without `unsafe`). It is a *race condition
+//! without undefined behaviour*: an atomic load, then an atomic store. Each access is atomic;
+//! the pair is not. That is exactly the book's bug, and the model checker can find it
+//! (`tests/model_check.rs`).
+//!
+//! The variants:
+//! - `broken`: atomic load, pause, atomic store (the book's example1);
+//! - `fetch-add`: one atomic read-modify-write, `fetch_add(1)`: nothing to lose between the read
+//!   and the write, because there is no gap (the pause comes before it);
+//! - `mutex`: the book's fix (example2): read, pause and write under one lock. Correct, and the
+//!   threads take turns, so the run takes the *sum* of the pauses, not the longest;
+//! - `per-thread`: share nothing: each thread counts its own, and the sums are added at the join.
+//!
+//! The pauses are the book's `random.randint(0, 1)` seconds scaled to 0 or 10 ms (0 or 100 ms in
+//! full runs). Here the sleep is the subject: it is the window in which other threads read a
+//! stale value. `--seed` picks the pauses, so a run can be replayed as the book's seeded run can.
+//! Each variant also reports its cost per increment, measured separately without pauses (see
+//! `increment-cost` for the table).
+//!
+//! Run: `cargo run -p chapter-14 -- run lost-updates` (all four) or `--variant broken --seed 7`.
+//! Expect: `broken` ends near half of 20 and says how many updates were lost (it *may* lose fewer
+//! or, very rarely, none: a race depends on timing); the fixes end at exactly 20.
+
+use std::time::Duration;
+
+use common::rng::SplitMix64;
+use common::sync::Mutex;
+use common::sync::atomic::{AtomicU64, Ordering};
+use common::timing::human;
+use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+use common::{Outcome, RunConfig, Verdict};
+
+/// How each thread adds its one to the count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Atomic load, pause, atomic store of the value read plus one: a race condition.
+    LoadStore,
+    /// One atomic read-modify-write: `fetch_add(1)`.
+    FetchAdd,
+    /// Read, pause and write while holding one lock.
+    Mutex,
+    /// Each thread counts its own; the sums are added after the join.
+    PerThread,
+}
+
+impl Method {
+    /// Every method, in the tour's order.
+    pub const ALL: [Method; 4] = [
+        Method::LoadStore,
+        Method::FetchAdd,
+        Method::Mutex,
+        Method::PerThread,
+    ];
+
+    /// The method a variant name stands for.
+    pub fn from_variant(variant: &str) -> Self {
+        match variant {
+            "fetch-add" => Self::FetchAdd,
+            "mutex" => Self::Mutex,
+            "per-thread" => Self::PerThread,
+            _ => Self::LoadStore,
+        }
+    }
+
+    /// The variant name of this method.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::LoadStore => "broken",
+            Self::FetchAdd => "fetch-add",
+            Self::Mutex => "mutex",
+            Self::PerThread => "per-thread",
+        }
+    }
+
+    /// What one update looks like, in code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::LoadStore => "let seen = c.load(); pause(); c.store(seen + 1)",
+            Self::FetchAdd => "pause(); c.fetch_add(1)",
+            Self::Mutex => "let mut g = m.lock(); let seen = *g; pause(); *g = seen + 1",
+            Self::PerThread => "pause(); mine += 1  (summed at the join)",
+        }
+    }
+}
+
+/// The shared state the threads update: an atomic counter and a counter behind a lock.
+#[derive(Debug)]
+pub struct Counter {
+    atomic: AtomicU64,
+    locked: Mutex<u64>,
+}
+
+impl Default for Counter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Counter {
+    /// A counter at zero.
+    pub fn new() -> Self {
+        Self {
+            atomic: AtomicU64::new(0),
+            locked: Mutex::new(0),
+        }
+    }
+
+    /// One thread's work: `increments` updates by `method`, each with `pause()` where the book
+    /// sleeps (between the read and the write, when there is a gap to pause in). Returns what
+    /// the thread kept for itself: its own count for [`Method::PerThread`], else 0.
+    ///
+    /// Generic over the pause, so with an empty one the loop costs only the update itself.
+    pub fn update(&self, method: Method, increments: u64, pause: impl Fn()) -> u64 {
+        // Relaxed is enough for a counter: each update needs atomicity, not ordering with other
+        // memory, and joining the threads makes every update visible to the reader.
+        match method {
+            Method::LoadStore => {
+                for _ in 0..increments {
+                    let seen = self.atomic.load(Ordering::Relaxed);
+                    pause(); // another thread may read the same `seen` now
+                    self.atomic.store(seen + 1, Ordering::Relaxed);
+                }
+                0
+            }
+            Method::FetchAdd => {
+                for _ in 0..increments {
+                    pause(); // no gap inside fetch_add to pause in
+                    self.atomic.fetch_add(1, Ordering::Relaxed);
+                }
+                0
+            }
+            Method::Mutex => {
+                for _ in 0..increments {
+                    let mut count = self
+                        .locked
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let seen = *count;
+                    pause(); // others wait for the lock: nobody can read a stale value
+                    *count = seen + 1;
+                }
+                0
+            }
+            Method::PerThread => {
+                let mut mine = 0u64;
+                for _ in 0..increments {
+                    pause();
+                    // black_box: count one by one, as the others do, instead of letting the
+                    // compiler replace the loop by `mine = increments`.
+                    mine = std::hint::black_box(mine) + 1;
+                }
+                mine
+            }
+        }
+    }
+
+    /// The final count: the shared counter, or the sum of what the threads kept.
+    pub fn total(&self, method: Method, kept: &[u64]) -> u64 {
+        match method {
+            Method::LoadStore | Method::FetchAdd => self.atomic.load(Ordering::Relaxed),
+            Method::Mutex => *self
+                .locked
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Method::PerThread => kept.iter().sum(),
+        }
+    }
+}
+
+/// The book's pauses: `random.randint(0, 1)` units for each of `threads` threads, drawn in
+/// order from one generator seeded with `seed` (the book's example3 seeds with 0).
+pub fn book_pauses(seed: u64, threads: usize, unit: Duration) -> Vec<Duration> {
+    let mut rng = SplitMix64::new(seed);
+    (0..threads)
+        .map(|_| unit * u32::from(rng.below(2) == 1))
+        .collect()
+}
+
+/// What one run on real threads counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaceRun {
+    /// The method the threads used.
+    pub method: Method,
+    /// One update per thread: the count it should reach.
+    pub expected: u64,
+    /// The count it reached.
+    pub actual: u64,
+    /// Wall-clock time of the whole run.
+    pub elapsed: Duration,
+}
+
+impl RaceRun {
+    /// Updates that were overwritten: `expected - actual`.
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.actual)
+    }
+}
+
+/// Runs one thread per pause, each doing one update by `method` with its pause, under the
+/// watchdog. Fails if a thread did not finish within `budget`.
+pub fn run_threads(
+    method: Method,
+    pauses: &[Duration],
+    budget: Duration,
+) -> anyhow::Result<RaceRun> {
+    let counter = std::sync::Arc::new(Counter::new());
+    let workers = pauses
+        .iter()
+        .enumerate()
+        .map(|(i, &pause)| {
+            let counter = std::sync::Arc::clone(&counter);
+            worker(format!("thread {i}"), move |ctx: &WorkerCtx| {
+                let kept = counter.update(method, 1, || std::thread::sleep(pause));
+                ctx.progress();
+                kept
+            })
+        })
+        .collect();
+    // Under the mutex a thread may wait for all the others' pauses: judge by the deadline only.
+    let report = Watchdog::new(budget).stall_after(budget).run(workers);
+    anyhow::ensure!(
+        report.ending == Ending::Finished && report.panics().is_empty(),
+        "the threads did not all finish: {} {:?}",
+        report.describe_ending(),
+        report.panics()
+    );
+    let kept: Vec<u64> = report.results().into_iter().flatten().copied().collect();
+    Ok(RaceRun {
+        method,
+        expected: pauses.len() as u64,
+        actual: counter.total(method, &kept),
+        elapsed: report.ended_after,
+    })
+}
+
+/// Summarises pauses as "11 × 10 ms, 9 × 0 ms (110 ms in all)".
+pub fn describe_pauses(pauses: &[Duration], unit: Duration) -> String {
+    let long = pauses.iter().filter(|p| !p.is_zero()).count();
+    let total: Duration = pauses.iter().sum();
+    format!(
+        "{long} × {}, {} × 0 ms ({} in all)",
+        human(unit),
+        pauses.len() - long,
+        human(total)
+    )
+}
+
+/// Runs one variant: the book's threads, then the method's cost per increment without pauses.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let method = Method::from_variant(config.variant);
+    let unit = config.pick(Duration::from_millis(10), Duration::from_millis(100));
+    let pauses = book_pauses(config.seed, config.threads, unit);
+    let race = run_threads(method, &pauses, config.budget())?;
+    let longest = pauses.iter().max().copied().unwrap_or_default();
+    let total: Duration = pauses.iter().sum();
+
+    let cost = crate::increment_cost::measure(
+        method,
+        crate::increment_cost::COST_THREADS,
+        config.pick(100_000, 1_000_000),
+        3,
+    )?;
+
+    let shown = match method {
+        Method::LoadStore => race.lost() > 0,
+        _ => race.actual == race.expected,
+    };
+    let mut outcome = Outcome::new(
+        "lost-updates",
+        config.variant,
+        if shown {
+            Verdict::Showed
+        } else {
+            Verdict::DidNotShow
+        },
+    )
+    .line(format!(
+        "{} threads, one update each: {}",
+        race.expected,
+        method.code()
+    ))
+    .line(format!(
+        "Pauses (seed {}; the sleep is the window for the race): {}",
+        config.seed,
+        describe_pauses(&pauses, unit)
+    ))
+    .line(format!(
+        "Final counter: {} of {} — {} update{} lost. Took {} (longest pause {}, all pauses {}).",
+        race.actual,
+        race.expected,
+        race.lost(),
+        if race.lost() == 1 { "" } else { "s" },
+        human(race.elapsed),
+        human(longest),
+        human(total)
+    ))
+    .line(format!(
+        "Cost per increment without pauses ({} threads, {} increments each, median of 3): {:.1} ns{}",
+        cost.threads,
+        cost.increments_per_thread,
+        cost.ns_per_increment,
+        if cost.actual == cost.expected {
+            String::new()
+        } else {
+            format!(" — and it counted {} of {}", cost.actual, cost.expected)
+        }
+    ))
+    .key_figure("lost updates", race.lost() as f64, "updates")
+    .figure("final counter", race.actual as f64, "updates")
+    .figure("expected", race.expected as f64, "updates")
+    .figure("time", race.elapsed.as_secs_f64(), "s")
+    .figure("sum of pauses", total.as_secs_f64(), "s")
+    .figure("cost per increment", cost.ns_per_increment, "ns");
+    outcome = outcome.notice(match (method, shown) {
+        (Method::LoadStore, true) => {
+            "each load and store is atomic, the pair is not: threads that read during another's pause write the same value"
+        }
+        (Method::LoadStore, false) => {
+            "no update was lost this time: a race depends on timing (try another --seed)"
+        }
+        (Method::FetchAdd, _) => {
+            "one atomic read-modify-write leaves no gap to race in; the pauses still overlap"
+        }
+        (Method::Mutex, _) => {
+            "correct, but the lock serializes the pauses: the run takes their sum (the book's example2)"
+        }
+        (Method::PerThread, _) => {
+            "nothing shared, nothing to race on: combine the per-thread sums once, at the join"
+        }
+    });
+    Ok(outcome)
+}
