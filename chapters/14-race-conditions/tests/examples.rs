@@ -1,0 +1,174 @@
+//! Integration tests on the examples' outcomes, on real threads: what each run guarantees, and
+//! nothing more. The broken counter never counts *more* than expected and its lost updates are
+//! exactly expected − actual; every fix counts exactly; the lock makes the threaded run last at
+//! least the sum of the pauses; the fixed withdrawals never overdraw. No timing assertions beyond
+//! lower bounds that mutual exclusion (or a sleep) guarantees.
+
+#![cfg(not(feature = "shuttle"))]
+
+use std::time::Duration;
+
+use chapter_14::check_then_act::{self, AMOUNT, Guarding, OPENING};
+use chapter_14::lost_updates::{self, Method, book_pauses};
+use chapter_14::what_rust_refuses::{self, REFUSALS};
+use chapter_14::{CHAPTER, increment_cost, serialized};
+use common::{Outcome, RunConfig, Verdict};
+
+fn run(example: &str, variant: &'static str) -> Outcome {
+    let example = CHAPTER.example(example).expect("example exists");
+    let config = RunConfig::quick(example, variant);
+    (example.run)(&config).expect("runs")
+}
+
+const BUDGET: Duration = Duration::from_secs(10);
+
+#[test]
+fn pauses_are_reproducible_from_the_seed_and_are_zero_or_one_unit() {
+    let unit = Duration::from_millis(10);
+    let a = book_pauses(0, 20, unit);
+    assert_eq!(a, book_pauses(0, 20, unit), "same seed, same pauses");
+    assert_eq!(a.len(), 20);
+    assert!(a.iter().all(|&p| p == unit || p.is_zero()), "{a:?}");
+    assert_ne!(a, book_pauses(1, 20, unit), "another seed, other pauses");
+}
+
+#[test]
+fn the_racy_counter_never_counts_more_and_lost_is_the_difference() {
+    // Seed 3 draws many long pauses: threads that read during another's pause overlap.
+    let pauses = book_pauses(3, 20, Duration::from_millis(20));
+    let long = pauses.iter().filter(|p| !p.is_zero()).count();
+    assert!(long >= 10, "seed 3 draws {long} long pauses");
+    let race = lost_updates::run_threads(Method::LoadStore, &pauses, BUDGET).expect("runs");
+    assert!(race.actual <= race.expected, "{race:?}");
+    assert!(race.actual >= 1, "the first write lands: {race:?}");
+    assert_eq!(race.lost(), race.expected - race.actual);
+    // Every long-pause thread reads within microseconds of the others and writes 20 ms later: at
+    // least two of them overlap unless the machine stalls every spawn for 20 ms.
+    assert!(race.lost() >= 1, "{race:?}");
+}
+
+#[test]
+fn every_fix_counts_exactly() {
+    let pauses = book_pauses(3, 20, Duration::from_millis(5));
+    for method in [Method::FetchAdd, Method::Mutex, Method::PerThread] {
+        let race = lost_updates::run_threads(method, &pauses, BUDGET).expect("runs");
+        assert_eq!(race.actual, 20, "{method:?}");
+        assert_eq!(race.lost(), 0, "{method:?}");
+    }
+}
+
+#[test]
+fn the_mutex_makes_the_pauses_take_turns() {
+    let pauses = book_pauses(3, 20, Duration::from_millis(5));
+    let sum: Duration = pauses.iter().sum();
+    let race = lost_updates::run_threads(Method::Mutex, &pauses, BUDGET).expect("runs");
+    // Every pause happens while holding the lock, so no two overlap: a guaranteed lower bound.
+    assert!(race.elapsed >= sum, "{:?} < {sum:?}", race.elapsed);
+}
+
+#[test]
+fn lost_updates_variants_report_consistent_figures() {
+    for variant in ["broken", "fetch-add", "mutex", "per-thread"] {
+        let outcome = run("lost-updates", variant);
+        let expected = outcome.get("expected").expect("expected");
+        let actual = outcome.get("final counter").expect("final counter");
+        let lost = outcome.get("lost updates").expect("lost updates");
+        assert_eq!(expected, 20.0, "{variant}");
+        assert!(actual <= expected, "{variant}: {actual}");
+        assert_eq!(lost, expected - actual, "{variant}");
+        assert!(outcome.get("cost per increment").expect("cost") > 0.0);
+        if variant != "broken" {
+            assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+            assert_eq!(lost, 0.0, "{variant}");
+        }
+    }
+}
+
+#[test]
+fn increment_cost_counts_right_with_every_fix() {
+    for method in Method::ALL {
+        let cost = increment_cost::measure(method, 3, 20_000, 1).expect("measures");
+        assert_eq!(cost.expected, 60_000);
+        assert!(cost.actual <= cost.expected, "{cost:?}");
+        if method != Method::LoadStore {
+            assert_eq!(cost.actual, cost.expected, "{method:?}");
+        }
+        assert!(cost.ns_per_increment > 0.0, "{cost:?}");
+    }
+}
+
+#[test]
+fn the_locked_update_is_no_faster_on_threads() {
+    let pauses = book_pauses(0, 20, Duration::from_millis(5));
+    let m = serialized::measure(&pauses, BUDGET).expect("measures");
+    assert_eq!(m.counts, [20, 20, 20]);
+    // Lower bounds only: under the lock the pauses cannot overlap, sequential or threaded; with
+    // the pause outside, the run still lasts at least the longest pause.
+    assert!(m.sequential >= m.total_pause(), "{m:?}");
+    assert!(m.threaded >= m.total_pause(), "{m:?}");
+    assert!(m.narrow >= m.longest_pause(), "{m:?}");
+}
+
+#[test]
+fn the_broken_withdrawal_keeps_the_books_but_may_overdraw() {
+    for _ in 0..10 {
+        let round = check_then_act::run_round(Guarding::SeparateLocks, 2, Duration::from_millis(1))
+            .expect("runs");
+        // Each act is locked, so no subtraction is lost: the balance always matches the approvals.
+        assert!((1..=2).contains(&round.approved), "{round:?}");
+        assert_eq!(round.balance, OPENING - AMOUNT * round.approved as i64);
+    }
+    // With a 1 ms window between check and act, both customers check before either acts in
+    // nearly every round: the tour's twenty rounds overdraw at least once.
+    let outcome = run("check-then-act", "broken");
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    assert!(outcome.get("overdrafts").expect("overdrafts") >= 1.0);
+}
+
+#[test]
+fn the_fixed_withdrawals_never_overdraw() {
+    for guarding in [Guarding::OneLock, Guarding::CompareExchange] {
+        for customers in [2, 5] {
+            for _ in 0..5 {
+                let round = check_then_act::run_round(guarding, customers, Duration::from_millis(1))
+                    .expect("runs");
+                assert_eq!(round.approved, 1, "{guarding:?}: {round:?}");
+                assert_eq!(round.balance, OPENING - AMOUNT, "{guarding:?}");
+            }
+        }
+    }
+    for variant in ["one-lock", "compare-exchange"] {
+        let outcome = run("check-then-act", variant);
+        assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+        assert_eq!(outcome.get("overdrafts"), Some(0.0));
+        assert_eq!(outcome.get("approved"), outcome.get("allowed"));
+    }
+}
+
+#[test]
+fn what_compiles_instead_counts_right() {
+    assert_eq!(
+        what_rust_refuses::vec_under_a_mutex() as u64,
+        2 * what_rust_refuses::PER_THREAD
+    );
+    assert_eq!(what_rust_refuses::arc_across_threads(), 1);
+    assert_eq!(
+        what_rust_refuses::atomic_instead_of_cell(),
+        2 * what_rust_refuses::PER_THREAD
+    );
+    let outcome = run("what-rust-refuses", "explained");
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+}
+
+/// The errors the example prints are the ones rustc really gives (the trybuild snapshots).
+#[test]
+fn the_printed_errors_match_the_compile_fail_snapshots() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    for refusal in REFUSALS {
+        let stderr_path = format!("{dir}/{}", refusal.file.replace(".rs", ".stderr"));
+        let stderr = std::fs::read_to_string(&stderr_path).expect("snapshot exists");
+        let (code, message) = refusal.error.split_once(": ").expect("code: message");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("error[{code}]: {message}"), "{stderr_path}");
+    }
+}
