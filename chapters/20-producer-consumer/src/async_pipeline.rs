@@ -1,0 +1,263 @@
+//! The same pipeline as tasks on one thread: `tokio::sync::mpsc`, bounded, and its backpressure.
+//!
+//! In async code a full bounded channel does not block a thread: `send(..).await` *suspends the
+//! task* until the consumer makes room, and the runtime runs other tasks meanwhile. So
+//! backpressure works as with threads (`backpressure`), at the price of a task switch instead of
+//! a thread switch. `unbounded_channel`'s `send` never waits (it is not even `async`), and the
+//! backlog grows in memory.
+//!
+//! Two producer tasks send 100 messages each (quick) to one consumer task that sleeps 1 ms per
+//! message (`tokio::time::sleep`: latency is the subject). All of it runs on a current-thread
+//! runtime: one OS thread, three tasks. The run reports the queue's high-water mark and the time
+//! the producers spent suspended in `send`.
+//! - `bounded` (`mpsc::channel(8)`): expect a high-water mark of 8 and the producers suspended
+//!   for most of the run.
+//! - `unbounded` (`mpsc::unbounded_channel()`): expect no waiting and a high-water mark near
+//!   every message sent.
+//!
+//! The tests run the same pipeline under tokio's paused clock, so its sleeps take no real time.
+//!
+//! Run: `cargo run -p chapter-20 -- run async [--variant unbounded]`. The book's asyncio
+//! chapters (9–11) have no producer–consumer queue; this is `bounded_buffer`'s pipeline, async.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::timing::human;
+use common::{Outcome, RunConfig, TableData, Verdict};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// The settings of one run.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// `Some(n)`: `mpsc::channel(n)`; `None`: `mpsc::unbounded_channel()`.
+    pub capacity: Option<usize>,
+    /// Producer tasks.
+    pub producers: usize,
+    /// Messages per producer.
+    pub per_producer: u64,
+    /// How long the consumer sleeps per message.
+    pub consumer_delay: Duration,
+}
+
+/// What a run measured (times on tokio's clock, which tests pause).
+#[derive(Debug, Clone, Copy)]
+pub struct Pressure {
+    /// The settings it ran with.
+    pub settings: Settings,
+    /// The most messages queued at once.
+    pub high_water: usize,
+    /// Time the producers spent suspended in `send`, summed.
+    pub waited: Duration,
+    /// When the last producer finished.
+    pub producers_done: Duration,
+    /// When the consumer finished.
+    pub total: Duration,
+    /// Messages received.
+    pub received: u64,
+    /// Every message received exactly once.
+    pub exactly_once: bool,
+}
+
+/// One sending end, bounded or not.
+#[derive(Clone)]
+enum Tx {
+    Bounded(mpsc::Sender<u64>),
+    Unbounded(mpsc::UnboundedSender<u64>),
+}
+
+impl Tx {
+    async fn send(&self, value: u64) {
+        let sent = match self {
+            // Suspends this task while the channel is full: backpressure.
+            Tx::Bounded(tx) => tx.send(value).await.is_ok(),
+            // Never waits.
+            Tx::Unbounded(tx) => tx.send(value).is_ok(),
+        };
+        assert!(sent, "the consumer is alive until every sender is dropped");
+    }
+}
+
+enum Rx {
+    Bounded(mpsc::Receiver<u64>),
+    Unbounded(mpsc::UnboundedReceiver<u64>),
+}
+
+impl Rx {
+    async fn recv(&mut self) -> Option<u64> {
+        match self {
+            Rx::Bounded(rx) => rx.recv().await,
+            Rx::Unbounded(rx) => rx.recv().await,
+        }
+    }
+}
+
+/// Runs the pipeline on the current runtime: producer tasks, one slow consumer task.
+pub async fn pipeline(settings: Settings) -> Pressure {
+    let (tx, mut rx) = match settings.capacity {
+        Some(n) => {
+            let (tx, rx) = mpsc::channel(n);
+            (Tx::Bounded(tx), Rx::Bounded(rx))
+        }
+        None => {
+            let (tx, rx) = mpsc::unbounded_channel();
+            (Tx::Unbounded(tx), Rx::Unbounded(rx))
+        }
+    };
+    // Queued messages: +1 right after a send, -1 right after a receive. On a current-thread
+    // runtime no task runs between a send's completion and the increment, so this is exact.
+    let queued = Arc::new(AtomicUsize::new(0));
+    let high_water = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let total_messages = settings.producers as u64 * settings.per_producer;
+
+    let producers: Vec<_> = (0..settings.producers as u64)
+        .map(|p| {
+            let (tx, queued, high_water) =
+                (tx.clone(), Arc::clone(&queued), Arc::clone(&high_water));
+            tokio::spawn(async move {
+                let mut waited = Duration::ZERO;
+                for i in 0..settings.per_producer {
+                    let sending = Instant::now();
+                    tx.send(p * settings.per_producer + i).await;
+                    waited += sending.elapsed();
+                    let now = queued.fetch_add(1, Ordering::Relaxed) + 1;
+                    high_water.fetch_max(now, Ordering::Relaxed);
+                }
+                (waited, started.elapsed())
+            })
+        })
+        .collect();
+    drop(tx); // Once the producers' clones are gone, `recv` returns `None` after the last message.
+
+    let consumer = {
+        let queued = Arc::clone(&queued);
+        tokio::spawn(async move {
+            let mut seen = vec![false; total_messages as usize];
+            let mut received = 0u64;
+            let mut duplicates = 0u64;
+            while let Some(seq) = rx.recv().await {
+                queued.fetch_sub(1, Ordering::Relaxed);
+                // The slow consumer: latency is what is studied.
+                tokio::time::sleep(settings.consumer_delay).await;
+                received += 1;
+                match seen.get_mut(seq as usize) {
+                    Some(flag) if !*flag => *flag = true,
+                    _ => duplicates += 1,
+                }
+            }
+            let exactly_once = duplicates == 0 && seen.iter().all(|&s| s);
+            (received, exactly_once, started.elapsed())
+        })
+    };
+
+    let mut waited = Duration::ZERO;
+    let mut producers_done = Duration::ZERO;
+    for p in producers {
+        let (w, done) = p.await.expect("a producer task panicked");
+        waited += w;
+        producers_done = producers_done.max(done);
+    }
+    let (received, exactly_once, total) = consumer.await.expect("the consumer task panicked");
+    Pressure {
+        settings,
+        high_water: high_water.load(Ordering::Relaxed),
+        waited,
+        producers_done,
+        total,
+        received,
+        exactly_once,
+    }
+}
+
+/// Runs one variant of the example on a current-thread runtime.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let bounded = config.variant != "unbounded";
+    let capacity = 8;
+    let settings = Settings {
+        capacity: bounded.then_some(capacity),
+        producers: 2,
+        per_producer: config.pick(100, 500),
+        consumer_delay: Duration::from_millis(1),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let p = runtime.block_on(pipeline(settings));
+    let sent = settings.producers as u64 * settings.per_producer;
+    let delivered = p.exactly_once && p.received == sent;
+
+    let mut table = TableData::new(
+        format!(
+            "{} producer tasks x {} messages, one consumer task sleeping {} per message, one thread",
+            settings.producers,
+            settings.per_producer,
+            human(settings.consumer_delay)
+        ),
+        &[
+            "channel",
+            "capacity",
+            "high-water mark",
+            "producers suspended in send (sum)",
+            "producers done after",
+            "consumer done after",
+        ],
+    );
+    table.row([
+        if bounded {
+            "mpsc::channel"
+        } else {
+            "mpsc::unbounded_channel"
+        }
+        .to_string(),
+        settings
+            .capacity
+            .map_or("unbounded".to_string(), |c| c.to_string()),
+        p.high_water.to_string(),
+        human(p.waited),
+        human(p.producers_done),
+        human(p.total),
+    ]);
+    let outcome = if bounded {
+        let showed = delivered && p.high_water <= capacity;
+        Outcome::new("async", config.variant, verdict(showed))
+            .line(format!(
+                "At most {} messages queued; the producer tasks spent {} suspended in `send(..).await` \
+                 while the one thread ran the consumer.",
+                p.high_water,
+                human(p.waited)
+            ))
+            .key_figure("producers suspended in send (sum)", p.waited.as_secs_f64(), "s")
+            .figure("queue high-water mark", p.high_water as f64, "messages")
+            .notice("a full tokio channel suspends the sending task, not the thread: backpressure without blocking")
+    } else {
+        let showed = delivered && p.high_water > capacity;
+        Outcome::new("async", config.variant, verdict(showed))
+            .line(format!(
+                "`send` never waited: the producers were done after {}, and up to {} messages queued for the slow consumer.",
+                human(p.producers_done),
+                p.high_water
+            ))
+            .key_figure("queue high-water mark", p.high_water as f64, "messages")
+            .figure("producers suspended in send (sum)", p.waited.as_secs_f64(), "s")
+            .notice("unbounded_channel's send is not even async: nothing can push back")
+    };
+    Ok(outcome
+        .line(format!(
+            "{} of {sent} messages received, each exactly once: {}.",
+            p.received,
+            if delivered { "yes" } else { "NO" }
+        ))
+        .table(table)
+        .figure("messages received", p.received as f64, "messages"))
+}
+
+fn verdict(showed: bool) -> Verdict {
+    if showed {
+        Verdict::Showed
+    } else {
+        Verdict::DidNotShow
+    }
+}

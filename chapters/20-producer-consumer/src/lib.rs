@@ -1,0 +1,151 @@
+//! Chapter 20 (bonus) — Producer–consumer.
+//!
+//! Producers make work, consumers do it, and a queue between them decouples the two. The book
+//! uses the pattern in chapters 3 and 6 (`queue.Queue`, `multiprocessing.JoinableQueue`) and gets
+//! its shutdown wrong once (`Chapter06/example7.py` hangs) before fixing it with poison pills
+//! (`example8.py`). This chapter builds the queue itself — the bounded buffer, from a `Mutex`
+//! and two `Condvar`s, model-checked — compares it with real channels, then takes up the
+//! questions every pipeline must answer: how does it stop, what happens when the consumer is
+//! slow, and how do items cross a process boundary or an `.await`.
+//!
+//! The modules, one concept each, in tour order: [`bounded_buffer`], [`flawed_shutdown`],
+//! [`shutdown`], [`backpressure`], [`across_processes`], [`async_pipeline`]; [`tasks`] holds the
+//! book's work items; and the exercise modules [`buffer`] (20.1, the bounded buffer's `put`,
+//! `take` and `close`) and [`poison_pill`] (20.2), which the examples use too.
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod across_processes;
+pub mod async_pipeline;
+pub mod backpressure;
+pub mod bounded_buffer;
+pub mod flawed_shutdown;
+pub mod shutdown;
+pub mod tasks;
+
+/// Exercise 20.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_bounded_buffer.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_bounded_buffer.rs")]
+pub mod buffer;
+
+/// Exercise 20.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_poison_pill.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_poison_pill.rs")]
+pub mod poison_pill;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 20,
+    title: "Producer–consumer",
+    examples: &[
+        Example {
+            name: "bounded-buffer",
+            summary: "the bounded buffer from Mutex + Condvar, the `if` that breaks it, and its throughput against crossbeam and mpsc",
+            variants: &[
+                Variant {
+                    name: "if-not-while",
+                    summary: "consumers wait with `if` instead of `while`: one wakes to an empty buffer",
+                },
+                Variant {
+                    name: "compare",
+                    summary: "messages/s for 1:1, N:1, 1:N, N:N through the hand-made buffer, crossbeam and sync_channel",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "N, producers and consumers in the N:1, 1:N and N:N rows",
+                default: 2,
+                min: 1,
+                max: 16,
+            }),
+            run: bounded_buffer::run,
+        },
+        Example {
+            name: "flawed-shutdown",
+            summary: "the book's consumers quit while the queue looks empty, before the work arrives: tasks stranded, join() would hang",
+            variants: &[Variant {
+                name: "broken",
+                summary: "consumers loop `while not queue.empty()`, started before the producer",
+            }],
+            threads: Some(ThreadsSpec {
+                meaning: "consumers",
+                default: 2,
+                min: 1,
+                max: 16,
+            }),
+            run: flawed_shutdown::run,
+        },
+        Example {
+            name: "shutdown",
+            summary: "ending a pipeline so every task is done exactly once: poison pills, closing the queue, a pre-filled work queue",
+            variants: &[
+                Variant {
+                    name: "poison-pill",
+                    summary: "the book's fix: one None per consumer after the tasks",
+                },
+                Variant {
+                    name: "close",
+                    summary: "the producer closes the queue; consumers drain it and stop",
+                },
+                Variant {
+                    name: "work-queue",
+                    summary: "Chapter03/example5: three workers drain a pre-filled queue without waiting",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "consumers (poison-pill, close)",
+                default: 2,
+                min: 1,
+                max: 16,
+            }),
+            run: shutdown::run,
+        },
+        Example {
+            name: "backpressure",
+            summary: "a slow consumer: a bounded queue blocks the producers, an unbounded one grows in memory",
+            variants: &[
+                Variant {
+                    name: "bounded",
+                    summary: "crossbeam bounded(8): producers wait, memory stays flat",
+                },
+                Variant {
+                    name: "unbounded",
+                    summary: "crossbeam unbounded(): producers never wait, the backlog grows",
+                },
+            ],
+            threads: None,
+            run: backpressure::run,
+        },
+        Example {
+            name: "across-processes",
+            summary: "a forked producer writes messages into a pipe; the consumer process checks exact-once delivery",
+            variants: &[
+                Variant {
+                    name: "unframed",
+                    summary: "each read() taken as one message: boundaries lost",
+                },
+                Variant {
+                    name: "length-prefixed",
+                    summary: "a 4-byte length before each message: every message exactly once",
+                },
+            ],
+            threads: None,
+            run: across_processes::run,
+        },
+        Example {
+            name: "async",
+            summary: "the pipeline as tokio tasks on one thread: mpsc::channel suspends senders, unbounded_channel never does",
+            variants: &[
+                Variant {
+                    name: "bounded",
+                    summary: "tokio mpsc::channel(8)",
+                },
+                Variant {
+                    name: "unbounded",
+                    summary: "tokio mpsc::unbounded_channel()",
+                },
+            ],
+            threads: None,
+            run: async_pipeline::run,
+        },
+    ],
+};

@@ -1,0 +1,127 @@
+//! Reference solution of exercise 20.1: the bounded buffer's `put`, `take` and `close`, built
+//! from one `Mutex` and two `Condvar`s.
+//!
+//! The classic bounded buffer (Dijkstra's producer–consumer): a queue of at most `capacity`
+//! items behind a mutex. A producer that finds it full sleeps on `not_full`; a consumer that
+//! finds it empty sleeps on `not_empty`; each wakes the other side after changing the queue.
+//! `close` is the shutdown: no more puts, and consumers drain what is left, then get `None`.
+//! The book's `queue.Queue` and `multiprocessing.JoinableQueue` are this, with a thread-safe
+//! face; the book never shows the inside (it has no `Condition` anywhere).
+//!
+//! Every wait is in a `while` loop, never an `if`: a wake-up only means "look again". Another
+//! consumer may have taken the item first, and condition variables may wake spuriously. The
+//! `if` version is in `bounded_buffer.rs` (`take_with_if`), and the model checker catches it.
+//!
+//! Run `cargo xtask exercise check 20.1` to grade your own version in `exercises/`.
+
+use std::collections::VecDeque;
+
+use common::sync::{Condvar, Mutex, MutexGuard};
+
+/// A FIFO queue of at most `capacity` items, shared by producers and consumers.
+#[derive(Debug)]
+pub struct BoundedBuffer<T> {
+    /// The items and the closed flag, behind one lock.
+    pub(crate) state: Mutex<State<T>>,
+    /// Signalled when an item arrives (or the buffer closes): consumers wait on it.
+    pub(crate) not_empty: Condvar,
+    /// Signalled when an item leaves (or the buffer closes): producers wait on it.
+    pub(crate) not_full: Condvar,
+    /// The most items the buffer holds at once.
+    pub(crate) capacity: usize,
+}
+
+/// What the lock protects.
+#[derive(Debug)]
+pub(crate) struct State<T> {
+    /// The queued items, oldest first.
+    pub(crate) items: VecDeque<T>,
+    /// Set by `close`: no more puts; takes drain what is left, then return `None`.
+    pub(crate) closed: bool,
+}
+
+impl<T> BoundedBuffer<T> {
+    /// An empty, open buffer that holds at most `capacity` items (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            state: Mutex::new(State {
+                items: VecDeque::new(),
+                closed: false,
+            }),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Waits while the buffer is full, then appends `item` and wakes one consumer. Returns the
+    /// item back as `Err` if the buffer is (or becomes, while waiting) closed.
+    pub fn put(&self, item: T) -> Result<(), T> {
+        let mut state = self.lock();
+        while state.items.len() >= self.capacity && !state.closed {
+            state = wait(&self.not_full, state);
+        }
+        if state.closed {
+            return Err(item);
+        }
+        state.items.push_back(item);
+        drop(state);
+        // One new item can satisfy one consumer. (Two condition variables make notify_one
+        // enough: only consumers wait on `not_empty`.)
+        self.not_empty.notify_one();
+        Ok(())
+    }
+
+    /// Waits while the buffer is empty and open, then removes the oldest item and wakes one
+    /// producer. Returns `None` once the buffer is closed and drained.
+    pub fn take(&self) -> Option<T> {
+        let mut state = self.lock();
+        while state.items.is_empty() && !state.closed {
+            state = wait(&self.not_empty, state);
+        }
+        let item = state.items.pop_front();
+        drop(state);
+        if item.is_some() {
+            self.not_full.notify_one();
+        }
+        item
+    }
+
+    /// Closes the buffer: later puts fail, takes drain what is left and then return `None`.
+    /// Wakes everyone, since every waiter must look at the closed flag.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.not_empty.notify_all();
+        self.not_full.notify_all();
+    }
+
+    /// Items queued right now.
+    pub fn len(&self) -> usize {
+        self.lock().items.len()
+    }
+
+    /// True if no item is queued right now (which says nothing about items still to come).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The most items the buffer holds at once.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Locks the state. A thread that panicked while holding the lock left the queue
+    /// consistent (every change is one push or pop), so a poisoned lock is used as it is.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Sleeps on `condvar`, giving the lock back while asleep; returns it re-locked.
+pub(crate) fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
+    condvar
+        .wait(guard)
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
