@@ -139,7 +139,11 @@ pub const HOLD_MICROS: u64 = 50;
 
 /// Runs the greedy thread and the polite ones on `lock` for `duration`, each holding it for
 /// `micros` µs per acquisition; a tally per thread.
-pub fn measure(lock: Arc<dyn ExclusiveLock>, duration: Duration, micros: u64) -> (Vec<Row>, Ending) {
+pub fn measure(
+    lock: Arc<dyn ExclusiveLock>,
+    duration: Duration,
+    micros: u64,
+) -> (Vec<Row>, Ending) {
     let entries = Arc::new(AtomicU64::new(0));
     let workers = THREADS
         .iter()

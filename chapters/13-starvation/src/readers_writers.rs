@@ -37,9 +37,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::rng::SplitMix64;
 use common::sync::Mutex;
 use common::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use common::rng::SplitMix64;
 use common::timing::human;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
@@ -400,7 +400,13 @@ pub fn measure(
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let duration = config.pick(Duration::from_millis(400), Duration::from_secs(3));
-    let m = measure(lock_for(config.variant), READERS, WRITERS, duration, config.seed);
+    let m = measure(
+        lock_for(config.variant),
+        READERS,
+        WRITERS,
+        duration,
+        config.seed,
+    );
     let (reads, read_wait) = m.side(Role::Reader);
     let (writes, write_wait) = m.side(Role::Writer);
     let table = share_table(
