@@ -93,7 +93,7 @@ mod on_real_threads {
     /// Runs a pipeline under the watchdog and checks every value arrived exactly once.
     fn watched(producers: u64, consumers: usize, capacity: usize, per_producer: u64) {
         let report = Watchdog::new(Duration::from_secs(30))
-            .stall_after(Duration::from_secs(10))
+            .stall_after(Duration::from_secs(3))
             .run(vec![worker("pipeline", move |ctx: &WorkerCtx| {
                 let all = pipeline(producers, consumers, capacity, per_producer);
                 ctx.progress();
