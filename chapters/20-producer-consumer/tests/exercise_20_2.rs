@@ -17,10 +17,17 @@ type Part = (usize, Vec<u64>);
 /// left over in the queue (a pill too many).
 fn check(parts: &[Part], items: u64, queue: &BoundedBuffer<Option<u64>>) {
     let (produced, _) = &parts[0];
-    assert_eq!(*produced, items as usize, "produce must return the items it put");
+    assert_eq!(
+        *produced, items as usize,
+        "produce must return the items it put"
+    );
     let mut handled: Vec<u64> = Vec::new();
     for (count, got) in &parts[1..] {
-        assert_eq!(*count, got.len(), "consume must return the items it handled");
+        assert_eq!(
+            *count,
+            got.len(),
+            "consume must return the items it handled"
+        );
         handled.extend(got);
     }
     handled.sort_unstable();
