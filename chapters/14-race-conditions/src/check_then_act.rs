@@ -185,7 +185,12 @@ pub fn run_round(guarding: Guarding, customers: usize, window: Duration) -> anyh
         report.describe_ending(),
         report.panics()
     );
-    let approved = report.results().into_iter().flatten().filter(|&&a| a).count() as u64;
+    let approved = report
+        .results()
+        .into_iter()
+        .flatten()
+        .filter(|&&a| a)
+        .count() as u64;
     Ok(Round {
         approved,
         balance: bank.balance(),

@@ -105,7 +105,9 @@ pub fn arc_across_threads() -> usize {
         })
         .collect();
     for handle in handles {
-        handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        handle
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
     }
     Arc::strong_count(&shared)
 }
@@ -147,7 +149,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         "Refused at compile time → what compiles instead, run on two threads",
-        &["the race", "rustc says", "compiles instead", "result", "right"],
+        &[
+            "the race",
+            "rustc says",
+            "compiles instead",
+            "result",
+            "right",
+        ],
     );
     let mut all_right = true;
     for (refusal, (got, want, unit)) in REFUSALS.iter().zip(results) {

@@ -37,8 +37,14 @@ fn usage_errors_exit_2_with_one_line() {
         "valid variants: broken, one-lock, compare-exchange",
     );
     usage_error(&["run", "lost-updates", "--threads", "1"], "give 2 to 200");
-    usage_error(&["run", "lost-updates", "--threads", "100000"], "give 2 to 200");
-    usage_error(&["run", "check-then-act", "--threads", "x"], "invalid value");
+    usage_error(
+        &["run", "lost-updates", "--threads", "100000"],
+        "give 2 to 200",
+    );
+    usage_error(
+        &["run", "check-then-act", "--threads", "x"],
+        "invalid value",
+    );
     usage_error(
         &["run", "what-rust-refuses", "--threads", "4"],
         "does not take --threads",
@@ -94,7 +100,10 @@ fn the_seed_replays_the_pauses() {
             seed,
         ]);
         let sum = figure(&lines[0], "sum of pauses");
-        let pauses = lines[0]["narrative"][1].as_str().unwrap_or_default().to_string();
+        let pauses = lines[0]["narrative"][1]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         (sum, pauses)
     };
     let (sum_a, a) = narrative("7");

@@ -130,8 +130,9 @@ fn the_fixed_withdrawals_never_overdraw() {
     for guarding in [Guarding::OneLock, Guarding::CompareExchange] {
         for customers in [2, 5] {
             for _ in 0..5 {
-                let round = check_then_act::run_round(guarding, customers, Duration::from_millis(1))
-                    .expect("runs");
+                let round =
+                    check_then_act::run_round(guarding, customers, Duration::from_millis(1))
+                        .expect("runs");
                 assert_eq!(round.approved, 1, "{guarding:?}: {round:?}");
                 assert_eq!(round.balance, OPENING - AMOUNT, "{guarding:?}");
             }

@@ -14,12 +14,16 @@ fn assert_each_once(mut tickets: Vec<u64>, n: u64) {
     tickets.sort_unstable();
     for (want, got) in (0..n).zip(&tickets) {
         assert_eq!(
-            *got,
-            want,
+            *got, want,
             "duplicate ticket: two customers got ticket {got} (tickets must be 0..{n}, each once)"
         );
     }
-    assert_eq!(tickets.len() as u64, n, "{} tickets for {n} takes", tickets.len());
+    assert_eq!(
+        tickets.len() as u64,
+        n,
+        "{} tickets for {n} takes",
+        tickets.len()
+    );
 }
 
 #[cfg(not(feature = "shuttle"))]
@@ -119,7 +123,9 @@ mod under_the_model_checker {
             .map(|i| {
                 let dispenser = Arc::clone(&dispenser);
                 spawn_named(format!("customer {i}"), move || {
-                    (0..each).filter_map(|_| take(&dispenser)).collect::<Vec<u64>>()
+                    (0..each)
+                        .filter_map(|_| take(&dispenser))
+                        .collect::<Vec<u64>>()
                 })
             })
             .collect();

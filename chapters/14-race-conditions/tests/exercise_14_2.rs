@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use chapter_14::check_then_act::Account;
 use chapter_14::withdrawal::withdraw;
-use common::sync::atomic::{AtomicU64, Ordering};
 
 /// Asserts the end of a round: never below zero, exactly as many approvals as the money allows.
 fn assert_round(account: &Account, opening: i64, amount: i64, customers: i64, approved: i64) {
@@ -25,33 +24,69 @@ fn assert_round(account: &Account, opening: i64, amount: i64, customers: i64, ap
         approved, allowed,
         "{approved} withdrawals approved where the money allowed {allowed}"
     );
-    assert_eq!(balance, opening - amount * approved, "the balance does not match the approvals");
-}
-
-/// Counts how often `between` ran.
-fn counting(calls: &AtomicU64) -> impl Fn() + '_ {
-    move || {
-        calls.fetch_add(1, Ordering::SeqCst);
-    }
+    assert_eq!(
+        balance,
+        opening - amount * approved,
+        "the balance does not match the approvals"
+    );
 }
 
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
     use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Duration;
+
+    /// Counts how often `between` ran.
+    fn counting(calls: &AtomicU64) -> impl Fn() + '_ {
+        move || {
+            calls.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Runs `body` on a watched thread: a self-deadlock fails the test in seconds, not never.
+    fn watched(body: impl FnOnce() + Send + 'static) {
+        let report = Watchdog::new(Duration::from_secs(10))
+            .stall_after(Duration::from_secs(2))
+            .run(vec![worker("customer", move |ctx: &WorkerCtx| {
+                body();
+                ctx.progress();
+            })]);
+        assert!(report.panics().is_empty(), "{}", report.panics().join("\n"));
+        assert_eq!(
+            report.ending,
+            Ending::Finished,
+            "{} (is the thread waiting for a lock it holds itself? `account.balance()` locks)\n{}",
+            report.describe_ending(),
+            report.thread_lines().join("\n")
+        );
+    }
 
     #[test]
     fn one_customer_covered_and_uncovered() {
-        let account = Account::new(100);
-        let calls = AtomicU64::new(0);
-        assert!(withdraw(&account, 30, counting(&calls)), "100 covers 30");
-        assert_eq!(account.balance(), 70);
-        assert_eq!(calls.load(Ordering::SeqCst), 1, "call between() once per approved withdrawal");
-        assert!(!withdraw(&account, 71, counting(&calls)), "70 does not cover 71");
-        assert_eq!(account.balance(), 70, "a refused withdrawal changes nothing");
-        assert!(withdraw(&account, 70, counting(&calls)), "70 covers 70");
-        assert_eq!(account.balance(), 0);
+        watched(|| {
+            let account = Account::new(100);
+            let calls = AtomicU64::new(0);
+            assert!(withdraw(&account, 30, counting(&calls)), "100 covers 30");
+            assert_eq!(account.balance(), 70);
+            assert_eq!(
+                calls.load(Ordering::SeqCst),
+                1,
+                "call between() once per approved withdrawal"
+            );
+            assert!(
+                !withdraw(&account, 71, counting(&calls)),
+                "70 does not cover 71"
+            );
+            assert_eq!(
+                account.balance(),
+                70,
+                "a refused withdrawal changes nothing"
+            );
+            assert!(withdraw(&account, 70, counting(&calls)), "70 covers 70");
+            assert_eq!(account.balance(), 0);
+        });
     }
 
     /// One round: `customers` withdraw `amount` from `opening` at once, pausing between check
@@ -80,7 +115,12 @@ mod on_real_threads {
             report.thread_lines().join("\n")
         );
         assert!(report.panics().is_empty(), "{:?}", report.panics());
-        report.results().into_iter().flatten().filter(|&&ok| ok).count() as i64
+        report
+            .results()
+            .into_iter()
+            .flatten()
+            .filter(|&&ok| ok)
+            .count() as i64
     }
 
     #[test]
