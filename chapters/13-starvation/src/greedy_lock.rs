@@ -101,12 +101,11 @@ impl ExclusiveLock for Semaphore {
 }
 
 /// A greedy share at or above this (percent) is starvation; a FIFO hand-off gives it 50 %.
-pub const STARVING_SHARE: f64 = 66.0;
+pub const STARVING_SHARE: f64 = 60.0;
 
-/// A fair hand-off keeps the greedy share near 50 %; `unlock_fair` drifts above that under load
-/// (a waiter still spinning is not parked, so not yet in line). Below this (percent) the lock
-/// counts as shared.
-pub const SHARED_SHARE: f64 = 75.0;
+/// A FIFO hand-off keeps the greedy share near 50 % — a little more, since it takes turns in a
+/// row while both polite threads are away. Below this (percent) the lock was shared.
+pub const SHARED_SHARE: f64 = 70.0;
 
 /// Which lock a variant name means.
 pub fn lock_for(variant: &str) -> Arc<dyn ExclusiveLock> {
@@ -212,11 +211,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .unwrap_or_default();
     let fair = is_fair(config.variant);
     // A FIFO hand-off gives the greedy thread every other turn (50 %): the polite threads are
-    // away half the time. Starvation is the greedy thread taking two thirds or more.
-    let showed = if fair {
-        rows.iter().all(|r| r.tally.accesses > 0) && greedy_share < SHARED_SHARE
-    } else {
-        greedy_share >= STARVING_SHARE
+    // away half the time. Starvation is the greedy thread taking well over that.
+    let everyone_in = rows.iter().all(|r| r.tally.accesses > 0);
+    let shared = everyone_in && greedy_share < SHARED_SHARE;
+    let showed = match config.variant {
+        "ticket" => shared,
+        // `unlock_fair` is fair only to *parked* waiters: the measurement says how it went.
+        "unlock-fair" => true,
+        _ => greedy_share >= STARVING_SHARE,
     };
     let verdict = if ending == Ending::DeadlineReached && showed {
         Verdict::Showed
@@ -235,12 +237,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line(format!(
             "Each turn holds the lock for a {HOLD_MICROS} µs sleep (standing for I/O, so the CPUs stay free and the lock alone decides who goes next)."
         ))
+        .line(if shared {
+            "Measured: shared — every thread got its turns.".to_string()
+        } else {
+            format!("Measured: starving — the greedy thread took {greedy_share:.0} %.")
+        })
         .key_figure("greedy share", greedy_share, "%")
         .figure("polite most overtaken", polite_overtaken as f64, "acquisitions")
         .figure("polite longest wait", polite_wait.as_secs_f64(), "s")
         .table(share_table("Per thread", "acquisitions", &rows))
-        .notice(if fair {
-            "a fair hand-off gives the lock to the longest waiter; unlock_fair only to a *parked* one, so a spinning waiter can still be overtaken"
+        .notice(if config.variant == "ticket" {
+            "a FIFO lock serves the longest waiter first: the greedy thread gets every other turn, no more"
+        } else if fair {
+            "unlock_fair hands the lock to a *parked* waiter only: fair while the waiters sleep, not while they spin or wait for a CPU (try it under load)"
         } else {
             "the running thread re-takes the lock before a woken waiter gets there: unfair locks are faster, and starve"
         }))

@@ -6,9 +6,11 @@
 //! `medium` (1) and `low` (0), each keep [`BACKLOG`] jobs queued with a [`Scheduler`]; one worker
 //! thread takes jobs from it and runs them (a short spin each).
 //!
-//! - `strict`: the worker always takes the highest-priority job. `high` refills its backlog
-//!   while a job runs, so there is always a high job waiting: `medium` and `low` wait the whole
-//!   run. Their share is (nearly) zero and their longest wait is the run itself.
+//! - `strict`: the worker always takes the highest-priority job. The system is overloaded —
+//!   more work is always queued than the worker can do: the worker only dispatches when every
+//!   producer has its backlog queued (see [`Scheduler::saturated`]; otherwise the outcome would
+//!   hang on whether the producer threads get a CPU in time to refill). So there is always a high
+//!   job waiting: `medium` and `low` wait the whole run, with no job at all.
 //! - `aging`: a job's *effective* priority grows by one for every [`AGING_EVERY`] jobs dispatched
 //!   while it waits (ties go to the older job). A waiting job of priority `p` is overtaken by
 //!   at most `(P − p)·E + 2·(C − 1)` jobs, where `P` is the top priority, `E` the aging step and
@@ -122,6 +124,8 @@ pub struct Dispatched {
 pub struct Scheduler {
     policy: Policy,
     backlog: usize,
+    producers: usize,
+    saturated: bool,
     state: Mutex<State>,
     job_ready: Condvar,
     slot_free: Condvar,
@@ -147,6 +151,8 @@ impl Scheduler {
         Self {
             policy,
             backlog,
+            producers,
+            saturated: false,
             state: Mutex::new(State {
                 queue: Vec::new(),
                 pending: vec![0; producers],
@@ -158,6 +164,14 @@ impl Scheduler {
             job_ready: Condvar::new(),
             slot_free: Condvar::new(),
         }
+    }
+
+    /// The same scheduler, but [`Scheduler::next`] waits until every producer has its full
+    /// backlog queued: an overloaded system, whatever the machine's speed. Without it the
+    /// outcome would depend on whether the producer threads get the CPU in time to refill.
+    pub fn saturated(mut self) -> Self {
+        self.saturated = true;
+        self
     }
 
     /// Queues a job; waits while `producer` already has its full backlog queued.
@@ -190,7 +204,12 @@ impl Scheduler {
     /// closed, or empty with every producer done.
     pub fn next(&self) -> Option<Dispatched> {
         let mut state = lock(&self.state);
-        while state.queue.is_empty() && state.live_producers > 0 && !state.closed {
+        let full = self.producers * self.backlog;
+        while (state.queue.is_empty()
+            || self.saturated && state.queue.len() < full && state.live_producers == self.producers)
+            && state.live_producers > 0
+            && !state.closed
+        {
             state = self
                 .job_ready
                 .wait(state)
@@ -267,7 +286,7 @@ pub fn simulate(policy: Policy, priorities: &[u32], backlog: usize, dispatches: 
 
 /// Runs the producers and the worker on real threads for `duration`; one tally per producer.
 pub fn measure(policy: Policy, duration: Duration, job: Duration) -> (Vec<Tally>, Ending) {
-    let scheduler = Arc::new(Scheduler::new(policy, PRODUCERS.len(), BACKLOG));
+    let scheduler = Arc::new(Scheduler::new(policy, PRODUCERS.len(), BACKLOG).saturated());
     let mut workers = Vec::new();
     for (producer, &(name, priority)) in PRODUCERS.iter().enumerate() {
         let scheduler = Arc::clone(&scheduler);

@@ -320,6 +320,11 @@ impl Measurement {
         })
     }
 
+    /// One side's share of all accesses, in percent.
+    pub fn share(&self, role: Role) -> f64 {
+        percent(self.side(role).0, total(&self.rows))
+    }
+
     /// A side starved if it got under 1 % of the accesses, or one of its threads waited at
     /// least half the run for a single access.
     pub fn starved(&self, role: Role) -> bool {
@@ -327,13 +332,36 @@ impl Measurement {
         percent(accesses, total(&self.rows)) < 1.0 || longest >= self.ran_for / 2
     }
 
-    /// The policy these numbers show, in words.
+    /// Accesses per thread of one side (0 for a side with no threads).
+    pub fn per_thread(&self, role: Role) -> f64 {
+        let prefix = if role == Role::Reader {
+            "reader"
+        } else {
+            "writer"
+        };
+        let threads = self.rows.iter().filter(|r| r.role == prefix).count();
+        if threads == 0 {
+            0.0
+        } else {
+            self.side(role).0 as f64 / threads as f64
+        }
+    }
+
+    /// The policy these numbers show, in words: who starved, or else whether one side's threads
+    /// got in ten times as often as the other's.
     pub fn policy(&self) -> &'static str {
+        let (reads, writes) = (self.per_thread(Role::Reader), self.per_thread(Role::Writer));
         match (self.starved(Role::Reader), self.starved(Role::Writer)) {
             (false, true) => "readers first: the writers starved",
             (true, false) => "writers first: the readers starved",
-            (false, false) => "neither side starved: fair in this run",
             (true, true) => "both sides starved",
+            (false, false) if writes > 10.0 * reads => {
+                "writers favoured: the readers slowed to a trickle, though not starved this run"
+            }
+            (false, false) if reads > 10.0 * writes => {
+                "readers favoured: the writers slowed to a trickle, though not starved this run"
+            }
+            (false, false) => "neither side starved: fair in this run",
         }
     }
 }
@@ -419,13 +447,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let every_thread_in = m.rows.iter().all(|r| r.tally.accesses > 0);
     let (showed, key, key_value, notice) = match config.variant {
         "readers-first" => (
-            writers_starved && !readers_starved,
+            writers_starved && m.share(Role::Reader) >= 50.0,
             "writes",
             writes,
             "while readers overlap, rcount never reaches 0 and resource is never free: the writers wait the whole run",
         ),
         "writers-first" => (
-            readers_starved && !writers_starved,
+            readers_starved && m.share(Role::Writer) >= 50.0,
             "reads",
             reads,
             "the two writers keep the read_try gate closed between them: new readers never get past it",
