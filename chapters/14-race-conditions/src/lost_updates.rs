@@ -126,9 +126,13 @@ impl Counter {
         match method {
             Method::LoadStore => {
                 for _ in 0..increments {
-                    let seen = self.atomic.load(Ordering::Relaxed);
+                    // black_box: without pauses the compiler may fuse the loop's loads and
+                    // stores into one load and one store (a legal schedule, but then we would
+                    // time one update, not `increments` of them).
+                    let counter = std::hint::black_box(&self.atomic);
+                    let seen = counter.load(Ordering::Relaxed);
                     pause(); // another thread may read the same `seen` now
-                    self.atomic.store(seen + 1, Ordering::Relaxed);
+                    counter.store(seen + 1, Ordering::Relaxed);
                 }
                 0
             }
