@@ -104,7 +104,8 @@ pub fn measure(
 
 /// Runs the example: the four methods' costs in one table.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let increments = config.pick(200_000, 2_000_000);
+    // The same total work whatever --threads says, so the run time stays about the same.
+    let increments = config.pick(800_000, 8_000_000) / config.threads as u64;
     let runs = config.pick(3, 7);
     let costs = Method::ALL
         .iter()
