@@ -180,10 +180,14 @@ pub fn run_round(guarding: Guarding, customers: usize, window: Duration) -> anyh
     let budget = Duration::from_secs(5);
     let report = Watchdog::new(budget).stall_after(budget).run(workers);
     anyhow::ensure!(
-        report.ending == Ending::Finished && report.panics().is_empty(),
-        "the customers did not all finish: {} {:?}",
-        report.describe_ending(),
-        report.panics()
+        report.panics().is_empty(),
+        "a thread panicked: {}",
+        report.panics().join("; ")
+    );
+    anyhow::ensure!(
+        report.ending == Ending::Finished,
+        "the customers did not all finish: {}",
+        report.describe_ending()
     );
     let approved = report
         .results()

@@ -233,10 +233,14 @@ pub fn run_threads(
     // Under the mutex a thread may wait for all the others' pauses: judge by the deadline only.
     let report = Watchdog::new(budget).stall_after(budget).run(workers);
     anyhow::ensure!(
-        report.ending == Ending::Finished && report.panics().is_empty(),
-        "the threads did not all finish: {} {:?}",
-        report.describe_ending(),
-        report.panics()
+        report.panics().is_empty(),
+        "a thread panicked: {}",
+        report.panics().join("; ")
+    );
+    anyhow::ensure!(
+        report.ending == Ending::Finished,
+        "the threads did not all finish: {}",
+        report.describe_ending()
     );
     let kept: Vec<u64> = report.results().into_iter().flatten().copied().collect();
     Ok(RaceRun {
