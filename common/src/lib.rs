@@ -6,6 +6,7 @@
 //! - [`registry`]: what a chapter and an example are, and the settings a run receives;
 //! - [`outcome`]: what a run returns (verdict, figures with units, tables, narrative);
 //! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
+//! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
@@ -14,6 +15,7 @@
 //! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature.
 
 pub mod cli;
+pub mod cli_test;
 pub mod deadlock;
 pub mod outcome;
 pub mod registry;
