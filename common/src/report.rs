@@ -18,19 +18,39 @@ pub fn render_table(data: &TableData) -> String {
     table.to_string()
 }
 
-/// Formats a figure value: integers without decimals, small values with more precision.
+/// Formats a figure value for reading: counts with thousands separators (`1,492,667`), large
+/// rates with a metric prefix (`4.60 M`), small values with enough decimals to see them.
 pub fn format_value(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        format!("{value:.0}")
-    } else if value.abs() >= 100.0 {
+    let magnitude = value.abs();
+    if value.fract() == 0.0 && magnitude < 1e15 {
+        group_thousands(value as i64)
+    } else if magnitude >= 1e9 {
+        format!("{:.2} G", value / 1e9)
+    } else if magnitude >= 1e6 {
+        format!("{:.2} M", value / 1e6)
+    } else if magnitude >= 1e4 {
+        format!("{:.1} k", value / 1e3)
+    } else if magnitude >= 100.0 {
         format!("{value:.1}")
-    } else if value.abs() >= 0.01 {
+    } else if magnitude >= 0.01 {
         format!("{value:.3}")
-    } else if value.abs() >= 0.0001 {
+    } else if magnitude >= 0.0001 {
         format!("{value:.5}")
     } else {
         format!("{value:.2e}")
     }
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// The human report of one outcome.
@@ -155,6 +175,10 @@ mod tests {
     #[test]
     fn values_are_formatted_for_reading() {
         assert_eq!(format_value(12.0), "12");
+        assert_eq!(format_value(1_492_667.0), "1,492,667");
+        assert_eq!(format_value(-1000.0), "-1,000");
+        assert_eq!(format_value(4_600_602.2), "4.60 M");
+        assert_eq!(format_value(12_345.6), "12.3 k");
         assert_eq!(format_value(0.4213), "0.421");
         assert_eq!(format_value(1234.56), "1234.6");
         assert_eq!(format_value(0.002_12), "0.00212");
