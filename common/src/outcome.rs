@@ -21,6 +21,23 @@ pub enum Verdict {
     DidNotShow,
 }
 
+impl Verdict {
+    /// `Showed` if the run demonstrated its lesson, else `DidNotShow`.
+    pub fn from_showed(showed: bool) -> Self {
+        if showed {
+            Self::Showed
+        } else {
+            Self::DidNotShow
+        }
+    }
+}
+
+impl From<bool> for Verdict {
+    fn from(showed: bool) -> Self {
+        Self::from_showed(showed)
+    }
+}
+
 /// One named measurement, such as `total time = 0.41 s` or `meals (philosopher 2) = 180`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
@@ -178,5 +195,7 @@ mod tests {
         assert_eq!(back.key().map(|f| f.name.as_str()), Some("total time"));
         assert_eq!(back.get("meals"), Some(60.0));
         assert_eq!(back.get("missing"), None);
+        assert_eq!(Verdict::from(true), Verdict::Showed);
+        assert_eq!(Verdict::from(false), Verdict::DidNotShow);
     }
 }

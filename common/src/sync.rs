@@ -17,6 +17,15 @@ pub use shuttle::sync::{Condvar, Mutex, MutexGuard, atomic};
 #[cfg(feature = "shuttle")]
 pub use shuttle::thread;
 
+/// Locks `mutex`, taking the data even if a thread panicked while holding it: the examples'
+/// shared state stays consistent across a panic (counters, queues), and a panicking learner's
+/// thread should not turn every later lock into a second, confusing panic.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// How many schedules each model-checking test explores: `SHUTTLE_ITERATIONS`, default 1000.
 pub fn iterations() -> usize {
     std::env::var("SHUTTLE_ITERATIONS")
