@@ -112,11 +112,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(Outcome::new(
         "ordering-cost",
         config.variant,
-        if showed {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
+        Verdict::from(showed),
     )
     .table(table)
     .key_figure("ordered / unlocked", ordered / unlocked, "x")

@@ -51,9 +51,7 @@ impl Account {
     /// Locks the balance. Hold the guard for as long as what you do must not be interleaved.
     pub fn lock(&self) -> MutexGuard<'_, i64> {
         // A customer who panicked mid-withdrawal left a plain number behind: keep going.
-        self.balance
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        common::sync::lock(&self.balance)
     }
 
     /// The balance now (takes and releases the lock).
@@ -241,11 +239,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(Outcome::new(
         "check-then-act",
         config.variant,
-        if showed {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
+        Verdict::from(showed),
     )
     .line(format!(
         "{rounds} rounds: {} customers each withdraw {AMOUNT} from an account holding {OPENING}.",

@@ -157,17 +157,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let showed = fixes_correct
         && mine.ns_per_increment < fetch_add
         && mine.ns_per_increment < mutex.ns_per_increment;
-    let mut outcome = Outcome::new(
-        "increment-cost",
-        config.variant,
-        if showed {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
-    )
-    .table(table)
-    .key_figure("mutex / fetch_add", mutex.ns_per_increment / fetch_add, "x");
+    let mut outcome = Outcome::new("increment-cost", config.variant, Verdict::from(showed))
+        .table(table)
+        .key_figure("mutex / fetch_add", mutex.ns_per_increment / fetch_add, "x");
     for cost in &costs {
         outcome = outcome.figure(
             format!("{} ns per increment", cost.method.variant()),

@@ -145,10 +145,7 @@ impl Counter {
             }
             Method::Mutex => {
                 for _ in 0..increments {
-                    let mut count = self
-                        .locked
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let mut count = common::sync::lock(&self.locked);
                     let seen = *count;
                     pause(); // others wait for the lock: nobody can read a stale value
                     *count = seen + 1;
@@ -172,10 +169,7 @@ impl Counter {
     pub fn total(&self, method: Method, kept: &[u64]) -> u64 {
         match method {
             Method::LoadStore | Method::FetchAdd => self.atomic.load(Ordering::Relaxed),
-            Method::Mutex => *self
-                .locked
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
+            Method::Mutex => *common::sync::lock(&self.locked),
             Method::PerThread => kept.iter().sum(),
         }
     }
@@ -288,11 +282,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::new(
         "lost-updates",
         config.variant,
-        if shown {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
+        Verdict::from(shown),
     )
     .line(format!(
         "{} threads, one update each: {}",

@@ -125,11 +125,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(Outcome::new(
         "serialized",
         config.variant,
-        if showed {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
+        Verdict::from(showed),
     )
     .line("The sleep is the subject: it is time spent holding the lock, or not.")
     .table(table)

@@ -173,11 +173,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::new(
         "what-rust-refuses",
         config.variant,
-        if all_right {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
+        Verdict::from(all_right),
     )
     .line("A data race (unsynchronized access, one side writing) does not compile in safe Rust:");
     for refusal in &REFUSALS {

@@ -55,9 +55,7 @@ impl Waiter {
 
     fn count(&self) -> MutexGuard<'_, usize> {
         // A philosopher that panicked while holding the count left it consistent: keep going.
-        self.free_seats
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        common::sync::lock(&self.free_seats)
     }
 }
 
