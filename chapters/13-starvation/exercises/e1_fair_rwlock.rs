@@ -23,9 +23,9 @@
 //! progress; under the shuttle model checker, a waiting writer is never overtaken by more than the
 //! readers already queued, and no schedule deadlocks.
 
-use common::sync::Mutex;
+use common::sync::{Mutex, lock};
 
-use crate::primitives::{Semaphore, TicketLock, lock};
+use crate::primitives::{Semaphore, TicketLock};
 use crate::readers_writers::RwAccess;
 
 /// The book's third readers-writers lock: neither side starves.

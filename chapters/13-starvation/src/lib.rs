@@ -53,11 +53,11 @@ pub static CHAPTER: Chapter = Chapter {
                 },
                 Variant {
                     name: "std-rwlock",
-                    summary: "std::sync::RwLock under the same load: its policy, measured",
+                    summary: "std::sync::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
                 },
                 Variant {
                     name: "parking-lot-rwlock",
-                    summary: "parking_lot::RwLock under the same load: its policy, measured",
+                    summary: "parking_lot::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
                 },
             ],
             threads: None,
@@ -85,7 +85,7 @@ pub static CHAPTER: Chapter = Chapter {
             variants: &[
                 Variant {
                     name: "std-mutex",
-                    summary: "std::sync::Mutex: the running thread barges back in",
+                    summary: "std::sync::Mutex: the running thread barges back in; the polite threads are overtaken hundreds of times",
                 },
                 Variant {
                     name: "parking-lot",
@@ -93,11 +93,11 @@ pub static CHAPTER: Chapter = Chapter {
                 },
                 Variant {
                     name: "unlock-fair",
-                    summary: "parking_lot's MutexGuard::unlock_fair: hand the lock to the next waiter",
+                    summary: "parking_lot's MutexGuard::unlock_fair hands the lock to the next parked waiter: a measurement of how fair that is",
                 },
                 Variant {
                     name: "ticket",
-                    summary: "a FIFO ticket lock from Mutex + Condvar: first come, first served",
+                    summary: "a FIFO ticket lock from Mutex + Condvar: first come, first served; overtaken at most once by each other thread",
                 },
             ],
             threads: None,

@@ -9,17 +9,20 @@
 //!   *barges*). That is the unfairness every starvation in this chapter grows from.
 //! - [`TicketLock`] is the fair one: take a ticket, wait until it is served, first come first
 //!   served. A waiter is overtaken by at most the threads that took a ticket before it.
-//! - [`busy_work`] is work that takes CPU time (a spin); [`hold`] is work that takes *time* but
-//!   no CPU (a sleep, standing for I/O done while holding a lock). The lock examples hold with
-//!   sleeps on purpose: five spinning threads on a two-core machine would be starved by the OS's
-//!   time-slicing as much as by the lock, and the lesson is the lock's policy.
+//! - [`hold`] is work that takes *time* but no CPU (a sleep, standing for I/O); [`spin_for`] is
+//!   work that takes CPU time (a spin). `readers-writers` stays inside with sleeps: five spinning
+//!   threads on a two-core machine would be starved by the OS's time-slicing as much as by the
+//!   lock, and the lesson is the lock's policy. `greedy-lock` holds its lock with a spin (the
+//!   greedy thread must be *running* when it releases, to barge back in) and its polite threads
+//!   sleep between turns, so at most one thread spins at a time and the CPUs stay mostly free.
+//!   The priority scheduler's worker spins through each job (it really is busy).
 //!
 //! Used by every example: `readers-writers`, `priority-scheduling` (its queue), `greedy-lock`.
 //! No book example to mirror: the book only has `threading.Lock`.
 
 use std::sync::PoisonError;
 
-use common::sync::{Condvar, Mutex, MutexGuard};
+use common::sync::{Condvar, Mutex, lock};
 
 /// A counting semaphore (binary with one permit): `acquire` waits for a permit and takes it,
 /// `release` gives one back from any thread. Not FIFO: waiters race for each released permit,
@@ -108,25 +111,6 @@ impl Drop for TicketGuard<'_> {
     fn drop(&mut self) {
         lock(&self.lock.tickets).serving += 1;
         self.lock.turn.notify_all();
-    }
-}
-
-/// Locks a mutex, carrying on if a panicking thread poisoned it (the counts stay consistent).
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Work that takes CPU time: `iterations` rounds of a loop the optimiser cannot remove. Under
-/// the model checker it is a single yield (a point where another thread may run).
-pub fn busy_work(iterations: u32) {
-    if cfg!(feature = "shuttle") {
-        common::sync::thread::yield_now();
-    } else {
-        let mut x = 0u64;
-        for i in 0..iterations {
-            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(u64::from(i)));
-        }
-        std::hint::black_box(x);
     }
 }
 

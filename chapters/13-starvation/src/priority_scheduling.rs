@@ -22,7 +22,8 @@
 //! drives the same scheduler step by step on one thread, which the tests use to assert the
 //! starvation exactly. On real threads the figures are measurements: how many jobs each producer
 //! got, and its longest wait — in wall-clock time and in jobs that overtook it — counting a job
-//! still queued when the run ended.
+//! still queued when the run ended. A job dispatched after the watchdog's stop flag (the
+//! producers had quit, so the queue was no longer full) counts as a wait, not as a job run.
 //!
 //! Run: `cargo run -p chapter-13 -- run priority-scheduling [--variant strict]`.
 
@@ -30,13 +31,14 @@ use std::cmp::Reverse;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::sync::{Condvar, Mutex};
+use anyhow::bail;
+use common::sync::{Condvar, Mutex, lock};
 use common::timing::human;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, WorkerResult, worker};
 use common::{Outcome, RunConfig, Verdict};
 
 use crate::aging::pick_with_aging;
-use crate::primitives::{lock, spin_for};
+use crate::primitives::spin_for;
 use crate::tally::{Row, Tally, percent, share_table, total};
 
 /// The producers: name and priority (higher runs first).
@@ -76,12 +78,13 @@ pub enum Policy {
 }
 
 impl Policy {
-    /// The policy for a variant name of this example.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
+    /// The policy for a variant name of this example; an error for a name it does not have.
+    pub fn from_variant(variant: &str) -> anyhow::Result<Self> {
+        Ok(match variant {
+            "strict" => Self::Strict,
             "aging" => Self::Aging { every: AGING_EVERY },
-            _ => Self::Strict,
-        }
+            other => bail!("priority-scheduling has no variant {other:?}"),
+        })
     }
 
     /// Index in `queue` of the job to run next, at dispatch count `now`.
@@ -303,6 +306,12 @@ pub fn measure(policy: Policy, duration: Duration, job: Duration) -> (Vec<Tally>
         let mut tallies = vec![Tally::default(); PRODUCERS.len()];
         while !ctx.should_stop() {
             let Some(d) = sched.next() else { break };
+            if ctx.should_stop() {
+                // Dispatched after the stop (the producers had quit, the queue was no longer
+                // saturated): the run is over, so this job's wait counts, but not as a turn.
+                tallies[d.job.producer].waited(d.waited, d.waited_ticks);
+                break;
+            }
             spin_for(job);
             tallies[d.job.producer].record(d.waited, d.waited_ticks);
             ctx.progress();
@@ -332,7 +341,7 @@ pub fn measure(policy: Policy, duration: Duration, job: Duration) -> (Vec<Tally>
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let policy = Policy::from_variant(config.variant);
+    let policy = Policy::from_variant(config.variant)?;
     let duration = config.pick(Duration::from_millis(400), Duration::from_secs(3));
     let started = Instant::now();
     let (tallies, ending) = measure(policy, duration, JOB);
@@ -357,11 +366,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Policy::Strict => low_share < 1.0 || low.longest_wait >= duration / 2,
         Policy::Aging { .. } => tallies.iter().all(|t| t.accesses > 0) && within_bound,
     };
-    let verdict = if ending == Ending::DeadlineReached && showed {
-        Verdict::Showed
-    } else {
-        Verdict::DidNotShow
-    };
+    let verdict = Verdict::from(ending == Ending::DeadlineReached && showed);
     let outcome = Outcome::new("priority-scheduling", config.variant, verdict)
         .line(format!(
             "One worker ran {all} jobs in {} from producers of priority 2, 1 and 0, each keeping {BACKLOG} queued.",

@@ -8,12 +8,15 @@
 use std::time::Duration;
 
 use chapter_13::CHAPTER;
+use chapter_13::fair_rwlock::FairRwLock;
+use chapter_13::greedy_lock;
 use chapter_13::priority_scheduling::{
     AGING_EVERY, BACKLOG, PRODUCERS, Policy, aging_bound, measure, simulate,
 };
 use chapter_13::readers_writers::{self, READERS, WRITERS};
 use common::watchdog::Ending;
-use common::{Outcome, RunConfig, Verdict};
+use common::{Outcome, RunConfig};
+use std::sync::Arc;
 
 fn run(example: &str, variant: &'static str) -> Outcome {
     let example = CHAPTER.example(example).expect("example exists");
@@ -81,45 +84,71 @@ fn on_real_threads_the_bounds_hold_whatever_the_timing() {
 
 #[test]
 fn every_readers_writers_lock_excludes_and_finishes() {
-    for variant in [
-        "readers-first",
-        "writers-first",
-        "fair",
-        "std-rwlock",
-        "parking-lot-rwlock",
-    ] {
+    for variant in readers_writers::Kind::ALL {
         let m = readers_writers::measure(
-            readers_writers::lock_for(variant),
+            variant.lock(),
             READERS,
             WRITERS,
             Duration::from_millis(200),
             7,
         );
-        assert_eq!(m.ending, Ending::DeadlineReached, "{variant}");
-        assert!(m.panics.is_empty(), "{variant}: {:?}", m.panics);
-        assert_eq!(m.rows.len(), READERS + WRITERS, "{variant}");
-        assert!(m.rows.iter().any(|r| r.tally.accesses > 0), "{variant}");
+        assert_eq!(m.ending, Ending::DeadlineReached, "{variant:?}");
+        assert!(m.panics.is_empty(), "{variant:?}: {:?}", m.panics);
+        assert_eq!(m.rows.len(), READERS + WRITERS, "{variant:?}");
+        assert!(m.rows.iter().any(|r| r.tally.accesses > 0), "{variant:?}");
     }
 }
 
 #[test]
 fn the_fair_turnstile_lets_every_thread_in() {
-    let outcome = run("readers-writers", "fair");
-    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
-    let least = outcome
-        .get("accesses by the least-served thread")
-        .expect("figure");
-    assert!(least > 0.0, "{outcome:#?}");
-    let table = &outcome.tables[0];
-    assert_eq!(table.rows.len(), 5);
+    // Guaranteed on real threads: exclusion (a breach panics inside `Room`), no stall, and a
+    // FIFO turnstile lets each of the 5 threads in. How long anyone waited is a timing, left to
+    // the figures; the bounded overtaking is the model checker's to prove.
+    let m = readers_writers::measure(
+        Arc::new(FairRwLock::default()),
+        READERS,
+        WRITERS,
+        Duration::from_millis(300),
+        13,
+    );
+    assert!(m.panics.is_empty(), "{:?}", m.panics);
+    assert_eq!(m.ending, Ending::DeadlineReached, "{:?}", m.rows);
+    assert_eq!(m.rows.len(), READERS + WRITERS);
+    for row in &m.rows {
+        assert!(
+            row.tally.accesses > 0,
+            "{} never got in: {:?}",
+            row.name,
+            m.rows
+        );
+    }
 }
 
 #[test]
 fn the_ticket_lock_lets_every_thread_in() {
-    let outcome = run("greedy-lock", "ticket");
-    let table = &outcome.tables[0];
-    assert_eq!(table.rows.len(), 3);
-    assert!(table.rows.iter().all(|row| row[2] != "0"), "{table:?}");
+    let m = greedy_lock::measure(
+        greedy_lock::Kind::Ticket.lock(),
+        Duration::from_millis(300),
+        greedy_lock::HOLD_MICROS,
+    );
+    assert_eq!(m.ending, Ending::DeadlineReached, "{:?}", m.rows);
+    assert_eq!(m.rows.len(), 3);
+    for row in &m.rows {
+        assert!(
+            row.tally.accesses > 0,
+            "{} never got in: {:?}",
+            row.name,
+            m.rows
+        );
+    }
+}
+
+#[test]
+fn unknown_variants_are_errors_not_fallbacks() {
+    for example in CHAPTER.examples {
+        let config = RunConfig::quick(example, "no-such-variant");
+        assert!((example.run)(&config).is_err(), "{}", example.name);
+    }
 }
 
 #[test]

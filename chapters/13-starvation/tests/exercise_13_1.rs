@@ -16,17 +16,40 @@ use chapter_13::readers_writers::{Role, Room, access};
 mod on_real_threads {
     use super::*;
     use chapter_13::readers_writers::{READERS, WRITERS, measure};
+    use common::watchdog::{Ending, Watchdog, WorkerCtx, WorkerResult, worker};
     use std::time::Duration;
 
     #[test]
     fn one_reader_then_one_writer_on_one_thread() {
-        let lock = FairRwLock::default();
-        let room = Room::default();
-        access(&lock, &room, Role::Reader, 0);
-        access(&lock, &room, Role::Writer, 0);
-        access(&lock, &room, Role::Reader, 0);
-        assert_eq!(room.writes(), 1);
-        assert_eq!(room.entries(), 3);
+        // Under the watchdog: a lock that never lets its one thread in fails fast, not hangs.
+        let report = Watchdog::new(Duration::from_secs(5))
+            .stall_after(Duration::from_secs(2))
+            .grace(Duration::from_millis(200))
+            .run(vec![worker("alone", |ctx: &WorkerCtx| {
+                let lock = FairRwLock::default();
+                let room = Room::default();
+                access(&lock, &room, Role::Reader, 0);
+                ctx.progress();
+                access(&lock, &room, Role::Writer, 0);
+                ctx.progress();
+                access(&lock, &room, Role::Reader, 0);
+                ctx.progress();
+                (room.writes(), room.entries())
+            })]);
+        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_eq!(
+            report.ending,
+            Ending::Finished,
+            "one thread alone did not get through read, write, read: a deadlock or a lost wake-up?\n{}",
+            report.thread_lines().join("\n")
+        );
+        match &report.threads[0].result {
+            WorkerResult::Finished((writes, entries)) => {
+                assert_eq!(*writes, 1, "one write");
+                assert_eq!(*entries, 3, "three accesses");
+            }
+            other => panic!("the thread did not finish: {other:?}"),
+        }
     }
 
     #[test]
@@ -98,7 +121,7 @@ mod under_the_model_checker {
                 })
             })
             .collect();
-        let overtaken = access(lock.as_ref(), &room, Role::Writer, 0).1;
+        let overtaken = access(lock.as_ref(), &room, Role::Writer, 0).overtaken;
         for r in readers {
             r.join().expect("no reader panicked");
         }
@@ -160,7 +183,7 @@ mod under_the_model_checker {
                     })
                 })
                 .collect();
-            let overtaken = access(lock.as_ref(), &room, Role::Reader, 0).1;
+            let overtaken = access(lock.as_ref(), &room, Role::Reader, 0).overtaken;
             read_done.store(true, Ordering::SeqCst);
             for w in writers {
                 w.join().expect("no writer panicked");

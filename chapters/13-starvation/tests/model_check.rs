@@ -22,7 +22,8 @@ use chapter_13::greedy_lock::{ExclusiveLock, acquire_once};
 use chapter_13::primitives::{Semaphore, TicketLock};
 use chapter_13::priority_scheduling::{Policy, Scheduler, aging_bound};
 use chapter_13::readers_writers::{ReadersFirst, Role, Room, RwAccess, WritersFirst, access};
-use common::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use chapter_13::tally::Entries;
+use common::sync::atomic::{AtomicBool, Ordering};
 use common::sync::{model_check, spawn_named};
 
 /// A waiting thread overtaken more often than this was starved (a FIFO turnstile lets at most
@@ -58,7 +59,7 @@ fn writer_among_readers(lock: Arc<dyn RwAccess>) -> u64 {
     let writer = {
         let (lock, room) = (Arc::clone(&lock), Arc::clone(&room));
         spawn_named("writer", move || {
-            access(lock.as_ref(), &room, Role::Writer, 0).1
+            access(lock.as_ref(), &room, Role::Writer, 0).overtaken
         })
     };
     for r in readers {
@@ -89,7 +90,7 @@ fn reader_among_writers(lock: Arc<dyn RwAccess>) -> u64 {
     let reader = {
         let (lock, room) = (Arc::clone(&lock), Arc::clone(&room));
         spawn_named("reader", move || {
-            let overtaken = access(lock.as_ref(), &room, Role::Reader, 0).1;
+            let overtaken = access(lock.as_ref(), &room, Role::Reader, 0).overtaken;
             read_done.store(true, Ordering::SeqCst);
             overtaken
         })
@@ -152,7 +153,7 @@ fn every_book_lock_excludes_and_never_deadlocks_under_pct() {
 /// The greedy thread re-locks until the polite one has had its turn (at most `MAX_LOOPS`
 /// times); returns how many acquisitions overtook the polite one.
 fn polite_after_greedy(lock: Arc<dyn ExclusiveLock>) -> u64 {
-    let entries = Arc::new(AtomicU64::new(0));
+    let entries = Arc::new(Entries::default());
     let done = Arc::new(AtomicBool::new(false));
     let greedy = {
         let (lock, entries, done) = (Arc::clone(&lock), Arc::clone(&entries), Arc::clone(&done));
@@ -166,7 +167,7 @@ fn polite_after_greedy(lock: Arc<dyn ExclusiveLock>) -> u64 {
         })
     };
     let polite = spawn_named("polite", move || {
-        let overtaken = acquire_once(lock.as_ref(), &entries, 0).1;
+        let overtaken = acquire_once(lock.as_ref(), &entries, 0).overtaken;
         done.store(true, Ordering::SeqCst);
         overtaken
     });

@@ -11,9 +11,9 @@
 //!
 //! Run `cargo xtask exercise check 13.1` to grade your own version in `exercises/`.
 
-use common::sync::Mutex;
+use common::sync::{Mutex, lock};
 
-use crate::primitives::{Semaphore, TicketLock, lock};
+use crate::primitives::{Semaphore, TicketLock};
 use crate::readers_writers::RwAccess;
 
 /// The book's third readers-writers lock: neither side starves.
