@@ -21,23 +21,31 @@
 //! after `fork` in a process with other threads (the test harness has some), the child may only
 //! call async-signal-safe functions — not `malloc`, not a lock another thread might have held.
 //! So the parent builds every byte the child will send *before* forking, and the child only
-//! calls `write` and `_exit` (see `spawn_writer`'s `SAFETY` comment). The pipe's buffer
+//! calls `close`, `write` and `_exit` (see `spawn_writer`'s `SAFETY` comment). The pipe's buffer
 //! (64 KiB on Linux) is smaller than what is sent, so the child blocks whenever the parent
 //! falls behind: backpressure, across processes, for free.
+//!
+//! Nothing may hang, so the parent never blocks without a limit: before each `read` it `poll`s
+//! the pipe with what is left of the example's time budget, and it reaps the child with
+//! non-blocking `waitpid`s. If the budget runs out, it kills the child (`SIGKILL`), reaps it,
+//! and reports the overrun instead of a verdict.
 //!
 //! Run: `cargo run -p chapter-20 -- run across-processes [--variant unframed]`.
 
 use std::fs::File;
-use std::io::{ErrorKind, Read};
-use std::os::fd::OwnedFd;
+use std::io::{self, ErrorKind, Read};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::rng::SplitMix64;
 use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, Verdict};
 use nix::errno::Errno;
-use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pipe, write};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid, close, fork, pipe, write};
 
 /// How messages are put on the byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +85,8 @@ pub fn encode(framing: Framing, messages: u64, seed: u64) -> Vec<u8> {
 pub struct Transfer {
     /// Messages the producer sent.
     pub sent: u64,
+    /// Bytes the producer sent (messages, and their length prefixes if framed).
+    pub sent_bytes: u64,
     /// Messages the consumer believed it received.
     pub received: u64,
     /// Received messages equal to the message sent at that position.
@@ -91,12 +101,17 @@ pub struct Transfer {
     pub expected_checksum: u64,
     /// The child's exit code, if it exited normally.
     pub child_exit: Option<i32>,
+    /// The time budget ran out before the stream ended: the reader gave up.
+    pub timed_out: bool,
+    /// The child was still running at the deadline and was killed (`SIGKILL`), then reaped.
+    pub child_killed: bool,
 }
 
 impl Transfer {
     /// Every message received exactly once, intact and in order, and the child exited 0.
     pub fn exactly_once(&self) -> bool {
-        self.received == self.sent
+        !self.timed_out
+            && self.received == self.sent
             && self.intact == self.sent
             && self.checksum == self.expected_checksum
             && self.child_exit == Some(0)
@@ -107,18 +122,29 @@ fn weigh(seq: u64, len: usize) -> u64 {
     (seq + 1).wrapping_mul(len as u64)
 }
 
-/// Forks a child that writes `stream` into `write_end` and exits; returns its pid. The parent's
-/// copy of `write_end` is closed here, so the parent's read end sees end-of-file once the child
-/// is done.
+/// Forks a child that writes `stream` into `write_end` and exits; returns its pid. The child
+/// closes its copy of `read_end`, so that if the parent stops reading, the child's `write` fails
+/// (`EPIPE`) instead of blocking for ever on a full pipe. The parent's copy of `write_end` is
+/// closed here, so the parent's read end sees end-of-file once the child is done.
+///
+/// Any other child forked at the same moment by another thread of this process (tests run in
+/// parallel) inherits copies of both ends too, and holds them until it exits: that can delay
+/// this pipe's end-of-file until that child is done, but cannot deadlock, since every child
+/// writes its own stream, exits, and is killed at its parent's deadline if it does not.
 #[allow(unsafe_code)]
-fn spawn_writer(stream: &[u8], write_end: OwnedFd) -> anyhow::Result<Pid> {
+fn spawn_writer(stream: &[u8], read_end: &OwnedFd, write_end: OwnedFd) -> anyhow::Result<Pid> {
     // SAFETY: after `fork` the child is a copy of this process with only the calling thread, so
     // any lock another thread held (the allocator's, stdout's) stays held forever in the child.
-    // The child therefore calls only async-signal-safe functions: `write(2)` on memory built
-    // before the fork (no allocation), `close(2)` (dropping the `OwnedFd`s) and `_exit(2)`,
-    // which skips atexit handlers and destructors. It never returns into the caller's code.
+    // The child therefore calls only async-signal-safe functions: `close(2)` on its copy of the
+    // read end and, through dropping the `OwnedFd`, of the write end; `write(2)` on memory built
+    // before the fork (no allocation); and `_exit(2)`, which skips atexit handlers and
+    // destructors. It never returns into the caller's code. (File descriptors inherited by
+    // children that other threads fork concurrently are discussed in the doc comment above.)
     match unsafe { fork() }.context("fork failed")? {
         ForkResult::Child => {
+            // The child only writes: keeping a read end open would let it block on a full pipe
+            // that no one reads any more.
+            let _ = close(read_end.as_raw_fd());
             let code = {
                 let mut rest = stream;
                 loop {
@@ -134,7 +160,8 @@ fn spawn_writer(stream: &[u8], write_end: OwnedFd) -> anyhow::Result<Pid> {
             };
             drop(write_end);
             // SAFETY: see above; `_exit` ends the child at once, without running the parent's
-            // destructors or flushing buffers the parent owns.
+            // destructors (the `read_end` this frame borrows is never dropped here) or flushing
+            // buffers the parent owns.
             unsafe { nix::libc::_exit(code) }
         }
         ForkResult::Parent { child } => {
@@ -145,9 +172,69 @@ fn spawn_writer(stream: &[u8], write_end: OwnedFd) -> anyhow::Result<Pid> {
     }
 }
 
+/// The pipe's read end, read only as long as the deadline allows: each `read` first `poll`s
+/// for data with the time left, and fails with `TimedOut` once it is spent.
+struct DeadlineReader {
+    file: File,
+    deadline: Instant,
+}
+
+impl Read for DeadlineReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(
+                    ErrorKind::TimedOut,
+                    "the time budget ran out while waiting for the producer",
+                ));
+            }
+            let millis = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
+            let mut fds = [PollFd::new(self.file.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, PollTimeout::from(millis)) {
+                Ok(0) | Err(Errno::EINTR) => continue,
+                // Data, or end-of-file (POLLHUP): `read` returns at once either way.
+                Ok(_) => return self.file.read(buf),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Reaps `child` without blocking past `deadline`: polls `waitpid` with `WNOHANG`, and at the
+/// deadline kills the child (`SIGKILL` cannot be caught or ignored) and reaps it. Returns its
+/// status and whether it had to be killed.
+fn reap(child: Pid, deadline: Instant) -> anyhow::Result<(WaitStatus, bool)> {
+    loop {
+        match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) if Instant::now() >= deadline => {
+                let _ = kill(child, Signal::SIGKILL); // fails only if it exited meanwhile
+                let status = loop {
+                    match waitpid(child, None) {
+                        Err(Errno::EINTR) => continue,
+                        other => break other.context("waitpid failed")?,
+                    }
+                };
+                return Ok((status, true));
+            }
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(1)),
+            Ok(status) => return Ok((status, false)),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(e).context("waitpid failed"),
+        }
+    }
+}
+
 /// Sends `messages` messages from a forked child to this process over a pipe and reports
-/// what arrived.
-pub fn transfer(framing: Framing, messages: u64, seed: u64) -> anyhow::Result<Transfer> {
+/// what arrived. Takes at most about `budget`: at the deadline the reader gives up
+/// ([`Transfer::timed_out`]) and the child is killed and reaped ([`Transfer::child_killed`]).
+pub fn transfer(
+    framing: Framing,
+    messages: u64,
+    seed: u64,
+    budget: Duration,
+) -> anyhow::Result<Transfer> {
+    let deadline = Instant::now() + budget;
     let stream = encode(framing, messages, seed);
     let expected: Vec<Vec<u8>> = (0..messages).map(|i| message(seed, i)).collect();
     let expected_checksum = expected.iter().enumerate().fold(0u64, |sum, (i, m)| {
@@ -155,11 +242,15 @@ pub fn transfer(framing: Framing, messages: u64, seed: u64) -> anyhow::Result<Tr
     });
 
     let (read_end, write_end) = pipe().context("pipe failed")?;
-    let child = spawn_writer(&stream, write_end)?;
-    let mut reader = File::from(read_end);
+    let child = spawn_writer(&stream, &read_end, write_end)?;
+    let mut reader = DeadlineReader {
+        file: File::from(read_end),
+        deadline,
+    };
 
     let mut t = Transfer {
         sent: messages,
+        sent_bytes: stream.len() as u64,
         received: 0,
         intact: 0,
         reads: 0,
@@ -167,6 +258,8 @@ pub fn transfer(framing: Framing, messages: u64, seed: u64) -> anyhow::Result<Tr
         checksum: 0,
         expected_checksum,
         child_exit: None,
+        timed_out: false,
+        child_killed: false,
     };
     let mut note = |t: &mut Transfer, got: &[u8]| {
         let i = t.received;
@@ -180,22 +273,27 @@ pub fn transfer(framing: Framing, messages: u64, seed: u64) -> anyhow::Result<Tr
         Framing::Unframed => read_unframed(&mut reader, &mut t, &mut note),
         Framing::LengthPrefixed => read_frames(&mut reader, &mut t, &mut note),
     };
+    // Closing the read end first: a child still writing gets EPIPE and exits.
     drop(reader);
     // Reap the child even if reading failed, so no zombie is left behind.
-    let status = waitpid(child, None).context("waitpid failed")?;
+    let (status, killed) = reap(child, deadline)?;
+    t.child_killed = killed;
     if let WaitStatus::Exited(_, code) = status {
         t.child_exit = Some(code);
     }
-    read_result?;
+    match read_result {
+        Err(e) if e.kind() == ErrorKind::TimedOut => t.timed_out = true,
+        other => other.context("read failed")?,
+    }
     Ok(t)
 }
 
 /// BROKEN: every `read()` is taken as one message.
 fn read_unframed(
-    reader: &mut File,
+    reader: &mut impl Read,
     t: &mut Transfer,
     note: &mut impl FnMut(&mut Transfer, &[u8]),
-) -> anyhow::Result<()> {
+) -> io::Result<()> {
     let mut buf = [0u8; 4096];
     loop {
         match reader.read(&mut buf) {
@@ -206,41 +304,44 @@ fn read_unframed(
                 note(t, &buf[..n]);
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).context("read failed"),
+            Err(e) => return Err(e),
         }
     }
 }
 
 /// Reads a 4-byte length, then exactly that many bytes, until end-of-file at a boundary.
 fn read_frames(
-    reader: &mut File,
+    reader: &mut impl Read,
     t: &mut Transfer,
     note: &mut impl FnMut(&mut Transfer, &[u8]),
-) -> anyhow::Result<()> {
+) -> io::Result<()> {
     let mut counting = CountingReader { inner: reader, t };
     loop {
         let mut len = [0u8; 4];
         match counting.read_exact(&mut len) {
             Ok(()) => {}
             Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(()),
-            Err(e) => return Err(e).context("read failed"),
+            Err(e) => return Err(e),
         }
         let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
-        counting
-            .read_exact(&mut body)
-            .context("the stream ended inside a message")?;
+        counting.read_exact(&mut body).map_err(|e| match e.kind() {
+            ErrorKind::UnexpectedEof => {
+                io::Error::new(ErrorKind::InvalidData, "the stream ended inside a message")
+            }
+            _ => e,
+        })?;
         note(counting.t, &body);
     }
 }
 
 /// Counts the `read()` calls and bytes under a `read_exact`.
-struct CountingReader<'a> {
-    inner: &'a mut File,
+struct CountingReader<'a, R> {
+    inner: &'a mut R,
     t: &'a mut Transfer,
 }
 
-impl Read for CountingReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         if n > 0 {
             self.t.reads += 1;
@@ -259,23 +360,45 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let messages = config.pick(2_000, 50_000);
     let watch = Stopwatch::start();
-    let t = transfer(framing, messages, config.seed)?;
+    let budget = config.budget();
+    let t = transfer(framing, messages, config.seed, budget)?;
     let took = watch.elapsed();
     let first = format!(
-        "A forked child wrote {messages} messages (0–512 bytes each, {} KiB in all) into a pipe; this process read {} KiB in {} reads, in {}.",
-        t.bytes / 1024,
+        "A forked child wrote {messages} messages (0–512 bytes each, {} KiB in all{}) into a pipe; \
+         this process read {} KiB in {} reads, in {}.",
+        t.sent_bytes / 1024,
+        if framing == Framing::LengthPrefixed {
+            ", with their length prefixes"
+        } else {
+            ""
+        },
         t.bytes / 1024,
         t.reads,
         human(took)
     );
-    let child = match t.child_exit {
-        Some(code) => format!("The child exited with status {code} and was reaped with waitpid."),
-        None => "The child did not exit normally.".to_string(),
+    let child = match (t.child_exit, t.child_killed) {
+        (_, true) => "The child was still running at the deadline: it was killed (SIGKILL) and reaped with waitpid.".to_string(),
+        (Some(code), false) => format!("The child exited with status {code} and was reaped with waitpid."),
+        (None, false) => "The child did not exit normally.".to_string(),
     };
+    if t.timed_out || t.child_killed {
+        return Ok(
+            Outcome::new("across-processes", config.variant, Verdict::DidNotShow)
+                .line(first)
+                .line(format!(
+                    "The transfer did not finish within its budget of {}: the reader gave up after {} of {} messages.",
+                    human(budget),
+                    t.received,
+                    t.sent
+                ))
+                .line(child)
+                .key_figure("messages received", t.received as f64, "messages"),
+        );
+    }
     let outcome = match framing {
         Framing::Unframed => {
             let showed = t.received != t.sent || t.intact < t.sent;
-            Outcome::new("across-processes", config.variant, verdict(showed))
+            Outcome::new("across-processes", config.variant, Verdict::from(showed))
                 .line(first)
                 .line(format!(
                     "Taking each read() as a message, the reader saw {} \"messages\" for {} sent; {} intact.",
@@ -289,7 +412,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         Framing::LengthPrefixed => {
             let showed = t.exactly_once();
-            Outcome::new("across-processes", config.variant, verdict(showed))
+            Outcome::new("across-processes", config.variant, Verdict::from(showed))
                 .line(first)
                 .line(format!(
                     "With a length before each message: {} of {} received, {} intact and in order, checksum {}.",
@@ -310,12 +433,4 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
     };
     Ok(outcome)
-}
-
-fn verdict(showed: bool) -> Verdict {
-    if showed {
-        Verdict::Showed
-    } else {
-        Verdict::DidNotShow
-    }
 }

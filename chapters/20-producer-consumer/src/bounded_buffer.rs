@@ -25,10 +25,13 @@
 //! `Chapter06/example8.py`), whose inside the book never shows.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use common::sync::spawn_named;
-use common::timing::{Stopwatch, median_of};
+use common::sync::{lock, spawn_named};
+use common::timing::{Stopwatch, human};
+use common::watchdog::{Ending, Watchdog, Worker, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 pub use crate::buffer::BoundedBuffer;
@@ -44,7 +47,7 @@ impl<T> BoundedBuffer<T> {
     /// Takes the oldest item if there is one, without waiting (the book's `get_nowait`). `None`
     /// means "empty right now", not "no more items will come".
     pub fn try_take(&self) -> Option<T> {
-        let item = self.lock().items.pop_front();
+        let item = lock(&self.state).items.pop_front();
         if item.is_some() {
             self.not_full.notify_one();
         }
@@ -54,7 +57,7 @@ impl<T> BoundedBuffer<T> {
     /// BROKEN: [`BoundedBuffer::take`] with an `if` where the `while` belongs. After one wait it
     /// assumes the buffer holds an item. Returns `Err(WokeToEmpty)` where that assumption fails.
     pub fn take_with_if(&self) -> Result<Option<T>, WokeToEmpty> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if state.items.is_empty() && !state.closed {
             // Woken for an item — but between the notify and this thread getting the lock back,
             // another consumer may have taken it. The `while` loop would look again; this does not.
@@ -154,13 +157,67 @@ pub enum Take {
     If,
 }
 
+/// Producer `p`'s part of a pipeline: puts its share of the messages, reporting each put to
+/// `ctx`. Stops early if the buffer is closed (by a consumer that hit the bug), or if the
+/// watchdog asks, in which case it closes the buffer so that nobody waits for it.
+pub fn produce_share(
+    buffer: &BoundedBuffer<u64>,
+    p: usize,
+    shape: Shape,
+    messages: u64,
+    ctx: &WorkerCtx,
+) -> Delivery {
+    let mut sent = Delivery::default();
+    for i in share(p, shape.producers, messages) {
+        if ctx.should_stop() {
+            buffer.close();
+            break;
+        }
+        if buffer.put(payload(i)).is_err() {
+            break; // closed early
+        }
+        sent.produced += 1;
+        sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
+        ctx.progress();
+    }
+    sent
+}
+
+/// A consumer: takes until the buffer is closed and drained, reporting each take to `ctx`. A
+/// broken take that woke to an empty buffer stops and closes the buffer, so everyone else ends
+/// too (no hang); so does a consumer the watchdog asks to stop.
+pub fn consume_all(buffer: &BoundedBuffer<u64>, take: Take, ctx: &WorkerCtx) -> Delivery {
+    let mut got = Delivery::default();
+    loop {
+        if ctx.should_stop() {
+            buffer.close();
+            break;
+        }
+        let next = match take {
+            Take::While => Ok(buffer.take()),
+            Take::If => buffer.take_with_if(),
+        };
+        match next {
+            Ok(Some(value)) => {
+                got.consumed += 1;
+                got.received_checksum = got.received_checksum.wrapping_add(value);
+                ctx.progress();
+            }
+            Ok(None) => break,
+            Err(WokeToEmpty) => {
+                got.woke_to_empty += 1;
+                buffer.close();
+                break;
+            }
+        }
+    }
+    got
+}
+
 /// Runs `messages` messages from `shape.producers` producers to `shape.consumers` consumers
 /// through `buffer`, then closes it: producers are joined first, then the buffer is closed, so
-/// consumers drain it and end. Uses `common::sync` threads, so it runs on real threads and
-/// under the model checker alike.
-///
-/// A consumer whose broken take woke to an empty buffer stops, and closes the buffer so that
-/// everyone else ends too (no hang): the run's [`Delivery::woke_to_empty`] says it happened.
+/// consumers drain it and end. Uses `common::sync` threads and joins them, so it runs under the
+/// model checker (which explores every way it could hang); real runs use [`watched_buffer_pipeline`].
 pub fn run_buffer_pipeline(
     buffer: &Arc<BoundedBuffer<u64>>,
     shape: Shape,
@@ -171,15 +228,7 @@ pub fn run_buffer_pipeline(
         .map(|p| {
             let buffer = Arc::clone(buffer);
             spawn_named(format!("producer {p}"), move || {
-                let mut sent = Delivery::default();
-                for i in share(p, shape.producers, messages) {
-                    if buffer.put(payload(i)).is_err() {
-                        break; // closed early (by a consumer that hit the bug)
-                    }
-                    sent.produced += 1;
-                    sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
-                }
-                sent
+                produce_share(&buffer, p, shape, messages, &WorkerCtx::detached())
             })
         })
         .collect();
@@ -187,26 +236,7 @@ pub fn run_buffer_pipeline(
         .map(|c| {
             let buffer = Arc::clone(buffer);
             spawn_named(format!("consumer {c}"), move || {
-                let mut got = Delivery::default();
-                loop {
-                    let next = match take {
-                        Take::While => Ok(buffer.take()),
-                        Take::If => buffer.take_with_if(),
-                    };
-                    match next {
-                        Ok(Some(value)) => {
-                            got.consumed += 1;
-                            got.received_checksum = got.received_checksum.wrapping_add(value);
-                        }
-                        Ok(None) => break,
-                        Err(WokeToEmpty) => {
-                            got.woke_to_empty += 1;
-                            buffer.close();
-                            break;
-                        }
-                    }
-                }
-                got
+                consume_all(&buffer, take, &WorkerCtx::detached())
             })
         })
         .collect();
@@ -221,98 +251,179 @@ pub fn run_buffer_pipeline(
     total
 }
 
-/// The same pipeline on `crossbeam_channel::bounded`: senders and receivers are cloned, and
-/// dropping the last sender closes the channel (`recv` then returns `Err` once it is drained).
-pub fn run_crossbeam_pipeline(shape: Shape, messages: u64, capacity: usize) -> Delivery {
-    let (tx, rx) = crossbeam_channel::bounded::<u64>(capacity);
-    std::thread::scope(|scope| {
-        let producers: Vec<_> = (0..shape.producers)
-            .map(|p| {
-                let tx = tx.clone();
-                scope.spawn(move || {
-                    let mut sent = Delivery::default();
-                    for i in share(p, shape.producers, messages) {
-                        tx.send(payload(i)).expect("a receiver is alive");
-                        sent.produced += 1;
-                        sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
-                    }
-                    sent
-                })
-            })
-            .collect();
-        drop(tx); // Only the producers' clones remain: when they finish, the channel closes.
-        let consumers: Vec<_> = (0..shape.consumers)
-            .map(|_| {
-                let rx = rx.clone();
-                scope.spawn(move || {
-                    let mut got = Delivery::default();
-                    for value in rx {
-                        got.consumed += 1;
-                        got.received_checksum = got.received_checksum.wrapping_add(value);
-                    }
-                    got
-                })
-            })
-            .collect();
-        let mut total = Delivery::default();
-        for handle in producers.into_iter().chain(consumers) {
-            total.add(handle.join().expect("a pipeline thread panicked"));
-        }
-        total
-    })
+/// One pipeline run on real threads under the watchdog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// What went in and came out (of the threads that returned).
+    pub delivery: Delivery,
+    /// From the start until the last thread returned.
+    pub took: Duration,
+    /// `None` if every thread returned; else why the watchdog ended the run, and each thread's
+    /// state (a stall, the deadline, a panic).
+    pub unfinished: Option<String>,
 }
 
-/// The same pipeline on `std::sync::mpsc::sync_channel`. `mpsc` means *single* consumer: the
-/// `Receiver` cannot be cloned, so several consumers share it behind a `Mutex` and take turns
-/// even to wait. Dropping the last `SyncSender` closes it.
-pub fn run_sync_channel_pipeline(shape: Shape, messages: u64, capacity: usize) -> Delivery {
+/// What a pipeline thread returns: its part of the delivery, and when it finished.
+type Part = (Delivery, Instant);
+
+/// Runs pipeline threads under a watchdog with `deadline` (a stall of 500 ms ends it earlier);
+/// `release` is called if the run did not finish, to free any thread still blocked (closing the
+/// buffer), so no thread is left waiting for ever.
+fn watch(workers: Vec<Worker<Part>>, deadline: Duration, release: impl FnOnce()) -> Run {
+    let started = Instant::now();
+    let report = Watchdog::new(deadline)
+        .stall_after(Duration::from_millis(500).min(deadline))
+        .run(workers);
+    let mut delivery = Delivery::default();
+    let mut last = started;
+    for (part, finished) in report.results().into_iter().flatten() {
+        delivery.add(*part);
+        last = last.max(*finished);
+    }
+    let panics = report.panics();
+    let unfinished = if report.ending != Ending::Finished {
+        release();
+        Some(format!(
+            "{}: {}",
+            report.describe_ending(),
+            report.thread_lines().join("; ")
+        ))
+    } else if !panics.is_empty() {
+        Some(format!("a pipeline thread panicked: {}", panics.join("; ")))
+    } else {
+        None
+    };
+    Run {
+        delivery,
+        took: last.duration_since(started),
+        unfinished,
+    }
+}
+
+/// [`run_buffer_pipeline`] on real threads under the watchdog: the same producers and consumers,
+/// each reporting every message as progress; the last producer to finish closes the buffer. A
+/// stall or the deadline ends the run, closes the buffer and is reported in [`Run::unfinished`].
+pub fn watched_buffer_pipeline(
+    buffer: &Arc<BoundedBuffer<u64>>,
+    shape: Shape,
+    messages: u64,
+    take: Take,
+    deadline: Duration,
+) -> Run {
+    let producing = Arc::new(AtomicUsize::new(shape.producers));
+    let mut workers = Vec::new();
+    for p in 0..shape.producers {
+        let (buffer, producing) = (Arc::clone(buffer), Arc::clone(&producing));
+        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
+            let sent = produce_share(&buffer, p, shape, messages, ctx);
+            if producing.fetch_sub(1, Ordering::AcqRel) == 1 {
+                buffer.close(); // the last producer: no more messages will come
+            }
+            (sent, Instant::now())
+        }));
+    }
+    for c in 0..shape.consumers {
+        let buffer = Arc::clone(buffer);
+        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
+            (consume_all(&buffer, take, ctx), Instant::now())
+        }));
+    }
+    watch(workers, deadline, || buffer.close())
+}
+
+/// The same pipeline on `crossbeam_channel::bounded`, under the watchdog: senders and receivers
+/// are cloned, and dropping the last sender closes the channel (`recv` then returns `Err` once it
+/// is drained). A thread that stops early drops its end, which frees the other side.
+pub fn run_crossbeam_pipeline(
+    shape: Shape,
+    messages: u64,
+    capacity: usize,
+    deadline: Duration,
+) -> Run {
+    let (tx, rx) = crossbeam_channel::bounded::<u64>(capacity);
+    let mut workers = Vec::new();
+    for p in 0..shape.producers {
+        let tx = tx.clone();
+        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
+            let mut sent = Delivery::default();
+            for i in share(p, shape.producers, messages) {
+                if ctx.should_stop() || tx.send(payload(i)).is_err() {
+                    break;
+                }
+                sent.produced += 1;
+                sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
+                ctx.progress();
+            }
+            (sent, Instant::now())
+        }));
+    }
+    drop(tx); // Only the producers' clones remain: when they finish, the channel closes.
+    for c in 0..shape.consumers {
+        let rx = rx.clone();
+        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
+            let mut got = Delivery::default();
+            while !ctx.should_stop() {
+                let Ok(value) = rx.recv() else { break };
+                got.consumed += 1;
+                got.received_checksum = got.received_checksum.wrapping_add(value);
+                ctx.progress();
+            }
+            (got, Instant::now())
+        }));
+    }
+    drop(rx);
+    watch(workers, deadline, || {})
+}
+
+/// The same pipeline on `std::sync::mpsc::sync_channel`, under the watchdog. `mpsc` means
+/// *single* consumer: the `Receiver` cannot be cloned, so several consumers share it behind a
+/// `Mutex` and take turns even to wait. Dropping the last `SyncSender` closes it.
+pub fn run_sync_channel_pipeline(
+    shape: Shape,
+    messages: u64,
+    capacity: usize,
+    deadline: Duration,
+) -> Run {
     let (tx, rx) = mpsc::sync_channel::<u64>(capacity);
-    let rx = std::sync::Mutex::new(rx);
-    std::thread::scope(|scope| {
-        let producers: Vec<_> = (0..shape.producers)
-            .map(|p| {
-                let tx = tx.clone();
-                scope.spawn(move || {
-                    let mut sent = Delivery::default();
-                    for i in share(p, shape.producers, messages) {
-                        tx.send(payload(i)).expect("the receiver is alive");
-                        sent.produced += 1;
-                        sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
-                    }
-                    sent
-                })
-            })
-            .collect();
-        drop(tx);
-        let consumers: Vec<_> = (0..shape.consumers)
-            .map(|_| {
-                let rx = &rx;
-                scope.spawn(move || {
-                    let mut got = Delivery::default();
-                    loop {
-                        // The lock is held while waiting in `recv`: one consumer waits at a time.
-                        let next = rx
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .recv();
-                        match next {
-                            Ok(value) => {
-                                got.consumed += 1;
-                                got.received_checksum = got.received_checksum.wrapping_add(value);
-                            }
-                            Err(mpsc::RecvError) => break,
-                        }
-                    }
-                    got
-                })
-            })
-            .collect();
-        let mut total = Delivery::default();
-        for handle in producers.into_iter().chain(consumers) {
-            total.add(handle.join().expect("a pipeline thread panicked"));
-        }
-        total
-    })
+    // A std mutex: these are real threads in every build, model checker or not.
+    let rx = Arc::new(std::sync::Mutex::new(rx));
+    let mut workers = Vec::new();
+    for p in 0..shape.producers {
+        let tx = tx.clone();
+        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
+            let mut sent = Delivery::default();
+            for i in share(p, shape.producers, messages) {
+                if ctx.should_stop() || tx.send(payload(i)).is_err() {
+                    break;
+                }
+                sent.produced += 1;
+                sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
+                ctx.progress();
+            }
+            (sent, Instant::now())
+        }));
+    }
+    drop(tx);
+    for c in 0..shape.consumers {
+        let rx = Arc::clone(&rx);
+        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
+            let mut got = Delivery::default();
+            while !ctx.should_stop() {
+                // The lock is held while waiting in `recv`: one consumer waits at a time.
+                let next = rx
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .recv();
+                let Ok(value) = next else { break };
+                got.consumed += 1;
+                got.received_checksum = got.received_checksum.wrapping_add(value);
+                ctx.progress();
+            }
+            (got, Instant::now())
+        }));
+    }
+    drop(rx);
+    watch(workers, deadline, || {})
 }
 
 /// The three implementations of the throughput table.
@@ -339,55 +450,79 @@ impl Channel {
         }
     }
 
-    /// Runs one pipeline through this channel.
-    pub fn run(self, shape: Shape, messages: u64, capacity: usize) -> Delivery {
+    /// Runs one pipeline through this channel, on real threads under the watchdog.
+    pub fn run(self, shape: Shape, messages: u64, capacity: usize, deadline: Duration) -> Run {
         match self {
-            Channel::Condvar => run_buffer_pipeline(
+            Channel::Condvar => watched_buffer_pipeline(
                 &Arc::new(BoundedBuffer::new(capacity)),
                 shape,
                 messages,
                 Take::While,
+                deadline,
             ),
-            Channel::Crossbeam => run_crossbeam_pipeline(shape, messages, capacity),
-            Channel::SyncChannel => run_sync_channel_pipeline(shape, messages, capacity),
+            Channel::Crossbeam => run_crossbeam_pipeline(shape, messages, capacity, deadline),
+            Channel::SyncChannel => run_sync_channel_pipeline(shape, messages, capacity, deadline),
         }
     }
 }
 
 /// One cell of the throughput table.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Throughput {
     /// Which channel.
     pub channel: Channel,
     /// Which shape.
     pub shape: Shape,
-    /// Median messages per second.
+    /// Median messages per second (0 if no run finished).
     pub per_second: f64,
-    /// Every run delivered every message exactly once.
+    /// Every run finished and delivered every message exactly once.
     pub exactly_once: bool,
+    /// Why a run did not finish (a stall, the deadline, the budget spent), if one did not.
+    pub unfinished: Option<String>,
 }
 
-/// Measures every channel on every shape: the median of `runs` runs of `messages` messages.
+/// Measures every channel on every shape: the median of `runs` runs of `messages` messages,
+/// every run under the watchdog, all of them within `budget` (cells the budget does not reach
+/// are reported as unfinished, never waited for).
 pub fn measure_throughput(
     n: usize,
     messages: u64,
     capacity: usize,
     runs: usize,
+    budget: Duration,
 ) -> Vec<Throughput> {
+    let watch = Stopwatch::start();
     let mut cells = Vec::new();
     for shape in Shape::table(n) {
         for channel in Channel::ALL {
+            let mut times = Vec::new();
             let mut exactly_once = true;
-            let median = median_of(runs, || {
-                exactly_once &= channel
-                    .run(shape, messages, capacity)
-                    .exactly_once(messages);
-            });
+            let mut unfinished = None;
+            for _ in 0..runs.max(1) {
+                let left = budget.saturating_sub(watch.elapsed());
+                if left.is_zero() {
+                    unfinished = Some(format!(
+                        "the example's budget of {} was spent",
+                        human(budget)
+                    ));
+                    break;
+                }
+                let run = channel.run(shape, messages, capacity, left);
+                exactly_once &= run.delivery.exactly_once(messages);
+                if run.unfinished.is_some() {
+                    unfinished = run.unfinished;
+                    break;
+                }
+                times.push(run.took);
+            }
+            times.sort();
+            let median = times.get(times.len() / 2).copied();
             cells.push(Throughput {
                 channel,
                 shape,
-                per_second: messages as f64 / median.as_secs_f64().max(1e-9),
-                exactly_once,
+                per_second: median.map_or(0.0, |m| messages as f64 / m.as_secs_f64().max(1e-9)),
+                exactly_once: exactly_once && unfinished.is_none(),
+                unfinished,
             });
         }
     }
@@ -417,16 +552,25 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
         consumers: 3,
     };
     let messages = config.pick(200_000, 1_000_000);
+    let budget = config.budget();
     let watch = Stopwatch::start();
     let mut attempts = 0;
     let mut caught = None;
+    let mut unfinished = None;
     // The bug needs an unlucky interleaving; a few runs of a busy pipeline nearly always have it.
-    while watch.elapsed() < config.budget() && caught.is_none() {
+    // Every run is under the watchdog with what is left of the budget, so none can overrun it.
+    while caught.is_none() && unfinished.is_none() {
+        let left = budget.saturating_sub(watch.elapsed());
+        if left.is_zero() {
+            break;
+        }
         attempts += 1;
         let buffer = Arc::new(BoundedBuffer::new(1));
-        let delivery = run_buffer_pipeline(&buffer, shape, messages, Take::If);
-        if delivery.woke_to_empty > 0 {
-            caught = Some(delivery);
+        let run = watched_buffer_pipeline(&buffer, shape, messages, Take::If, left);
+        if run.delivery.woke_to_empty > 0 {
+            caught = Some(run.delivery);
+        } else if run.unfinished.is_some() {
+            unfinished = run.unfinished;
         }
     }
     match caught {
@@ -446,10 +590,14 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
             .figure("runs until caught", attempts as f64, "runs")
             .notice("a wake-up means \"look again\": wait in a `while` loop, never an `if`"),
         None => Outcome::new("bounded-buffer", config.variant, Verdict::DidNotShow)
-            .line(format!(
-                "{attempts} runs of {messages} messages and no consumer woke to an empty buffer this time \
-                 (the model checker finds it every time: tests/model_check.rs)."
-            ))
+            .line(match unfinished {
+                Some(why) => format!("Run {attempts} was ended by the watchdog before the bug showed: {why}."),
+                None => format!(
+                    "{attempts} runs of {messages} messages within the budget of {} and no consumer woke to an \
+                     empty buffer this time (the model checker finds it every time: tests/model_check.rs).",
+                    human(budget)
+                ),
+            })
             .figure("runs", attempts as f64, "runs"),
     }
 }
@@ -459,8 +607,17 @@ fn run_compare(config: &RunConfig) -> Outcome {
     let messages = config.pick(20_000, 500_000);
     let capacity = 128;
     let runs = 3;
-    let cells = measure_throughput(n, messages, capacity, runs);
+    // 36 timed runs: the quick budget, or a minute for the full 500,000-message runs.
+    let budget = config.pick(config.budget(), Duration::from_secs(60));
+    let cells = measure_throughput(n, messages, capacity, runs, budget);
     let all_exact = cells.iter().all(|c| c.exactly_once);
+    let unfinished: Vec<String> = cells
+        .iter()
+        .filter_map(|c| {
+            let why = c.unfinished.as_ref()?;
+            Some(format!("{} {}: {why}", c.channel.label(), c.shape.label()))
+        })
+        .collect();
 
     let mut header = vec!["producers:consumers"];
     header.extend(Channel::ALL.map(Channel::label));
@@ -476,7 +633,10 @@ fn run_compare(config: &RunConfig) -> Outcome {
             let cell = cells
                 .iter()
                 .find(|c| c.channel == channel && c.shape == shape)
-                .map_or("—".to_string(), |c| rate(c.per_second));
+                .map_or("—".to_string(), |c| match c.unfinished {
+                    Some(_) => "not finished".to_string(),
+                    None => rate(c.per_second),
+                });
             row.push(cell);
         }
         table.row(row);
@@ -491,22 +651,18 @@ fn run_compare(config: &RunConfig) -> Outcome {
         producers: n,
         consumers: n,
     };
-    let mut outcome = Outcome::new(
-        "bounded-buffer",
-        config.variant,
-        if all_exact {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
-    )
+    let mut outcome = Outcome::new("bounded-buffer", config.variant, Verdict::from(all_exact))
     .line(format!(
         "Each run sends {messages} distinct messages and checks count and checksum at the end: {}.",
         if all_exact {
             "every message delivered exactly once in every run"
         } else {
-            "SOME RUN LOST OR DUPLICATED A MESSAGE"
+            "SOME RUN LOST OR DUPLICATED A MESSAGE, OR DID NOT FINISH"
         }
+    ))
+    .line(format!(
+        "Every run is on real threads under the watchdog, all within the budget of {}.",
+        human(budget)
     ))
     .table(table)
     .key_figure(
@@ -525,6 +681,9 @@ fn run_compare(config: &RunConfig) -> Outcome {
         "messages/s",
     )
     .notice("one lock for the whole queue is the hand-made buffer's limit; mpsc's single receiver makes its consumers queue for a lock too");
+    for why in unfinished {
+        outcome = outcome.line(format!("Not finished: {why}."));
+    }
     if !config.quick {
         outcome = outcome.line(
             "Full run: numbers vary with the machine and its load; compare columns, not runs.",

@@ -18,7 +18,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::sync::{Condvar, Mutex};
+use common::sync::{Condvar, Mutex, lock};
 use common::timing::human;
 use common::watchdog::{Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
@@ -41,12 +41,12 @@ impl Unfinished {
 
     /// A task was put (the queue's `put` does this in Python).
     pub fn add(&self) {
-        *self.lock() += 1;
+        *lock(&self.count) += 1;
     }
 
     /// A task was finished (`task_done()`).
     pub fn task_done(&self) {
-        let mut count = self.lock();
+        let mut count = lock(&self.count);
         *count = count.saturating_sub(1);
         if *count == 0 {
             self.all_done.notify_all();
@@ -56,18 +56,12 @@ impl Unfinished {
     /// The book's `join()`, with a time limit: waits until every task is done or `limit`
     /// passes. Returns how many tasks were still unfinished (0 means `join()` would return).
     pub fn join_timeout(&self, limit: Duration) -> usize {
-        let count = self.lock();
+        let count = lock(&self.count);
         let (count, _) = self
             .all_done
             .wait_timeout_while(count, limit, |count| *count > 0)
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *count
-    }
-
-    fn lock(&self) -> common::sync::MutexGuard<'_, usize> {
-        self.count
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -171,15 +165,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     );
 
     let showed = stranded > 0 && unfinished_after > 0;
-    let outcome = Outcome::new(
-        "flawed-shutdown",
-        config.variant,
-        if showed {
-            Verdict::Showed
-        } else {
-            Verdict::DidNotShow
-        },
-    )
+    let outcome = Outcome::new("flawed-shutdown", config.variant, Verdict::from(showed))
     .line(format!(
         "{consumers} consumers loop `while not queue.empty()`; then the producer puts {} tasks, one every {} \
          (a sleep: when work arrives is the subject).",

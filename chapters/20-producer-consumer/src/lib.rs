@@ -10,7 +10,7 @@
 //!
 //! The modules, one concept each, in tour order: [`bounded_buffer`], [`flawed_shutdown`],
 //! [`shutdown`], [`backpressure`], [`across_processes`], [`async_pipeline`]; [`tasks`] holds the
-//! book's work items; and the exercise modules [`buffer`] (20.1, the bounded buffer's `put`,
+//! book's work items, [`pressure`] what `backpressure` and `async_pipeline` share; and the exercise modules [`buffer`] (20.1, the bounded buffer's `put`,
 //! `take` and `close`) and [`poison_pill`] (20.2), which the examples use too.
 
 use common::{Chapter, Example, ThreadsSpec, Variant};
@@ -20,6 +20,7 @@ pub mod async_pipeline;
 pub mod backpressure;
 pub mod bounded_buffer;
 pub mod flawed_shutdown;
+pub mod pressure;
 pub mod shutdown;
 pub mod tasks;
 
@@ -101,11 +102,11 @@ pub static CHAPTER: Chapter = Chapter {
         },
         Example {
             name: "backpressure",
-            summary: "a slow consumer: a bounded queue blocks the producers, an unbounded one grows in memory",
+            summary: "a slow consumer: a bounded queue holds the producers back, an unbounded one queues the whole backlog",
             variants: &[
                 Variant {
                     name: "bounded",
-                    summary: "crossbeam bounded(8): producers wait, memory stays flat",
+                    summary: "crossbeam bounded(8): producers wait, the queued payload stays bounded",
                 },
                 Variant {
                     name: "unbounded",

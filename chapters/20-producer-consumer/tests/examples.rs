@@ -2,18 +2,23 @@
 //! real processes: every pipeline delivers every item exactly once (count and checksum), the
 //! flawed shutdown strands work and says so instead of hanging, backpressure bounds the queue,
 //! and the process pipeline is exact-once across several seeds. The async pipeline runs under
-//! tokio's paused clock. No wall-clock assertions.
+//! tokio's paused clock. No wall-clock assertions beyond the lower bounds that the consumer's
+//! sleeps guarantee; the generous deadlines only turn a hang into a failure.
 
 #![cfg(not(feature = "shuttle"))]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chapter_20::across_processes::{self, Framing};
 use chapter_20::async_pipeline;
 use chapter_20::backpressure;
-use chapter_20::bounded_buffer::{BoundedBuffer, Channel, Shape, Take, run_buffer_pipeline};
+use chapter_20::bounded_buffer::{BoundedBuffer, Channel, Shape, Take, watched_buffer_pipeline};
 use chapter_20::{CHAPTER, tasks};
 use common::{Outcome, RunConfig, Verdict};
+
+/// A deadline no correct run comes near: it only turns a hang into a failure.
+const DEADLINE: Duration = Duration::from_secs(30);
 
 fn run(example: &str, variant: &'static str) -> Outcome {
     let example = CHAPTER.example(example).expect("example exists");
@@ -26,10 +31,10 @@ fn every_channel_delivers_exactly_once_in_every_shape() {
         for shape in Shape::table(n) {
             for channel in Channel::ALL {
                 for capacity in [1, 16] {
-                    let delivery = channel.run(shape, 5_000, capacity);
+                    let run = channel.run(shape, 5_000, capacity, DEADLINE);
                     assert!(
-                        delivery.exactly_once(5_000),
-                        "{} {} capacity {capacity}: {delivery:?}",
+                        run.unfinished.is_none() && run.delivery.exactly_once(5_000),
+                        "{} {} capacity {capacity}: {run:?}",
                         channel.label(),
                         shape.label()
                     );
@@ -42,14 +47,17 @@ fn every_channel_delivers_exactly_once_in_every_shape() {
 #[test]
 fn a_delivery_with_a_lost_message_is_not_exactly_once() {
     // The checker of the other tests must be able to fail.
-    let full = Channel::Condvar.run(
-        Shape {
-            producers: 1,
-            consumers: 1,
-        },
-        100,
-        4,
-    );
+    let full = Channel::Condvar
+        .run(
+            Shape {
+                producers: 1,
+                consumers: 1,
+            },
+            100,
+            4,
+            DEADLINE,
+        )
+        .delivery;
     assert!(full.exactly_once(100));
     assert!(!full.exactly_once(101), "one message short");
 }
@@ -64,7 +72,9 @@ fn the_broken_take_ends_without_inventing_messages() {
             producers: 3,
             consumers: 3,
         };
-        let delivery = run_buffer_pipeline(&buffer, shape, 20_000, Take::If);
+        let run = watched_buffer_pipeline(&buffer, shape, 20_000, Take::If, DEADLINE);
+        assert_eq!(run.unfinished, None, "{run:?}");
+        let delivery = run.delivery;
         assert!(delivery.consumed <= delivery.produced, "{delivery:?}");
         if delivery.woke_to_empty == 0 {
             assert!(delivery.exactly_once(20_000), "{delivery:?}");
@@ -149,15 +159,46 @@ fn the_work_queue_factors_each_number_once() {
 }
 
 #[test]
-fn a_bounded_queue_never_exceeds_its_capacity() {
-    let p = backpressure::measure(backpressure::Settings {
+fn a_bounded_queue_holds_the_producers_back() {
+    let settings = backpressure::Settings {
         capacity: Some(4),
         producers: 3,
         per_producer: 30,
-        consumer_delay: std::time::Duration::from_micros(200),
-    });
-    assert!(p.exactly_once && p.received == 90, "{p:?}");
+        consumer_delay: Duration::from_micros(200),
+    };
+    let p = backpressure::measure(settings, DEADLINE).expect("finishes");
+    assert!(p.delivered(), "{p:?}");
     assert!(p.high_water <= 4, "{p:?}");
+    // The consumer's sleeps guarantee this lower bound: (90 - 4 - 3) x 200 µs.
+    assert_eq!(settings.held_back_bound(), Duration::from_micros(83 * 200));
+    assert!(p.held_back(), "{p:?}");
+}
+
+#[test]
+fn the_held_back_check_can_fail() {
+    // Producers done at once, as an unbounded queue lets them be: not held back by 8 slots.
+    let settings = backpressure::Settings {
+        capacity: Some(8),
+        producers: 2,
+        per_producer: 100,
+        consumer_delay: Duration::from_millis(1),
+    };
+    let p = backpressure::Pressure {
+        settings,
+        high_water: 8,
+        waited: Duration::ZERO,
+        producers_done: Duration::from_millis(1),
+        total: Duration::from_millis(200),
+        received: 200,
+        exactly_once: true,
+    };
+    assert!(p.delivered());
+    assert!(!p.held_back(), "{p:?}");
+    let unbounded = backpressure::Settings {
+        capacity: None,
+        ..settings
+    };
+    assert_eq!(unbounded.held_back_bound(), Duration::ZERO);
 }
 
 #[test]
@@ -175,7 +216,7 @@ fn both_backpressure_variants_show_their_lesson() {
 fn length_prefixed_messages_cross_processes_exactly_once() {
     for seed in [1, 2, 42, 7_777] {
         for messages in [0, 1, 3_000] {
-            let t = across_processes::transfer(Framing::LengthPrefixed, messages, seed)
+            let t = across_processes::transfer(Framing::LengthPrefixed, messages, seed, DEADLINE)
                 .expect("fork, pipe and waitpid work");
             assert!(t.exactly_once(), "seed {seed}, {messages} messages: {t:?}");
             assert_eq!(t.child_exit, Some(0));
@@ -185,10 +226,11 @@ fn length_prefixed_messages_cross_processes_exactly_once() {
 
 #[test]
 fn unframed_reads_lose_the_message_boundaries() {
-    let t = across_processes::transfer(Framing::Unframed, 2_000, 42).expect("transfers");
+    let t = across_processes::transfer(Framing::Unframed, 2_000, 42, DEADLINE).expect("transfers");
     // Every byte arrives; the messages do not.
     let stream = across_processes::encode(Framing::Unframed, 2_000, 42);
     assert_eq!(t.bytes, stream.len() as u64);
+    assert_eq!(t.sent_bytes, t.bytes);
     assert!(!t.exactly_once(), "{t:?}");
     let outcome = run("across-processes", "unframed");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
@@ -208,18 +250,19 @@ async fn the_async_bounded_channel_pushes_back() {
         capacity: Some(4),
         producers: 2,
         per_producer: 50,
-        consumer_delay: std::time::Duration::from_millis(1),
+        consumer_delay: Duration::from_millis(1),
     };
     let p = async_pipeline::pipeline(settings).await;
     assert!(p.exactly_once && p.received == 100, "{p:?}");
     assert!(p.high_water <= 4, "{p:?}");
     // The producers cannot finish before the consumer has taken all but the last few messages,
     // each after a 1 ms sleep (on the paused clock, which only the sleeps move).
-    assert!(
-        p.producers_done >= std::time::Duration::from_millis(100 - 4 - 2),
-        "{p:?}"
+    assert_eq!(
+        settings.held_back_bound(),
+        Duration::from_millis(100 - 4 - 2)
     );
-    assert!(p.waited > std::time::Duration::ZERO, "{p:?}");
+    assert!(p.held_back(), "{p:?}");
+    assert!(p.waited > Duration::ZERO, "{p:?}");
 }
 
 #[tokio::test(start_paused = true)]
@@ -228,14 +271,14 @@ async fn the_async_unbounded_channel_queues_everything() {
         capacity: None,
         producers: 2,
         per_producer: 50,
-        consumer_delay: std::time::Duration::from_millis(1),
+        consumer_delay: Duration::from_millis(1),
     };
     let p = async_pipeline::pipeline(settings).await;
     assert!(p.exactly_once && p.received == 100, "{p:?}");
     // On the paused clock the consumer's first sleep cannot end while the producers can still
     // run, so they queue everything but the message the consumer already took.
     assert!(p.high_water >= 99, "{p:?}");
-    assert_eq!(p.waited, std::time::Duration::ZERO, "{p:?}");
+    assert_eq!(p.waited, Duration::ZERO, "{p:?}");
 }
 
 #[test]
@@ -245,4 +288,47 @@ fn both_async_variants_show_their_lesson() {
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.get("messages received"), Some(200.0));
     }
+}
+
+#[test]
+fn a_stalled_pipeline_is_reported_not_waited_for() {
+    // No consumer: the producer blocks on a full buffer for ever. The watchdog must end the run,
+    // say why, and close the buffer so the producer returns.
+    let buffer = Arc::new(BoundedBuffer::new(1));
+    let shape = Shape {
+        producers: 1,
+        consumers: 0,
+    };
+    let run = watched_buffer_pipeline(&buffer, shape, 10, Take::While, DEADLINE);
+    let why = run.unfinished.expect("the watchdog ended the run");
+    assert!(why.contains("stall"), "{why}");
+    assert!(why.contains("producer 0: blocked"), "{why}");
+    assert!(
+        buffer.put(0).is_err(),
+        "the buffer was closed to release the producer"
+    );
+}
+
+#[test]
+fn a_backpressure_run_past_its_deadline_is_ended() {
+    // The consumer's sleeps alone take 2 s; the deadline is 50 ms.
+    let settings = backpressure::Settings {
+        capacity: Some(8),
+        producers: 2,
+        per_producer: 1_000,
+        consumer_delay: Duration::from_millis(1),
+    };
+    let why = backpressure::measure(settings, Duration::from_millis(50)).expect_err("overran");
+    assert!(why.contains("deadline"), "{why}");
+}
+
+#[test]
+fn a_transfer_past_its_deadline_kills_and_reaps_the_child() {
+    // No time at all: the reader gives up at once; the child, blocked on a full pipe (531 KiB
+    // into 64 KiB), either gets EPIPE when the read end closes and exits 1, or is killed.
+    let t = across_processes::transfer(Framing::LengthPrefixed, 2_000, 42, Duration::ZERO)
+        .expect("fork, pipe and waitpid work");
+    assert!(t.timed_out, "{t:?}");
+    assert!(!t.exactly_once(), "{t:?}");
+    assert!(t.child_killed || t.child_exit == Some(1), "{t:?}");
 }

@@ -16,7 +16,7 @@
 
 use std::collections::VecDeque;
 
-use common::sync::{Condvar, Mutex, MutexGuard};
+use common::sync::{Condvar, Mutex, MutexGuard, lock};
 
 /// A FIFO queue of at most `capacity` items, shared by producers and consumers.
 #[derive(Debug)]
@@ -57,7 +57,7 @@ impl<T> BoundedBuffer<T> {
     /// Waits while the buffer is full, then appends `item` and wakes one consumer. Returns the
     /// item back as `Err` if the buffer is (or becomes, while waiting) closed.
     pub fn put(&self, item: T) -> Result<(), T> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         while state.items.len() >= self.capacity && !state.closed {
             state = wait(&self.not_full, state);
         }
@@ -75,7 +75,7 @@ impl<T> BoundedBuffer<T> {
     /// Waits while the buffer is empty and open, then removes the oldest item and wakes one
     /// producer. Returns `None` once the buffer is closed and drained.
     pub fn take(&self) -> Option<T> {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         while state.items.is_empty() && !state.closed {
             state = wait(&self.not_empty, state);
         }
@@ -90,14 +90,14 @@ impl<T> BoundedBuffer<T> {
     /// Closes the buffer: later puts fail, takes drain what is left and then return `None`.
     /// Wakes everyone, since every waiter must look at the closed flag.
     pub fn close(&self) {
-        self.lock().closed = true;
+        lock(&self.state).closed = true;
         self.not_empty.notify_all();
         self.not_full.notify_all();
     }
 
     /// Items queued right now.
     pub fn len(&self) -> usize {
-        self.lock().items.len()
+        lock(&self.state).items.len()
     }
 
     /// True if no item is queued right now (which says nothing about items still to come).
@@ -108,14 +108,6 @@ impl<T> BoundedBuffer<T> {
     /// The most items the buffer holds at once.
     pub fn capacity(&self) -> usize {
         self.capacity
-    }
-
-    /// Locks the state. A thread that panicked while holding the lock left the queue
-    /// consistent (every change is one push or pop), so a poisoned lock is used as it is.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State<T>> {
-        self.state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
