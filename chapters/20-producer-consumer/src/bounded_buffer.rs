@@ -20,6 +20,12 @@
 //!   three runs, `--threads N`), every run checked for exact-once delivery (count and checksum).
 //!   `mpsc` has one receiver, so its consumers share it behind a `Mutex`: notice what that costs.
 //!
+//! Every run of the examples is on real threads under the watchdog (`watched_buffer_pipeline`
+//! and the channel pipelines): each message counts as progress, and a stall (500 ms without
+//! any) or the time budget ends the run, closes the queue so no thread stays blocked, and is
+//! reported as not finished. `run_buffer_pipeline` is the same pipeline on `common::sync`
+//! threads, joined, for the model checker.
+//!
 //! Run: `cargo run --release -p chapter-20 -- run bounded-buffer [--variant compare] [--threads 4]`.
 //! Mirrors the book's `queue.Queue`/`JoinableQueue` (`Chapter03/example5.py`,
 //! `Chapter06/example8.py`), whose inside the book never shows.
@@ -607,8 +613,10 @@ fn run_compare(config: &RunConfig) -> Outcome {
     let messages = config.pick(20_000, 500_000);
     let capacity = 128;
     let runs = 3;
-    // 36 timed runs: the quick budget, or a minute for the full 500,000-message runs.
-    let budget = config.pick(config.budget(), Duration::from_secs(60));
+    // 36 timed runs, a fifth of a second in all on an idle machine, but several seconds when
+    // other programs compete for the cores: a generous cap (a minute for the full
+    // 500,000-message runs). A hang is caught sooner, by the watchdog's 500 ms stall check.
+    let budget = config.pick(Duration::from_secs(10), Duration::from_secs(60));
     let cells = measure_throughput(n, messages, capacity, runs, budget);
     let all_exact = cells.iter().all(|c| c.exactly_once);
     let unfinished: Vec<String> = cells
