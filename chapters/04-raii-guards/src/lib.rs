@@ -1,0 +1,117 @@
+//! Chapter 4 — The `with` statement becomes RAII.
+//!
+//! The book's chapter 4 shows two leaks that Python's `with` statement cures: files opened and
+//! never closed, and a lock acquired and never released because an exception skipped the
+//! `release()`. In Rust the cure is built into every value that owns a resource: a `File`
+//! closes, a `MutexGuard` unlocks, when it is dropped — at the end of its scope, on early
+//! return, on `?` and on panic. The examples show both book leaks and their Rust cures, then
+//! what RAII adds (poisoning), how to write a guard of your own, and the pitfall that remains: a
+//! guard that lives too long.
+//!
+//! The modules, one concept each, in tour order: [`file_handles`], [`guards`], [`poisoning`],
+//! [`custom_guard`], [`held_too_long`]; and the exercise modules [`permits`] (4.1) and
+//! [`narrow_scope`] (4.2), which the examples use too.
+
+use common::{Chapter, Example, Variant};
+
+pub mod custom_guard;
+pub mod file_handles;
+pub mod guards;
+pub mod held_too_long;
+pub mod poisoning;
+
+/// Exercise 4.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_permits.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_permits.rs")]
+pub mod permits;
+
+/// Exercise 4.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_narrow_scope.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_narrow_scope.rs")]
+pub mod narrow_scope;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 4,
+    title: "The `with` statement becomes RAII",
+    examples: &[
+        Example {
+            name: "file-handles",
+            summary: "files kept open hit the descriptor limit (EMFILE); a File closes itself on drop",
+            variants: &[
+                Variant {
+                    name: "leaked",
+                    summary: "keep every File alive (the book's method 1) under a lowered limit",
+                },
+                Variant {
+                    name: "scoped",
+                    summary: "each File dropped at the end of its loop turn (the book's `with`)",
+                },
+            ],
+            threads: None,
+            run: file_handles::run,
+        },
+        Example {
+            name: "guards",
+            summary: "a lock never released after an error hangs the next acquire; a MutexGuard always unlocks",
+            variants: &[
+                Variant {
+                    name: "manual-release",
+                    summary: "acquire(), an error, and the release() that never runs (the book's v1)",
+                },
+                Variant {
+                    name: "guard",
+                    summary: "the guard unlocks on every exit: normal, early return, `?`, panic (the book's v2)",
+                },
+            ],
+            threads: None,
+            run: guards::run,
+        },
+        Example {
+            name: "poisoning",
+            summary: "a thread panics holding a lock: std poisons it (PoisonError, then recover); parking_lot does not",
+            variants: &[
+                Variant {
+                    name: "std",
+                    summary: "std::sync::Mutex: PoisonError, into_inner, repair, clear_poison",
+                },
+                Variant {
+                    name: "parking-lot",
+                    summary: "parking_lot::Mutex: no poisoning, the half-done update is silently visible",
+                },
+            ],
+            threads: None,
+            run: poisoning::run,
+        },
+        Example {
+            name: "custom-guard",
+            summary: "write your own guard: a semaphore permit returned on drop, and a timer that records how long it was held",
+            variants: &[Variant {
+                name: "permits",
+                summary: "six workers, two permits: never more than two inside, every permit returned",
+            }],
+            threads: None,
+            run: custom_guard::run,
+        },
+        Example {
+            name: "held-too-long",
+            summary: "a guard alive across slow work serializes the threads; narrow its scope and they overlap",
+            variants: &[
+                Variant {
+                    name: "held",
+                    summary: "the guard is a local that lives to the end of the loop body",
+                },
+                Variant {
+                    name: "match-temporary",
+                    summary: "`match lock(&queue).pop()`: the temporary guard lives to the end of the match",
+                },
+                Variant {
+                    name: "narrowed",
+                    summary: "take the item in one statement, do the slow work unlocked",
+                },
+            ],
+            threads: None,
+            run: held_too_long::run,
+        },
+    ],
+};
