@@ -1,0 +1,151 @@
+//! Chapter 3 — Working with threads.
+//!
+//! The book's chapter 3 starts threads (`threading.Thread`, the low-level `_thread`), joins them,
+//! serializes them with a lock and feeds them from a queue. Every example here redoes one of its
+//! programs on real threads, and adds what Rust brings: results and panics returned through
+//! `JoinHandle`, scoped threads that borrow, three ways to share a counter, a priority queue with
+//! a clean shutdown, and what detaching a thread really means.
+//!
+//! The modules, one concept each, in tour order: [`spawn_join`], [`lock_serializes`],
+//! [`scoped`], [`synchronizing`], [`work_queue`], [`priority_workers`], [`detached`]; the book's
+//! countdown thread in [`countdown`]; and the exercise modules [`join_all`] (3.1) and
+//! [`priority_queue`] (3.2), which the examples use too.
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod countdown;
+pub mod detached;
+pub mod lock_serializes;
+pub mod priority_workers;
+pub mod scoped;
+pub mod spawn_join;
+pub mod synchronizing;
+pub mod work_queue;
+
+/// Exercise 3.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_join_all.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_join_all.rs")]
+pub mod join_all;
+
+/// Exercise 3.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_priority_queue.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_priority_queue.rs")]
+pub mod priority_queue;
+
+const WORKERS: ThreadsSpec = ThreadsSpec {
+    meaning: "workers",
+    default: 3,
+    min: 1,
+    max: 64,
+};
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 3,
+    title: "Working with threads",
+    examples: &[
+        Example {
+            name: "spawn-join",
+            summary: "named threads, spawn and join, results through JoinHandle<T>, a panic surfacing at join",
+            variants: &[
+                Variant {
+                    name: "countdown",
+                    summary: "the book's threads A and B count down with different delays; merged timeline",
+                },
+                Variant {
+                    name: "primes",
+                    summary: "one thread per number checks primality; answers come back through join",
+                },
+                Variant {
+                    name: "panic",
+                    summary: "one thread panics: join returns Err with its message, the others answer",
+                },
+            ],
+            threads: None,
+            run: spawn_join::run,
+        },
+        Example {
+            name: "lock-serializes",
+            summary: "the book's countdowns under one shared lock run one after the other, timed against no lock",
+            variants: &[Variant {
+                name: "timed",
+                summary: "no lock vs one lock around each countdown, side by side",
+            }],
+            threads: None,
+            run: lock_serializes::run,
+        },
+        Example {
+            name: "scoped",
+            summary: "thread::scope: workers borrow the caller's stack data, no Arc, no 'static",
+            variants: &[Variant {
+                name: "borrow",
+                summary: "workers read slices of a local Vec and write into slices of another",
+            }],
+            threads: Some(ThreadsSpec {
+                default: 4,
+                ..WORKERS
+            }),
+            run: scoped::run,
+        },
+        Example {
+            name: "synchronizing",
+            summary: "one shared counter three ways: a lock, an atomic, message passing — all exact",
+            variants: &[
+                Variant {
+                    name: "lock",
+                    summary: "a Mutex<u64>",
+                },
+                Variant {
+                    name: "atomic",
+                    summary: "an AtomicU64 with fetch_add",
+                },
+                Variant {
+                    name: "channel",
+                    summary: "one owner thread adds up increments sent over a channel",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                default: 4,
+                min: 1,
+                ..WORKERS
+            }),
+            run: synchronizing::run,
+        },
+        Example {
+            name: "work-queue",
+            summary: "three workers drain the book's queue [1, 10, 4, 3]: the empty()-then-get() race, and the fix",
+            variants: &[
+                Variant {
+                    name: "check-then-get",
+                    summary: "is_empty() then a blocking get(): workers wait forever for the last item",
+                },
+                Variant {
+                    name: "pop-or-stop",
+                    summary: "one try_pop() under one lock: None means done",
+                },
+            ],
+            threads: None,
+            run: work_queue::run,
+        },
+        Example {
+            name: "priority-queue",
+            summary: "workers drain a shared BinaryHeap + Mutex + Condvar queue in priority order, then stop cleanly",
+            variants: &[Variant {
+                name: "drain",
+                summary: "tasks queued, workers started, queue closed: each worker sees non-increasing priorities",
+            }],
+            threads: Some(WORKERS),
+            run: priority_workers::run,
+        },
+        Example {
+            name: "detached",
+            summary: "a detached thread outlives its handle; it is stopped by a flag, not left to die at exit",
+            variants: &[Variant {
+                name: "stop-flag",
+                summary: "drop the JoinHandle, watch it tick on, then stop it through a flag",
+            }],
+            threads: None,
+            run: detached::run,
+        },
+    ],
+};

@@ -1,0 +1,96 @@
+//! Exercise 3.2 (reference solution) — a blocking priority queue for worker threads: a
+//! `BinaryHeap` behind a `Mutex`, a `Condvar` to sleep on while it is empty, and a `closed` flag
+//! for a clean shutdown.
+//!
+//! The book's chapter 3 drains a FIFO `queue.Queue` with worker threads and names Python's
+//! `queue.PriorityQueue` as its priority twin. Here is that twin: `pop` always returns the
+//! greatest item present, blocks while the queue is empty and open, and returns `None` once the
+//! queue is closed *and* drained — so workers finish every item, then stop, and nobody sleeps
+//! forever at shutdown.
+//!
+//! Used by the `priority-queue` example (`cargo run -p chapter-3 -- run priority-queue`); graded
+//! by `tests/exercise_3_2.rs` (`cargo xtask exercise check 3.2`).
+
+use std::collections::BinaryHeap;
+
+use common::sync::{Condvar, Mutex, MutexGuard, lock};
+
+/// What the mutex guards: the items and whether more may come.
+#[derive(Debug)]
+struct State<T> {
+    heap: BinaryHeap<T>,
+    closed: bool,
+}
+
+/// A multi-producer, multi-consumer priority queue: `pop` returns the greatest item first.
+#[derive(Debug)]
+pub struct PriorityQueue<T> {
+    state: Mutex<State<T>>,
+    available: Condvar,
+}
+
+impl<T: Ord> Default for PriorityQueue<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Ord> PriorityQueue<T> {
+    /// An empty, open queue.
+    pub fn new() -> Self {
+        Self {
+            state: Mutex::new(State {
+                heap: BinaryHeap::new(),
+                closed: false,
+            }),
+            available: Condvar::new(),
+        }
+    }
+
+    /// Items waiting right now.
+    pub fn len(&self) -> usize {
+        self.state().heap.len()
+    }
+
+    /// True if no item is waiting right now.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn state(&self) -> MutexGuard<'_, State<T>> {
+        lock(&self.state)
+    }
+
+    /// Adds an item and wakes one waiting worker. After `close`, gives the item back as `Err`.
+    pub fn push(&self, item: T) -> Result<(), T> {
+        let mut state = self.state();
+        if state.closed {
+            return Err(item);
+        }
+        state.heap.push(item);
+        drop(state);
+        self.available.notify_one();
+        Ok(())
+    }
+
+    /// Takes the greatest item, waiting while the queue is empty and open. `None` once the queue
+    /// is closed and empty: the worker's signal to stop.
+    pub fn pop(&self) -> Option<T> {
+        let mut state = self.state();
+        // A loop, not an `if`: another worker may take the item we were woken for.
+        while state.heap.is_empty() && !state.closed {
+            state = self
+                .available
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.heap.pop()
+    }
+
+    /// No more items will come: wake *every* waiting worker so each sees the flag and stops
+    /// once the queue is drained.
+    pub fn close(&self) {
+        self.state().closed = true;
+        self.available.notify_all();
+    }
+}

@@ -1,0 +1,226 @@
+//! Three worker threads drain a pre-filled queue — with and without the gap between "is it
+//! empty?" and "give me one".
+//!
+//! Mirrors the book's `Chapter03/example5.py`: a queue is filled with `[1, 10, 4, 3]`, three
+//! threads take numbers from it until it is empty, print each number's factors, and sleep 1 s
+//! per item (here 20 ms: the sleep stands for slow work, latency is the subject).
+//!
+//! - `check-then-get` (broken): a worker asks `is_empty()`, then calls a *blocking* `get()`. The
+//!   two calls are two lock acquisitions; between them another worker can take the last item,
+//!   and then `get()` waits for an item that will never come. With four items and three workers
+//!   that is the normal ending: all three finish together, all see the last item, one takes it
+//!   and two wait forever. (A short sleep between the check and the get widens the window so
+//!   the demo shows it every time; the model checker finds it without one.) The watchdog reports
+//!   the stall, then the queue is closed so the stuck threads can leave.
+//! - `pop-or-stop` (fixed): one call, under one lock, both looks and takes: `try_pop()` returns
+//!   `Some(n)` or `None`, and `None` means "done". No gap, no hang.
+//!
+//! Chapter 20's `shutdown --variant work-queue` runs the same book example as a shutdown
+//! protocol; here the subject is the threads' side: the race between two calls.
+//!
+//! Run: `cargo run -p chapter-3 -- run work-queue --variant check-then-get`. Expect the stall
+//! reported with two workers `blocked`, after all four numbers' factors.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::sync::{Condvar, Mutex, MutexGuard, lock};
+use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+/// The book's queue contents.
+pub const BOOK_ITEMS: [u64; 4] = [1, 10, 4, 3];
+
+/// Every divisor of `n`, ascending (the book's "factors").
+pub fn factors(n: u64) -> Vec<u64> {
+    (1..=n).filter(|d| n.is_multiple_of(*d)).collect()
+}
+
+/// A FIFO queue with Python's `queue.Queue` API shape: `is_empty`, a blocking `get`, and the
+/// fix, `try_pop`. `close` lets blocked `get`s return `None` (to free the broken demo's threads).
+#[derive(Debug, Default)]
+pub struct WorkQueue {
+    state: Mutex<(VecDeque<u64>, bool)>,
+    available: Condvar,
+}
+
+impl WorkQueue {
+    /// A queue filled with `items`.
+    pub fn filled(items: &[u64]) -> Self {
+        Self {
+            state: Mutex::new((items.iter().copied().collect(), false)),
+            available: Condvar::new(),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, (VecDeque<u64>, bool)> {
+        lock(&self.state)
+    }
+
+    /// True if no item is waiting *right now* — stale as soon as the lock is released.
+    pub fn is_empty(&self) -> bool {
+        self.state().0.is_empty()
+    }
+
+    /// Python's blocking `get()`: waits for an item (or `close`).
+    pub fn get(&self) -> Option<u64> {
+        let mut state = self.state();
+        while state.0.is_empty() && !state.1 {
+            state = self
+                .available
+                .wait(state)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        state.0.pop_front()
+    }
+
+    /// The fix: look and take under one lock. `None` means the queue is drained.
+    pub fn try_pop(&self) -> Option<u64> {
+        self.state().0.pop_front()
+    }
+
+    /// Wakes every blocked `get` with `None`.
+    pub fn close(&self) {
+        self.state().1 = true;
+        self.available.notify_all();
+    }
+}
+
+/// How a worker takes its next item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taking {
+    /// `is_empty()` then a blocking `get()`: two calls, a gap between them.
+    CheckThenGet,
+    /// One `try_pop()`.
+    PopOrStop,
+}
+
+impl Taking {
+    /// Parses a variant name.
+    pub fn from_variant(variant: &str) -> Self {
+        if variant == "check-then-get" {
+            Self::CheckThenGet
+        } else {
+            Self::PopOrStop
+        }
+    }
+}
+
+/// One worker's loop: take items until told there are none, handle each. `window` runs between
+/// the check and the get (a sleep in the demo, a yield under the model checker).
+pub fn drain(
+    queue: &WorkQueue,
+    taking: Taking,
+    window: &dyn Fn(),
+    handle: &mut dyn FnMut(u64),
+) -> Vec<u64> {
+    let mut took = Vec::new();
+    loop {
+        let next = match taking {
+            Taking::CheckThenGet => {
+                if queue.is_empty() {
+                    None
+                } else {
+                    window();
+                    queue.get()
+                }
+            }
+            Taking::PopOrStop => queue.try_pop(),
+        };
+        let Some(n) = next else { break };
+        handle(n);
+        took.push(n);
+    }
+    took
+}
+
+/// Runs three workers on the book's queue under the watchdog.
+pub fn run_workers(taking: Taking, work: Duration, window: Duration) -> GroupReport<Vec<u64>> {
+    let queue = Arc::new(WorkQueue::filled(&BOOK_ITEMS));
+    let workers = (0..3)
+        .map(|w| {
+            let queue = Arc::clone(&queue);
+            worker(format!("worker {w}"), move |ctx: &WorkerCtx| {
+                drain(&queue, taking, &|| std::thread::sleep(window), &mut |_| {
+                    std::thread::sleep(work);
+                    ctx.progress();
+                })
+            })
+        })
+        .collect();
+    let report = Watchdog::new(Duration::from_secs(2))
+        .stall_after(Duration::from_millis(250))
+        .grace(Duration::from_millis(50))
+        .run(workers);
+    // Free any worker still blocked in `get` so no thread outlives the example for long.
+    queue.close();
+    report
+}
+
+/// Runs one variant.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let taking = Taking::from_variant(config.variant);
+    let report = run_workers(
+        taking,
+        Duration::from_millis(20),
+        Duration::from_millis(5),
+    );
+    let mut table = TableData::new(
+        "Each worker: the numbers it took and their factors",
+        &["worker", "numbers and factors", "state at the end"],
+    );
+    for thread in &report.threads {
+        let took = match &thread.result {
+            common::watchdog::WorkerResult::Finished(took) => took
+                .iter()
+                .map(|n| format!("{n}: {:?}", factors(*n)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => format!("{} handled, then stuck in get()", thread.progress),
+        };
+        table.row([thread.name.clone(), took, thread.state().to_string()]);
+    }
+    let handled = report.total_progress();
+    let blocked = report
+        .threads
+        .iter()
+        .filter(|t| t.state() == "blocked")
+        .count();
+    let outcome = match (taking, &report.ending) {
+        (Taking::CheckThenGet, Ending::Stalled) if handled == 4 && blocked > 0 => {
+            Outcome::new("work-queue", config.variant, Verdict::Showed)
+                .line("All four numbers were handled, then workers that had seen \"not empty\" waited in get() for an item another worker took.")
+                .line(report.describe_ending())
+                .notice("is_empty() then get() is two steps: the answer is stale by the time you act on it")
+        }
+        (Taking::PopOrStop, Ending::Finished) if handled == 4 => {
+            Outcome::new("work-queue", config.variant, Verdict::Showed)
+                .line("Each worker took items with one try_pop() until it returned None; all three finished.")
+                .notice("look and take in one step, under one lock, and \"empty\" can be trusted")
+        }
+        _ => Outcome::new("work-queue", config.variant, Verdict::DidNotShow)
+            .line(report.describe_ending())
+            .notice(match taking {
+                Taking::CheckThenGet => "the race did not strike this time",
+                Taking::PopOrStop => "the workers did not all finish",
+            }),
+    };
+    Ok(outcome
+        .table(table)
+        .key_figure("workers stuck in get()", blocked as f64, "workers")
+        .figure("numbers handled", handled as f64, "numbers"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factors_of_the_book_numbers() {
+        assert_eq!(factors(1), [1]);
+        assert_eq!(factors(10), [1, 2, 5, 10]);
+        assert_eq!(factors(4), [1, 2, 4]);
+        assert_eq!(factors(3), [1, 3]);
+    }
+}
