@@ -1,0 +1,53 @@
+//! Exercise 2.2 — split a workload across N threads and time each one.
+//!
+//! The book hands each integer to a `ProcessPoolExecutor`, because CPython's threads cannot run
+//! Python code on two cores at once (the GIL). Rust threads can, so a plain split will do: cut
+//! `range` into `workers` contiguous chunks whose lengths differ by at most one (the first
+//! `len % workers` chunks one longer), run each chunk on its own thread from
+//! `std::thread::scope` (scoped threads may borrow `test`), and have each thread count the
+//! integers of its chunk that pass `test` and time itself.
+//!
+//! What the grader checks (`cargo xtask exercise check 2.2`), on real threads under a watchdog:
+//! - the total is right (the 34 primes among the book's 1,000 integers from 10^13, and more);
+//! - one `WorkerTiming` per worker, in chunk order, chunks contiguous and covering the range,
+//!   lengths differing by at most one, each worker's `hits` right for its chunk;
+//! - every chunk runs on its own thread, and the threads run at the same time (they meet at a
+//!   barrier: run them one after another and they wait forever, which the watchdog reports).
+
+use std::ops::Range;
+use std::time::Duration;
+
+/// What one worker did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerTiming {
+    /// The integers it was given.
+    pub chunk: Range<u64>,
+    /// How many of them passed the test.
+    pub hits: usize,
+    /// How long it took, from its first test to its last.
+    pub elapsed: Duration,
+}
+
+/// The result of a split run: the total count of hits and each worker's part, in chunk order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// How many integers in the range passed the test.
+    pub hits: usize,
+    /// One entry per worker, in the order of their chunks.
+    pub workers: Vec<WorkerTiming>,
+}
+
+/// Counts the integers in `range` for which `test` holds, on `workers` threads (at least one):
+/// contiguous chunks, lengths differing by at most one, one thread each, each timed.
+pub fn split_count<F>(range: Range<u64>, workers: usize, test: &F) -> Split
+where
+    F: Fn(u64) -> bool + Sync,
+{
+    // TODO: cut `range` into `workers.max(1)` contiguous chunks (len / n each, plus one for the
+    // first len % n chunks).
+    // TODO: in `std::thread::scope`, spawn one thread per chunk; each starts an `Instant`, counts
+    // the integers of its chunk that pass `test`, and returns a `WorkerTiming`.
+    // TODO: join them in chunk order and add up the hits.
+    let _ = (range, workers, test);
+    todo!("split the range across scoped threads")
+}

@@ -1,0 +1,354 @@
+//! Amdahl's law, measured: the same job on 1, 2, … N workers, its measured speedup beside the
+//! speedup Amdahl's law predicts, and the efficiency (speedup per worker).
+//!
+//! Amdahl's law: if a fraction `s` of a job must run serially, `n` workers can at best cut its
+//! time to `s + (1 - s) / n`, so the speedup is at most `1 / (s + (1 - s) / n)`, and never more
+//! than `1 / s` however many workers are added: a job that is 10 % serial never runs more than
+//! 10 times faster.
+//!
+//! Variants:
+//! - `book-sweep` mirrors the book's `Chapter02/example1.py`: the primality of the 1,000 integers
+//!   from 10^13 (34 primes), on 1..N workers. The book needs a `ProcessPoolExecutor` because
+//!   CPython's GIL lets one thread run Python at a time; Rust threads need no process pool: each
+//!   runs on its own core. The book saw 1.24 s with 1 worker and 0.66 s with 2 (speedup 1.9).
+//! - `serial-0`, `serial-0.1`, `serial-0.5`: the tunable job of [`crate::workload`], 0 %, 10 %
+//!   and 50 % serial (the shared command line has no `--serial` flag, so the fraction is the
+//!   variant).
+//!
+//! `--threads N` (default 4) is the largest worker count of the sweep. Worker counts above the
+//! machine's cores oversubscribe them: they are measured anyway and marked, and the table shows
+//! Amdahl's prediction both for N processors and for the cores there really are. Every cell is the
+//! median of 3 runs. Run:
+//! `cargo run --release -p chapter-2 -- run amdahl --variant serial-0.1 --threads 4`.
+//! Expect the measured speedup to follow the prediction up to the core count and then go flat;
+//! measured figures are reported, never asserted.
+
+use std::time::Duration;
+
+use common::timing::{self, human};
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::primes::{self, BOOK_COUNT, BOOK_PRIMES};
+use crate::split::{Split, split_count};
+use crate::workload::Job;
+
+/// How many runs each cell takes the median of.
+pub const RUNS: usize = 3;
+
+/// A measured speedup may beat the prediction by this factor (timer noise, turbo clocks) before
+/// the run counts as contradicting the law.
+const NOISE: f64 = 1.25;
+
+/// What the sweep runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Workload {
+    /// The book's primality test over the first `count` integers from 10^13.
+    BookSweep {
+        /// How many integers (the book: 1,000).
+        count: u64,
+    },
+    /// The tunable job.
+    Tunable(Job),
+}
+
+impl Workload {
+    /// The workload of `variant` (`book-sweep`, `serial-0`, `serial-0.1`, `serial-0.5`), full or
+    /// quick-sized.
+    pub fn from_variant(variant: &str, quick: bool) -> anyhow::Result<Self> {
+        if variant == "book-sweep" {
+            // The book's 1,000 integers take about 0.1 s on one thread: quick runs do them all.
+            return Ok(Self::BookSweep { count: BOOK_COUNT });
+        }
+        let serial = serial_fraction(variant)?;
+        // A unit is a few microseconds: about 0.08 s on one worker quick, 0.4 s in full.
+        let units = if quick { 20_000 } else { 100_000 };
+        Ok(Self::Tunable(Job::with_serial_fraction(units, serial)))
+    }
+
+    /// The serial fraction Amdahl's law is given: 0 for the book's sweep (every integer is
+    /// independent work), the job's own for the tunable one.
+    pub fn serial_fraction(&self) -> f64 {
+        match self {
+            Self::BookSweep { .. } => 0.0,
+            Self::Tunable(job) => job.serial_fraction(),
+        }
+    }
+
+    /// Runs it once on `workers` workers; returns its result (primes found, or the checksum) and
+    /// the per-worker split of its parallel part.
+    pub fn run(&self, workers: usize) -> (usize, Option<Split>) {
+        match self {
+            Self::BookSweep { count } => {
+                let split = split_count(primes::book_range(*count), workers, &primes::is_prime);
+                (split.hits, Some(split))
+            }
+            Self::Tunable(job) => (job.run(workers), None),
+        }
+    }
+}
+
+/// The serial fraction named by a `serial-F` variant.
+pub fn serial_fraction(variant: &str) -> anyhow::Result<f64> {
+    variant
+        .strip_prefix("serial-")
+        .and_then(|f| f.parse::<f64>().ok())
+        .filter(|f| (0.0..=1.0).contains(f))
+        .ok_or_else(|| anyhow::anyhow!("not a serial-fraction variant: {variant}"))
+}
+
+/// One worker count of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// Workers (threads).
+    pub workers: usize,
+    /// Median time of the runs.
+    pub time: Duration,
+    /// Time on one worker divided by this time.
+    pub speedup: f64,
+    /// Amdahl's prediction for this many workers, each on its own processor.
+    pub predicted: f64,
+    /// Amdahl's prediction with no more processors than the machine's cores.
+    pub predicted_here: f64,
+    /// Measured speedup per worker.
+    pub efficiency: f64,
+}
+
+/// A whole sweep, 1..=N workers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// The serial fraction the predictions use.
+    pub serial: f64,
+    /// The machine's cores (`available_parallelism`).
+    pub cores: usize,
+    /// One cell per worker count, 1 first.
+    pub cells: Vec<Cell>,
+    /// The result every run agreed on (primes found, or the checksum).
+    pub result: usize,
+}
+
+impl Sweep {
+    /// Amdahl's bound as workers → ∞: `1 / s` (infinite when nothing is serial).
+    pub fn bound(&self) -> f64 {
+        if self.serial > 0.0 {
+            1.0 / self.serial
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// True when no measured speedup beats the prediction for this machine by more than noise:
+    /// the law held.
+    pub fn within_the_law(&self) -> bool {
+        self.cells
+            .iter()
+            .all(|c| c.speedup <= c.predicted_here * NOISE)
+    }
+
+    /// The sweep as a table: one row per worker count, then the bound.
+    pub fn table(&self, title: impl Into<String>) -> TableData {
+        let mut table = TableData::new(
+            title,
+            &[
+                "workers",
+                "time (median of 3)",
+                "measured speedup",
+                "Amdahl: n processors",
+                format!("Amdahl: {} cores", self.cores).as_str(),
+                "efficiency",
+            ],
+        );
+        for c in &self.cells {
+            let oversubscribed = if c.workers > self.cores {
+                " (oversubscribed)"
+            } else {
+                ""
+            };
+            table.row([
+                format!("{}{oversubscribed}", c.workers),
+                human(c.time),
+                format!("{:.2}x", c.speedup),
+                format!("{:.2}x", c.predicted),
+                format!("{:.2}x", c.predicted_here),
+                format!("{:.0} %", c.efficiency * 100.0),
+            ]);
+        }
+        let bound = self.bound();
+        table.row([
+            "∞".to_string(),
+            "-".to_string(),
+            "-".to_string(),
+            format_bound(bound),
+            format!("{:.2}x", timing::amdahl(self.serial, self.cores)),
+            "-".to_string(),
+        ]);
+        table
+    }
+}
+
+/// `10.00x`, or `∞` for a job with no serial part.
+pub fn format_bound(bound: f64) -> String {
+    if bound.is_finite() {
+        format!("{bound:.2}x")
+    } else {
+        "∞ (no serial part)".to_string()
+    }
+}
+
+/// The machine's cores, as the standard library sees them.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Runs `workload` on 1..=`max_workers` workers, `runs` times each, and checks that every run
+/// got the same result.
+pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Result<Sweep> {
+    let serial = workload.serial_fraction();
+    let cores = cores();
+    let (result, _) = workload.run(1);
+    let mut cells: Vec<Cell> = Vec::new();
+    for workers in 1..=max_workers.max(1) {
+        let mut wrong = None;
+        let time = timing::median_of(runs, || {
+            let (got, _) = workload.run(workers);
+            if got != result {
+                wrong = Some(got);
+            }
+        });
+        if let Some(got) = wrong {
+            anyhow::bail!("{workers} workers found {got}, 1 worker found {result}");
+        }
+        let speedup = cells
+            .first()
+            .map_or(1.0, |one| timing::speedup(one.time, time));
+        cells.push(Cell {
+            workers,
+            time,
+            speedup,
+            predicted: timing::amdahl(serial, workers),
+            predicted_here: timing::amdahl(serial, workers.min(cores)),
+            efficiency: timing::efficiency(speedup, workers),
+        });
+    }
+    Ok(Sweep {
+        serial,
+        cores,
+        cells,
+        result,
+    })
+}
+
+/// Runs the example: the sweep, the table, and for the book's sweep each worker's chunk.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let workload = Workload::from_variant(config.variant, config.quick)?;
+    let sweep = sweep(&workload, config.threads, RUNS)?;
+    let mut outcome = outcome_for(config, &workload, &sweep)?;
+    if let Workload::BookSweep { count } = workload {
+        let workers = config.threads.min(sweep.cores).max(1);
+        let (_, split) = workload.run(workers);
+        if let Some(split) = split {
+            outcome = outcome.table(worker_table(&split, workers));
+        }
+        if count == BOOK_COUNT {
+            anyhow::ensure!(
+                sweep.result == BOOK_PRIMES,
+                "found {} primes, the book has {BOOK_PRIMES}",
+                sweep.result
+            );
+        }
+        outcome = outcome
+            .line(format!(
+                "{} primes among the {count} integers from 10^13{}",
+                sweep.result,
+                if count == BOOK_COUNT {
+                    " (the book: 34)"
+                } else {
+                    " (quick: the book's first integers; run without --quick for all 1,000)"
+                }
+            ))
+            .line(
+                "the book: 1.24 s on 1 worker, 0.66 s on 2 (a process pool: CPython's GIL lets one thread run at a time); here each worker is a thread",
+            );
+    }
+    Ok(outcome)
+}
+
+/// The common outcome of a sweep: table, figures, narrative and verdict.
+pub fn outcome_for(config: &RunConfig, workload: &Workload, sweep: &Sweep) -> anyhow::Result<Outcome> {
+    let last = sweep
+        .cells
+        .last()
+        .ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
+    let what = match workload {
+        Workload::BookSweep { count } => {
+            format!("is_prime over {count} integers from 10^13, all parallel")
+        }
+        Workload::Tunable(job) => format!(
+            "{} units, {} serial ({:.0} %)",
+            job.serial + job.parallel,
+            job.serial,
+            sweep.serial * 100.0
+        ),
+    };
+    let mut outcome = Outcome::new(
+        "amdahl",
+        config.variant,
+        Verdict::from(sweep.within_the_law()),
+    )
+    .table(sweep.table(format!("Amdahl's law: {what}")))
+    .key_figure(
+        format!("speedup on {} workers", last.workers),
+        last.speedup,
+        "x",
+    )
+    .figure(
+        format!("Amdahl's prediction on {} workers", last.workers),
+        last.predicted_here,
+        "x",
+    )
+    .figure("time on 1 worker", sweep.cells[0].time.as_secs_f64(), "s")
+    .figure(
+        format!("time on {} workers", last.workers),
+        last.time.as_secs_f64(),
+        "s",
+    )
+    .figure("serial fraction", sweep.serial, "")
+    .line(format!(
+        "bound as workers → ∞: {} (1 / serial fraction)",
+        format_bound(sweep.bound())
+    ));
+    if last.workers > sweep.cores {
+        outcome = outcome.line(format!(
+            "this machine has {} cores: {}..{} workers oversubscribe them, so the speedup flattens at about Amdahl's {:.2}x for {} processors",
+            sweep.cores,
+            sweep.cores + 1,
+            last.workers,
+            timing::amdahl(sweep.serial, sweep.cores),
+            sweep.cores
+        ));
+    }
+    Ok(outcome.notice(
+        "the serial part caps the speedup: past the core count more threads add nothing, and even with unlimited cores the bound is 1/s",
+    ))
+}
+
+/// Each worker's chunk, primes and time: the work is lumpy (a prime costs ~1.6 M divisions, most
+/// composites a few), so equal chunks do not take equal times.
+fn worker_table(split: &Split, workers: usize) -> TableData {
+    let mut table = TableData::new(
+        format!("the book's sweep on {workers} workers: each worker's chunk"),
+        &["worker", "integers", "primes", "time"],
+    );
+    for (i, w) in split.workers.iter().enumerate() {
+        table.row([
+            i.to_string(),
+            format!(
+                "10^13 + {}..{}",
+                w.chunk.start - primes::BOOK_START,
+                w.chunk.end - primes::BOOK_START
+            ),
+            w.hits.to_string(),
+            human(w.elapsed),
+        ]);
+    }
+    table
+}

@@ -1,0 +1,166 @@
+//! Gustafson's law, measured: when the parallel part grows with the workers, the speedup keeps
+//! growing too.
+//!
+//! Amdahl fixes the job and adds workers; Gustafson fixes the time and grows the job: n workers
+//! get n times the parallel work, while the serial part stays the same. If `s` is the serial
+//! share of the time on n workers, one worker would take `s + (1 - s) n` times as long, so the
+//! *scaled* speedup is `n - s (n - 1)`, with no ceiling at `1 / s`.
+//!
+//! Here job n is `serial` units plus `n × per_worker` units. Each is timed on one worker and on n
+//! workers (median of 3 each), and the measured scaled speedup (the ratio) is shown beside
+//! Gustafson's prediction and, for contrast, Amdahl's prediction for the same serial fraction.
+//! Variants `serial-0.1` and `serial-0.5` set `s`. Worker counts above the machine's cores
+//! oversubscribe it and are marked. Measured figures are reported, never asserted. Not in the
+//! book's code (its chapter 2 mentions Gustafson in the text only). Run:
+//! `cargo run --release -p chapter-2 -- run gustafson --variant serial-0.1 --threads 4`.
+
+use common::timing::{self, human};
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::amdahl::{RUNS, cores, serial_fraction};
+use crate::workload::Job;
+
+/// One worker count: the scaled job, its two times, the measured and predicted speedups.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaledCell {
+    /// Workers (threads).
+    pub workers: usize,
+    /// The job for this many workers.
+    pub job: Job,
+    /// Median time on one worker.
+    pub one_worker: std::time::Duration,
+    /// Median time on `workers` workers.
+    pub n_workers: std::time::Duration,
+    /// `one_worker / n_workers`.
+    pub scaled_speedup: f64,
+    /// Gustafson's prediction for `workers` processors.
+    pub gustafson: f64,
+    /// Gustafson's prediction with no more processors than the machine's cores.
+    pub gustafson_here: f64,
+    /// Amdahl's prediction for the same serial fraction and workers (a fixed-size job).
+    pub amdahl: f64,
+}
+
+/// The job for `workers` workers: `serial` units, plus `per_worker` units for each worker.
+pub fn scaled_job(serial: u64, per_worker: u64, workers: usize) -> Job {
+    Job {
+        serial,
+        parallel: per_worker * workers as u64,
+    }
+}
+
+/// Measures the scaled speedup on 1..=`max_workers` workers for a serial share `s` of the time
+/// on n workers, with `per_worker` parallel units for each worker.
+pub fn sweep(s: f64, per_worker: u64, max_workers: usize, runs: usize) -> Vec<ScaledCell> {
+    let s = s.clamp(0.0, 0.99);
+    // s = serial / (serial + per_worker) on n workers.
+    let serial = (per_worker as f64 * s / (1.0 - s)).round() as u64;
+    let cores = cores();
+    (1..=max_workers.max(1))
+        .map(|workers| {
+            let job = scaled_job(serial, per_worker, workers);
+            let one_worker = timing::median_of(runs, || {
+                std::hint::black_box(job.run(1));
+            });
+            let n_workers = timing::median_of(runs, || {
+                std::hint::black_box(job.run(workers));
+            });
+            ScaledCell {
+                workers,
+                job,
+                one_worker,
+                n_workers,
+                scaled_speedup: timing::speedup(one_worker, n_workers),
+                gustafson: timing::gustafson(s, workers),
+                gustafson_here: scaled_prediction_here(serial, per_worker, workers, cores),
+                amdahl: timing::amdahl(s, workers),
+            }
+        })
+        .collect()
+}
+
+/// What the scaled job can gain on `cores` cores: one worker takes `serial + n p`; n workers on
+/// `min(n, cores)` cores take `serial + n p / min(n, cores)`.
+pub fn scaled_prediction_here(serial: u64, per_worker: u64, workers: usize, cores: usize) -> f64 {
+    let (serial, p, n) = (serial as f64, per_worker as f64, workers.max(1) as f64);
+    let processors = workers.min(cores).max(1) as f64;
+    (serial + n * p) / (serial + n * p / processors)
+}
+
+/// Runs the example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let s = serial_fraction(config.variant)?;
+    let per_worker = config.pick(3_000, 15_000);
+    let cells = sweep(s, per_worker, config.threads, RUNS);
+    let cores = cores();
+    let mut table = TableData::new(
+        format!(
+            "Gustafson's law: {per_worker} parallel units per worker plus a fixed serial part ({:.0} % of the time on n workers)",
+            s * 100.0
+        ),
+        &[
+            "workers",
+            "job (units)",
+            "1 worker",
+            "n workers",
+            "scaled speedup",
+            "Gustafson: n processors",
+            format!("Gustafson: {cores} cores").as_str(),
+            "Amdahl (fixed size)",
+        ],
+    );
+    for c in &cells {
+        let oversubscribed = if c.workers > cores {
+            " (oversubscribed)"
+        } else {
+            ""
+        };
+        table.row([
+            format!("{}{oversubscribed}", c.workers),
+            format!("{} + {}", c.job.serial, c.job.parallel),
+            human(c.one_worker),
+            human(c.n_workers),
+            format!("{:.2}x", c.scaled_speedup),
+            format!("{:.2}x", c.gustafson),
+            format!("{:.2}x", c.gustafson_here),
+            format!("{:.2}x", c.amdahl),
+        ]);
+    }
+    let last = cells
+        .last()
+        .ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
+    // The law held if no measured speedup beat what this machine's cores allow by more than noise.
+    let held = cells
+        .iter()
+        .all(|c| c.scaled_speedup <= c.gustafson_here * 1.25);
+    let mut outcome = Outcome::new("gustafson", config.variant, Verdict::from(held))
+        .table(table)
+        .key_figure(
+            format!("scaled speedup on {} workers", last.workers),
+            last.scaled_speedup,
+            "x",
+        )
+        .figure(
+            format!("Gustafson's prediction on {} workers", last.workers),
+            last.gustafson,
+            "x",
+        )
+        .figure(
+            format!("Amdahl's prediction on {} workers", last.workers),
+            last.amdahl,
+            "x",
+        )
+        .line(format!(
+            "Amdahl's bound for s = {s}: {}; Gustafson's scaled speedup has none: {:.2}x on 100 workers",
+            crate::amdahl::format_bound(if s > 0.0 { 1.0 / s } else { f64::INFINITY }),
+            timing::gustafson(s, 100)
+        ));
+    if last.workers > cores {
+        outcome = outcome.line(format!(
+            "this machine has {cores} cores: beyond {cores} workers the measured speedup stays near the {cores}-core column"
+        ));
+    }
+    Ok(outcome.notice(
+        "grow the job with the workers and the serial part shrinks as a share of the work: the speedup keeps climbing",
+    ))
+}

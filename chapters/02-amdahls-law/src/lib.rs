@@ -1,0 +1,106 @@
+//! Chapter 2 — Amdahl's law.
+//!
+//! The book's chapter 2 explains how far parallelism can speed a job up: Amdahl's law (a serial
+//! fraction `s` caps the speedup at `1 / s`), Gustafson's law (grow the job with the workers and
+//! the cap goes away), and measures the book's `Chapter02/example1.py`, a prime sweep on 1..N
+//! processes. Here the same sweep runs on 1..N threads — Rust threads need no process pool, as
+//! there is no GIL — beside a job whose serial fraction is the variant, every measured speedup
+//! shown next to its prediction, and a chart of both.
+//!
+//! The modules, one concept each, in tour order: [`amdahl`] (the sweeps), [`gustafson`],
+//! [`plot`]; the work they measure in [`primes`] and [`workload`]; and the exercise modules
+//! [`predictions`] (2.1) and [`split`] (2.2), which the examples use too.
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod amdahl;
+pub mod gustafson;
+pub mod plot;
+pub mod primes;
+pub mod workload;
+
+/// Exercise 2.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_predictions.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_predictions.rs")]
+pub mod predictions;
+
+/// Exercise 2.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_split.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_split.rs")]
+pub mod split;
+
+/// `--threads` for every example: the sweep runs 1..=N workers.
+const SWEEP: ThreadsSpec = ThreadsSpec {
+    meaning: "workers at most (the sweep runs 1..=N; above the core count they oversubscribe)",
+    default: 4,
+    min: 1,
+    max: 64,
+};
+
+const SERIAL_0: Variant = Variant {
+    name: "serial-0",
+    summary: "a job with no serial part: the speedup can grow with every core",
+};
+const SERIAL_10: Variant = Variant {
+    name: "serial-0.1",
+    summary: "10 % serial: at most 10x, however many workers",
+};
+const SERIAL_50: Variant = Variant {
+    name: "serial-0.5",
+    summary: "50 % serial: at most 2x",
+};
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 2,
+    title: "Amdahl's law",
+    examples: &[
+        Example {
+            name: "amdahl",
+            summary: "measured speedup on 1..N workers beside Amdahl's prediction and efficiency: the book's prime sweep and a job with a serial fraction",
+            variants: &[
+                Variant {
+                    name: "book-sweep",
+                    summary: "the book's example1: is_prime over the 1,000 integers from 10^13, on threads instead of processes",
+                },
+                SERIAL_0,
+                SERIAL_10,
+                SERIAL_50,
+            ],
+            threads: Some(SWEEP),
+            run: amdahl::run,
+        },
+        Example {
+            name: "gustafson",
+            summary: "scaled speedup when the parallel part grows with the workers, beside Gustafson's prediction",
+            variants: &[
+                Variant {
+                    name: "serial-0.1",
+                    summary: "10 % of the time on n workers is serial",
+                },
+                Variant {
+                    name: "serial-0.5",
+                    summary: "50 % of the time on n workers is serial",
+                },
+            ],
+            threads: Some(SWEEP),
+            run: gustafson::run,
+        },
+        Example {
+            name: "plot",
+            summary: "an SVG chart of measured vs predicted speedup, written to target/plots/",
+            variants: &[
+                Variant {
+                    name: "serial-0.1",
+                    summary: "the amdahl sweep at 10 % serial, drawn",
+                },
+                Variant {
+                    name: "serial-0.5",
+                    summary: "the amdahl sweep at 50 % serial, drawn",
+                },
+            ],
+            threads: Some(SWEEP),
+            run: plot::run,
+        },
+    ],
+};

@@ -1,0 +1,182 @@
+//! Integration tests on the examples' outcomes: the sweeps cover 1..=N workers with the right
+//! predictions beside each measurement, the book's sweep finds its 34 primes, and the plot writes
+//! an SVG with both curves. Measured speedups are only reported, never asserted.
+
+use chapter_2::amdahl::{self, Workload};
+use chapter_2::{CHAPTER, gustafson, plot, primes};
+use common::timing;
+use common::{Outcome, RunConfig};
+
+fn run(example: &str, variant: &'static str, threads: usize) -> Outcome {
+    let example = CHAPTER.example(example).expect("example exists");
+    let config = RunConfig::quick(example, variant).with_threads(threads);
+    (example.run)(&config).expect("runs")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn the_book_range_holds_34_primes() {
+    let range = primes::book_range(primes::BOOK_COUNT);
+    let count = range.filter(|&n| primes::is_prime(n)).count();
+    assert_eq!(count, primes::BOOK_PRIMES);
+}
+
+#[test]
+fn book_sweep_finds_34_primes_on_every_worker_count() {
+    let outcome = run("amdahl", "book-sweep", 3);
+    assert!(
+        outcome.narrative.iter().any(|l| l.starts_with("34 primes")),
+        "{:?}",
+        outcome.narrative
+    );
+    // One row per worker count plus the bound, and the per-worker chunks.
+    assert_eq!(outcome.tables[0].rows.len(), 4);
+    let chunks = &outcome.tables[1];
+    let primes: usize = chunks
+        .rows
+        .iter()
+        .map(|r| r[2].parse::<usize>().expect("a count"))
+        .sum();
+    assert_eq!(primes, 34);
+}
+
+#[test]
+fn every_serial_variant_sweeps_1_to_n_beside_amdahls_prediction() {
+    for (variant, s) in [("serial-0", 0.0), ("serial-0.1", 0.1), ("serial-0.5", 0.5)] {
+        let workload = Workload::from_variant(variant, true).expect("a variant");
+        assert!(close(workload.serial_fraction(), s), "{variant}");
+        let sweep = amdahl::sweep(&workload, 3, 1).expect("sweeps");
+        assert_eq!(sweep.cells.len(), 3);
+        for (i, cell) in sweep.cells.iter().enumerate() {
+            assert_eq!(cell.workers, i + 1);
+            assert!(close(cell.predicted, timing::amdahl(s, i + 1)), "{cell:?}");
+            assert!(
+                close(cell.predicted_here, timing::amdahl(s, (i + 1).min(sweep.cores))),
+                "{cell:?}"
+            );
+            assert!(close(cell.efficiency, cell.speedup / (i + 1) as f64));
+        }
+        assert!(close(sweep.cells[0].speedup, 1.0));
+        if s > 0.0 {
+            assert!(close(sweep.bound(), 1.0 / s));
+        } else {
+            assert!(sweep.bound().is_infinite());
+        }
+        let table = sweep.table("t");
+        assert_eq!(table.rows.last().expect("bound row")[0], "∞");
+    }
+}
+
+#[test]
+fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
+    let outcome = run("amdahl", "serial-0.1", 1);
+    assert!(outcome.get("speedup on 1 workers").is_some(), "{outcome:#?}");
+    assert!(
+        outcome
+            .narrative
+            .iter()
+            .any(|l| l.contains("bound as workers → ∞: 10.00x")),
+        "{:?}",
+        outcome.narrative
+    );
+    let many = amdahl::cores() + 1;
+    let outcome = run("amdahl", "serial-0.5", many);
+    let rows = &outcome.tables[0].rows;
+    assert_eq!(rows[many - 1][0], format!("{many} (oversubscribed)"));
+    assert!(outcome.narrative.iter().any(|l| l.contains("oversubscribe")));
+}
+
+#[test]
+fn unknown_serial_variants_are_errors() {
+    for bad in ["serial-", "serial-x", "serial-1.5", "book"] {
+        assert!(amdahl::serial_fraction(bad).is_err(), "{bad}");
+    }
+    assert!(close(amdahl::serial_fraction("serial-0.25").expect("ok"), 0.25));
+}
+
+#[test]
+fn gustafson_grows_the_job_with_the_workers() {
+    let cells = gustafson::sweep(0.1, 90, 3, 1);
+    assert_eq!(cells.len(), 3);
+    for (i, cell) in cells.iter().enumerate() {
+        let n = i + 1;
+        // s = serial / (serial + per worker) = 0.1 with 90 units per worker: 10 serial units.
+        assert_eq!(cell.job.serial, 10);
+        assert_eq!(cell.job.parallel, 90 * n as u64);
+        assert!(close(cell.gustafson, timing::gustafson(0.1, n)));
+        assert!(close(cell.amdahl, timing::amdahl(0.1, n)));
+        assert!(cell.gustafson >= cell.amdahl);
+    }
+    // On one core a scaled job gains nothing; on unlimited cores it gains Gustafson's n - s(n-1).
+    assert!(close(gustafson::scaled_prediction_here(10, 90, 4, 1), 1.0));
+    assert!(close(
+        gustafson::scaled_prediction_here(10, 90, 4, 64),
+        timing::gustafson(0.1, 4)
+    ));
+    let outcome = run("gustafson", "serial-0.5", 2);
+    assert_eq!(outcome.tables[0].rows.len(), 2);
+    assert!(outcome.get("scaled speedup on 2 workers").is_some());
+}
+
+#[test]
+fn the_svg_writer_draws_both_curves() {
+    let dir = plot::plots_dir().expect("a plots folder");
+    let path = dir.join("chapter-2-test-writer.svg");
+    let curves = [
+        plot::Curve {
+            name: "measured speedup".to_string(),
+            points: vec![(1.0, 1.0), (2.0, 1.8), (3.0, 1.9)],
+        },
+        plot::Curve {
+            name: "Amdahl's prediction".to_string(),
+            points: vec![(1.0, 1.0), (2.0, 1.82), (3.0, 2.5)],
+        },
+    ];
+    plot::write_svg(&path, "test chart", &curves).expect("writes");
+    let svg = std::fs::read_to_string(&path).expect("reads back");
+    assert!(svg.trim_start().starts_with("<svg"), "{svg}");
+    assert!(svg.trim_end().ends_with("</svg>"));
+    // Each curve is a polyline in its own colour (red, blue) with its three points.
+    let thick: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains("stroke-width=\"2\""))
+        .collect();
+    let curve = |colour: &str| {
+        thick
+            .iter()
+            .any(|l| l.contains(colour) && l.split("points=\"").nth(1).is_some_and(|p| p.split_whitespace().count() == 4))
+    };
+    assert!(curve("#FF0000"), "{thick:?}");
+    assert!(curve("#0000FF"), "{thick:?}");
+    assert!(svg.contains("measured speedup"));
+    assert!(svg.contains("Amdahl&apos;s prediction"));
+    std::fs::remove_file(&path).expect("cleans up");
+}
+
+#[test]
+fn the_plot_example_writes_its_file_and_prints_its_path() {
+    let outcome = run("plot", "serial-0.5", 2);
+    let line = outcome
+        .narrative
+        .iter()
+        .find(|l| l.starts_with("wrote "))
+        .expect("the path is printed");
+    let path = std::path::Path::new(line.trim_start_matches("wrote "));
+    assert!(path.ends_with("plots/chapter-2-amdahl-serial-0.5.svg"), "{line}");
+    let svg = std::fs::read_to_string(path).expect("the file exists");
+    assert!(svg.contains("<polyline"));
+    assert_eq!(outcome.tables[0].rows.len(), 3);
+}
+
+#[test]
+fn the_target_dir_is_found_from_the_test_binary() {
+    let dir = plot::target_dir();
+    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+        assert_eq!(dir.file_name().and_then(|n| n.to_str()), Some("target"));
+    }
+    let exe = std::env::current_exe().expect("exe");
+    assert!(exe.starts_with(&dir) || std::env::var_os("CARGO_TARGET_DIR").is_some());
+}
