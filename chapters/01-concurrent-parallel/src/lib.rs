@@ -1,0 +1,128 @@
+//! Chapter 1 — Concurrent and parallel programming.
+//!
+//! The book's first chapter contrasts sequential and concurrent programs: a CPU-bound prime
+//! check that more cores speed up, an inherently sequential iteration that they cannot, and the
+//! difference between tasks being in progress together (concurrency) and executing at the same
+//! instant (parallelism). Every example here runs the real thing — threads, rayon, forked
+//! processes — and measures it.
+//!
+//! The modules, one concept each, in tour order: [`prime_check`] (on [`primes`]),
+//! [`inherently_sequential`], [`io_bound`], [`concurrent_vs_parallel`]; and the exercise modules
+//! [`split`] (1.1) and [`work_index`] (1.2), which `prime-check` uses too.
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod concurrent_vs_parallel;
+pub mod inherently_sequential;
+pub mod io_bound;
+pub mod prime_check;
+pub mod primes;
+
+/// Exercise 1.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_split.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_split.rs")]
+pub mod split;
+
+/// Exercise 1.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_work_index.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_work_index.rs")]
+pub mod work_index;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 1,
+    title: "Concurrent and parallel programming",
+    examples: &[
+        Example {
+            name: "prime-check",
+            summary: "trial-division primality of the integers from 10^13: sequential, then threads, rayon and forked processes, with speedups",
+            variants: &[
+                Variant {
+                    name: "sequential",
+                    summary: "one thread tests every number (the baseline)",
+                },
+                Variant {
+                    name: "split",
+                    summary: "one contiguous chunk per scoped thread (exercise 1.1): uneven work",
+                },
+                Variant {
+                    name: "threads",
+                    summary: "a pool of worker threads claiming numbers from a shared atomic index (exercise 1.2)",
+                },
+                Variant {
+                    name: "rayon",
+                    summary: "rayon's work-stealing pool",
+                },
+                Variant {
+                    name: "processes",
+                    summary: "forked worker processes, primes sent back through pipes (the book's process pool)",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "workers",
+                default: 4,
+                min: 1,
+                max: 64,
+            }),
+            run: prime_check::run,
+        },
+        Example {
+            name: "inherently-sequential",
+            summary: "the book's iterated f(x) = x² − x + 1: each step needs the last, so work = span and threads cannot help",
+            variants: &[
+                Variant {
+                    name: "book",
+                    summary: "20 steps from 3, last five digits (35443), alone and as 20 threads sharing one value",
+                },
+                Variant {
+                    name: "hand-off",
+                    summary: "millions of steps, one thread vs a chain of threads handing the value along",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "threads in the hand-off chain",
+                default: 4,
+                min: 1,
+                max: 64,
+            }),
+            run: inherently_sequential::run,
+        },
+        Example {
+            name: "io-bound",
+            summary: "many waits of fixed latency: one after another they add up, on threads they overlap into one",
+            variants: &[
+                Variant {
+                    name: "sequential",
+                    summary: "one request after another",
+                },
+                Variant {
+                    name: "threads",
+                    summary: "one thread per request, all waiting at once",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "requests",
+                default: 10,
+                min: 1,
+                max: 256,
+            }),
+            run: io_bound::run,
+        },
+        Example {
+            name: "concurrent-vs-parallel",
+            summary: "two tasks taking turns on one thread vs running on two cores, with a timeline of which ran when",
+            variants: &[
+                Variant {
+                    name: "interleaved",
+                    summary: "one thread, step functions taking turns: concurrent, not parallel",
+                },
+                Variant {
+                    name: "parallel",
+                    summary: "a thread each: both execute at the same instant",
+                },
+            ],
+            threads: None,
+            run: concurrent_vs_parallel::run,
+        },
+    ],
+};

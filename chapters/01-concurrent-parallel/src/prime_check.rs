@@ -1,0 +1,489 @@
+//! The book's opening contrast: a CPU-bound job run sequentially, then in parallel.
+//!
+//! `Chapter01/example1.py` tests the 500 integers from 10^13 for primality by trial division (16
+//! are prime), one after the other, then with a `ProcessPoolExecutor(max_workers=20)` — one job
+//! per number — and prints both times (0.74 s and 0.64 s on 2 vCPUs). Here the same job runs
+//! five ways, each against the sequential baseline (the median of 3 runs of each):
+//!
+//! - `sequential`: one thread tests every number.
+//! - `split`: `--threads` scoped threads, each testing one contiguous chunk (exercise 1.1).
+//!   Correct, but the chunks cost very different amounts (the primes are nearly all the work),
+//!   so the thread with the most primes finishes last and the others idle.
+//! - `threads`: a pool of `--threads` worker threads that claim numbers one at a time from a
+//!   shared atomic index (exercise 1.2): the book's pool, with threads. A worker that drew cheap
+//!   numbers comes back for more, so the load balances itself.
+//! - `rayon`: the same with rayon's work-stealing pool (`--threads` workers).
+//! - `processes`: `--threads` forked worker processes, as the book uses processes. Each child
+//!   tests its share of the numbers and writes the primes it finds into its own pipe as 8-byte
+//!   integers, then `_exit`s; the parent reads every pipe (with `poll`, never past the time
+//!   budget) and reaps the children with `waitpid`. The approach of chapter 20's
+//!   `across_processes.rs`. Processes share no memory, so the shares are fixed at fork: number
+//!   i goes to child `share_of(i, workers)`, a hash of i. Dealing round-robin (child k takes
+//!   every k-th number) looks fair and is not: with 2 children, 10^13 being even, child 0 gets
+//!   every even number and child 1 all 16 primes, and the run is no faster than sequential.
+//!
+//! Each parallel variant prints its time, the speedup over sequential and the cores available
+//! (`std::thread::available_parallelism`); expect close to 2x on 2 cores for `threads`, `rayon`
+//! and `processes`, less for `split`, and every variant finding the same primes. The workload
+//! is fixed (the shared CLI has no `--count`): the book's 500 numbers in full runs, the first
+//! 200 with `--quick`.
+//!
+//! Run: `cargo run --release -p chapter-1 -- run prime-check --variant threads --threads 2`.
+
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use common::timing::{human, median_of, speedup, time};
+use common::{Outcome, RunConfig, TableData, Verdict};
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid, close, fork, pipe, write};
+use rayon::prelude::*;
+
+use crate::primes::{self, BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime};
+use crate::split::primes_split;
+use crate::work_index::WorkIndex;
+
+/// How many numbers `--quick` tests: the first 200 of the book's range.
+pub const QUICK_COUNT: u64 = 200;
+
+/// How many of the first [`QUICK_COUNT`] numbers are prime.
+pub const QUICK_PRIMES: usize = 5;
+
+/// How many runs each timing is the median of. The sequential and parallel runs alternate, so a
+/// burst of load from elsewhere on the machine hits both alike.
+const RUNS: usize = 5;
+
+/// Times `sequential` and `parallel` alternately, [`RUNS`] times each; returns their medians.
+fn alternate(mut sequential: impl FnMut(), mut parallel: impl FnMut()) -> (Duration, Duration) {
+    let mut seq = Vec::with_capacity(RUNS);
+    let mut par = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        seq.push(time(&mut sequential).1);
+        par.push(time(&mut parallel).1);
+    }
+    seq.sort();
+    par.sort();
+    (seq[RUNS / 2], par[RUNS / 2])
+}
+
+/// One way of running the prime check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// One thread, every number.
+    Sequential,
+    /// Scoped threads, one contiguous chunk each.
+    Split,
+    /// Worker threads claiming numbers from a shared atomic index.
+    Threads,
+    /// Rayon's work-stealing pool.
+    Rayon,
+    /// Forked worker processes, results through pipes.
+    Processes,
+}
+
+impl Method {
+    /// The method a variant name stands for.
+    pub fn from_variant(variant: &str) -> Self {
+        match variant {
+            "split" => Self::Split,
+            "threads" => Self::Threads,
+            "rayon" => Self::Rayon,
+            "processes" => Self::Processes,
+            _ => Self::Sequential,
+        }
+    }
+}
+
+/// What a pool of worker threads did: the primes found, and each worker's share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolRun {
+    /// The primes, in input order.
+    pub primes: Vec<u64>,
+    /// Per worker: the numbers it claimed and tested.
+    pub jobs: Vec<usize>,
+    /// Per worker: the primes among them (the expensive jobs).
+    pub primes_found: Vec<usize>,
+}
+
+/// The primes among `numbers`, found by `workers` threads that each claim the next untested
+/// number from one shared [`WorkIndex`] until none is left (the book's pool, one job per number).
+/// The threads come from `common::sync`, so the model checker can run this too.
+pub fn primes_pool(numbers: &[u64], workers: usize) -> PoolRun {
+    let index = WorkIndex::new(numbers.len());
+    let per_worker: Vec<(usize, Vec<usize>)> = common::sync::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.max(1))
+            .map(|_| {
+                let index = &index;
+                scope.spawn(move || {
+                    let mut jobs = 0;
+                    let mut found = Vec::new();
+                    while let Some(i) = index.claim() {
+                        jobs += 1;
+                        if is_prime(numbers[i]) {
+                            found.push(i);
+                        }
+                    }
+                    (jobs, found)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a pool worker panicked"))
+            .collect()
+    });
+    let mut found: Vec<usize> = per_worker.iter().flat_map(|(_, f)| f.clone()).collect();
+    found.sort_unstable();
+    PoolRun {
+        primes: found.into_iter().map(|i| numbers[i]).collect(),
+        jobs: per_worker.iter().map(|(j, _)| *j).collect(),
+        primes_found: per_worker.iter().map(|(_, f)| f.len()).collect(),
+    }
+}
+
+/// The primes among `numbers`, found on `pool` (rayon keeps the input order when collecting).
+pub fn primes_rayon(numbers: &[u64], pool: &rayon::ThreadPool) -> Vec<u64> {
+    pool.install(|| {
+        numbers
+            .par_iter()
+            .copied()
+            .filter(|&n| is_prime(n))
+            .collect()
+    })
+}
+
+/// Which of `workers` children tests number `i`: a multiplicative (Fibonacci) hash of `i`, so
+/// that consecutive numbers spread evenly and no arithmetic pattern in the numbers (parity, a
+/// residue mod 3) lines up with the children. Pure arithmetic: safe to call after `fork`.
+pub fn share_of(i: usize, workers: usize) -> usize {
+    let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    (h % workers.max(1) as u64) as usize
+}
+
+/// Forks child `k` of `workers`: it tests the numbers `i` with `share_of(i, workers) == k`, writes each
+/// prime into `write_end` as 8 little-endian bytes, and exits (status 0, or 1 if a write
+/// failed). Returns its pid. The parent's copy of `write_end` is closed here, so the parent sees
+/// end-of-file once the child is done.
+#[allow(unsafe_code)]
+fn spawn_checker(
+    numbers: &[u64],
+    k: usize,
+    workers: usize,
+    read_end: &OwnedFd,
+    write_end: OwnedFd,
+) -> anyhow::Result<Pid> {
+    // SAFETY: after `fork` the child has only the calling thread; a lock another thread held
+    // (the allocator's, stdout's) stays held forever in the child. So the child calls only
+    // async-signal-safe functions and allocates nothing: `close(2)`; `is_prime`, pure arithmetic
+    // on numbers the parent built before the fork; `write(2)` from an 8-byte array on the stack;
+    // and `_exit(2)`, which runs no destructors or atexit handlers. It never returns into the
+    // caller's code. Children that other threads fork at the same moment may inherit a copy of
+    // this pipe's write end; that only delays this pipe's end-of-file until they exit (each
+    // child exits after its own share, and is killed at its parent's deadline if it does not).
+    match unsafe { fork() }.context("fork failed")? {
+        ForkResult::Child => {
+            let _ = close(read_end.as_raw_fd());
+            let mut code = 0;
+            'numbers: for (i, &n) in numbers.iter().enumerate() {
+                if share_of(i, workers) == k && is_prime(n) {
+                    let bytes = n.to_le_bytes();
+                    let mut rest = &bytes[..];
+                    while !rest.is_empty() {
+                        match write(&write_end, rest) {
+                            Ok(n) => rest = &rest[n..],
+                            Err(Errno::EINTR) => {}
+                            Err(_) => {
+                                code = 1;
+                                break 'numbers;
+                            }
+                        }
+                    }
+                }
+            }
+            // SAFETY: see above; `_exit` ends the child at once. Nothing of the parent's is
+            // dropped or flushed (the `OwnedFd`s are closed by the kernel as the process ends).
+            unsafe { nix::libc::_exit(code) }
+        }
+        ForkResult::Parent { child } => {
+            drop(write_end);
+            Ok(child)
+        }
+    }
+}
+
+/// Reaps `child` without blocking past `deadline`: at the deadline it is killed (`SIGKILL`)
+/// and then reaped. Returns its exit code, if it exited by itself.
+fn reap(child: Pid, deadline: Instant) -> anyhow::Result<Option<i32>> {
+    loop {
+        match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::StillAlive) if Instant::now() >= deadline => {
+                let _ = kill(child, Signal::SIGKILL); // fails only if it exited meanwhile
+                loop {
+                    match waitpid(child, None) {
+                        Err(Errno::EINTR) => continue,
+                        other => {
+                            other.context("waitpid failed")?;
+                            return Ok(None);
+                        }
+                    }
+                }
+            }
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_micros(200)),
+            Ok(WaitStatus::Exited(_, code)) => return Ok(Some(code)),
+            Ok(_) => return Ok(None),
+            Err(Errno::EINTR) => continue,
+            Err(e) => return Err(e).context("waitpid failed"),
+        }
+    }
+}
+
+/// The primes among `numbers`, found by `workers` forked processes (child k tests the numbers
+/// [`share_of`] gives it) and sent back through one pipe each. Fails, rather than hangs, if the children are
+/// not done within `budget` (they are then killed and reaped).
+pub fn primes_processes(
+    numbers: &[u64],
+    workers: usize,
+    budget: Duration,
+) -> anyhow::Result<Vec<u64>> {
+    let deadline = Instant::now() + budget;
+    let workers = workers.max(1);
+    let mut children: Vec<(Pid, File)> = Vec::with_capacity(workers);
+    for k in 0..workers {
+        let (read_end, write_end) = pipe().context("pipe failed")?;
+        let pid = spawn_checker(numbers, k, workers, &read_end, write_end)?;
+        children.push((pid, File::from(read_end)));
+    }
+
+    let mut received: Vec<Vec<u8>> = vec![Vec::new(); workers];
+    let mut open = vec![true; workers];
+    let mut timed_out = false;
+    let mut buf = [0u8; 4096];
+    while open.iter().any(|&o| o) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            timed_out = true;
+            break;
+        }
+        let waiting: Vec<usize> = (0..workers).filter(|&k| open[k]).collect();
+        let mut fds: Vec<PollFd> = waiting
+            .iter()
+            .map(|&k| PollFd::new(children[k].1.as_fd(), PollFlags::POLLIN))
+            .collect();
+        let millis = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
+        match poll(&mut fds, PollTimeout::from(millis)) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(e) => return Err(e).context("poll failed"),
+        }
+        let ready: Vec<usize> = waiting
+            .iter()
+            .zip(&fds)
+            .filter(|(_, fd)| fd.revents().is_some_and(|r| !r.is_empty()))
+            .map(|(&k, _)| k)
+            .collect();
+        drop(fds);
+        for k in ready {
+            // Data or end-of-file (POLLHUP): `read` returns at once either way.
+            match (&children[k].1).read(&mut buf) {
+                Ok(0) => open[k] = false,
+                Ok(n) => received[k].extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e).context("read failed"),
+            }
+        }
+    }
+
+    let mut failed = Vec::new();
+    for (k, (pid, file)) in children.into_iter().enumerate() {
+        drop(file);
+        if reap(pid, deadline)? != Some(0) {
+            failed.push(k);
+        }
+    }
+    if timed_out {
+        bail!(
+            "the worker processes were not done within {}",
+            human(budget)
+        );
+    }
+    if !failed.is_empty() {
+        bail!("worker processes {failed:?} did not exit with status 0");
+    }
+    let mut primes = Vec::new();
+    for bytes in received {
+        if !bytes.len().is_multiple_of(8) {
+            bail!("a worker process sent a partial number");
+        }
+        primes.extend(
+            bytes
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))),
+        );
+    }
+    primes.sort_unstable();
+    Ok(primes)
+}
+
+/// Runs the prime check by `method` with `workers` workers, once.
+pub fn primes_with(
+    method: Method,
+    numbers: &[u64],
+    workers: usize,
+    budget: Duration,
+) -> anyhow::Result<Vec<u64>> {
+    Ok(match method {
+        Method::Sequential => primes::primes_sequential(numbers),
+        Method::Split => primes_split(numbers, workers),
+        Method::Threads => primes_pool(numbers, workers).primes,
+        Method::Rayon => {
+            let pool = rayon_pool(workers)?;
+            primes_rayon(numbers, &pool)
+        }
+        Method::Processes => primes_processes(numbers, workers, budget)?,
+    })
+}
+
+fn rayon_pool(workers: usize) -> anyhow::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(workers.max(1))
+        .build()
+        .context("cannot build the rayon pool")
+}
+
+/// The cores this process may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Runs one variant of the example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let method = Method::from_variant(config.variant);
+    let workers = config.threads;
+    let cores = cores();
+    let count = config.pick(QUICK_COUNT, BOOK_COUNT);
+    let expected = config.pick(QUICK_PRIMES, BOOK_PRIMES);
+    let numbers = primes::numbers(BOOK_START, count);
+    let workload = format!(
+        "the {count} integers from 10^13 ({expected} of them prime{})",
+        if config.quick {
+            "; the book's 500 without --quick"
+        } else {
+            ", the book's workload"
+        }
+    );
+
+    let mut seq_primes = Vec::new();
+    if method == Method::Sequential {
+        let seq_time = median_of(RUNS, || seq_primes = primes::primes_sequential(&numbers));
+        let seq_ok = seq_primes.len() == expected;
+        return Ok(Outcome::new("prime-check", config.variant, Verdict::from(seq_ok))
+            .line(format!(
+                "Trial division of {workload}, one after the other on one thread: {} (median of {RUNS}); {} primes found.",
+                human(seq_time),
+                seq_primes.len()
+            ))
+            .line(format!(
+                "Nearly all of that time goes into the {} primes: an even number takes one division, a prime about 1.6 million.",
+                seq_primes.len()
+            ))
+            .key_figure("sequential time", seq_time.as_secs_f64(), "s")
+            .figure("primes", seq_primes.len() as f64, "primes")
+            .figure("cores available", cores as f64, "cores")
+            .notice("one core does all the work while the others idle: the baseline every parallel variant is measured against"));
+    }
+
+    // Built outside the timed region: the pool's start-up is not the work being compared.
+    let pool = if method == Method::Rayon {
+        Some(rayon_pool(workers)?)
+    } else {
+        None
+    };
+    let mut par_primes = Vec::new();
+    let mut last_pool_run = None;
+    let mut error = None;
+    let (seq_time, par_time) = alternate(
+        || seq_primes = primes::primes_sequential(&numbers),
+        || match method {
+            Method::Threads => {
+                let run = primes_pool(&numbers, workers);
+                par_primes = run.primes.clone();
+                last_pool_run = Some(run);
+            }
+            Method::Rayon => {
+                if let Some(pool) = &pool {
+                    par_primes = primes_rayon(&numbers, pool);
+                }
+            }
+            _ => match primes_with(method, &numbers, workers, config.budget()) {
+                Ok(p) => par_primes = p,
+                Err(e) => error = Some(e),
+            },
+        },
+    );
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let gain = speedup(seq_time, par_time);
+    let same = seq_primes.len() == expected && par_primes == seq_primes;
+    // A speedup needs at least two cores and two workers; with them, no gain is the bug.
+    let can_speed_up = cores >= 2 && workers >= 2;
+    let showed = same && (!can_speed_up || gain > 1.1);
+
+    let how = match method {
+        Method::Split => format!("{workers} scoped threads, one contiguous chunk each"),
+        Method::Threads => format!("a pool of {workers} worker threads claiming one number at a time from a shared atomic index"),
+        Method::Rayon => format!("rayon's work-stealing pool of {workers} threads"),
+        Method::Processes => format!("{workers} forked worker processes (shares dealt by a hash of the index), primes sent back through pipes"),
+        Method::Sequential => unreachable!("handled above"),
+    };
+    let mut outcome = Outcome::new("prime-check", config.variant, Verdict::from(showed))
+        .line(format!("Trial division of {workload}, by {how}."))
+        .line(format!(
+            "Sequential {}, {} {} (medians of {RUNS}): {gain:.2}x faster, on {cores} core{} available.",
+            human(seq_time),
+            config.variant,
+            human(par_time),
+            if cores == 1 { "" } else { "s" }
+        ))
+        .line(format!(
+            "Primes found: {} — {} the sequential check.",
+            par_primes.len(),
+            if same { "the same as" } else { "NOT the same as" }
+        ))
+        .key_figure("speedup", gain, "x")
+        .figure("sequential time", seq_time.as_secs_f64(), "s")
+        .figure("parallel time", par_time.as_secs_f64(), "s")
+        .figure("primes", par_primes.len() as f64, "primes")
+        .figure("workers", workers as f64, "workers")
+        .figure("cores available", cores as f64, "cores");
+    if let Some(run) = last_pool_run {
+        let mut table = TableData::new(
+            "each worker's share (last run)",
+            &["worker", "numbers tested", "primes found"],
+        );
+        for (w, (jobs, found)) in run.jobs.iter().zip(&run.primes_found).enumerate() {
+            table.row([w.to_string(), jobs.to_string(), found.to_string()]);
+        }
+        outcome = outcome.table(table);
+    }
+    if !can_speed_up {
+        outcome = outcome.line(format!(
+            "With {workers} worker{} on {cores} core{}, no speedup is possible: run with --threads 2 or more on a machine with 2 or more cores.",
+            if workers == 1 { "" } else { "s" },
+            if cores == 1 { "" } else { "s" }
+        ));
+    }
+    let notice = match method {
+        Method::Split => "equal chunks are not equal work: the chunk with the most primes decides the time",
+        Method::Threads => "a worker that drew cheap numbers comes back for more: the shared index balances the load",
+        Method::Rayon => "rayon splits the work and idle threads steal from busy ones: the same balance, no hand-written pool",
+        Method::Processes => "separate processes share no memory: the inputs are copied at fork, the answers come back as bytes",
+        Method::Sequential => unreachable!("handled above"),
+    };
+    Ok(outcome.notice(notice))
+}
