@@ -41,11 +41,14 @@ mod on_real_threads {
     #[test]
     fn a_permit_comes_back_even_on_panic() {
         let semaphore = Semaphore::new(1);
-        let result = std::panic::catch_unwind(|| {
+        let mut taken = false;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let _permit = semaphore.acquire();
+            taken = semaphore.available() == 0;
             std::panic::resume_unwind(Box::new("deliberate"));
-        });
+        }));
         assert!(result.is_err());
+        assert!(taken, "acquire took the permit");
         assert_eq!(
             semaphore.available(),
             1,
