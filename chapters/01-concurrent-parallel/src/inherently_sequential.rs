@@ -21,7 +21,7 @@
 //!
 //! Run: `cargo run --release -p chapter-1 -- run inherently-sequential --variant hand-off --threads 4`.
 
-use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -59,16 +59,16 @@ pub fn book_iterate() -> u64 {
 /// lock. The answer is right only because every job is the same step; the lock makes them take
 /// turns, one at a time.
 pub fn book_concurrent(jobs: usize) -> u64 {
-    let result = std::sync::Mutex::new(3u64);
+    let result = Mutex::new(3u64);
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                let mut x = common::sync::lock(&result);
+                let mut x = result.lock().unwrap_or_else(PoisonError::into_inner);
                 *x = f_mod(*x, BOOK_MODULUS);
             });
         }
     });
-    result.into_inner().unwrap_or_else(|e| e.into_inner())
+    result.into_inner().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// What the hand-off chain did.
