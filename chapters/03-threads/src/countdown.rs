@@ -9,7 +9,7 @@
 //!
 //! Used by `spawn-join` (the book's example1) and `lock-serializes` (example4); not run on its own.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use common::TableData;
@@ -57,12 +57,12 @@ impl Timeline {
             .unwrap_or("unnamed")
             .to_string();
         let at = self.started.elapsed();
-        common::sync::lock(&self.events).push(Event { at, thread, count });
+        self.events.lock().unwrap_or_else(PoisonError::into_inner).push(Event { at, thread, count });
     }
 
     /// Every event so far, in the order they were recorded (which is time order).
     pub fn events(&self) -> Vec<Event> {
-        common::sync::lock(&self.events).clone()
+        self.events.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     /// How many times consecutive events came from different threads: 0 means one thread's

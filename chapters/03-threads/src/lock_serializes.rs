@@ -14,7 +14,7 @@
 //! Run: `cargo run -p chapter-3 -- run lock-serializes`. Expect about 50 ms unlocked and about
 //! 100 ms locked: a ratio near 2.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use common::timing::{Stopwatch, human};
@@ -44,7 +44,7 @@ pub fn run_pair(delay: Duration, locked: bool) -> anyhow::Result<PairRun> {
                 .name(name.to_string())
                 .spawn(move || {
                     // The book's `with thread_lock:` around the whole countdown.
-                    let _guard = locked.then(|| common::sync::lock(&lock));
+                    let _guard = locked.then(|| lock.lock().unwrap_or_else(PoisonError::into_inner));
                     count_down(delay, &timeline);
                 })
         })
