@@ -82,6 +82,9 @@ pub struct HandOff {
     pub segments: Vec<(usize, Duration, Duration)>,
 }
 
+/// One chain thread's part: its busy time, and its segments as (segment, start, end).
+type ThreadWork = (Duration, Vec<(usize, Duration, Duration)>);
+
 /// The chain of `steps` steps from `x0`, cut into `segments` segments dealt round-robin to
 /// `threads` threads. Segment s cannot start before segment s − 1 has handed over its value, so
 /// the threads run one at a time. Fails instead of hanging if a value does not arrive within
@@ -97,52 +100,55 @@ pub fn chain_hand_off(
     let segments = segments.max(1);
     let deadline = Instant::now() + budget;
     let start = Instant::now();
-    let (senders, receivers): (Vec<_>, Vec<_>) =
-        (0..threads).map(|_| mpsc::channel::<(u64, usize)>()).unzip();
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..threads)
+        .map(|_| mpsc::channel::<(u64, usize)>())
+        .unzip();
     let (done_tx, done_rx) = mpsc::channel::<u64>();
-    let per_thread: Vec<anyhow::Result<(Duration, Vec<(usize, Duration, Duration)>)>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = receivers
-                .into_iter()
-                .enumerate()
-                .map(|(t, inbox)| {
-                    let senders = senders.clone();
-                    let done_tx = done_tx.clone();
-                    scope.spawn(move || {
-                        let mut busy = Duration::ZERO;
-                        let mut mine = Vec::new();
-                        let my_segments = (t..segments).step_by(threads).count();
-                        for _ in 0..my_segments {
-                            let left = deadline.saturating_duration_since(Instant::now());
-                            let (x, s) = inbox
-                                .recv_timeout(left)
-                                .context("no value handed over in time")?;
-                            let began = Instant::now();
-                            // Segment s: steps [s*steps/segments, (s+1)*steps/segments).
-                            let from = steps * s as u64 / segments as u64;
-                            let to = steps * (s as u64 + 1) / segments as u64;
-                            let y = chain(x, to - from, PRIME);
-                            let ended = Instant::now();
-                            busy += ended - began;
-                            mine.push((s, began - start, ended - start));
-                            if s + 1 == segments {
-                                let _ = done_tx.send(y);
-                            } else {
-                                senders[(s + 1) % threads]
-                                    .send((y, s + 1))
-                                    .context("the next thread is gone")?;
-                            }
+    let per_thread: Vec<anyhow::Result<ThreadWork>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = receivers
+            .into_iter()
+            .enumerate()
+            .map(|(t, inbox)| {
+                let senders = senders.clone();
+                let done_tx = done_tx.clone();
+                scope.spawn(move || {
+                    let mut busy = Duration::ZERO;
+                    let mut mine = Vec::new();
+                    let my_segments = (t..segments).step_by(threads).count();
+                    for _ in 0..my_segments {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        let (x, s) = inbox
+                            .recv_timeout(left)
+                            .context("no value handed over in time")?;
+                        let began = Instant::now();
+                        // Segment s: steps [s*steps/segments, (s+1)*steps/segments).
+                        let from = steps * s as u64 / segments as u64;
+                        let to = steps * (s as u64 + 1) / segments as u64;
+                        let y = chain(x, to - from, PRIME);
+                        let ended = Instant::now();
+                        busy += ended - began;
+                        mine.push((s, began - start, ended - start));
+                        if s + 1 == segments {
+                            let _ = done_tx.send(y);
+                        } else {
+                            senders[(s + 1) % threads]
+                                .send((y, s + 1))
+                                .context("the next thread is gone")?;
                         }
-                        Ok((busy, mine))
-                    })
+                    }
+                    Ok((busy, mine))
                 })
-                .collect();
-            let _ = senders[0].send((x0, 0));
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| bail!("a chain thread panicked")))
-                .collect()
-        });
+            })
+            .collect();
+        let _ = senders[0].send((x0, 0));
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| bail!("a chain thread panicked"))
+            })
+            .collect()
+    });
     let value = done_rx
         .recv_timeout(deadline.saturating_duration_since(Instant::now()))
         .context("the chain did not finish in time")?;

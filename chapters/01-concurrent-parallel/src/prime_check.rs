@@ -436,9 +436,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let how = match method {
         Method::Split => format!("{workers} scoped threads, one contiguous chunk each"),
-        Method::Threads => format!("a pool of {workers} worker threads claiming one number at a time from a shared atomic index"),
+        Method::Threads => format!(
+            "a pool of {workers} worker threads claiming one number at a time from a shared atomic index"
+        ),
         Method::Rayon => format!("rayon's work-stealing pool of {workers} threads"),
-        Method::Processes => format!("{workers} forked worker processes (shares dealt by a hash of the index), primes sent back through pipes"),
+        Method::Processes => format!(
+            "{workers} forked worker processes (shares dealt by a hash of the index), primes sent back through pipes"
+        ),
         Method::Sequential => unreachable!("handled above"),
     };
     let mut outcome = Outcome::new("prime-check", config.variant, Verdict::from(showed))
@@ -479,10 +483,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ));
     }
     let notice = match method {
-        Method::Split => "equal chunks are not equal work: the chunk with the most primes decides the time",
-        Method::Threads => "a worker that drew cheap numbers comes back for more: the shared index balances the load",
-        Method::Rayon => "rayon splits the work and idle threads steal from busy ones: the same balance, no hand-written pool",
-        Method::Processes => "separate processes share no memory: the inputs are copied at fork, the answers come back as bytes",
+        Method::Split => {
+            "equal chunks are not equal work: the chunk with the most primes decides the time"
+        }
+        Method::Threads => {
+            "a worker that drew cheap numbers comes back for more: the shared index balances the load"
+        }
+        Method::Rayon => {
+            "rayon splits the work and idle threads steal from busy ones: the same balance, no hand-written pool"
+        }
+        Method::Processes => {
+            "separate processes share no memory: the inputs are copied at fork, the answers come back as bytes"
+        }
         Method::Sequential => unreachable!("handled above"),
     };
     Ok(outcome.notice(notice))

@@ -15,7 +15,9 @@ use chapter_1::inherently_sequential::{
 use chapter_1::prime_check::{
     self, Method, QUICK_COUNT, QUICK_PRIMES, primes_pool, primes_with, share_of,
 };
-use chapter_1::primes::{BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime, numbers, primes_sequential};
+use chapter_1::primes::{
+    BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime, numbers, primes_sequential,
+};
 use chapter_1::{CHAPTER, io_bound};
 use common::{RunConfig, Verdict};
 
