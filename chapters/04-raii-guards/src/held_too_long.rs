@@ -73,6 +73,9 @@ pub fn work_through(
             let result = slow(item); // `pending` is still alive: the queue is locked
             lock(results).push(result);
         }, // `pending` dies here, at the end of each turn
+        // Clippy suggests `while let Some(item) = lock(queue).pop() { .. }`: the same trap, as a
+        // `while let` scrutinee's temporaries also live through the body.
+        #[allow(clippy::while_let_loop)]
         Scope::MatchTemporary => loop {
             match lock(queue).pop() {
                 Some(item) => {

@@ -13,8 +13,11 @@ use chapter_4::narrow_scope::work_through;
 use common::sync::Mutex;
 use common::sync::atomic::{AtomicUsize, Ordering};
 
+/// A list of numbers shared between the workers.
+type Shared = Arc<Mutex<Vec<u64>>>;
+
 /// A queue of `items` items and an empty results list.
-fn queue_of(items: u64) -> (Arc<Mutex<Vec<u64>>>, Arc<Mutex<Vec<u64>>>) {
+fn queue_of(items: u64) -> (Shared, Shared) {
     (
         Arc::new(Mutex::new((1..=items).collect())),
         Arc::new(Mutex::new(Vec::new())),
