@@ -59,6 +59,11 @@ impl<T: Ord> PriorityQueue<T> {
         self.len() == 0
     }
 
+    /// True once `close` has been called.
+    pub fn is_closed(&self) -> bool {
+        self.state().closed
+    }
+
     fn state(&self) -> MutexGuard<'_, State<T>> {
         lock(&self.state)
     }
@@ -67,7 +72,7 @@ impl<T: Ord> PriorityQueue<T> {
     pub fn push(&self, item: T) -> Result<(), T> {
         // TODO: under the lock: if closed, return Err(item); else push onto the heap.
         // TODO: then wake one waiting worker (`self.available`).
-        let _ = item;
+        let _fields_you_need = (item, &self.available);
         todo!("push an item")
     }
 

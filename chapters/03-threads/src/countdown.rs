@@ -57,12 +57,18 @@ impl Timeline {
             .unwrap_or("unnamed")
             .to_string();
         let at = self.started.elapsed();
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).push(Event { at, thread, count });
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Event { at, thread, count });
     }
 
     /// Every event so far, in the order they were recorded (which is time order).
     pub fn events(&self) -> Vec<Event> {
-        self.events.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// How many times consecutive events came from different threads: 0 means one thread's

@@ -80,7 +80,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let seen = detach_and_stop(watch)?;
     let mut table = TableData::new("The detached ticker", &["moment", "ticks"]);
     table.row(["its JoinHandle dropped", &seen.at_drop.to_string()]);
-    table.row([format!("{} later", human(watch)).as_str(), &seen.later.to_string()]);
+    table.row([
+        format!("{} later", human(watch)).as_str(),
+        &seen.later.to_string(),
+    ]);
     let ran_on = seen.later > seen.at_drop;
     Ok(Outcome::new("detached", config.variant, Verdict::from(ran_on && seen.stopped))
         .line("Dropping a JoinHandle detaches its thread: it keeps running, but nobody can join it any more.")

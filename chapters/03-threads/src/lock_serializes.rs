@@ -44,7 +44,8 @@ pub fn run_pair(delay: Duration, locked: bool) -> anyhow::Result<PairRun> {
                 .name(name.to_string())
                 .spawn(move || {
                     // The book's `with thread_lock:` around the whole countdown.
-                    let _guard = locked.then(|| lock.lock().unwrap_or_else(PoisonError::into_inner));
+                    let _guard =
+                        locked.then(|| lock.lock().unwrap_or_else(PoisonError::into_inner));
                     count_down(delay, &timeline);
                 })
         })

@@ -114,7 +114,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "{count} tasks, priorities 0-9 (seed {}), {} workers",
             config.seed, config.threads
         ),
-        &["worker", "tasks", "priorities in the order taken", "state at the end"],
+        &[
+            "worker",
+            "tasks",
+            "priorities in the order taken",
+            "state at the end",
+        ],
     );
     for (thread, taken) in report.threads.iter().zip(&per_worker) {
         let priorities: String = taken.iter().map(|t| t.priority.to_string()).collect();

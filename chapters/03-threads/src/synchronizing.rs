@@ -58,7 +58,10 @@ pub fn count(way: Way, threads: usize, increments: u64) -> u64 {
 fn join_all<T>(handles: Vec<common::sync::thread::JoinHandle<T>>) -> Vec<T> {
     handles
         .into_iter()
-        .map(|h| h.join().unwrap_or_else(|_| panic!("a counting thread panicked")))
+        .map(|h| {
+            h.join()
+                .unwrap_or_else(|_| panic!("a counting thread panicked"))
+        })
         .collect()
 }
 

@@ -161,11 +161,7 @@ pub fn run_workers(taking: Taking, work: Duration, window: Duration) -> GroupRep
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let taking = Taking::from_variant(config.variant);
-    let report = run_workers(
-        taking,
-        Duration::from_millis(20),
-        Duration::from_millis(5),
-    );
+    let report = run_workers(taking, Duration::from_millis(20), Duration::from_millis(5));
     let mut table = TableData::new(
         "Each worker: the numbers it took and their factors",
         &["worker", "numbers and factors", "state at the end"],

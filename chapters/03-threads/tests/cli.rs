@@ -25,7 +25,14 @@ fn spawn_join_prints_the_answers_and_exits_0() {
 
 #[test]
 fn json_output_is_one_outcome_per_line() {
-    let lines = CHAPTER_3.json_lines(&["run", "synchronizing", "--json", "--quick", "--threads", "2"]);
+    let lines = CHAPTER_3.json_lines(&[
+        "run",
+        "synchronizing",
+        "--json",
+        "--quick",
+        "--threads",
+        "2",
+    ]);
     assert_eq!(lines.len(), 3);
     for (line, variant) in lines.iter().zip(["lock", "atomic", "channel"]) {
         assert_eq!(line["variant"], variant);

@@ -24,7 +24,10 @@ fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome 
 
 #[test]
 fn countdowns_come_back_through_join_with_their_names() {
-    let delays = [("A", Duration::from_millis(2)), ("B", Duration::from_millis(3))];
+    let delays = [
+        ("A", Duration::from_millis(2)),
+        ("B", Duration::from_millis(3)),
+    ];
     let (countdowns, timeline, total) = spawn_join::run_countdowns(&delays).expect("runs");
     let names: Vec<&str> = countdowns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["A", "B"]);
@@ -99,7 +102,11 @@ fn scoped_workers_fill_the_callers_vec() {
 fn every_counter_is_exact() {
     for way in [Way::Lock, Way::Atomic, Way::Channel] {
         for threads in [1, 4] {
-            assert_eq!(count(way, threads, 10_000), threads as u64 * 10_000, "{way:?}");
+            assert_eq!(
+                count(way, threads, 10_000),
+                threads as u64 * 10_000,
+                "{way:?}"
+            );
         }
     }
     for variant in ["lock", "atomic", "channel"] {
@@ -117,7 +124,13 @@ fn the_work_queue_fix_handles_every_number_once() {
         Duration::ZERO,
     );
     assert_eq!(report.ending, common::watchdog::Ending::Finished);
-    let mut all: Vec<u64> = report.results().into_iter().flatten().flatten().copied().collect();
+    let mut all: Vec<u64> = report
+        .results()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .collect();
     all.sort_unstable();
     assert_eq!(all, [1, 3, 4, 10]);
 }

@@ -61,7 +61,11 @@ fn check_waiting_results(results: &[Result<(usize, Option<String>), String>]) {
     for (i, result) in results.iter().enumerate() {
         let (index, name) = result.as_ref().expect("no job panicked");
         assert_eq!(*index, i, "results must come back in the jobs' order");
-        assert_eq!(name.as_deref(), Some(format!("job {i}").as_str()), "thread named after its job");
+        assert_eq!(
+            name.as_deref(),
+            Some(format!("job {i}").as_str()),
+            "thread named after its job"
+        );
     }
 }
 
@@ -75,7 +79,9 @@ mod on_real_threads {
     fn jobs_that_wait_for_each_other_all_finish() {
         let report = Watchdog::new(Duration::from_secs(10))
             .stall_after(Duration::from_secs(3))
-            .run(vec![worker("run_all", |_: &WorkerCtx| run_all(waiting_jobs(3)))]);
+            .run(vec![worker("run_all", |_: &WorkerCtx| {
+                run_all(waiting_jobs(3))
+            })]);
         assert_eq!(
             report.ending,
             Ending::Finished,

@@ -19,7 +19,9 @@ fn produce_and_drain(producers: u64, per_producer: u64, workers: usize) -> Vec<V
     let worker_threads: Vec<_> = (0..workers)
         .map(|w| {
             let queue = Arc::clone(&queue);
-            spawn_named(format!("worker {w}"), move || work_through(&queue, &mut |_| {}))
+            spawn_named(format!("worker {w}"), move || {
+                work_through(&queue, &mut |_| {})
+            })
         })
         .collect();
     let producer_threads: Vec<_> = (0..producers)
@@ -28,7 +30,10 @@ fn produce_and_drain(producers: u64, per_producer: u64, workers: usize) -> Vec<V
             spawn_named(format!("producer {p}"), move || {
                 for i in 0..per_producer {
                     let id = p * per_producer + i;
-                    let task = Task { priority: (id % 7) as u8, id };
+                    let task = Task {
+                        priority: (id % 7) as u8,
+                        id,
+                    };
                     assert!(queue.push(task).is_ok(), "push before close must succeed");
                 }
             })
@@ -48,7 +53,14 @@ fn produce_and_drain(producers: u64, per_producer: u64, workers: usize) -> Vec<V
 fn prefilled(priorities: &[u8], workers: usize) -> Vec<Vec<Task>> {
     let queue = Arc::new(PriorityQueue::new());
     for (id, &priority) in priorities.iter().enumerate() {
-        assert!(queue.push(Task { priority, id: id as u64 }).is_ok());
+        assert!(
+            queue
+                .push(Task {
+                    priority,
+                    id: id as u64
+                })
+                .is_ok()
+        );
     }
     let threads: Vec<_> = (0..workers)
         .map(|w| {
@@ -59,7 +71,10 @@ fn prefilled(priorities: &[u8], workers: usize) -> Vec<Vec<Task>> {
         })
         .collect();
     queue.close();
-    threads.into_iter().map(|t| t.join().expect("worker")).collect()
+    threads
+        .into_iter()
+        .map(|t| t.join().expect("worker"))
+        .collect()
 }
 
 #[cfg(not(feature = "shuttle"))]
@@ -93,8 +108,14 @@ mod on_real_threads {
             assert!(queue.push(n).is_ok());
         }
         assert_eq!(queue.len(), 4);
+        assert!(!queue.is_closed());
         queue.close();
-        assert_eq!(queue.push(5), Err(5), "push after close gives the item back");
+        assert!(queue.is_closed());
+        assert_eq!(
+            queue.push(5),
+            Err(5),
+            "push after close gives the item back"
+        );
         let order: Vec<i32> = std::iter::from_fn(|| queue.pop()).collect();
         assert_eq!(order, [9, 7, 3, 1]);
         assert!(queue.is_empty());
@@ -109,8 +130,23 @@ mod on_real_threads {
 
     #[test]
     fn workers_blocked_on_an_empty_queue_wake_at_close() {
-        let per_worker = watched(|| produce_and_drain(0, 0, 4));
-        assert!(per_worker.iter().all(Vec::is_empty));
+        let taken = watched(|| {
+            let queue = Arc::new(PriorityQueue::<Task>::new());
+            let workers: Vec<_> = (0..4)
+                .map(|w| {
+                    let queue = Arc::clone(&queue);
+                    spawn_named(format!("worker {w}"), move || queue.pop())
+                })
+                .collect();
+            // Give the workers time to fall asleep in `pop`, so `close` must wake them all.
+            std::thread::sleep(Duration::from_millis(50));
+            queue.close();
+            workers
+                .into_iter()
+                .map(|w| w.join().expect("worker"))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(taken, [None, None, None, None]);
     }
 
     #[test]

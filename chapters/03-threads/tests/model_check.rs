@@ -78,8 +78,10 @@ fn priority_workers_lose_nothing_and_stop_at_close() {
             })
         };
         producer.join().expect("producer");
-        let per_worker: Vec<Vec<Task>> =
-            workers.into_iter().map(|w| w.join().expect("worker")).collect();
+        let per_worker: Vec<Vec<Task>> = workers
+            .into_iter()
+            .map(|w| w.join().expect("worker"))
+            .collect();
         assert!(each_once(&per_worker, ITEMS), "{per_worker:?}");
     });
 }
@@ -90,7 +92,14 @@ fn each_worker_sees_non_increasing_priorities() {
     model_check(|| {
         let queue = Arc::new(PriorityQueue::new());
         for (id, priority) in [3u8, 9, 1, 7, 5].into_iter().enumerate() {
-            assert!(queue.push(Task { priority, id: id as u64 }).is_ok());
+            assert!(
+                queue
+                    .push(Task {
+                        priority,
+                        id: id as u64
+                    })
+                    .is_ok()
+            );
         }
         let workers: Vec<_> = (0..2)
             .map(|w| {
@@ -101,8 +110,10 @@ fn each_worker_sees_non_increasing_priorities() {
             })
             .collect();
         queue.close();
-        let per_worker: Vec<Vec<Task>> =
-            workers.into_iter().map(|w| w.join().expect("worker")).collect();
+        let per_worker: Vec<Vec<Task>> = workers
+            .into_iter()
+            .map(|w| w.join().expect("worker"))
+            .collect();
         for taken in &per_worker {
             assert!(non_increasing(taken), "{taken:?}");
         }

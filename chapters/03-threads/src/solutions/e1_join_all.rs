@@ -44,6 +44,10 @@ pub fn run_all<T: Send + 'static>(jobs: Vec<Job<T>>) -> Vec<Joined<T>> {
         .collect();
     handles
         .into_iter()
-        .map(|handle| handle.join().map_err(|payload| panic_message(payload.as_ref())))
+        .map(|handle| {
+            handle
+                .join()
+                .map_err(|payload| panic_message(payload.as_ref()))
+        })
         .collect()
 }

@@ -57,6 +57,11 @@ impl<T: Ord> PriorityQueue<T> {
         self.len() == 0
     }
 
+    /// True once `close` has been called.
+    pub fn is_closed(&self) -> bool {
+        self.state().closed
+    }
+
     fn state(&self) -> MutexGuard<'_, State<T>> {
         lock(&self.state)
     }
