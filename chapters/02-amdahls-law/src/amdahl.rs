@@ -273,7 +273,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 }
 
 /// The common outcome of a sweep: table, figures, narrative and verdict.
-pub fn outcome_for(config: &RunConfig, workload: &Workload, sweep: &Sweep) -> anyhow::Result<Outcome> {
+pub fn outcome_for(
+    config: &RunConfig,
+    workload: &Workload,
+    sweep: &Sweep,
+) -> anyhow::Result<Outcome> {
     let last = sweep
         .cells
         .last()

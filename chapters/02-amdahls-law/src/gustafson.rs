@@ -126,9 +126,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format!("{:.2}x", c.amdahl),
         ]);
     }
-    let last = cells
-        .last()
-        .ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
+    let last = cells.last().ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
     // The law held if no measured speedup beat what this machine's cores allow by more than noise.
     let held = cells
         .iter()

@@ -31,7 +31,7 @@ pub mod split;
 
 /// `--threads` for every example: the sweep runs 1..=N workers.
 const SWEEP: ThreadsSpec = ThreadsSpec {
-    meaning: "workers at most (the sweep runs 1..=N; above the core count they oversubscribe)",
+    meaning: "workers at most (the sweep runs 1..=N)",
     default: 4,
     min: 1,
     max: 64,

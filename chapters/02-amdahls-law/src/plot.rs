@@ -73,7 +73,10 @@ pub fn write_svg(path: &Path, title: &str, curves: &[Curve]) -> anyhow::Result<(
     for (i, curve) in curves.iter().enumerate() {
         let color = colors[i % colors.len()];
         chart
-            .draw_series(LineSeries::new(curve.points.iter().copied(), color.stroke_width(2)))
+            .draw_series(LineSeries::new(
+                curve.points.iter().copied(),
+                color.stroke_width(2),
+            ))
             .map_err(plot_error)?
             .label(curve.name.as_str())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], color.stroke_width(2)));

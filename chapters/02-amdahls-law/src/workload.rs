@@ -70,7 +70,13 @@ mod tests {
     #[test]
     fn the_checksum_does_not_depend_on_the_workers() {
         let job = Job::with_serial_fraction(200, 0.25);
-        assert_eq!(job, Job { serial: 50, parallel: 150 });
+        assert_eq!(
+            job,
+            Job {
+                serial: 50,
+                parallel: 150
+            }
+        );
         assert!((job.serial_fraction() - 0.25).abs() < 1e-12);
         let one = job.run(1);
         for workers in 2..=5 {

@@ -54,7 +54,10 @@ fn every_serial_variant_sweeps_1_to_n_beside_amdahls_prediction() {
             assert_eq!(cell.workers, i + 1);
             assert!(close(cell.predicted, timing::amdahl(s, i + 1)), "{cell:?}");
             assert!(
-                close(cell.predicted_here, timing::amdahl(s, (i + 1).min(sweep.cores))),
+                close(
+                    cell.predicted_here,
+                    timing::amdahl(s, (i + 1).min(sweep.cores))
+                ),
                 "{cell:?}"
             );
             assert!(close(cell.efficiency, cell.speedup / (i + 1) as f64));
@@ -73,7 +76,10 @@ fn every_serial_variant_sweeps_1_to_n_beside_amdahls_prediction() {
 #[test]
 fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
     let outcome = run("amdahl", "serial-0.1", 1);
-    assert!(outcome.get("speedup on 1 workers").is_some(), "{outcome:#?}");
+    assert!(
+        outcome.get("speedup on 1 workers").is_some(),
+        "{outcome:#?}"
+    );
     assert!(
         outcome
             .narrative
@@ -86,7 +92,12 @@ fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
     let outcome = run("amdahl", "serial-0.5", many);
     let rows = &outcome.tables[0].rows;
     assert_eq!(rows[many - 1][0], format!("{many} (oversubscribed)"));
-    assert!(outcome.narrative.iter().any(|l| l.contains("oversubscribe")));
+    assert!(
+        outcome
+            .narrative
+            .iter()
+            .any(|l| l.contains("oversubscribe"))
+    );
 }
 
 #[test]
@@ -94,7 +105,10 @@ fn unknown_serial_variants_are_errors() {
     for bad in ["serial-", "serial-x", "serial-1.5", "book"] {
         assert!(amdahl::serial_fraction(bad).is_err(), "{bad}");
     }
-    assert!(close(amdahl::serial_fraction("serial-0.25").expect("ok"), 0.25));
+    assert!(close(
+        amdahl::serial_fraction("serial-0.25").expect("ok"),
+        0.25
+    ));
 }
 
 #[test]
@@ -145,9 +159,12 @@ fn the_svg_writer_draws_both_curves() {
         .filter(|l| l.starts_with("<polyline") && l.contains("stroke-width=\"2\""))
         .collect();
     let curve = |colour: &str| {
-        thick
-            .iter()
-            .any(|l| l.contains(colour) && l.split("points=\"").nth(1).is_some_and(|p| p.split_whitespace().count() == 4))
+        thick.iter().any(|l| {
+            l.contains(colour)
+                && l.split("points=\"")
+                    .nth(1)
+                    .is_some_and(|p| p.split_whitespace().count() == 4)
+        })
     };
     assert!(curve("#FF0000"), "{thick:?}");
     assert!(curve("#0000FF"), "{thick:?}");
@@ -165,7 +182,10 @@ fn the_plot_example_writes_its_file_and_prints_its_path() {
         .find(|l| l.starts_with("wrote "))
         .expect("the path is printed");
     let path = std::path::Path::new(line.trim_start_matches("wrote "));
-    assert!(path.ends_with("plots/chapter-2-amdahl-serial-0.5.svg"), "{line}");
+    assert!(
+        path.ends_with("plots/chapter-2-amdahl-serial-0.5.svg"),
+        "{line}"
+    );
     let svg = std::fs::read_to_string(path).expect("the file exists");
     assert!(svg.contains("<polyline"));
     assert_eq!(outcome.tables[0].rows.len(), 3);

@@ -24,8 +24,16 @@ fn fractions() -> Vec<f64> {
 #[test]
 fn amdahl_known_values() {
     // 10 % serial on 4 workers: 1 / (0.1 + 0.9 / 4) = 1 / 0.325 = 3.0769...
-    assert!(close(amdahl(0.1, 4), 1.0 / 0.325), "amdahl(0.1, 4) = {}", amdahl(0.1, 4));
-    assert!(close(amdahl(0.5, 2), 4.0 / 3.0), "amdahl(0.5, 2) = {}", amdahl(0.5, 2));
+    assert!(
+        close(amdahl(0.1, 4), 1.0 / 0.325),
+        "amdahl(0.1, 4) = {}",
+        amdahl(0.1, 4)
+    );
+    assert!(
+        close(amdahl(0.5, 2), 4.0 / 3.0),
+        "amdahl(0.5, 2) = {}",
+        amdahl(0.5, 2)
+    );
     assert!(close(amdahl(0.0, 8), 8.0), "no serial part: n times faster");
     assert!(close(amdahl(1.0, 8), 1.0), "all serial: no faster at all");
     assert!(close(amdahl(0.3, 1), 1.0), "one worker: speedup 1");
@@ -33,7 +41,11 @@ fn amdahl_known_values() {
 
 #[test]
 fn the_bound_is_one_over_s() {
-    assert!(close(amdahl_bound(0.1), 10.0), "amdahl_bound(0.1) = {}", amdahl_bound(0.1));
+    assert!(
+        close(amdahl_bound(0.1), 10.0),
+        "amdahl_bound(0.1) = {}",
+        amdahl_bound(0.1)
+    );
     assert!(close(amdahl_bound(0.5), 2.0));
     assert!(close(amdahl_bound(1.0), 1.0));
     assert_eq!(amdahl_bound(0.0), f64::INFINITY, "no serial part: no bound");
@@ -43,8 +55,16 @@ fn the_bound_is_one_over_s() {
 
 #[test]
 fn gustafson_known_values() {
-    assert!(close(gustafson(0.1, 4), 3.7), "gustafson(0.1, 4) = {}", gustafson(0.1, 4));
-    assert!(close(gustafson(0.5, 3), 2.0), "gustafson(0.5, 3) = {}", gustafson(0.5, 3));
+    assert!(
+        close(gustafson(0.1, 4), 3.7),
+        "gustafson(0.1, 4) = {}",
+        gustafson(0.1, 4)
+    );
+    assert!(
+        close(gustafson(0.5, 3), 2.0),
+        "gustafson(0.5, 3) = {}",
+        gustafson(0.5, 3)
+    );
     assert!(close(gustafson(0.0, 16), 16.0));
     assert!(close(gustafson(1.0, 16), 1.0));
     assert!(close(gustafson(0.3, 1), 1.0), "one worker: speedup 1");
@@ -61,7 +81,10 @@ fn amdahl_never_falls_and_never_passes_n_or_the_bound() {
                 "amdahl({s}, {n}) = {speedup} < amdahl({s}, {}) = {previous}",
                 n - 1
             );
-            assert!(speedup <= n as f64 + 1e-9, "amdahl({s}, {n}) = {speedup} > {n}");
+            assert!(
+                speedup <= n as f64 + 1e-9,
+                "amdahl({s}, {n}) = {speedup} > {n}"
+            );
             assert!(
                 speedup <= amdahl_bound(s) + 1e-9,
                 "amdahl({s}, {n}) = {speedup} passes the bound {}",
@@ -98,7 +121,10 @@ fn gustafson_grows_linearly_and_beats_amdahl() {
 
 #[test]
 fn inputs_are_clamped() {
-    assert!(close(amdahl(-0.5, 4), 4.0), "a negative fraction counts as 0");
+    assert!(
+        close(amdahl(-0.5, 4), 4.0),
+        "a negative fraction counts as 0"
+    );
     assert!(close(amdahl(1.5, 4), 1.0), "a fraction above 1 counts as 1");
     assert!(close(amdahl(0.1, 0), 1.0), "0 workers count as 1");
     assert!(close(gustafson(-1.0, 4), 4.0));

@@ -44,7 +44,8 @@ fn check_split(split: &Split, range: Range<u64>, workers: usize, test: &dyn Fn(u
     let mut next = range.start;
     for (i, w) in split.workers.iter().enumerate() {
         assert_eq!(
-            w.chunk.start, next,
+            w.chunk.start,
+            next,
             "chunk {i} should start where chunk {} ended: {:?}",
             i.saturating_sub(1),
             split.workers.iter().map(|w| &w.chunk).collect::<Vec<_>>()
@@ -112,12 +113,15 @@ fn every_chunk_runs_on_its_own_thread_all_at_once() {
                     barrier.wait();
                 }
                 ctx.progress();
-                n % 3 == 0
+                n.is_multiple_of(3)
             };
             let split = split_count(0..(10 * workers as u64), workers, &test);
             check_split(&split, 0..(10 * workers as u64), workers, &|n| n % 3 == 0);
             let threads = seen.lock().map(|s| s.len()).unwrap_or(0);
-            assert_eq!(threads, workers, "{workers} workers ran on {threads} threads");
+            assert_eq!(
+                threads, workers,
+                "{workers} workers ran on {threads} threads"
+            );
             assert!(
                 !seen
                     .lock()
@@ -137,10 +141,10 @@ fn each_worker_times_its_own_chunk() {
         let pause = Duration::from_millis(20);
         let slow = |n: u64| {
             ctx.progress();
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 std::thread::sleep(pause);
             }
-            n % 10 == 0
+            n.is_multiple_of(10)
         };
         let started = Instant::now();
         let split = split_count(0..40, 4, &slow);
