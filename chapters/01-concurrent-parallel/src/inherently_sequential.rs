@@ -212,7 +212,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "f(x) = x² − x + 1 mod 10^9+7, {steps} steps from 3. Work = {steps} steps; span = {steps} steps (each step needs the previous value); best possible speedup = work / span = 1."
         ))
         .line(format!(
-            "One thread: {} ; {threads} threads handing the value along {segments} segments: {} (medians of 3): {gain:.2}x.",
+            "One thread: {}; {threads} threads handing the value along {segments} segments: {} (medians of 3): {gain:.2}x.",
             human(seq_time),
             human(par_time)
         ))

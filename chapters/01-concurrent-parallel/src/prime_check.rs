@@ -3,7 +3,7 @@
 //! `Chapter01/example1.py` tests the 500 integers from 10^13 for primality by trial division (16
 //! are prime), one after the other, then with a `ProcessPoolExecutor(max_workers=20)` — one job
 //! per number — and prints both times (0.74 s and 0.64 s on 2 vCPUs). Here the same job runs
-//! five ways, each against the sequential baseline (the median of 3 runs of each):
+//! five ways, each against the sequential baseline (5 runs of each, alternating, and the medians):
 //!
 //! - `sequential`: one thread tests every number.
 //! - `split`: `--threads` scoped threads, each testing one contiguous chunk (exercise 1.1).
