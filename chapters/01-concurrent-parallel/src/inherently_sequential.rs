@@ -25,7 +25,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::timing::{human, median_of, speedup};
+use common::timing::{human, speedup};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 /// The prime the long chain works modulo: x² fits in a `u64` for every x below it.
@@ -176,18 +176,20 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let steps = config.pick(5_000_000, 40_000_000);
     let segments = threads * 4;
     let mut seq_value = 0;
-    let seq_time = median_of(3, || seq_value = chain(3, steps, PRIME));
     let mut last = None;
     let mut error = None;
-    let par_time = median_of(3, || {
-        match chain_hand_off(3, steps, threads, segments, config.budget()) {
+    let timed = crate::prime_check::alternate(
+        3,
+        || seq_value = chain(3, steps, PRIME),
+        || match chain_hand_off(3, steps, threads, segments, config.budget()) {
             Ok(h) => last = Some(h),
             Err(e) => error = Some(e),
-        }
-    });
+        },
+    );
     if let Some(e) = error {
         return Err(e);
     }
+    let (seq_time, par_time) = (timed.sequential, timed.parallel);
     let handoff = last.context("the hand-off chain did not run")?;
     let gain = speedup(seq_time, par_time);
     let same = handoff.value == seq_value;
@@ -212,7 +214,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "f(x) = x² − x + 1 mod 10^9+7, {steps} steps from 3. Work = {steps} steps; span = {steps} steps (each step needs the previous value); best possible speedup = work / span = 1."
         ))
         .line(format!(
-            "One thread: {}; {threads} threads handing the value along {segments} segments: {} (medians of 3): {gain:.2}x.",
+            "One thread: {}; {threads} threads handing the value along {segments} segments: {} (3 runs each, alternating, medians): {gain:.2}x.",
             human(seq_time),
             human(par_time)
         ))
