@@ -199,7 +199,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .windows(2)
         .filter(|w| w[1].1 < w[0].2)
         .count();
-    let showed = same && overlaps == 0 && gain < 1.5;
+    // The structural fact, not a timing: the value is right and no two segments ever ran at
+    // once. (The measured speedup stays near 1, but a busy machine can skew one side.)
+    let showed = same && overlaps == 0;
     let mut table = TableData::new(
         "each thread's busy time (last run)",
         &["thread", "segments", "busy"],
