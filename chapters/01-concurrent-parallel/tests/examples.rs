@@ -86,6 +86,23 @@ fn process_shares_cover_every_number_and_split_the_primes() {
 }
 
 #[test]
+fn cpu_time_counts_this_threads_work() {
+    // Spinning uses CPU time; getrusage must see it (within a generous wall-clock limit). Other
+    // test threads count too (it is the whole process's time), which only makes it sooner.
+    let before = prime_check::cpu_time();
+    let watch = std::time::Instant::now();
+    let mut x = 0u64;
+    while prime_check::cpu_time() < before + Duration::from_millis(20) {
+        x = x.wrapping_add(u64::from(is_prime(x % 1_000 + 1_000_000)));
+        assert!(
+            watch.elapsed() < Duration::from_secs(30),
+            "CPU time never advanced"
+        );
+    }
+    std::hint::black_box(x);
+}
+
+#[test]
 fn the_books_iterate_ends_in_35443() {
     assert_eq!(book_iterate(), 35_443);
     assert_eq!(BOOK_DIGITS, 35_443);
@@ -142,7 +159,7 @@ fn every_variant_runs_and_the_guaranteed_ones_show() {
             let guaranteed = matches!(
                 (example.name, variant.name),
                 ("prime-check", "sequential")
-                    | ("inherently-sequential", "book")
+                    | ("inherently-sequential", "book" | "hand-off")
                     | ("io-bound", "sequential")
                     | ("concurrent-vs-parallel", "interleaved")
             );
