@@ -106,7 +106,6 @@ pub static CHAPTER: Chapter = Chapter {
             ],
             threads: Some(ThreadsSpec {
                 default: 4,
-                min: 1,
                 ..WORKERS
             }),
             run: synchronizing::run,
@@ -132,7 +131,7 @@ pub static CHAPTER: Chapter = Chapter {
             summary: "workers drain a shared BinaryHeap + Mutex + Condvar queue in priority order, then stop cleanly",
             variants: &[Variant {
                 name: "drain",
-                summary: "tasks queued, workers started, queue closed: each worker sees non-increasing priorities",
+                summary: "tasks queued, queue closed, workers drain it: each worker sees non-increasing priorities",
             }],
             threads: Some(WORKERS),
             run: priority_workers::run,

@@ -91,8 +91,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let ratio = locked.took.as_secs_f64() / unlocked.took.as_secs_f64();
     // Guaranteed by the lock: one switch, and at least both countdowns' sleeps. The ratio is a
-    // measurement; 1.5 leaves room for a loaded machine's scheduling noise.
-    let showed = locked.timeline.switches() == 1 && locked.took >= 2 * one && ratio >= 1.5;
+    // measurement: near 2 on an idle machine; 1.2 leaves room for a loaded machine, whose late
+    // wake-ups stretch the unlocked run more than the locked one.
+    let showed = locked.timeline.switches() == 1 && locked.took >= 2 * one && ratio >= 1.2;
     Ok(Outcome::new(
         "lock-serializes",
         config.variant,
