@@ -51,7 +51,13 @@ pub fn scaled_job(serial: u64, per_worker: u64, workers: usize) -> Job {
 
 /// Measures the scaled speedup on 1..=`max_workers` workers for a serial share `s` of the time
 /// on n workers, with `per_worker` parallel units for each worker.
-pub fn sweep(s: f64, per_worker: u64, max_workers: usize, runs: usize) -> Vec<ScaledCell> {
+/// Fails if the n-worker runs computed a different checksum from the one-worker runs.
+pub fn sweep(
+    s: f64,
+    per_worker: u64,
+    max_workers: usize,
+    runs: usize,
+) -> anyhow::Result<Vec<ScaledCell>> {
     let s = s.clamp(0.0, 0.99);
     // s = serial / (serial + per_worker) on n workers.
     let serial = (per_worker as f64 * s / (1.0 - s)).round() as u64;
@@ -59,13 +65,23 @@ pub fn sweep(s: f64, per_worker: u64, max_workers: usize, runs: usize) -> Vec<Sc
     (1..=max_workers.max(1))
         .map(|workers| {
             let job = scaled_job(serial, per_worker, workers);
+            let mut results = std::collections::BTreeSet::new();
             let one_worker = timing::median_of(runs, || {
-                std::hint::black_box(job.run(1));
+                results.insert(job.run(1));
             });
-            let n_workers = timing::median_of(runs, || {
-                std::hint::black_box(job.run(workers));
-            });
-            ScaledCell {
+            // On one worker both columns are the same run: measure it once.
+            let n_workers = if workers == 1 {
+                one_worker
+            } else {
+                timing::median_of(runs, || {
+                    results.insert(job.run(workers));
+                })
+            };
+            anyhow::ensure!(
+                results.len() == 1,
+                "job for {workers} workers computed different checksums: {results:?}"
+            );
+            Ok(ScaledCell {
                 workers,
                 job,
                 one_worker,
@@ -74,7 +90,7 @@ pub fn sweep(s: f64, per_worker: u64, max_workers: usize, runs: usize) -> Vec<Sc
                 gustafson: timing::gustafson(s, workers),
                 gustafson_here: scaled_prediction_here(serial, per_worker, workers, cores),
                 amdahl: timing::amdahl(s, workers),
-            }
+            })
         })
         .collect()
 }
@@ -91,7 +107,7 @@ pub fn scaled_prediction_here(serial: u64, per_worker: u64, workers: usize, core
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let s = serial_fraction(config.variant)?;
     let per_worker = config.pick(3_000, 15_000);
-    let cells = sweep(s, per_worker, config.threads, RUNS);
+    let cells = sweep(s, per_worker, config.threads, RUNS)?;
     let cores = cores();
     let mut table = TableData::new(
         format!(
@@ -127,11 +143,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let last = cells.last().ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
-    // The law held if no measured speedup beat what this machine's cores allow by more than noise.
-    let held = cells
-        .iter()
-        .all(|c| c.scaled_speedup <= c.gustafson_here * 1.25);
-    let mut outcome = Outcome::new("gustafson", config.variant, Verdict::from(held))
+    // Reported, not judged: did any measured speedup beat Gustafson's prediction for as many
+    // processors as workers by more than noise? (On a busy machine more threads win a larger
+    // share of the cores, so the cores' column is no bound there.) The verdict rests on the runs
+    // completing; a busy machine can skew any measurement.
+    let held = cells.iter().all(|c| c.scaled_speedup <= c.gustafson * 1.25);
+    let mut outcome = Outcome::new("gustafson", config.variant, Verdict::Showed)
         .table(table)
         .key_figure(
             format!("scaled speedup on {} workers", last.workers),
@@ -153,6 +170,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             crate::amdahl::format_bound(if s > 0.0 { 1.0 / s } else { f64::INFINITY }),
             timing::gustafson(s, 100)
         ));
+    outcome = outcome.line(if held {
+        "every measured scaled speedup stayed within Gustafson's prediction"
+    } else {
+        "some measured speedup beat Gustafson's prediction by more than 25 %: timer noise or a busy machine; run again on an idle machine"
+    });
     if last.workers > cores {
         outcome = outcome.line(format!(
             "this machine has {cores} cores: beyond {cores} workers the measured speedup stays near the {cores}-core column"

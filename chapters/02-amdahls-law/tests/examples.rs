@@ -5,7 +5,7 @@
 use chapter_2::amdahl::{self, Workload};
 use chapter_2::{CHAPTER, gustafson, plot, primes};
 use common::timing;
-use common::{Outcome, RunConfig};
+use common::{Outcome, RunConfig, Verdict};
 
 fn run(example: &str, variant: &'static str, threads: usize) -> Outcome {
     let example = CHAPTER.example(example).expect("example exists");
@@ -27,6 +27,7 @@ fn the_book_range_holds_34_primes() {
 #[test]
 fn book_sweep_finds_34_primes_on_every_worker_count() {
     let outcome = run("amdahl", "book-sweep", 3);
+    assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(
         outcome.narrative.iter().any(|l| l.starts_with("34 primes")),
         "{:?}",
@@ -113,7 +114,7 @@ fn unknown_serial_variants_are_errors() {
 
 #[test]
 fn gustafson_grows_the_job_with_the_workers() {
-    let cells = gustafson::sweep(0.1, 90, 3, 1);
+    let cells = gustafson::sweep(0.1, 90, 3, 1).expect("sweeps");
     assert_eq!(cells.len(), 3);
     for (i, cell) in cells.iter().enumerate() {
         let n = i + 1;
