@@ -201,7 +201,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             if parallel_run {
                 "each on its own thread"
             } else {
-                "taking turns on one thread: A's step, B's step, ..."
+                "taking turns on one thread (A's step, B's step, A's, …)"
             }
         ))
         .line(format!(
