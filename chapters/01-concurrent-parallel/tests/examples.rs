@@ -13,7 +13,7 @@ use chapter_1::inherently_sequential::{
     BOOK_DIGITS, PRIME, book_concurrent, book_iterate, chain, chain_hand_off,
 };
 use chapter_1::prime_check::{
-    self, Method, QUICK_COUNT, QUICK_PRIMES, primes_pool, primes_with, share_of,
+    self, Method, QUICK_COUNT, QUICK_PRIMES, primes_pool, primes_processes, primes_with,
 };
 use chapter_1::primes::{
     BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime, numbers, primes_sequential,
@@ -63,26 +63,17 @@ fn the_pool_tests_every_number_once() {
 }
 
 #[test]
-fn process_shares_cover_every_number_and_split_the_primes() {
-    let numbers = numbers(BOOK_START, BOOK_COUNT);
-    for workers in 1..=8 {
-        let mut primes_per_child = vec![0; workers];
-        for (i, &n) in numbers.iter().enumerate() {
-            let child = share_of(i, workers);
-            assert!(child < workers);
-            if is_prime(n) {
-                primes_per_child[child] += 1;
-            }
-        }
-        // The round-robin bug: with 2 children by parity one got all 16 primes. The hash
-        // gives every child some of them (deterministic: the numbers are fixed).
-        if workers <= 4 {
-            assert!(
-                primes_per_child.iter().all(|&p| p > 0),
-                "{workers} children: {primes_per_child:?}"
-            );
-        }
-    }
+fn the_process_pool_handles_more_workers_than_jobs() {
+    // Children that find the job pipe empty at once must still exit cleanly.
+    let few = [2, 3, 4, 5, BOOK_START + 37];
+    assert_eq!(
+        primes_processes(&few, 8, BUDGET).expect("runs"),
+        [2, 3, 5, BOOK_START + 37]
+    );
+    assert_eq!(
+        primes_processes(&[], 3, BUDGET).expect("runs"),
+        Vec::<u64>::new()
+    );
 }
 
 #[test]
