@@ -314,8 +314,9 @@ fn reap(child: Pid, deadline: Instant) -> anyhow::Result<Option<i32>> {
 }
 
 /// The primes among `numbers`, found by `workers` forked processes that take their jobs from
-/// one shared job pipe and send their primes back through one result pipe each. Fails, rather than hangs, if the children are
-/// not done within `budget` (they are then killed and reaped).
+/// one shared job pipe and send their primes back through one result pipe each. Fails, rather
+/// than hangs, if the children are not done within `budget` (they are then killed and reaped),
+/// and refuses more than [`MAX_PROCESS_JOBS`] numbers.
 pub fn primes_processes(
     numbers: &[u64],
     workers: usize,

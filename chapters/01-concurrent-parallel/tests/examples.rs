@@ -74,6 +74,9 @@ fn the_process_pool_handles_more_workers_than_jobs() {
         primes_processes(&[], 3, BUDGET).expect("runs"),
         Vec::<u64>::new()
     );
+    // More jobs than the job pipe is sure to hold: refused, not a hang.
+    let too_many = numbers(0, prime_check::MAX_PROCESS_JOBS as u64 + 1);
+    assert!(primes_processes(&too_many, 2, BUDGET).is_err());
 }
 
 #[test]
