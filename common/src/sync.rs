@@ -7,21 +7,21 @@
 //! [`model_check`] runs a test body under shuttle with the iteration count from the environment
 //! (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
 
+/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
+#[cfg(not(feature = "shuttle"))]
+pub use std::sync::mpsc;
 #[cfg(not(feature = "shuttle"))]
 pub use std::sync::{Condvar, Mutex, MutexGuard, atomic};
 #[cfg(not(feature = "shuttle"))]
 pub use std::thread;
-/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
-#[cfg(not(feature = "shuttle"))]
-pub use std::sync::mpsc;
 
+/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
+#[cfg(feature = "shuttle")]
+pub use shuttle::sync::mpsc;
 #[cfg(feature = "shuttle")]
 pub use shuttle::sync::{Condvar, Mutex, MutexGuard, atomic};
 #[cfg(feature = "shuttle")]
 pub use shuttle::thread;
-/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
-#[cfg(feature = "shuttle")]
-pub use shuttle::sync::mpsc;
 
 /// Locks `mutex`, taking the data even if a thread panicked while holding it: the examples'
 /// shared state stays consistent across a panic (counters, queues), and a panicking learner's
