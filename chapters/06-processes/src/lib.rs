@@ -1,0 +1,94 @@
+//! Chapter 6 — Working with processes.
+//!
+//! The book's chapter 6 starts `multiprocessing.Process`es, names them, prints their pids, makes
+//! one a daemon, joins with a timeout and sends an object to a child. Here the same on Unix:
+//! `std::process::Command` and `fork`, exit codes and signals told apart by `waitpid`, SIGTERM
+//! handled for a clean shutdown, a child that dies with its parent, a join with a timeout, and
+//! length-prefixed messages over a pipe. Every child is reaped; nothing waits without a deadline.
+//!
+//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`]; the helpers in [`fork`]; and
+//! the exercise modules [`wait_timeout`] (6.1) and [`framing`] (6.2).
+
+#[cfg(not(unix))]
+compile_error!("chapter 6 uses fork, signals, /proc and pipes: it builds on Linux only");
+
+use common::{Chapter, Example, Variant};
+
+pub mod daemon;
+pub mod fork;
+pub mod signals;
+pub mod spawn;
+
+/// Exercise 6.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_wait_timeout.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_wait_timeout.rs")]
+pub mod wait_timeout;
+
+/// Exercise 6.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_framing.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_framing.rs")]
+pub mod framing;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 6,
+    title: "Working with processes",
+    examples: &[
+        Example {
+            name: "spawn",
+            summary: "countdown workers with names and pids; exit codes and killing signals told apart, with Command and with fork + waitpid",
+            variants: &[
+                Variant {
+                    name: "command",
+                    summary: "std::process::Command: two sh countdowns, then exit 3, true, false, and a self-kill",
+                },
+                Variant {
+                    name: "fork",
+                    summary: "nix fork + waitpid: Exited(0), Exited(3), Signaled(SIGKILL), each reaped",
+                },
+            ],
+            threads: None,
+            run: spawn::run,
+        },
+        Example {
+            name: "signals",
+            summary: "SIGTERM handled for a clean shutdown vs SIGTERM unhandled vs SIGKILL; the zombie, and its reaping",
+            variants: &[
+                Variant {
+                    name: "graceful",
+                    summary: "a handler sets a flag; the worker cleans up and exits 0",
+                },
+                Variant {
+                    name: "default",
+                    summary: "no handler: SIGTERM kills the worker before its cleanup",
+                },
+                Variant {
+                    name: "sigkill",
+                    summary: "a handler is installed, but SIGKILL cannot be caught",
+                },
+            ],
+            threads: None,
+            run: signals::run,
+        },
+        Example {
+            name: "daemon-and-join-timeout",
+            summary: "a child that outlives its parent, one that dies with it (PR_SET_PDEATHSIG), and a join with a timeout plus is_alive",
+            variants: &[
+                Variant {
+                    name: "orphan",
+                    summary: "the worker's parent exits; the worker is adopted and runs on",
+                },
+                Variant {
+                    name: "pdeathsig",
+                    summary: "the worker asked for SIGKILL on its parent's death: it dies with it",
+                },
+                Variant {
+                    name: "join-timeout",
+                    summary: "join(timeout) returns while the worker runs; is_alive says true; kill and reap",
+                },
+            ],
+            threads: None,
+            run: daemon::run,
+        },
+    ],
+};
