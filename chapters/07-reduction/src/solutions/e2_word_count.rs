@@ -1,0 +1,49 @@
+//! Exercise 7.2 (reference solution): map-reduce word counts with per-thread maps.
+//!
+//! Map: each scoped thread counts the words of its own chunk into its own `HashMap`, touching no
+//! shared state. Reduce: the per-thread maps are merged into one at the end, adding the counts of
+//! a word seen by several threads. Adding counts is associative and commutative, so the merge
+//! order does not matter and the result equals a sequential count exactly.
+//!
+//! Checked by `tests/exercise_7_2.rs`; the learner's starter is `exercises/e2_word_count.rs`.
+
+use std::collections::HashMap;
+
+/// Word → number of occurrences.
+pub type Counts = HashMap<String, u64>;
+
+/// Adds every count of `part` into `total`.
+pub fn merge_into(total: &mut Counts, part: Counts) {
+    for (word, n) in part {
+        *total.entry(word).or_insert(0) += n;
+    }
+}
+
+/// Counts `words` on up to `threads` scoped threads (0 counts as 1), one map per thread, merged.
+pub fn count_words(words: &[&str], threads: usize) -> Counts {
+    let threads = threads.clamp(1, words.len().max(1));
+    let chunk = words.len().div_ceil(threads).max(1);
+    let parts: Vec<Counts> = std::thread::scope(|s| {
+        let handles: Vec<_> = words
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut counts = Counts::new();
+                    for &word in part {
+                        *counts.entry(word.to_string()).or_insert(0) += 1;
+                    }
+                    counts
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("counting thread panicked"))
+            .collect()
+    });
+    let mut total = Counts::new();
+    for part in parts {
+        merge_into(&mut total, part);
+    }
+    total
+}
