@@ -30,17 +30,8 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, getpid, getppid, pipe, read, write};
 
-use crate::fork::{child_sleep, describe, fork_child, kill_and_reap};
+use crate::fork::{child_sleep, describe, fork_child, kill_and_reap, proc_stat};
 use crate::wait_timeout::wait_timeout;
-
-/// A process's state letter and parent pid from `/proc/<pid>/stat`, if it still exists.
-fn proc_stat(pid: Pid) -> Option<(char, i32)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
-    let state = rest.next()?.chars().next()?;
-    let ppid = rest.next()?.parse().ok()?;
-    Some((state, ppid))
-}
 
 /// Running (exists and is neither a zombie nor dead).
 fn running(pid: Pid) -> bool {
@@ -102,7 +93,11 @@ pub fn orphan(pdeathsig: bool, life: Duration, grace: Duration) -> anyhow::Resul
     let mut fds = [PollFd::new(rx.as_fd(), PollFlags::POLLIN)];
     let ready = poll(&mut fds, PollTimeout::from(1000u16)).context("poll")?;
     let mut buf = [0u8; 4];
-    let got = if ready > 0 { read(std::os::fd::AsRawFd::as_raw_fd(&rx), &mut buf).unwrap_or(0) } else { 0 };
+    let got = if ready > 0 {
+        read(std::os::fd::AsRawFd::as_raw_fd(&rx), &mut buf).unwrap_or(0)
+    } else {
+        0
+    };
     // Reap the middle process (it exits right after writing).
     if wait_timeout(middle, Duration::from_secs(1))?.is_none() {
         kill_and_reap(middle)?;
@@ -118,7 +113,9 @@ pub fn orphan(pdeathsig: bool, life: Duration, grace: Duration) -> anyhow::Resul
         std::thread::sleep(Duration::from_millis(2));
     }
     let outlived_parent = running(worker);
-    let adopted_by = proc_stat(worker).filter(|_| outlived_parent).map(|(_, ppid)| ppid);
+    let adopted_by = proc_stat(worker)
+        .filter(|_| outlived_parent)
+        .map(|(_, ppid)| ppid);
     if outlived_parent {
         // Not our child: we can kill it, but its adopter reaps it.
         let _ = kill(worker, Signal::SIGKILL);
@@ -195,17 +192,27 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         "was gone within that time: the kernel killed it with its parent".to_string()
     };
-    Ok(Outcome::new("daemon-and-join-timeout", config.variant, Verdict::from(ok))
-        .line(format!(
-            "Middle process {} forked worker {}{} and exited. The worker {fate}.",
-            o.middle,
-            o.worker,
-            if pdeathsig { " with prctl(PR_SET_PDEATHSIG, SIGKILL)" } else { "" }
-        ))
-        .key_figure("worker outlived its parent", f64::from(u8::from(o.outlived_parent)), "bool")
-        .notice(if pdeathsig {
-            "PR_SET_PDEATHSIG gives the book's daemon=True: the child dies with its parent"
-        } else {
-            "a Unix child does not die with its parent: it is adopted and runs on"
-        }))
+    Ok(
+        Outcome::new("daemon-and-join-timeout", config.variant, Verdict::from(ok))
+            .line(format!(
+                "Middle process {} forked worker {}{} and exited. The worker {fate}.",
+                o.middle,
+                o.worker,
+                if pdeathsig {
+                    " with prctl(PR_SET_PDEATHSIG, SIGKILL)"
+                } else {
+                    ""
+                }
+            ))
+            .key_figure(
+                "worker outlived its parent",
+                f64::from(u8::from(o.outlived_parent)),
+                "bool",
+            )
+            .notice(if pdeathsig {
+                "PR_SET_PDEATHSIG gives the book's daemon=True: the child dies with its parent"
+            } else {
+                "a Unix child does not die with its parent: it is adopted and runs on"
+            }),
+    )
 }

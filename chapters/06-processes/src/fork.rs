@@ -69,3 +69,13 @@ pub fn describe(status: &WaitStatus) -> String {
         other => format!("{other:?}"),
     }
 }
+
+/// A process's state letter (`R`, `S`, `Z`...) and parent pid from `/proc/<pid>/stat`, if it
+/// still exists. The state follows the last `)`: the command name in brackets may contain spaces.
+pub fn proc_stat(pid: Pid) -> Option<(char, i32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut rest = stat.rsplit_once(')')?.1.split_whitespace();
+    let state = rest.next()?.chars().next()?;
+    let ppid = rest.next()?.parse().ok()?;
+    Some((state, ppid))
+}

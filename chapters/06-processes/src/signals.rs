@@ -31,7 +31,7 @@ use nix::sys::signal::{
 use nix::sys::wait::WaitStatus;
 use nix::unistd::Pid;
 
-use crate::fork::{child_sleep, describe, fork_child, kill_and_reap, reaped};
+use crate::fork::{child_sleep, describe, fork_child, kill_and_reap, proc_stat, reaped};
 use crate::wait_timeout::wait_timeout;
 
 /// Set by the SIGTERM handler in the worker (its own copy of this static, after the fork).
@@ -127,15 +127,9 @@ pub fn signal_worker(plan: Plan, budget: Duration) -> anyhow::Result<Seen> {
 
 /// Polls `/proc/<pid>/stat` until the state field is `Z`, or the deadline.
 fn wait_for_zombie(pid: Pid, deadline: Instant) -> bool {
-    let path = format!("/proc/{pid}/stat");
     while Instant::now() < deadline {
-        if let Ok(stat) = std::fs::read_to_string(&path) {
-            // "pid (comm) S ...": the state follows the last ')'.
-            if let Some(rest) = stat.rsplit_once(')') {
-                if rest.1.trim_start().starts_with('Z') {
-                    return true;
-                }
-            }
+        if proc_stat(pid).is_some_and(|(state, _)| state == 'Z') {
+            return true;
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -144,12 +138,18 @@ fn wait_for_zombie(pid: Pid, deadline: Instant) -> bool {
 
 /// Whether `seen` is what `plan` should produce.
 pub fn as_expected(plan: Plan, seen: &Seen) -> bool {
-    let ending_ok = match (plan, &seen.status) {
-        (Plan::Graceful, Some(WaitStatus::Exited(_, CLEAN_EXIT))) => true,
-        (Plan::Default, Some(WaitStatus::Signaled(_, Signal::SIGTERM, _))) => true,
-        (Plan::Sigkill, Some(WaitStatus::Signaled(_, Signal::SIGKILL, _))) => true,
-        _ => false,
-    };
+    let ending_ok = matches!(
+        (plan, &seen.status),
+        (Plan::Graceful, Some(WaitStatus::Exited(_, CLEAN_EXIT)))
+            | (
+                Plan::Default,
+                Some(WaitStatus::Signaled(_, Signal::SIGTERM, _))
+            )
+            | (
+                Plan::Sigkill,
+                Some(WaitStatus::Signaled(_, Signal::SIGKILL, _))
+            )
+    );
     ending_ok && seen.zombie_seen && seen.reaped
 }
 
@@ -162,14 +162,26 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let seen = signal_worker(plan, config.budget())?;
     let (sent, setup, lesson) = match plan {
-        Plan::Graceful => ("SIGTERM", "with a SIGTERM handler that sets a flag", "the worker saw the flag, cleaned up and chose its exit code"),
-        Plan::Default => ("SIGTERM", "with no handler", "SIGTERM's default action ended the worker before its cleanup"),
-        Plan::Sigkill => ("SIGKILL", "with a SIGTERM handler", "SIGKILL cannot be caught: no handler ran, no cleanup"),
+        Plan::Graceful => (
+            "SIGTERM",
+            "with a SIGTERM handler that sets a flag",
+            "the worker saw the flag, cleaned up and chose its exit code",
+        ),
+        Plan::Default => (
+            "SIGTERM",
+            "with no handler",
+            "SIGTERM's default action ended the worker before its cleanup",
+        ),
+        Plan::Sigkill => (
+            "SIGKILL",
+            "with a SIGTERM handler",
+            "SIGKILL cannot be caught: no handler ran, no cleanup",
+        ),
     };
-    let ending = seen
-        .status
-        .as_ref()
-        .map_or("still running at the deadline (killed and reaped)".to_string(), describe);
+    let ending = seen.status.as_ref().map_or(
+        "still running at the deadline (killed and reaped)".to_string(),
+        describe,
+    );
     Ok(Outcome::new("signals", config.variant, Verdict::from(as_expected(plan, &seen)))
         .line(format!("A forked worker {setup} was sent {sent}; the parent saw it {ending}: {lesson}."))
         .line(format!(

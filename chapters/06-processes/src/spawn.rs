@@ -55,7 +55,8 @@ pub struct Countdown {
 /// for both. Each prints `$$` (its pid) and `$PPID` first.
 pub fn countdowns(steps: u32, step: Duration) -> anyhow::Result<Vec<Countdown>> {
     let secs = format!("{:.3}", step.as_secs_f64());
-    let script = "echo $$ $PPID; i=$2; while [ $i -gt 0 ]; do echo \"$1: $i\"; i=$((i-1)); sleep $3; done";
+    let script =
+        "echo $$ $PPID; i=$2; while [ $i -gt 0 ]; do echo \"$1: $i\"; i=$((i-1)); sleep $3; done";
     let children = ["Worker 1", "Worker 2"]
         .iter()
         .map(|name| {
@@ -162,7 +163,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let me = std::process::id();
     let mut table = TableData::new(
         "Two countdown workers started with Command",
-        &["name", "pid", "parent pid (as it saw it)", "lines", "ending"],
+        &[
+            "name",
+            "pid",
+            "parent pid (as it saw it)",
+            "lines",
+            "ending",
+        ],
     );
     let mut ok = true;
     for w in &workers {
@@ -196,7 +203,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         && e_true == Ending::Exited(0)
         && e_false == Ending::Exited(1)
         && e_kill == Ending::Signaled(Signal::SIGKILL as i32);
-    let first_lines: Vec<&str> = workers.iter().filter_map(|w| w.lines.first().map(String::as_str)).collect();
+    let first_lines: Vec<&str> = workers
+        .iter()
+        .filter_map(|w| w.lines.first().map(String::as_str))
+        .collect();
     Ok(Outcome::new("spawn", config.variant, Verdict::from(ok))
         .line(format!(
             "This process (pid {me}) started two `sh` countdowns at once; each printed its pid and its parent's pid, then counted down from {steps} ({}).",
@@ -216,7 +226,13 @@ fn run_fork(config: &RunConfig) -> anyhow::Result<Outcome> {
     let results = fork_and_wait(&plans)?;
     let mut table = TableData::new(
         "Forked children, as waitpid reported them",
-        &["child", "pid", "WaitStatus", "in words", "reaped (ECHILD after)"],
+        &[
+            "child",
+            "pid",
+            "WaitStatus",
+            "in words",
+            "reaped (ECHILD after)",
+        ],
     );
     let mut ok = true;
     for ((pid, status, reaped), plan) in results.iter().zip(plans) {

@@ -31,15 +31,15 @@ fn every_example_and_variant_shows_its_lesson() {
 
 #[test]
 fn command_tells_exit_codes_from_signals() {
-    assert_eq!(run_sh("exit 3").unwrap().0, Ending::Exited(3));
-    assert_eq!(run_sh("/bin/true").unwrap().0, Ending::Exited(0));
-    assert_eq!(run_sh("/bin/false").unwrap().0, Ending::Exited(1));
+    assert_eq!(run_sh("exit 3").expect("succeeds").0, Ending::Exited(3));
+    assert_eq!(run_sh("/bin/true").expect("succeeds").0, Ending::Exited(0));
+    assert_eq!(run_sh("/bin/false").expect("succeeds").0, Ending::Exited(1));
     assert_eq!(
-        run_sh("kill -9 $$").unwrap().0,
+        run_sh("kill -9 $$").expect("succeeds").0,
         Ending::Signaled(Signal::SIGKILL as i32)
     );
     assert_eq!(
-        run_sh("kill -15 $$").unwrap().0,
+        run_sh("kill -15 $$").expect("succeeds").0,
         Ending::Signaled(Signal::SIGTERM as i32)
     );
 }
@@ -62,17 +62,26 @@ fn fork_and_waitpid_tell_exit_codes_from_signals_and_reap() {
 #[test]
 fn sigterm_handled_unhandled_and_sigkill() {
     let budget = Duration::from_secs(5);
-    let graceful = signal_worker(Plan::Graceful, budget).unwrap();
-    assert!(matches!(graceful.status, Some(WaitStatus::Exited(_, 0))), "{graceful:?}");
-    assert!(as_expected(Plan::Graceful, &graceful), "{graceful:?}");
-    let default = signal_worker(Plan::Default, budget).unwrap();
+    let graceful = signal_worker(Plan::Graceful, budget).expect("succeeds");
     assert!(
-        matches!(default.status, Some(WaitStatus::Signaled(_, Signal::SIGTERM, _))),
+        matches!(graceful.status, Some(WaitStatus::Exited(_, 0))),
+        "{graceful:?}"
+    );
+    assert!(as_expected(Plan::Graceful, &graceful), "{graceful:?}");
+    let default = signal_worker(Plan::Default, budget).expect("succeeds");
+    assert!(
+        matches!(
+            default.status,
+            Some(WaitStatus::Signaled(_, Signal::SIGTERM, _))
+        ),
         "{default:?}"
     );
-    let kill = signal_worker(Plan::Sigkill, budget).unwrap();
+    let kill = signal_worker(Plan::Sigkill, budget).expect("succeeds");
     assert!(
-        matches!(kill.status, Some(WaitStatus::Signaled(_, Signal::SIGKILL, _))),
+        matches!(
+            kill.status,
+            Some(WaitStatus::Signaled(_, Signal::SIGKILL, _))
+        ),
         "{kill:?}"
     );
     for seen in [graceful, default, kill] {
@@ -83,16 +92,20 @@ fn sigterm_handled_unhandled_and_sigkill() {
 #[test]
 fn a_pdeathsig_worker_dies_with_its_parent_and_an_orphan_does_not() {
     let life = Duration::from_secs(5);
-    let tied = orphan(true, life, Duration::from_secs(3)).unwrap();
+    let tied = orphan(true, life, Duration::from_secs(3)).expect("succeeds");
     assert!(!tied.outlived_parent, "{tied:?}");
-    let orphaned = orphan(false, life, Duration::from_millis(200)).unwrap();
+    let orphaned = orphan(false, life, Duration::from_millis(200)).expect("succeeds");
     assert!(orphaned.outlived_parent, "{orphaned:?}");
 }
 
 #[test]
 fn a_join_with_a_timeout_returns_while_the_child_runs() {
-    let j = join_with_timeout(Duration::from_secs(5), Duration::from_millis(100)).unwrap();
+    let j =
+        join_with_timeout(Duration::from_secs(5), Duration::from_millis(100)).expect("succeeds");
     assert_eq!(j.joined, None);
     assert!(j.alive_after);
-    assert!(matches!(j.finally, WaitStatus::Signaled(_, Signal::SIGKILL, _)));
+    assert!(matches!(
+        j.finally,
+        WaitStatus::Signaled(_, Signal::SIGKILL, _)
+    ));
 }

@@ -26,15 +26,13 @@ mod on_real_threads {
     ) -> (nix::Result<Option<WaitStatus>>, Duration) {
         let slot = Arc::new(Mutex::new(None));
         let out = Arc::clone(&slot);
-        let report = Watchdog::new(limit).run(vec![worker(
-            "wait_timeout",
-            move |ctx: &WorkerCtx| {
+        let report =
+            Watchdog::new(limit).run(vec![worker("wait_timeout", move |ctx: &WorkerCtx| {
                 let start = Instant::now();
                 let answer = wait_timeout(child, timeout);
                 ctx.progress();
-                *out.lock().unwrap() = Some((answer, start.elapsed()));
-            },
-        )]);
+                *out.lock().expect("not poisoned") = Some((answer, start.elapsed()));
+            })]);
         if report.ending != Ending::Finished {
             let _ = kill_and_reap(child);
             panic!(
@@ -43,16 +41,21 @@ mod on_real_threads {
             );
         }
         assert!(report.panics().is_empty(), "{:?}", report.panics());
-        let answer = slot.lock().unwrap().take().expect("the worker stored its answer");
-        answer
+        slot.lock()
+            .expect("not poisoned")
+            .take()
+            .expect("the worker stored its answer")
     }
 
     #[test]
     fn an_exited_child_is_reported_with_its_code_and_reaped() {
-        let child = fork_child(|| 3).unwrap();
+        let child = fork_child(|| 3).expect("fork");
         let (answer, _) = watched(child, Duration::from_secs(5), Duration::from_secs(10));
         assert_eq!(answer, Ok(Some(WaitStatus::Exited(child, 3))));
-        assert!(reaped(child), "after wait_timeout, waitpid must answer ECHILD: no zombie");
+        assert!(
+            reaped(child),
+            "after wait_timeout, waitpid must answer ECHILD: no zombie"
+        );
     }
 
     #[test]
@@ -61,7 +64,7 @@ mod on_real_threads {
             let _ = kill(nix::unistd::getpid(), Signal::SIGKILL);
             0
         })
-        .unwrap();
+        .expect("succeeds");
         let (answer, _) = watched(child, Duration::from_secs(5), Duration::from_secs(10));
         assert!(
             matches!(answer, Ok(Some(WaitStatus::Signaled(p, Signal::SIGKILL, _))) if p == child),
@@ -80,11 +83,21 @@ mod on_real_threads {
             }
             i32::from(nix::unistd::getppid() != parent)
         })
-        .unwrap();
+        .expect("succeeds");
         let (answer, _) = watched(child, Duration::from_millis(100), Duration::from_secs(4));
-        assert_eq!(answer, Ok(None), "the child is still running at the timeout");
-        assert!(!reaped(child), "a timed-out join must leave the child to its caller");
-        let status = kill_and_reap(child).unwrap();
-        assert!(matches!(status, WaitStatus::Signaled(_, Signal::SIGKILL, _)));
+        assert_eq!(
+            answer,
+            Ok(None),
+            "the child is still running at the timeout"
+        );
+        assert!(
+            !reaped(child),
+            "a timed-out join must leave the child to its caller"
+        );
+        let status = kill_and_reap(child).expect("succeeds");
+        assert!(matches!(
+            status,
+            WaitStatus::Signaled(_, Signal::SIGKILL, _)
+        ));
     }
 }

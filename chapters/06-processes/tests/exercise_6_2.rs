@@ -36,7 +36,7 @@ mod on_real_threads {
     fn encode(count: usize) -> Vec<u8> {
         let mut bytes = Vec::new();
         for i in 0..count {
-            write_frame(&mut bytes, &message(i)).unwrap();
+            write_frame(&mut bytes, &message(i)).expect("succeeds");
         }
         bytes
     }
@@ -44,8 +44,8 @@ mod on_real_threads {
     #[test]
     fn the_frame_is_a_little_endian_length_then_the_bytes() {
         let mut bytes = Vec::new();
-        write_frame(&mut bytes, b"hi").unwrap();
-        write_frame(&mut bytes, b"").unwrap();
+        write_frame(&mut bytes, b"hi").expect("succeeds");
+        write_frame(&mut bytes, b"").expect("succeeds");
         assert_eq!(bytes, [2, 0, 0, 0, b'h', b'i', 0, 0, 0, 0]);
     }
 
@@ -54,9 +54,17 @@ mod on_real_threads {
         let bytes = encode(50);
         let mut r = Trickle(Cursor::new(bytes));
         for i in 0..50 {
-            assert_eq!(read_frame(&mut r).unwrap(), Some(message(i)), "frame {i}");
+            assert_eq!(
+                read_frame(&mut r).expect("succeeds"),
+                Some(message(i)),
+                "frame {i}"
+            );
         }
-        assert_eq!(read_frame(&mut r).unwrap(), None, "clean end of stream");
+        assert_eq!(
+            read_frame(&mut r).expect("succeeds"),
+            None,
+            "clean end of stream"
+        );
     }
 
     #[test]
@@ -64,11 +72,11 @@ mod on_real_threads {
         let mut bytes = encode(2);
         bytes.pop();
         let mut r = Cursor::new(bytes);
-        assert_eq!(read_frame(&mut r).unwrap(), Some(message(0)));
-        let err = read_frame(&mut r).unwrap_err();
+        assert_eq!(read_frame(&mut r).expect("succeeds"), Some(message(0)));
+        let err = read_frame(&mut r).expect_err("a cut stream is an error");
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
         let mut cut_length = Cursor::new(vec![5u8, 0]);
-        let err = read_frame(&mut cut_length).unwrap_err();
+        let err = read_frame(&mut cut_length).expect_err("a cut stream is an error");
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
     }
 
@@ -76,7 +84,7 @@ mod on_real_threads {
     fn frames_from_a_forked_child_arrive_exactly_once_in_order() {
         const COUNT: usize = 1000;
         let bytes = encode(COUNT); // built before the fork: the child only writes
-        let (rx, tx) = pipe().unwrap();
+        let (rx, tx) = pipe().expect("succeeds");
         let child = fork_child(move || {
             let mut rest = &bytes[..];
             while !rest.is_empty() {
@@ -88,7 +96,7 @@ mod on_real_threads {
             }
             0
         })
-        .unwrap();
+        .expect("succeeds");
         let got = Arc::new(Mutex::new(Vec::new()));
         let out = Arc::clone(&got);
         let report = Watchdog::new(Duration::from_secs(10)).run(vec![worker(
@@ -96,7 +104,7 @@ mod on_real_threads {
             move |ctx: &WorkerCtx| {
                 let mut file = File::from(rx);
                 while let Some(frame) = read_frame(&mut file).expect("reads") {
-                    out.lock().unwrap().push(frame);
+                    out.lock().expect("not poisoned").push(frame);
                     ctx.progress();
                 }
             },
@@ -106,9 +114,12 @@ mod on_real_threads {
             panic!("the reader did not finish: {}", report.describe_ending());
         }
         assert!(report.panics().is_empty(), "{:?}", report.panics());
-        let status = wait_timeout(child, Duration::from_secs(5)).unwrap();
-        assert!(matches!(status, Some(WaitStatus::Exited(_, 0))), "{status:?}");
-        let got = got.lock().unwrap();
+        let status = wait_timeout(child, Duration::from_secs(5)).expect("succeeds");
+        assert!(
+            matches!(status, Some(WaitStatus::Exited(_, 0))),
+            "{status:?}"
+        );
+        let got = got.lock().expect("not poisoned");
         assert_eq!(got.len(), COUNT, "every frame exactly once");
         for (i, frame) in got.iter().enumerate() {
             assert_eq!(*frame, message(i), "frame {i} intact and in order");
