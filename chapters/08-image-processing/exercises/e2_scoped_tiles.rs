@@ -1,0 +1,19 @@
+//! Exercise 8.2: process tiles with N scoped threads, results in tile order.
+//!
+//! Task: write [`threshold_tiles_scoped`]. Cut `tiles` into at most `threads` contiguous chunks,
+//! run [`crate::threshold::process_tile`] over each chunk on its own scoped thread
+//! (`std::thread::scope`), and return the results in the order of `tiles` — whatever order the
+//! threads finish in, for any thread count (including more threads than tiles).
+//!
+//! Checked by `cargo xtask exercise check 8.2`: equal to the sequential results for 1..8 threads,
+//! and the same for more threads than tiles.
+
+use image::{GrayImage, RgbImage};
+
+/// Gray + Gaussian adaptive threshold of every tile, on `threads` scoped threads, in input order.
+pub fn threshold_tiles_scoped(tiles: &[RgbImage], threads: usize) -> Vec<GrayImage> {
+    // TODO: `tiles.chunks(..)`, one `s.spawn` per chunk inside `std::thread::scope`, then join the
+    // handles in spawn order and concatenate.
+    let _ = (tiles, threads);
+    todo!("exercise 8.2: threshold the tiles on scoped threads")
+}

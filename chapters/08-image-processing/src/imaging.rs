@@ -1,0 +1,144 @@
+//! Images on disk: a procedurally generated test picture (the book's `ship.jpg` is not ours to
+//! ship), PNG and JPEG files under `target/chapter-8/`, and reading them back.
+//!
+//! The book's example1 loads a 1577×1118 photo of a ship and prints its shape and its top-left
+//! pixel. Here [`test_image`] paints a picture of the same size — a sky gradient, a sun, a sea with
+//! a shadow band, a ship, and seeded noise — so that a global threshold and an adaptive one give
+//! visibly different results. Files are written atomically (a temporary name, then a rename), so
+//! a test and a tour running at once never read half a file. Run `cargo run -p chapter-8 -- run
+//! pipeline` and look in `target/chapter-8/`.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context;
+use common::rng::SplitMix64;
+use image::{GrayImage, ImageFormat, Rgb, RgbImage};
+
+/// The size of the book's `ship.jpg`.
+pub const BOOK_WIDTH: u32 = 1577;
+/// The size of the book's `ship.jpg`.
+pub const BOOK_HEIGHT: u32 = 1118;
+
+/// Paints the test picture: deterministic for a given `seed`.
+pub fn test_image(width: u32, height: u32, seed: u64) -> RgbImage {
+    let mut rng = SplitMix64::new(seed);
+    let (w, h) = (width as f32, height as f32);
+    let horizon = h * 0.55;
+    let (sun_x, sun_y, sun_r) = (w * 0.78, h * 0.2, h * 0.09);
+    RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32, y as f32);
+        let mut c = if fy < horizon {
+            // Sky: light blue at the top, paler near the horizon.
+            let t = fy / horizon;
+            [90.0 + 120.0 * t, 150.0 + 70.0 * t, 230.0 - 20.0 * t]
+        } else {
+            // Sea: darker with depth, and a diagonal shadow so one global threshold cannot fit all.
+            let t = (fy - horizon) / (h - horizon);
+            let shade = if fx + fy * 0.8 < w * 0.9 { 0.55 } else { 1.0 };
+            [
+                (30.0 + 40.0 * t) * shade,
+                (90.0 + 40.0 * t) * shade,
+                (140.0 + 30.0 * t) * shade,
+            ]
+        };
+        let d = ((fx - sun_x).powi(2) + (fy - sun_y).powi(2)).sqrt();
+        if d < sun_r {
+            c = [250.0, 230.0, 150.0];
+        }
+        // The ship: a dark hull (a trapezoid) and a light sail (a triangle) on the horizon.
+        let hull_top = horizon - h * 0.02;
+        let hull_bottom = horizon + h * 0.05;
+        let (hx0, hx1) = (w * 0.25, w * 0.6);
+        if fy >= hull_top && fy <= hull_bottom {
+            let inset = (fy - hull_top) * 0.8;
+            if fx >= hx0 + inset && fx <= hx1 - inset {
+                c = [60.0, 35.0, 25.0];
+            }
+        }
+        let mast = w * 0.42;
+        let sail_top = horizon - h * 0.35;
+        if fy >= sail_top && fy < hull_top {
+            let half = (fy - sail_top) * 0.45;
+            if (fx - mast).abs() <= half && fx >= mast - half * 0.2 {
+                c = [235.0, 230.0, 215.0];
+            }
+        }
+        // Seeded noise: texture for the adaptive thresholds to pick out.
+        let noise = rng.below(41) as f32 - 20.0;
+        Rgb(c.map(|v| (v + noise).clamp(0.0, 255.0) as u8))
+    })
+}
+
+/// Where this build's files go: `$CARGO_TARGET_DIR/chapter-8`, else the `target` folder above
+/// the running executable, else `./target/chapter-8`.
+pub fn output_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir).join("chapter-8");
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for dir in exe.ancestors() {
+            if dir.file_name().is_some_and(|n| n == "target") {
+                return dir.join("chapter-8");
+            }
+        }
+    }
+    PathBuf::from("target").join("chapter-8")
+}
+
+/// Writes `bytes` to `path` under a temporary name first, then renames: readers never see half.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let tmp = path.with_extension(format!(
+        "tmp{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
+    Ok(())
+}
+
+/// Encodes a gray image as PNG bytes.
+pub fn png_bytes(image: &GrayImage) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    image.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)?;
+    Ok(bytes)
+}
+
+/// Writes a gray image as a PNG file.
+pub fn write_gray_png(path: &Path, image: &GrayImage) -> anyhow::Result<()> {
+    write_atomically(path, &png_bytes(image)?)
+}
+
+/// Writes a colour image as PNG or JPEG (quality 90), chosen by `format`.
+pub fn write_rgb(path: &Path, image: &RgbImage, format: ImageFormat) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    if format == ImageFormat::Jpeg {
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90);
+        image.write_with_encoder(encoder)?;
+    } else {
+        image.write_to(&mut Cursor::new(&mut bytes), format)?;
+    }
+    write_atomically(path, &bytes)
+}
+
+/// Reads a PNG or JPEG file (format guessed from its first bytes) as 8-bit RGB.
+pub fn read_rgb(path: &Path) -> anyhow::Result<RgbImage> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let image =
+        image::load_from_memory(&bytes).with_context(|| format!("decoding {}", path.display()))?;
+    Ok(image.to_rgb8())
+}
+
+/// Reads a gray PNG written by [`write_gray_png`].
+pub fn read_gray(path: &Path) -> anyhow::Result<GrayImage> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(image::load_from_memory(&bytes)
+        .with_context(|| format!("decoding {}", path.display()))?
+        .to_luma8())
+}

@@ -1,0 +1,98 @@
+//! Chapter 8 — Concurrent image processing.
+//!
+//! The book's chapter 8 loads a photo with OpenCV, turns it gray, thresholds it globally and
+//! adaptively, then cuts it into 400 tiles and thresholds them with a process pool — first with
+//! the parent reading every file, then with the workers reading their own. Here the picture is
+//! painted procedurally, the thresholds are OpenCV's formulas written out, and the pool is
+//! threads (a channel) and rayon; every parallel output is checked byte for byte against the
+//! sequential one.
+//!
+//! The modules, one concept each, in tour order: [`imaging`] (files), [`threshold`] (the pixel
+//! work), [`pipeline`], [`batch`], [`convolution`]; and the exercise modules [`halo`] (8.1) and
+//! [`scoped_tiles`] (8.2).
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod batch;
+pub mod convolution;
+pub mod imaging;
+pub mod pipeline;
+pub mod threshold;
+
+/// Exercise 8.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_halo.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_halo.rs")]
+pub mod halo;
+
+/// Exercise 8.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_scoped_tiles.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_scoped_tiles.rs")]
+pub mod scoped_tiles;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 8,
+    title: "Concurrent image processing",
+    examples: &[
+        Example {
+            name: "pipeline",
+            summary: "load a 1577×1118 picture (PNG and JPEG), gray it, threshold it at 127 and adaptively (mean, Gaussian)",
+            variants: &[Variant {
+                name: "sequential",
+                summary: "the book's examples 1-4, one step after another, files under target/chapter-8/pipeline",
+            }],
+            threads: None,
+            run: pipeline::run,
+        },
+        Example {
+            name: "batch",
+            summary: "400 tile files thresholded by 1..N workers: the parent reads vs the workers read, rayon over tiles and over rows",
+            variants: &[
+                Variant {
+                    name: "parent-reads",
+                    summary: "the parent decodes each tile and sends the pixels down a channel (example5)",
+                },
+                Variant {
+                    name: "worker-reads",
+                    summary: "the channel carries file names; each worker reads its own (example6)",
+                },
+                Variant {
+                    name: "rayon-tiles",
+                    summary: "a rayon pool of N threads over the tile list",
+                },
+                Variant {
+                    name: "rayon-rows",
+                    summary: "one big image, its rows split across a rayon pool of N threads",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "workers (timed at 1..N)",
+                default: 2,
+                min: 1,
+                max: 16,
+            }),
+            run: batch::run,
+        },
+        Example {
+            name: "banded-blur",
+            summary: "an 11-tap blur on row bands, one thread each: wrong at band borders without a halo, identical with one",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "each band sees only its own rows",
+                },
+                Variant {
+                    name: "halo",
+                    summary: "each band also reads 5 rows from each neighbour",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "bands",
+                default: 4,
+                min: 1,
+                max: 64,
+            }),
+            run: convolution::run,
+        },
+    ],
+};
