@@ -1,7 +1,7 @@
 //! Exercise 7.1 (starter): a pairwise tree reduction over scoped threads.
 //!
 //! Task: cut `data` into `threads` contiguous chunks (0 threads counts as 1), fold each chunk on
-//! its own `std::thread::scope` thread, then combine the partial results pairwise — neighbour
+//! its own `common::sync::thread::scope` thread, then combine the partial results pairwise — neighbour
 //! with neighbour, left with right, a lone last value moving up unchanged — round after round
 //! until one value is left, as the book's `Chapter07/example1.py` does with queues of processes.
 //!

@@ -2,7 +2,8 @@
 //!
 //! Task: count `words` on up to `threads` scoped threads (0 counts as 1). Map: each thread counts
 //! its own contiguous chunk into its own `HashMap`, sharing nothing. Reduce: merge the per-thread
-//! maps with `merge_into`, adding the counts of a word that several threads saw.
+//! maps with `merge_into`, adding the counts of a word that several threads saw. Take the threads
+//! from `common::sync::thread::scope`, so the model checker can run your code.
 //!
 //! Checked by `tests/exercise_7_2.rs` (`cargo xtask exercise check 7.2`): the counts equal a
 //! sequential count for many inputs and thread counts, no word lost and none counted twice.

@@ -16,9 +16,9 @@
 use std::collections::HashMap;
 
 use common::rng::SplitMix64;
-use common::sync::{Mutex, lock};
 use common::timing::{human, median_of, speedup};
 use common::{Outcome, RunConfig, TableData, Verdict};
+use std::sync::{Mutex, PoisonError};
 
 use crate::word_count::{Counts, count_words};
 
@@ -46,7 +46,11 @@ pub fn count_words_shared(words: &[&str], threads: usize) -> Counts {
             let shared = &shared;
             s.spawn(move || {
                 for &word in part {
-                    *lock(shared).entry(word.to_string()).or_insert(0) += 1;
+                    *shared
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .entry(word.to_string())
+                        .or_insert(0) += 1;
                 }
             });
         }

@@ -1,14 +1,11 @@
 //! Grading suite of exercise 7.1 (`tree_reduce`), run by `cargo xtask exercise check 7.1`.
 //!
 //! Without the `learner` feature it checks the reference solution; with it, the learner's
-//! `exercises/e1_tree_reduce.rs`. Scoped threads are std's (shuttle has no `thread::scope`), so
-//! the checks run on real threads under a watchdog in both passes: a learner's thread that never
-//! finishes fails the test with a clear message instead of hanging the grader.
-
-use std::time::Duration;
+//! `exercises/e1_tree_reduce.rs`. Two passes: real threads under a watchdog (a
+//! learner's thread that never finishes fails fast with a clear message), and, with
+//! `--features shuttle`, the model checker across many schedules of small inputs.
 
 use chapter_7::tree_reduce::tree_reduce;
-use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 
 /// An associative but not commutative operator: composing affine maps `x -> a*x + b` (mod 2^64).
 /// `compose(f, g)` applies `f` first, then `g`; swapping neighbours changes the answer.
@@ -19,58 +16,84 @@ fn compose(f: (u64, u64), g: (u64, u64)) -> (u64, u64) {
     )
 }
 
-fn under_watchdog(name: &str, check: impl FnOnce() + Send + 'static) {
-    let report = Watchdog::new(Duration::from_secs(30))
-        .stall_after(Duration::from_secs(10))
-        .run(vec![worker(name.to_string(), move |ctx: &WorkerCtx| {
-            check();
-            ctx.progress();
-        })]);
-    assert!(report.panics().is_empty(), "{:?}", report.panics());
-    assert_eq!(
-        report.ending,
-        Ending::Finished,
-        "tree_reduce did not finish: {}",
-        report.describe_ending()
-    );
-}
+#[cfg(not(feature = "shuttle"))]
+mod on_real_threads {
+    use super::*;
+    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use std::time::Duration;
 
-#[test]
-fn sums_equal_the_sequential_sum_for_many_sizes_and_thread_counts() {
-    under_watchdog("sums", || {
-        for n in [1u64, 2, 3, 4, 5, 8, 9, 31, 100, 1000] {
-            let data: Vec<u64> = (1..=n).collect();
-            for threads in [0, 1, 2, 3, 4, 5, 7, 16, 2000] {
+    fn under_watchdog(name: &str, check: impl FnOnce() + Send + 'static) {
+        let report = Watchdog::new(Duration::from_secs(30))
+            .stall_after(Duration::from_secs(10))
+            .run(vec![worker(name.to_string(), move |ctx: &WorkerCtx| {
+                check();
+                ctx.progress();
+            })]);
+        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_eq!(
+            report.ending,
+            Ending::Finished,
+            "tree_reduce did not finish: {}",
+            report.describe_ending()
+        );
+    }
+
+    #[test]
+    fn sums_equal_the_sequential_sum_for_many_sizes_and_thread_counts() {
+        under_watchdog("sums", || {
+            for n in [1u64, 2, 3, 4, 5, 8, 9, 31, 100, 1000] {
+                let data: Vec<u64> = (1..=n).collect();
+                for threads in [0, 1, 2, 3, 4, 5, 7, 16, 2000] {
+                    assert_eq!(
+                        tree_reduce(&data, threads, u64::wrapping_add),
+                        Some(n * (n + 1) / 2),
+                        "n={n} threads={threads}"
+                    );
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn no_data_gives_none() {
+        under_watchdog("empty", || {
+            for threads in [0, 1, 4] {
+                assert_eq!(tree_reduce(&[] as &[u64], threads, u64::wrapping_add), None);
+            }
+        });
+    }
+
+    #[test]
+    fn partial_results_are_combined_in_order() {
+        under_watchdog("order", || {
+            let maps: Vec<(u64, u64)> = (0..257u64).map(|i| (2 * i + 3, i * i + 1)).collect();
+            let expected = maps.iter().copied().reduce(compose);
+            for threads in [0, 1, 2, 3, 4, 6, 7, 13, 300] {
                 assert_eq!(
-                    tree_reduce(&data, threads, u64::wrapping_add),
-                    Some(n * (n + 1) / 2),
-                    "n={n} threads={threads}"
+                    tree_reduce(&maps, threads, compose),
+                    expected,
+                    "threads={threads}: neighbours must be combined left with right, in order"
                 );
             }
-        }
-    });
+        });
+    }
 }
 
-#[test]
-fn no_data_gives_none() {
-    under_watchdog("empty", || {
-        for threads in [0, 1, 4] {
-            assert_eq!(tree_reduce(&[] as &[u64], threads, u64::wrapping_add), None);
-        }
-    });
-}
+#[cfg(feature = "shuttle")]
+mod under_the_model_checker {
+    use super::*;
+    use common::sync::model_check;
 
-#[test]
-fn partial_results_are_combined_in_order() {
-    under_watchdog("order", || {
-        let maps: Vec<(u64, u64)> = (0..257u64).map(|i| (2 * i + 3, i * i + 1)).collect();
-        let expected = maps.iter().copied().reduce(compose);
-        for threads in [0, 1, 2, 3, 4, 6, 7, 13, 300] {
+    #[test]
+    fn every_schedule_combines_in_order() {
+        model_check(|| {
+            let maps: Vec<(u64, u64)> = (0..7u64).map(|i| (2 * i + 3, i * i + 1)).collect();
+            let expected = maps.iter().copied().reduce(compose);
+            assert_eq!(tree_reduce(&maps, 3, compose), expected, "out of order");
             assert_eq!(
-                tree_reduce(&maps, threads, compose),
-                expected,
-                "threads={threads}: neighbours must be combined left with right, in order"
+                tree_reduce(&[1u64, 2, 3, 4, 5], 2, u64::wrapping_add),
+                Some(15)
             );
-        }
-    });
+        });
+    }
 }

@@ -6,7 +6,12 @@
 //! of processes and slices instead of queues. Neighbours are always combined left with right, so
 //! the operator needs to be associative but not commutative.
 //!
+//! Threads come from `common::sync::thread::scope`, so the same code runs on real threads and,
+//! with `--features shuttle`, under the model checker.
+//!
 //! Checked by `tests/exercise_7_1.rs`; the learner's starter is `exercises/e1_tree_reduce.rs`.
+
+use common::sync::thread;
 
 /// Reduces `data` with `op` on up to `threads` scoped threads (0 counts as 1); `None` if empty.
 ///
@@ -23,7 +28,7 @@ where
     let chunk = data.len().div_ceil(threads);
     let op = &op;
     // Leaves: one fold per chunk, each on its own thread, kept in order.
-    let mut level: Vec<T> = std::thread::scope(|s| {
+    let mut level: Vec<T> = thread::scope(|s| {
         let handles: Vec<_> = data
             .chunks(chunk)
             .map(|part| s.spawn(move || part.iter().copied().reduce(op).expect("non-empty chunk")))
@@ -35,7 +40,7 @@ where
     });
     // Rounds: combine neighbours (0,1), (2,3), ...; a lone last value moves up unchanged.
     while level.len() > 1 {
-        level = std::thread::scope(|s| {
+        level = thread::scope(|s| {
             let handles: Vec<_> = level
                 .chunks(2)
                 .map(|pair| {

@@ -5,8 +5,12 @@
 //! a word seen by several threads. Adding counts is associative and commutative, so the merge
 //! order does not matter and the result equals a sequential count exactly.
 //!
+//! Threads come from `common::sync::thread::scope`, so the same code runs on real threads and,
+//! with `--features shuttle`, under the model checker.
+//!
 //! Checked by `tests/exercise_7_2.rs`; the learner's starter is `exercises/e2_word_count.rs`.
 
+use common::sync::thread;
 use std::collections::HashMap;
 
 /// Word → number of occurrences.
@@ -23,7 +27,7 @@ pub fn merge_into(total: &mut Counts, part: Counts) {
 pub fn count_words(words: &[&str], threads: usize) -> Counts {
     let threads = threads.clamp(1, words.len().max(1));
     let chunk = words.len().div_ceil(threads).max(1);
-    let parts: Vec<Counts> = std::thread::scope(|s| {
+    let parts: Vec<Counts> = thread::scope(|s| {
         let handles: Vec<_> = words
             .chunks(chunk)
             .map(|part| {
