@@ -49,24 +49,30 @@ pub fn count_words_shared(words: &[&str], threads: usize) -> Counts {
                     *shared
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
-                        .entry(word.to_string())
+                        .entry(word)
                         .or_insert(0) += 1;
                 }
             });
         }
     });
-    shared
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    owned(shared.into_inner().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// The counts keyed by owned words.
+fn owned(counts: HashMap<&str, u64>) -> Counts {
+    counts
+        .into_iter()
+        .map(|(w, n)| (w.to_string(), n))
+        .collect()
 }
 
 /// Counts on one thread: the reference.
 pub fn count_words_sequential(words: &[&str]) -> Counts {
-    let mut counts = Counts::new();
+    let mut counts: HashMap<&str, u64> = HashMap::new();
     for &word in words {
-        *counts.entry(word.to_string()).or_insert(0) += 1;
+        *counts.entry(word).or_insert(0) += 1;
     }
-    counts
+    owned(counts)
 }
 
 /// Runs the example: sequential, per-thread maps merged, one shared locked map; timed.

@@ -32,11 +32,15 @@ pub fn count_words(words: &[&str], threads: usize) -> Counts {
             .chunks(chunk)
             .map(|part| {
                 s.spawn(move || {
-                    let mut counts = Counts::new();
+                    // Keyed by the borrowed word: no allocation per word, one per distinct word.
+                    let mut counts: HashMap<&str, u64> = HashMap::new();
                     for &word in part {
-                        *counts.entry(word.to_string()).or_insert(0) += 1;
+                        *counts.entry(word).or_insert(0) += 1;
                     }
                     counts
+                        .into_iter()
+                        .map(|(word, n)| (word.to_string(), n))
+                        .collect::<Counts>()
                 })
             })
             .collect();
