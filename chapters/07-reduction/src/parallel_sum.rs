@@ -97,13 +97,18 @@ pub fn queue_reduce(
     (current.pop(), rounds)
 }
 
-/// A cheap hash of one element (SplitMix64's finalizer): a few multiplies and shifts, enough
-/// work per element that summing the hashes is compute bound rather than memory bound.
+/// A cheap hash of one element (four rounds of SplitMix64's finalizer): a dozen multiplies and
+/// shifts, enough work per element that summing the hashes is compute bound rather than memory
+/// bound.
 pub fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    let mut z = x;
+    for _ in 0..4 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+    }
+    z
 }
 
 /// Wrapping addition: the reduction operator of the large sums (associative and commutative).
