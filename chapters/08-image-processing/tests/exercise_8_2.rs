@@ -3,8 +3,8 @@
 //!
 //! Without the `learner` feature it checks the reference solution; with it, the learner's
 //! `exercises/e2_scoped_tiles.rs`. Runs under a watchdog, so a hang fails fast. Each thread owns
-//! its chunk of tiles and shares nothing mutable, so there is nothing for the model checker to
-//! find: the shuttle pass only checks that the suite builds.
+//! its chunk of tiles; with `--features shuttle` the model checker runs small tile sets under many
+//! schedules, so a result gathered in finishing order is caught.
 
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
@@ -58,6 +58,30 @@ mod on_real_threads {
                 }
             }
             assert!(threshold_tiles_scoped(&[], 4).is_empty());
+        });
+    }
+}
+
+#[cfg(feature = "shuttle")]
+mod under_the_model_checker {
+    use chapter_8::batch::cut;
+    use chapter_8::imaging::test_image;
+    use chapter_8::scoped_tiles::threshold_tiles_scoped;
+    use chapter_8::threshold::process_tile;
+    use common::sync::model_check;
+
+    #[test]
+    fn no_schedule_changes_the_order() {
+        model_check(|| {
+            let tiles: Vec<_> = cut(&test_image(9, 6, 4), 3)
+                .into_iter()
+                .map(|(_, _, t)| t)
+                .collect();
+            let want: Vec<_> = tiles.iter().map(process_tile).collect();
+            for threads in [2, 3] {
+                let got = threshold_tiles_scoped(&tiles, threads);
+                assert!(got == want, "{threads} threads: results out of tile order");
+            }
         });
     }
 }
