@@ -5,7 +5,8 @@
 //! with its length in front. Here: a 4-byte little-endian length, then the bytes; the reader
 //! reads exactly four bytes, then exactly that many.
 //!
-//! Used by the `pipes` example (`Chapter06/example6.py`); graded by `tests/exercise_6_2.rs`.
+//! Mirrors what `multiprocessing.Queue` does for `Chapter06/example6.py`; graded by
+//! `tests/exercise_6_2.rs`.
 
 use std::io::{self, ErrorKind, Read, Write};
 
