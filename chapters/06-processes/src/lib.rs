@@ -6,7 +6,7 @@
 //! handled for a clean shutdown, a child that dies with its parent, a join with a timeout, and
 //! length-prefixed messages over a pipe. Every child is reaped; nothing waits without a deadline.
 //!
-//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`]; the helpers in [`fork`]; and
+//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`], [`cost`]; the helpers in [`fork`]; and
 //! the exercise modules [`wait_timeout`] (6.1) and [`framing`] (6.2).
 
 #[cfg(not(unix))]
@@ -14,6 +14,7 @@ compile_error!("chapter 6 uses fork, signals, /proc and pipes: it builds on Linu
 
 use common::{Chapter, Example, Variant};
 
+pub mod cost;
 pub mod daemon;
 pub mod fork;
 pub mod signals;
@@ -89,6 +90,16 @@ pub static CHAPTER: Chapter = Chapter {
             ],
             threads: None,
             run: daemon::run,
+        },
+        Example {
+            name: "cost",
+            summary: "what a process costs next to a thread: fork + waitpid vs spawn + join, median of many",
+            variants: &[Variant {
+                name: "timed",
+                summary: "both timed side by side; the ratio is reported, not judged",
+            }],
+            threads: None,
+            run: cost::run,
         },
     ],
 };
