@@ -6,17 +6,18 @@
 //! handled for a clean shutdown, a child that dies with its parent, a join with a timeout, and
 //! length-prefixed messages over a pipe. Every child is reaped; nothing waits without a deadline.
 //!
-//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`], [`cost`]; the helpers in [`fork`]; and
+//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`], [`pipes`], [`cost`]; the helpers in [`fork`]; and
 //! the exercise modules [`wait_timeout`] (6.1) and [`framing`] (6.2).
 
 #[cfg(not(unix))]
 compile_error!("chapter 6 uses fork, signals, /proc and pipes: it builds on Linux only");
 
-use common::{Chapter, Example, Variant};
+use common::{Chapter, Example, ThreadsSpec, Variant};
 
 pub mod cost;
 pub mod daemon;
 pub mod fork;
+pub mod pipes;
 pub mod signals;
 pub mod spawn;
 
@@ -90,6 +91,21 @@ pub static CHAPTER: Chapter = Chapter {
             ],
             threads: None,
             run: daemon::run,
+        },
+        Example {
+            name: "pipes",
+            summary: "forked workers send length-prefixed messages over their own pipes; every one received exactly once",
+            variants: &[Variant {
+                name: "length-prefixed",
+                summary: "a 4-byte length before each message (exercise 6.2's framing)",
+            }],
+            threads: Some(ThreadsSpec {
+                meaning: "worker processes",
+                default: 3,
+                min: 1,
+                max: 32,
+            }),
+            run: pipes::run,
         },
         Example {
             name: "cost",

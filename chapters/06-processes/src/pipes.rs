@@ -1,0 +1,177 @@
+//! Parent and children talking over pipes, one length-prefixed message at a time.
+//!
+//! The book sends objects to a child through a `multiprocessing.Queue` (`Chapter06/example6.py`):
+//! underneath, a pipe carrying each pickled object with its length in front. Here the parent
+//! forks `--threads` workers, each with its own pipe; each worker sends its messages as frames
+//! (exercise 6.2's `write_frame`, bytes built before the fork: the child only `write`s), then
+//! exits. The parent reads every pipe with `read_frame` and checks that every message arrived
+//! exactly once, intact and in order, then reaps every worker.
+//!
+//! Nothing waits without a limit: each `read` first `poll`s with what is left of the time budget;
+//! at the deadline the parent gives up, kills the workers and reaps them.
+//!
+//! Run: `cargo run -p chapter-6 -- run pipes [--threads N]`. Expect every message received once.
+
+use std::fs::File;
+use std::io::{self, ErrorKind, Read};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use common::{Outcome, RunConfig, Verdict};
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::wait::WaitStatus;
+use nix::unistd::{pipe, write};
+
+use crate::fork::{fork_child, kill_and_reap};
+use crate::framing::{read_frame, write_frame};
+use crate::wait_timeout::wait_timeout;
+
+/// Message `j` of worker `i`.
+pub fn message(i: usize, j: usize) -> Vec<u8> {
+    format!(
+        "worker {i}: message {j} {}",
+        "x".repeat((i * 31 + j * 7) % 200)
+    )
+    .into_bytes()
+}
+
+/// A pipe's read end, read only while the deadline allows.
+struct DeadlineReader {
+    file: File,
+    deadline: Instant,
+}
+
+impl Read for DeadlineReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(ErrorKind::TimedOut, "time budget spent"));
+            }
+            let millis = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
+            let mut fds = [PollFd::new(self.file.as_fd(), PollFlags::POLLIN)];
+            match poll(&mut fds, PollTimeout::from(millis)) {
+                Ok(0) | Err(Errno::EINTR) => continue,
+                Ok(_) => return self.file.read(buf),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// What the parent received: per worker, the messages intact and in order, and its exit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// Messages each worker sent.
+    pub per_worker: usize,
+    /// Per worker: messages received equal to the one sent at that position.
+    pub intact: Vec<usize>,
+    /// Per worker: messages received in all.
+    pub received: Vec<usize>,
+    /// Every worker exited 0 and was reaped.
+    pub all_exited_cleanly: bool,
+}
+
+impl Received {
+    /// Every message of every worker exactly once, intact, in order; every worker reaped.
+    pub fn exactly_once(&self) -> bool {
+        self.all_exited_cleanly
+            && self
+                .intact
+                .iter()
+                .chain(&self.received)
+                .all(|&n| n == self.per_worker)
+    }
+}
+
+/// Forks `workers` children that each send `per_worker` frames over their own pipe.
+pub fn exchange(workers: usize, per_worker: usize, budget: Duration) -> anyhow::Result<Received> {
+    let deadline = Instant::now() + budget;
+    let mut children = Vec::new();
+    let mut readers = Vec::new();
+    for i in 0..workers {
+        let mut bytes = Vec::new();
+        for j in 0..per_worker {
+            write_frame(&mut bytes, &message(i, j))?;
+        }
+        let (rx, tx) = pipe().context("pipe")?;
+        // The child only writes bytes built before the fork, then `_exit`s.
+        let child = fork_child(move || {
+            let mut rest = &bytes[..];
+            while !rest.is_empty() {
+                match write(&tx, rest) {
+                    Ok(n) => rest = &rest[n..],
+                    Err(Errno::EINTR) => continue,
+                    Err(_) => return 1,
+                }
+            }
+            0
+        })?;
+        children.push(child);
+        readers.push(DeadlineReader {
+            file: File::from(rx),
+            deadline,
+        });
+    }
+    let mut intact = vec![0; workers];
+    let mut received = vec![0; workers];
+    let mut failed = false;
+    for (i, reader) in readers.iter_mut().enumerate() {
+        loop {
+            match read_frame(reader) {
+                Ok(Some(frame)) => {
+                    if frame == message(i, received[i]) {
+                        intact[i] += 1;
+                    }
+                    received[i] += 1;
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+    }
+    drop(readers);
+    let mut all_exited_cleanly = !failed;
+    for child in children {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match wait_timeout(child, left)? {
+            Some(WaitStatus::Exited(_, 0)) => {}
+            Some(_) => all_exited_cleanly = false,
+            None => {
+                kill_and_reap(child)?;
+                all_exited_cleanly = false;
+            }
+        }
+    }
+    Ok(Received {
+        per_worker,
+        intact,
+        received,
+        all_exited_cleanly,
+    })
+}
+
+/// Runs the example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let per_worker = config.pick(500, 5_000);
+    let r = exchange(config.threads, per_worker, config.budget())?;
+    let total: usize = r.intact.iter().sum();
+    Ok(Outcome::new("pipes", config.variant, Verdict::from(r.exactly_once()))
+        .line(format!(
+            "{} forked workers each sent {per_worker} length-prefixed messages over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
+            config.threads,
+            config.threads * per_worker,
+            r.intact
+        ))
+        .line(format!(
+            "Every worker exited 0 and was reaped: {}.",
+            r.all_exited_cleanly
+        ))
+        .key_figure("messages received exactly once", total as f64, "messages")
+        .notice("a pipe carries bytes: the length in front of each message puts the boundaries back"))
+}
