@@ -351,7 +351,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .key_figure(format!("speedup at {top_n} workers"), top, "x")
         .figure("differing outputs", differ as f64, unit)
         .notice(match config.variant {
-            "parent-reads" => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5",
+            "parent-reads" => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5 (and even \"1 worker\" is two threads: parent and worker form a pipeline)",
             "worker-reads" => "each worker reads its own files (example6): nothing serial left but the channel, so the speedup follows the cores",
             "rayon-tiles" => "the same work with no channel to write: rayon's pool splits the tile list and steals work",
             _ => "inside one image the rows are independent too, given each band reads its neighbours' rows: the grain need not be a file",
