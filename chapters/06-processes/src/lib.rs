@@ -95,10 +95,16 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "pipes",
             summary: "forked workers send length-prefixed messages over their own pipes; every one received exactly once",
-            variants: &[Variant {
-                name: "length-prefixed",
-                summary: "a 4-byte length before each message (exercise 6.2's framing)",
-            }],
+            variants: &[
+                Variant {
+                    name: "length-prefixed",
+                    summary: "a 4-byte length before each message (exercise 6.2's framing)",
+                },
+                Variant {
+                    name: "typed",
+                    summary: "each frame a serde_json-encoded Message, decoded and checked by the parent",
+                },
+            ],
             threads: Some(ThreadsSpec {
                 meaning: "worker processes",
                 default: 3,

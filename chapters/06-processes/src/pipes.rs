@@ -10,7 +10,17 @@
 //! Nothing waits without a limit: each `read` first `poll`s with what is left of the time budget;
 //! at the deadline the parent gives up, kills the workers and reaps them.
 //!
-//! Run: `cargo run -p chapter-6 -- run pipes [--threads N]`. Expect every message received once.
+//! Variants:
+//! - `length-prefixed`: each message is raw bytes.
+//! - `typed`: each message is a typed [`Message`] serialized with serde_json (the book pickles a
+//!   `MyWorker` object); the parent decodes each frame back into a `Message` and checks its fields.
+//!   The book's object goes parent to child; here it goes child to parent, on purpose: decoding
+//!   allocates, and a child forked from a multi-threaded process must not allocate (see
+//!   `fork.rs`). Encoding happens in the parent before the fork, decoding in the parent after. A
+//!   child that must decode should be a fresh program (`Command`), which starts single-threaded.
+//!
+//! Run: `cargo run -p chapter-6 -- run pipes [--variant typed] [--threads N]`. Expect every
+//! message received once.
 
 use std::fs::File;
 use std::io::{self, ErrorKind, Read};
@@ -35,6 +45,49 @@ pub fn message(i: usize, j: usize) -> Vec<u8> {
         "x".repeat((i * 31 + j * 7) % 200)
     )
     .into_bytes()
+}
+
+/// A typed message (the book's `MyWorker` object), sent as JSON in the `typed` variant.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Message {
+    /// The sending worker.
+    pub worker: usize,
+    /// Its sequence number within that worker's stream.
+    pub seq: usize,
+    /// A payload the receiver checks.
+    pub text: String,
+}
+
+/// Message `j` of worker `i`, typed.
+pub fn typed(i: usize, j: usize) -> Message {
+    Message {
+        worker: i,
+        seq: j,
+        text: String::from_utf8(message(i, j)).expect("ASCII"),
+    }
+}
+
+/// How the messages are encoded in a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Raw bytes.
+    Raw,
+    /// serde_json of a [`Message`].
+    Json,
+}
+
+fn encode(encoding: Encoding, i: usize, j: usize) -> anyhow::Result<Vec<u8>> {
+    Ok(match encoding {
+        Encoding::Raw => message(i, j),
+        Encoding::Json => serde_json::to_vec(&typed(i, j))?,
+    })
+}
+
+fn is_expected(encoding: Encoding, i: usize, j: usize, frame: &[u8]) -> bool {
+    match encoding {
+        Encoding::Raw => frame == message(i, j),
+        Encoding::Json => serde_json::from_slice::<Message>(frame).is_ok_and(|m| m == typed(i, j)),
+    }
 }
 
 /// A pipe's read end, read only while the deadline allows.
@@ -87,14 +140,19 @@ impl Received {
 }
 
 /// Forks `workers` children that each send `per_worker` frames over their own pipe.
-pub fn exchange(workers: usize, per_worker: usize, budget: Duration) -> anyhow::Result<Received> {
+pub fn exchange(
+    encoding: Encoding,
+    workers: usize,
+    per_worker: usize,
+    budget: Duration,
+) -> anyhow::Result<Received> {
     let deadline = Instant::now() + budget;
     let mut children = Vec::new();
     let mut readers = Vec::new();
     for i in 0..workers {
         let mut bytes = Vec::new();
         for j in 0..per_worker {
-            write_frame(&mut bytes, &message(i, j))?;
+            write_frame(&mut bytes, &encode(encoding, i, j)?)?;
         }
         let (rx, tx) = pipe().context("pipe")?;
         // The child only writes bytes built before the fork, then `_exit`s.
@@ -122,7 +180,7 @@ pub fn exchange(workers: usize, per_worker: usize, budget: Duration) -> anyhow::
         loop {
             match read_frame(reader) {
                 Ok(Some(frame)) => {
-                    if frame == message(i, received[i]) {
+                    if is_expected(encoding, i, received[i], &frame) {
                         intact[i] += 1;
                     }
                     received[i] += 1;
@@ -159,12 +217,18 @@ pub fn exchange(workers: usize, per_worker: usize, budget: Duration) -> anyhow::
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let per_worker = config.pick(500, 5_000);
-    let r = exchange(config.threads, per_worker, config.budget())?;
+    let encoding = if config.variant == "typed" {
+        Encoding::Json
+    } else {
+        Encoding::Raw
+    };
+    let r = exchange(encoding, config.threads, per_worker, config.budget())?;
     let total: usize = r.intact.iter().sum();
     Ok(Outcome::new("pipes", config.variant, Verdict::from(r.exactly_once()))
         .line(format!(
-            "{} forked workers each sent {per_worker} length-prefixed messages over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
+            "{} forked workers each sent {per_worker} length-prefixed {} over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
             config.threads,
+            if encoding == Encoding::Json { "typed messages (serde_json, decoded by the parent)" } else { "messages" },
             config.threads * per_worker,
             r.intact
         ))

@@ -112,8 +112,11 @@ fn a_join_with_a_timeout_returns_while_the_child_runs() {
 
 #[test]
 fn every_message_over_the_pipes_arrives_exactly_once() {
-    let r = chapter_6::pipes::exchange(4, 2_000, Duration::from_secs(20)).expect("runs");
-    assert_eq!(r.received, vec![2_000; 4], "{r:?}");
-    assert_eq!(r.intact, vec![2_000; 4], "{r:?}");
-    assert!(r.all_exited_cleanly && r.exactly_once(), "{r:?}");
+    use chapter_6::pipes::{Encoding, exchange};
+    for encoding in [Encoding::Raw, Encoding::Json] {
+        let r = exchange(encoding, 4, 2_000, Duration::from_secs(20)).expect("runs");
+        assert_eq!(r.received, vec![2_000; 4], "{encoding:?} {r:?}");
+        assert_eq!(r.intact, vec![2_000; 4], "{encoding:?} {r:?}");
+        assert!(r.all_exited_cleanly && r.exactly_once(), "{r:?}");
+    }
 }
