@@ -6,7 +6,7 @@
 //! handled for a clean shutdown, a child that dies with its parent, a join with a timeout, and
 //! length-prefixed messages over a pipe. Every child is reaped; nothing waits without a deadline.
 //!
-//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`], [`pipes`], [`cost`]; the helpers in [`fork`]; and
+//! The modules, in tour order: [`spawn`], [`signals`], [`daemon`], [`pipes`], [`process_pool`], [`cost`]; the helpers in [`fork`]; and
 //! the exercise modules [`wait_timeout`] (6.1) and [`framing`] (6.2).
 
 #[cfg(not(unix))]
@@ -18,6 +18,7 @@ pub mod cost;
 pub mod daemon;
 pub mod fork;
 pub mod pipes;
+pub mod process_pool;
 pub mod signals;
 pub mod spawn;
 
@@ -112,6 +113,27 @@ pub static CHAPTER: Chapter = Chapter {
                 max: 32,
             }),
             run: pipes::run,
+        },
+        Example {
+            name: "process-pool",
+            summary: "the book's primality tasks on a pool of worker processes fed over one pipe, stopped by poison pills; and on threads",
+            variants: &[
+                Variant {
+                    name: "processes",
+                    summary: "forked workers; tasks and results are fixed-size records on shared pipes",
+                },
+                Variant {
+                    name: "threads",
+                    summary: "the same on threads over channels",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "workers",
+                default: 4,
+                min: 1,
+                max: 32,
+            }),
+            run: process_pool::run,
         },
         Example {
             name: "cost",

@@ -120,3 +120,15 @@ fn every_message_over_the_pipes_arrives_exactly_once() {
         assert!(r.all_exited_cleanly && r.exactly_once(), "{r:?}");
     }
 }
+
+#[test]
+fn the_process_pool_answers_every_task_once_and_its_workers_exit_on_their_pills() {
+    use chapter_6::process_pool::{TASKS, is_prime, on_processes, on_threads};
+    assert!(is_prime(433_785_907) && !is_prime(9_999_999) && !is_prime(1));
+    for workers in [1, 3, 8] {
+        let r = on_processes(&TASKS, workers, Duration::from_secs(20)).expect("runs");
+        assert_eq!(r.results.len(), TASKS.len(), "{r:?}");
+        assert!(r.correct(&TASKS), "{workers} workers: {r:?}");
+        assert!(on_threads(&TASKS, workers).correct(&TASKS));
+    }
+}
