@@ -141,8 +141,10 @@ pub fn measure_large(n: u64, threads: usize) -> Vec<Timed> {
         .build()
         .expect("rayon pool");
     vec![
+        // The sequential baselines run the parallel code on one worker, so a speedup compares
+        // the same compiled loop and measures the cores, not a difference in code generation.
         timed("plain sum, sequential", || {
-            data.iter().copied().fold(0, add)
+            tree_reduce(&data, 1, add).unwrap_or(0)
         }),
         timed("plain sum, tree of scoped threads", || {
             tree_reduce(&data, threads, add).unwrap_or(0)
@@ -150,9 +152,7 @@ pub fn measure_large(n: u64, threads: usize) -> Vec<Timed> {
         timed("plain sum, rayon sum", || {
             pool.install(|| data.par_iter().copied().reduce(|| 0, add))
         }),
-        timed("hashed sum, sequential", || {
-            data.iter().map(|&x| mix(x)).fold(0, add)
-        }),
+        timed("hashed sum, sequential", || hashed_tree(&data, 1)),
         timed("hashed sum, tree of scoped threads", || {
             hashed_tree(&data, threads)
         }),
@@ -227,15 +227,20 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
             format!("{:.2}x", speedup(base.time, t.time)),
         ]);
     }
-    let best_hashed = speedup(timings[3].time, timings[4].time.min(timings[5].time));
-    let best_plain = speedup(timings[0].time, timings[1].time.min(timings[2].time));
+    // The tree runs the sequential row's own code on more threads: its ratio is the cores' doing.
+    // rayon's map + reduce compiles to a different inner loop, so its ratio over the sequential
+    // row mixes code generation with parallelism (it can exceed the core count): reported, not
+    // used as the headline.
+    let tree_hashed = speedup(timings[3].time, timings[4].time);
+    let tree_plain = speedup(timings[0].time, timings[1].time);
     Ok(Outcome::new("parallel-sum", config.variant, Verdict::from(all_agree))
         .table(table)
         .line(format!(
             "all three ways agree: {all_agree} (plain sum {}, hashed sum {})",
             timings[0].result, timings[3].result
         ))
-        .key_figure("hashed sum speedup", best_hashed, "x")
-        .figure("plain sum speedup", best_plain, "x")
-        .notice("a plain sum is memory bound and barely scales; give each element some work and the tree scales with the cores"))
+        .line("the sequential rows run the tree's own code on one worker; rayon's inner loop is compiled differently, so its ratio can exceed the cores")
+        .key_figure("hashed sum speedup", tree_hashed, "x")
+        .figure("plain sum speedup", tree_plain, "x")
+        .notice("a plain sum is memory bound, so its scaling depends on memory bandwidth; give each element some work and the tree scales with the cores"))
 }
