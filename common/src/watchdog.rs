@@ -373,6 +373,32 @@ impl Watchdog {
     }
 }
 
+impl Watchdog {
+    /// Runs `body` alone on a watched thread named `name` and returns its value, or a message
+    /// saying why not: its panic, or the watchdog's report if it hung (a learner's deadlock fails
+    /// the grader with a reason instead of hanging it). The body records no progress, so set
+    /// `stall_after` to as long as it may legitimately run.
+    pub fn run_one<R: Send + 'static>(
+        &self,
+        name: &str,
+        body: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, String> {
+        let mut report = self.run(vec![worker(name, move |_: &WorkerCtx| body())]);
+        if report.ending != Ending::Finished {
+            return Err(format!(
+                "{}\n{}",
+                report.describe_ending(),
+                report.thread_lines().join("\n")
+            ));
+        }
+        match report.threads.remove(0).result {
+            WorkerResult::Finished(value) => Ok(value),
+            WorkerResult::Panicked(message) => Err(format!("{name} panicked: {message}")),
+            WorkerResult::StillRunning => Err(format!("{name} did not return")),
+        }
+    }
+}
+
 /// A running worker and what the watchdog has seen of it.
 struct Watched<R> {
     name: String,
@@ -548,6 +574,27 @@ mod tests {
         let report = Watchdog::new(Duration::from_millis(150)).run(workers);
         assert_eq!(report.ending, Ending::DeadlineReached);
         assert!(report.total_progress() > 0);
+    }
+
+    #[test]
+    fn run_one_returns_the_value_or_says_why_not() {
+        let watchdog = Watchdog::new(Duration::from_secs(2));
+        assert_eq!(watchdog.run_one("adder", || 2 + 2), Ok(4));
+        let panicked = watchdog.run_one("learner", || -> u32 { todo!("finish it") });
+        assert!(
+            panicked
+                .as_ref()
+                .is_err_and(|e| e.contains("learner panicked: not yet implemented: finish it")),
+            "{panicked:?}"
+        );
+        let (_keep_open, rx) = mpsc::channel::<()>();
+        let hung = Watchdog::new(Duration::from_millis(300))
+            .grace(Duration::from_millis(50))
+            .run_one("waiter", move || rx.recv().is_ok());
+        assert!(
+            hung.as_ref().is_err_and(|e| e.contains("waiter: blocked")),
+            "{hung:?}"
+        );
     }
 
     #[test]

@@ -19,23 +19,16 @@ fn compose(f: (u64, u64), g: (u64, u64)) -> (u64, u64) {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::watchdog::Watchdog;
     use std::time::Duration;
 
     fn under_watchdog(name: &str, check: impl FnOnce() + Send + 'static) {
-        let report = Watchdog::new(Duration::from_secs(30))
+        if let Err(why) = Watchdog::new(Duration::from_secs(30))
             .stall_after(Duration::from_secs(10))
-            .run(vec![worker(name.to_string(), move |ctx: &WorkerCtx| {
-                check();
-                ctx.progress();
-            })]);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "tree_reduce did not finish: {}",
-            report.describe_ending()
-        );
+            .run_one(name, check)
+        {
+            panic!("tree_reduce did not finish: {why}");
+        }
     }
 
     #[test]

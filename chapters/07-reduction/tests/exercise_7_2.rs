@@ -18,23 +18,16 @@ use chapter_7::word_count::{Counts, merge_into};
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::watchdog::Watchdog;
     use std::time::Duration;
 
     fn under_watchdog(name: &str, check: impl FnOnce() + Send + 'static) {
-        let report = Watchdog::new(Duration::from_secs(30))
+        if let Err(why) = Watchdog::new(Duration::from_secs(30))
             .stall_after(Duration::from_secs(10))
-            .run(vec![worker(name.to_string(), move |ctx: &WorkerCtx| {
-                check();
-                ctx.progress();
-            })]);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "count_words did not finish: {}",
-            report.describe_ending()
-        );
+            .run_one(name, check)
+        {
+            panic!("count_words did not finish: {why}");
+        }
     }
 
     #[test]
