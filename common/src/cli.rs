@@ -89,12 +89,15 @@ pub fn run_with_args(
     chapter: &'static Chapter,
     args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
 ) -> ExitCode {
-    let command = Cli::command()
-        .name(format!("chapter-{}", chapter.number))
-        .about(format!(
-            "Chapter {} — {}: the book's examples redone in Rust",
-            chapter.number, chapter.title
-        ));
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // A tool parses its own arguments; dispatch on its name before clap sees them.
+    if let Some(tool) = args
+        .get(1)
+        .and_then(|first| chapter.tools.iter().find(|tool| first == tool.name))
+    {
+        return (tool.run)(args[1..].to_vec());
+    }
+    let command = command_for(chapter);
     let cli = match command
         .try_get_matches_from(args)
         .and_then(|m| Cli::from_arg_matches(&m))
@@ -118,6 +121,24 @@ pub fn run_with_args(
         }
         Ok(Plan::Runs(runs)) => execute(chapter, &runs, json),
     }
+}
+
+/// The chapter's clap command: the shared subcommands, and its tools for `--help`.
+fn command_for(chapter: &Chapter) -> clap::Command {
+    let mut command = Cli::command()
+        .name(format!("chapter-{}", chapter.number))
+        .about(format!(
+            "Chapter {} — {}: the book's examples redone in Rust",
+            chapter.number, chapter.title
+        ));
+    // Listed in `--help` only: `run_with_args` dispatches to a tool before clap parses.
+    for tool in chapter.tools {
+        command = command.subcommand(
+            clap::Command::new(tool.name)
+                .about(format!("{} (see `{} --help`)", tool.summary, tool.name)),
+        );
+    }
+    command
 }
 
 /// Help goes to stdout with exit 0; every other clap error becomes one line and exit 2.
@@ -327,6 +348,7 @@ mod tests {
     static CHAPTER: Chapter = Chapter {
         number: 99,
         title: "Test chapter",
+        tools: &[],
         examples: &[
             Example {
                 name: "demo",
@@ -361,6 +383,39 @@ mod tests {
             },
         ],
     };
+
+    static TOOL_CALLS: std::sync::Mutex<Vec<Vec<String>>> = std::sync::Mutex::new(Vec::new());
+
+    fn record_tool(args: Vec<std::ffi::OsString>) -> ExitCode {
+        let args = args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        TOOL_CALLS.lock().unwrap_or_else(|e| e.into_inner()).push(args);
+        ExitCode::SUCCESS
+    }
+
+    static WITH_TOOL: Chapter = Chapter {
+        number: 98,
+        title: "Tool chapter",
+        tools: &[crate::registry::Tool {
+            name: "serve",
+            summary: "serve forever",
+            run: record_tool,
+        }],
+        examples: &[],
+    };
+
+    #[test]
+    fn a_tool_gets_its_own_arguments_and_appears_in_help() {
+        let _ = run_with_args(&WITH_TOOL, ["chapter-98", "serve", "--port", "8080"]);
+        assert_eq!(
+            *TOOL_CALLS.lock().unwrap_or_else(|e| e.into_inner()),
+            [vec!["serve".to_string(), "--port".into(), "8080".into()]]
+        );
+        let help = command_for(&WITH_TOOL).render_help().to_string();
+        assert!(help.contains("serve forever"), "{help}");
+    }
 
     fn parse(args: &[&str]) -> Result<Plan, UsageError> {
         let cli = Cli::try_parse_from(std::iter::once("chapter-99").chain(args.iter().copied()))

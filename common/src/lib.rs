@@ -26,4 +26,4 @@ pub mod timing;
 pub mod watchdog;
 
 pub use outcome::{Figure, Outcome, TableData, Verdict};
-pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Variant};
+pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Tool, Variant};

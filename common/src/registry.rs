@@ -17,6 +17,22 @@ pub struct Chapter {
     pub title: &'static str,
     /// Its examples, in tour order.
     pub examples: &'static [Example],
+    /// Extra subcommands beside `tour`, `list` and `run` (e.g. `serve`: a server left running
+    /// for curl or nc). Most chapters have none.
+    pub tools: &'static [Tool],
+}
+
+/// A chapter subcommand that is not an example: it parses its own arguments (clap, with
+/// `--help`) and runs until it is done or interrupted, e.g. `chapter-5 serve --port 8080`.
+#[derive(Debug)]
+pub struct Tool {
+    /// The subcommand's name.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub summary: &'static str,
+    /// Runs the tool. `args[0]` is the tool's name, the rest are its arguments. Usage errors must
+    /// exit 2 with one line: [`crate::cli::clap_error`] does that for a clap error.
+    pub run: fn(Vec<std::ffi::OsString>) -> std::process::ExitCode,
 }
 
 impl Chapter {

@@ -32,6 +32,7 @@ pub mod work_index;
 pub static CHAPTER: Chapter = Chapter {
     number: 1,
     title: "Concurrent and parallel programming",
+    tools: &[],
     examples: &[
         Example {
             name: "prime-check",

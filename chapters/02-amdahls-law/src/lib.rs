@@ -54,6 +54,7 @@ const SERIAL_50: Variant = Variant {
 pub static CHAPTER: Chapter = Chapter {
     number: 2,
     title: "Amdahl's law",
+    tools: &[],
     examples: &[
         Example {
             name: "amdahl",

@@ -43,6 +43,7 @@ const WORKERS: ThreadsSpec = ThreadsSpec {
 pub static CHAPTER: Chapter = Chapter {
     number: 3,
     title: "Working with threads",
+    tools: &[],
     examples: &[
         Example {
             name: "spawn-join",

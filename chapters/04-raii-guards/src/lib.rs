@@ -34,6 +34,7 @@ pub mod narrow_scope;
 pub static CHAPTER: Chapter = Chapter {
     number: 4,
     title: "The `with` statement becomes RAII",
+    tools: &[],
     examples: &[
         Example {
             name: "file-handles",

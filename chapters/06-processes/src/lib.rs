@@ -36,6 +36,7 @@ pub mod framing;
 pub static CHAPTER: Chapter = Chapter {
     number: 6,
     title: "Working with processes",
+    tools: &[],
     examples: &[
         Example {
             name: "spawn",

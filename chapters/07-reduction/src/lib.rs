@@ -30,6 +30,7 @@ pub mod word_count;
 pub static CHAPTER: Chapter = Chapter {
     number: 7,
     title: "Reduction operators",
+    tools: &[],
     examples: &[
         Example {
             name: "parallel-sum",

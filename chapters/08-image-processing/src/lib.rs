@@ -33,6 +33,7 @@ pub mod scoped_tiles;
 pub static CHAPTER: Chapter = Chapter {
     number: 8,
     title: "Concurrent image processing",
+    tools: &[],
     examples: &[
         Example {
             name: "pipeline",

@@ -30,6 +30,7 @@ pub mod waiter;
 pub static CHAPTER: Chapter = Chapter {
     number: 12,
     title: "Deadlocks and livelock",
+    tools: &[],
     examples: &[
         Example {
             name: "two-locks",

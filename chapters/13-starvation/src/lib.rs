@@ -34,6 +34,7 @@ pub mod aging;
 pub static CHAPTER: Chapter = Chapter {
     number: 13,
     title: "Starvation",
+    tools: &[],
     examples: &[
         Example {
             name: "readers-writers",

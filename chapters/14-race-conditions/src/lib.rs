@@ -33,6 +33,7 @@ pub mod withdrawal;
 pub static CHAPTER: Chapter = Chapter {
     number: 14,
     title: "Race conditions",
+    tools: &[],
     examples: &[
         Example {
             name: "lost-updates",

@@ -38,6 +38,7 @@ pub mod poison_pill;
 pub static CHAPTER: Chapter = Chapter {
     number: 20,
     title: "Producer–consumer",
+    tools: &[],
     examples: &[
         Example {
             name: "bounded-buffer",
