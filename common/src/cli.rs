@@ -391,7 +391,10 @@ mod tests {
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        TOOL_CALLS.lock().unwrap_or_else(|e| e.into_inner()).push(args);
+        TOOL_CALLS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(args);
         ExitCode::SUCCESS
     }
 

@@ -9,6 +9,7 @@
 //! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
+//! - `http` (feature `http`): the local HTTP status server and async client of chapters 5, 10, 11;
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
@@ -17,6 +18,8 @@
 pub mod cli;
 pub mod cli_test;
 pub mod deadlock;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod outcome;
 pub mod registry;
 pub mod report;
