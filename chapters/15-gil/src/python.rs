@@ -1,0 +1,257 @@
+//! CPython and Rust side by side: the same CPU-bound countdown, one thread vs two threads vs two
+//! processes, on the same machine in the same run.
+//!
+//! When `python3` is on `PATH`, this example writes the chapter's own Python program
+//! (`src/python/countdown.py`, shown in the chapter README) to a temporary file and runs it. The
+//! program times the book's countdown (`Chapter15/example2.py`, `example3.py`) three ways and prints
+//! one line per time. Then the same count runs in Rust: under the modelled GIL (`gil.rs`) and with
+//! none. All of it lands in one table.
+//!
+//! What to expect: CPython's two threads are no faster than one (the real GIL), its two processes
+//! are; the modelled GIL behaves the same way, only faster per step; plain Rust threads scale like
+//! processes. Python's per-step cost is about a hundred times Rust's: the table shows the ratio.
+//!
+//! Without `python3` on `PATH` it says so and skips (exit 0). The Python run has a deadline; the
+//! quick count is scaled down (8,000,000 instead of the book's 50,000,000) so the example takes a
+//! couple of seconds; a full run (`--quick` off, `run python-side-by-side`) uses the book's count.
+//! The verdict rests on facts (each program ran, every countdown reached zero), never on a time.
+//!
+//! Run: `cargo run --release -p chapter-15 -- run python-side-by-side`.
+//! Book: chapter 15, "The effect of the GIL" (`Chapter15/example2.py`, `example3.py`).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use common::timing::{human, speedup};
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::countdown::{self, CountdownTimes};
+
+/// The chapter's Python program, as written to disk and shown in the README.
+pub const PYTHON_SOURCE: &str = include_str!("python/countdown.py");
+
+/// The first `python3` on `PATH`, if any.
+pub fn find_python() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("python3"))
+        .find(|candidate| candidate.is_file())
+}
+
+/// What the Python program printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonTimes {
+    /// `sys.version`, first word.
+    pub version: String,
+    /// `sys.getswitchinterval()`, seconds.
+    pub switch_interval: f64,
+    /// One thread counts all of it.
+    pub one_thread: Duration,
+    /// Two threads count half each.
+    pub two_threads: Duration,
+    /// A pool of two processes counts half each (pool start included, as in the book).
+    pub two_processes: Duration,
+}
+
+/// Parses the program's "<name> <value>" lines.
+pub fn parse_output(stdout: &str) -> anyhow::Result<PythonTimes> {
+    let mut version = None;
+    let mut interval = None;
+    let mut times = [None; 3];
+    for line in stdout.lines() {
+        let Some((name, value)) = line.split_once(' ') else {
+            continue;
+        };
+        let seconds = || -> anyhow::Result<f64> {
+            value
+                .trim()
+                .parse::<f64>()
+                .with_context(|| format!("not a number in {line:?}"))
+        };
+        match name {
+            "version" => version = Some(value.trim().to_string()),
+            "switchinterval" => interval = Some(seconds()?),
+            "one-thread" => times[0] = Some(Duration::from_secs_f64(seconds()?)),
+            "two-threads" => times[1] = Some(Duration::from_secs_f64(seconds()?)),
+            "two-processes" => times[2] = Some(Duration::from_secs_f64(seconds()?)),
+            _ => {}
+        }
+    }
+    let missing = |what: &str| anyhow::anyhow!("the Python program printed no {what} line");
+    Ok(PythonTimes {
+        version: version.ok_or_else(|| missing("version"))?,
+        switch_interval: interval.ok_or_else(|| missing("switchinterval"))?,
+        one_thread: times[0].ok_or_else(|| missing("one-thread"))?,
+        two_threads: times[1].ok_or_else(|| missing("two-threads"))?,
+        two_processes: times[2].ok_or_else(|| missing("two-processes"))?,
+    })
+}
+
+/// Writes the program to a fresh temporary file, runs it with `python` on `count`, and removes the
+/// file. Kills the interpreter if it runs past `deadline`.
+pub fn run_python(python: &Path, count: u64, deadline: Duration) -> anyhow::Result<PythonTimes> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let dir = std::env::temp_dir().join(format!("chapter-15-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let script = dir.join("countdown.py");
+    let result = (|| {
+        std::fs::write(&script, PYTHON_SOURCE)
+            .with_context(|| format!("cannot write {}", script.display()))?;
+        let mut child = Command::new(python)
+            .arg(&script)
+            .arg(count.to_string())
+            .current_dir(&dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", python.display()))?;
+        let until = Instant::now() + deadline;
+        let status = loop {
+            if let Some(status) = child.try_wait().context("waiting for python3")? {
+                break status;
+            }
+            if Instant::now() >= until {
+                let _ = child.kill();
+                let _ = child.wait();
+                anyhow::bail!("python3 ran past its {} deadline", human(deadline));
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        if let Some(mut out) = child.stdout.take() {
+            out.read_to_string(&mut stdout).context("reading python3's output")?;
+        }
+        if let Some(mut err) = child.stderr.take() {
+            err.read_to_string(&mut stderr).context("reading python3's errors")?;
+        }
+        anyhow::ensure!(
+            status.success(),
+            "python3 failed ({status}): {}",
+            stderr.trim()
+        );
+        parse_output(&stdout)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// The count for a run: scaled down in quick mode, the book's in a full run.
+pub fn count_for(config: &RunConfig) -> u64 {
+    config.pick(8_000_000, countdown::COUNT)
+}
+
+/// Builds the side-by-side outcome from what was measured (or from `None`: Python missing).
+pub fn side_by_side(
+    count: u64,
+    python: Option<(&Path, PythonTimes)>,
+    gil: &CountdownTimes,
+    free: &CountdownTimes,
+) -> Outcome {
+    let mut table = TableData::new(
+        format!("Count down from {count}: one thread, two threads (half each), two processes (half each)"),
+        &[
+            "who",
+            "one thread",
+            "two threads",
+            "two processes",
+            "threads speedup",
+            "processes speedup",
+        ],
+    );
+    let cell = |d: Option<Duration>| d.map_or("-".to_string(), human);
+    let ratio = |base: Duration, d: Option<Duration>| {
+        d.map_or("-".to_string(), |d| format!("{:.2}x", speedup(base, d)))
+    };
+    if let Some((_, py)) = &python {
+        table.row([
+            format!("CPython {} (real GIL)", py.version),
+            human(py.one_thread),
+            human(py.two_threads),
+            human(py.two_processes),
+            ratio(py.one_thread, Some(py.two_threads)),
+            ratio(py.one_thread, Some(py.two_processes)),
+        ]);
+    }
+    for (who, times) in [("Rust, modelled GIL", gil), ("Rust, no GIL", free)] {
+        table.row([
+            who.to_string(),
+            human(times.sequential),
+            human(times.threads),
+            cell(times.processes),
+            ratio(times.sequential, Some(times.threads)),
+            ratio(times.sequential, times.processes),
+        ]);
+    }
+
+    let rust_ok = gil.all_reached_zero
+        && free.all_reached_zero
+        && gil.gil.is_none_or(|s| s.overlaps == 0);
+    let mut outcome = Outcome::new("python-side-by-side", "run", Verdict::from(rust_ok))
+        .table(table)
+        .figure("Rust modelled-GIL two-thread speedup", speedup(gil.sequential, gil.threads), "x")
+        .figure("Rust no-GIL two-thread speedup", speedup(free.sequential, free.threads), "x");
+    match python {
+        Some((path, py)) => {
+            let per_step = py.one_thread.as_secs_f64() / free.sequential.as_secs_f64().max(1e-9);
+            outcome = outcome
+                .key_figure("CPython two-thread speedup", speedup(py.one_thread, py.two_threads), "x")
+                .figure("CPython two-process speedup", speedup(py.one_thread, py.two_processes), "x")
+                .figure("CPython one thread", py.one_thread.as_secs_f64(), "s")
+                .figure("CPython / Rust time, one thread", per_step, "x")
+                .line(format!(
+                    "Ran {} (switch interval {} s) on the chapter's own program, src/python/countdown.py; every countdown reached zero.",
+                    path.display(),
+                    py.switch_interval
+                ))
+                .line(format!(
+                    "One thread: CPython took {per_step:.0} times as long as plain Rust for the same count."
+                ))
+                .notice("CPython's two threads are no faster than one, its two processes are; the modelled GIL shows the same shape, plain Rust threads scale like processes")
+        }
+        None => {
+            outcome = outcome
+                .line("python3 is not on PATH: the CPython row is skipped; the Rust rows ran.")
+                .notice("install python3 to see the real GIL beside the modelled one");
+        }
+    }
+    outcome
+}
+
+/// Runs the example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let count = count_for(config);
+    let python = find_python();
+    let measured = match &python {
+        Some(path) => {
+            let deadline = config.pick(Duration::from_secs(10), Duration::from_secs(60));
+            Some((path.as_path(), run_python(path, count, deadline)?))
+        }
+        None => None,
+    };
+    let runs = config.pick(3, 5);
+    let gil = countdown::measure(count, true, runs)?;
+    let free = countdown::measure(count, false, runs)?;
+    Ok(side_by_side(count, measured, &gil, &free))
+}
+
+#[cfg(all(test, not(feature = "shuttle")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_programs_lines() {
+        let out = "version 3.11.7\nswitchinterval 0.005\none-thread 0.5\ntwo-threads 0.6\ntwo-processes 0.3\n";
+        let times = parse_output(out).expect("parses");
+        assert_eq!(times.version, "3.11.7");
+        assert_eq!(times.two_threads, Duration::from_millis(600));
+        assert!(parse_output("version 3.11.7\n").is_err());
+        assert!(parse_output("one-thread fast\n").is_err());
+    }
+}

@@ -1,0 +1,37 @@
+//! CLI tests against the real `chapter-15` binary: every usage error the registry implies exits 2
+//! with one line naming the valid choices; `--json` prints one outcome per line with its figures.
+
+#![cfg(not(feature = "shuttle"))]
+
+use common::cli_test::{ChapterBinary, figure};
+
+const CHAPTER_15: ChapterBinary = ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-15"));
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    CHAPTER_15.check_usage_errors(&chapter_15::CHAPTER);
+    CHAPTER_15.usage_error(
+        &["run", "global-lock", "--threads", "17"],
+        "give 1 to 16 threads at most",
+    );
+}
+
+#[test]
+fn the_broken_count_is_a_success_and_json_has_figures() {
+    let lines = CHAPTER_15.json_lines(&["run", "reference-counting", "--json", "--quick"]);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["variant"], "aliasing");
+    assert_eq!(figure(&lines[0], "count with two names"), 2.0);
+    assert_eq!(lines[2]["variant"], "atomic");
+    assert_eq!(figure(&lines[2], "final Arc count"), 1.0);
+}
+
+#[test]
+fn holding_the_gil_through_io_prints_its_table() {
+    let stdout = CHAPTER_15.stdout(
+        &["run", "io-releases-the-lock", "--variant", "holds", "--threads", "2"],
+        0,
+    );
+    assert!(stdout.contains("most threads waiting at once"), "{stdout}");
+    assert!(stdout.contains("latency is the subject"), "{stdout}");
+}

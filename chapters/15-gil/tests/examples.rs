@@ -1,0 +1,140 @@
+//! Integration tests on the examples' outcomes: every countdown reaches zero, the modelled GIL is
+//! never held by two threads at once, holding it through I/O serialises the waits, and the Python
+//! side by side runs (or says it skipped). Real threads and processes; no timing assertions beyond
+//! lower bounds that mutual exclusion guarantees.
+
+#![cfg(not(feature = "shuttle"))]
+
+use std::time::Duration;
+
+use chapter_15::countdown::{self, CountdownTimes};
+use chapter_15::gil::{Gil, GilThread};
+use chapter_15::io_release::{Waiting, run_io};
+use chapter_15::{CHAPTER, global_lock, python, refcount};
+use common::{Outcome, RunConfig, Verdict};
+
+fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
+    let example = CHAPTER.example(example).expect("example exists");
+    let mut config = RunConfig::quick(example, variant);
+    if let Some(n) = threads {
+        config = config.with_threads(n);
+    }
+    (example.run)(&config).expect("runs")
+}
+
+#[test]
+fn aliasing_counts_like_the_book() {
+    let outcome = run("reference-counting", "aliasing", None);
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    let counts: Vec<&str> = outcome.tables[0].rows.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(counts, ["1", "2", "2", "1"]);
+    assert_eq!(outcome.tables[0].rows[2][3], "[8]", "b sees the change made through a");
+}
+
+#[test]
+fn atomic_counts_stay_exact() {
+    let outcome = run("reference-counting", "atomic", None);
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    assert_eq!(outcome.get("final Arc count"), Some(1.0));
+    assert_eq!(refcount::atomic_traffic(50_000).error(), 0);
+}
+
+#[test]
+fn the_countdown_reaches_zero_in_threads_and_processes_under_both_variants() {
+    for gil in [false, true] {
+        let times: CountdownTimes = countdown::measure(2_000_000, gil, 1).expect("measures");
+        assert!(times.all_reached_zero, "gil={gil}: {times:?}");
+        assert_eq!(times.gil.is_some(), gil);
+        assert_eq!(times.gil.map_or(0, |s| s.overlaps), 0);
+        #[cfg(unix)]
+        assert!(times.processes.is_some());
+    }
+}
+
+#[test]
+fn the_gil_scaling_table_runs_every_step_and_never_overlaps() {
+    let rows = global_lock::scaling(2_000_000, 3, true, 1);
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        assert!(row.all_steps_ran, "{row:?}");
+        assert_eq!(row.gil.map(|s| s.overlaps), Some(0), "{row:?}");
+    }
+    let free = global_lock::scaling(2_000_000, 2, false, 1);
+    assert!(free.iter().all(|r| r.all_steps_ran && r.gil.is_none()));
+}
+
+#[test]
+fn the_global_lock_variants_show() {
+    for variant in ["gil", "free"] {
+        let outcome = run("global-lock", variant, Some(2));
+        assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+        assert_eq!(outcome.tables[0].rows.len(), 2);
+    }
+}
+
+#[test]
+fn a_gil_with_a_zero_interval_switches_and_stays_exclusive() {
+    let gil = Gil::new(Duration::ZERO);
+    std::thread::scope(|s| {
+        for id in 0..3 {
+            let gil = &gil;
+            s.spawn(move || {
+                let mut thread = GilThread::attach(gil, id);
+                for _ in 0..20_000 {
+                    thread.tick();
+                }
+            });
+        }
+    });
+    let stats = gil.stats();
+    assert_eq!(stats.overlaps, 0);
+    assert!(stats.takes >= 3);
+}
+
+#[test]
+fn holding_the_gil_through_io_serialises_every_wait() {
+    let io = run_io(4, 3, 1_000, Duration::from_millis(3), Waiting::Holds);
+    assert_eq!(io.max_waiting_at_once, 1);
+    // Mutual exclusion guarantees this lower bound: the waits could not overlap.
+    assert!(io.wall >= io.sum_of_waits, "{io:?}");
+    assert_eq!(io.gil.overlaps, 0);
+}
+
+#[test]
+fn releasing_the_gil_around_io_lets_waits_overlap() {
+    // Threads that release the GIL may all be waiting at once; whether they were at a given moment
+    // depends on the scheduler, so assert what is guaranteed: it ran, exclusively, and no more
+    // threads waited at once than exist.
+    let io = run_io(4, 3, 1_000, Duration::from_millis(3), Waiting::Releases);
+    assert!((1..=4).contains(&io.max_waiting_at_once), "{io:?}");
+    assert_eq!(io.gil.overlaps, 0);
+}
+
+#[test]
+fn python_side_by_side_without_python_says_it_skipped() {
+    let gil = countdown::measure(100_000, true, 1).expect("measures");
+    let free = countdown::measure(100_000, false, 1).expect("measures");
+    let outcome = python::side_by_side(100_000, None, &gil, &free);
+    assert_eq!(outcome.verdict, Verdict::Showed);
+    assert!(
+        outcome.narrative.iter().any(|l| l.contains("python3 is not on PATH")),
+        "{outcome:#?}"
+    );
+    assert_eq!(outcome.tables[0].rows.len(), 2);
+}
+
+#[test]
+fn python_side_by_side_with_python_has_a_cpython_row() {
+    let Some(path) = python::find_python() else {
+        eprintln!("python3 not on PATH: nothing to check here");
+        return;
+    };
+    let times = python::run_python(&path, 200_000, Duration::from_secs(60)).expect("python runs");
+    assert!(times.version.starts_with('3'), "{times:?}");
+    assert!(times.switch_interval > 0.0);
+    let gil = countdown::measure(200_000, true, 1).expect("measures");
+    let free = countdown::measure(200_000, false, 1).expect("measures");
+    let outcome = python::side_by_side(200_000, Some((&path, times)), &gil, &free);
+    assert_eq!(outcome.verdict, Verdict::Showed);
+    assert!(outcome.tables[0].rows[0][0].starts_with("CPython"));
+}
