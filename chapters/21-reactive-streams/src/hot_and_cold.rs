@@ -1,0 +1,437 @@
+//! Hot and cold streams: who gets which items, and what a late or slow subscriber misses.
+//!
+//! A **cold** stream does nothing until someone subscribes, and each subscriber gets its own run
+//! from the first item: a recording played back (here: [`crate::timeline::cold_sensor`], started
+//! once per subscriber). A **hot** stream runs whether anyone listens or not, and every subscriber
+//! shares the one run: a live broadcast (here: one sensor task sending into a
+//! `tokio::sync::broadcast` channel). A late subscriber to a hot stream misses what came before it
+//! subscribed — and is not told. A subscriber that falls behind by more than the channel's
+//! capacity loses the oldest items, and *is* told how many: `BroadcastStream` yields
+//! `Err(Lagged(n))`.
+//!
+//! Variants:
+//! - `cold`: subscriber A at 0 ms, B at 120 ms; both get every reading; the sensor starts twice.
+//! - `hot`: the same two subscribers on one broadcast; B gets only the readings after 120 ms.
+//! - `lagging`: a fast and a slow subscriber (35 ms of work a reading: a sleep, because latency is
+//!   the subject) on a broadcast of capacity 4; the slow one is told it lagged, and by how much.
+//!
+//! ```sh
+//! cargo run -p chapter-21 -- run hot-and-cold
+//! cargo run -p chapter-21 -- run hot-and-cold --variant lagging --json
+//! ```
+//!
+//! Real time (`tokio::time`); the tests replay every variant on tokio's paused clock
+//! (tests/hot_and_cold.rs). No book section: the book has no reactive streams; this builds on its
+//! asyncio chapters (9–11).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{Outcome, RunConfig, TableData, Verdict};
+use futures::StreamExt;
+use tokio::sync::broadcast;
+use tokio::time::{Instant, sleep, sleep_until};
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+use crate::timeline::{
+    Diagram, Event, Reading, Schedule, collect_timed, cold_sensor, since, slots_until,
+};
+
+/// The sensor's tick.
+pub const TICK: Duration = Duration::from_millis(10);
+/// When subscriber B subscribes in `cold` and `hot`.
+pub const LATE: Duration = Duration::from_millis(120);
+/// The broadcast channel's capacity in `hot` (ample) and `lagging` (small).
+pub const ROOMY: usize = 64;
+/// The broadcast channel's capacity in `lagging`.
+pub const TIGHT: usize = 4;
+/// The slow subscriber's work per reading in `lagging`.
+pub const SLOW_WORK: Duration = Duration::from_millis(35);
+
+/// The three variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Temperature {
+    /// Each subscriber gets its own run.
+    Cold,
+    /// One run, shared; B subscribes late.
+    Hot,
+    /// One run, shared; B is slow and the channel small.
+    Lagging,
+}
+
+impl Temperature {
+    /// The variant a name stands for.
+    pub fn from_variant(name: &str) -> Self {
+        match name {
+            "hot" => Self::Hot,
+            "lagging" => Self::Lagging,
+            _ => Self::Cold,
+        }
+    }
+}
+
+/// What a subscriber received: a reading, or word that it missed `n` of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// A reading.
+    Reading(Reading),
+    /// The channel dropped this many of the oldest readings before this subscriber got them.
+    Missed(u64),
+}
+
+/// One subscriber's view.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    /// `A` or `B`.
+    pub name: &'static str,
+    /// When it subscribed.
+    pub subscribed_at: Duration,
+    /// What it received, stamped when it received it.
+    pub received: Vec<Event<Received>>,
+}
+
+impl Subscriber {
+    /// The readings' values, in order.
+    pub fn values(&self) -> Vec<i64> {
+        self.received
+            .iter()
+            .filter_map(|e| match &e.value {
+                Received::Reading(r) => Some(r.value),
+                Received::Missed(_) => None,
+            })
+            .collect()
+    }
+
+    /// The readings themselves.
+    pub fn readings(&self) -> Vec<Event<Reading>> {
+        self.received
+            .iter()
+            .filter_map(|e| match &e.value {
+                Received::Reading(r) => Some(Event::new(e.at, r.clone())),
+                Received::Missed(_) => None,
+            })
+            .collect()
+    }
+
+    /// How many readings the channel said this subscriber missed (the sum of its `Lagged`).
+    pub fn told_missed(&self) -> u64 {
+        self.received
+            .iter()
+            .map(|e| match e.value {
+                Received::Missed(n) => n,
+                Received::Reading(_) => 0,
+            })
+            .sum()
+    }
+}
+
+/// What a run showed.
+#[derive(Debug, Clone)]
+pub struct HotColdRun {
+    /// How many times the sensor started its schedule.
+    pub sensor_starts: usize,
+    /// The readings of the (first) sensor run, as taken.
+    pub taken: Vec<Reading>,
+    /// Subscribers A and B.
+    pub subscribers: [Subscriber; 2],
+    /// When the run ended.
+    pub ended: Duration,
+}
+
+/// Runs the one sensor task of a hot stream: takes each reading on schedule and broadcasts it,
+/// listened to or not. Returns the readings taken.
+async fn hot_sensor(
+    schedule: Schedule,
+    start: Instant,
+    tx: broadcast::Sender<Reading>,
+    starts: Arc<AtomicUsize>,
+) -> Vec<Reading> {
+    starts.fetch_add(1, Ordering::SeqCst);
+    let mut taken = Vec::new();
+    for &(offset, value) in &schedule.readings {
+        sleep_until(start + offset).await;
+        let reading = Event::new(since(start), value);
+        // `send` fails only when nobody is subscribed: a hot source does not care.
+        let _ = tx.send(reading.clone());
+        taken.push(reading);
+    }
+    sleep_until(start + schedule.closes_at).await;
+    taken
+}
+
+/// Drains a broadcast receiver, recording readings and `Lagged` notices; `work` is spent on
+/// each reading (a sleep: the subscriber's slowness is the subject).
+async fn listen(
+    rx: broadcast::Receiver<Reading>,
+    start: Instant,
+    work: Duration,
+) -> Vec<Event<Received>> {
+    let mut stream = BroadcastStream::new(rx);
+    let mut got = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(reading) => {
+                got.push(Event::new(since(start), Received::Reading(reading)));
+                if !work.is_zero() {
+                    sleep(work).await;
+                }
+            }
+            Err(BroadcastStreamRecvError::Lagged(n)) => {
+                got.push(Event::new(since(start), Received::Missed(n)));
+            }
+        }
+    }
+    got
+}
+
+/// Runs one variant on `schedule`, on whatever clock tokio has.
+pub async fn run_hot_cold(kind: Temperature, schedule: Schedule) -> HotColdRun {
+    let start = Instant::now();
+    let starts = Arc::new(AtomicUsize::new(0));
+    let (taken, a, b) = match kind {
+        Temperature::Cold => {
+            let a = collect_timed(
+                cold_sensor(schedule.clone(), start, Arc::clone(&starts)),
+                start,
+            );
+            let b = async {
+                sleep_until(start + LATE).await;
+                collect_timed(
+                    cold_sensor(schedule.clone(), start, Arc::clone(&starts)),
+                    start,
+                )
+                .await
+            };
+            let (a, b) = tokio::join!(a, b);
+            let as_received = |events: Vec<Event<Reading>>| -> Vec<Event<Received>> {
+                events
+                    .into_iter()
+                    .map(|e| Event::new(e.at, Received::Reading(e.value)))
+                    .collect()
+            };
+            let taken = a.iter().map(|e| e.value.clone()).collect();
+            (
+                taken,
+                Subscriber {
+                    name: "A",
+                    subscribed_at: Duration::ZERO,
+                    received: as_received(a),
+                },
+                Subscriber {
+                    name: "B",
+                    subscribed_at: LATE,
+                    received: as_received(b),
+                },
+            )
+        }
+        Temperature::Hot | Temperature::Lagging => {
+            let capacity = if kind == Temperature::Hot {
+                ROOMY
+            } else {
+                TIGHT
+            };
+            let (tx, rx_a) = broadcast::channel(capacity);
+            let (b_at, b_work) = if kind == Temperature::Hot {
+                (LATE, Duration::ZERO)
+            } else {
+                (Duration::ZERO, SLOW_WORK)
+            };
+            // A subscriber from the start subscribes before the sensor starts. A late one
+            // subscribes through a sender clone it drops once subscribed, so its stream still
+            // ends when the sensor's sender goes.
+            let b_subscription = if b_at.is_zero() {
+                Ok(tx.subscribe())
+            } else {
+                Err(tx.clone())
+            };
+            let sensor = tokio::spawn(hot_sensor(schedule, start, tx, Arc::clone(&starts)));
+            let a = listen(rx_a, start, Duration::ZERO);
+            let b = async move {
+                let rx_b = match b_subscription {
+                    Ok(rx) => rx,
+                    Err(sender) => {
+                        sleep_until(start + b_at).await;
+                        sender.subscribe()
+                    }
+                };
+                let subscribed = since(start);
+                (subscribed, listen(rx_b, start, b_work).await)
+            };
+            let (a, (b_subscribed, b)) = tokio::join!(a, b);
+            let taken = sensor.await.unwrap_or_default();
+            (
+                taken,
+                Subscriber {
+                    name: "A",
+                    subscribed_at: Duration::ZERO,
+                    received: a,
+                },
+                Subscriber {
+                    name: "B",
+                    subscribed_at: b_subscribed,
+                    received: b,
+                },
+            )
+        }
+    };
+    HotColdRun {
+        sensor_starts: starts.load(Ordering::SeqCst),
+        taken,
+        subscribers: [a, b],
+        ended: since(start),
+    }
+}
+
+/// The verdict's checks for a run: (what was checked, did it hold).
+pub fn checks(kind: Temperature, run: &HotColdRun) -> Vec<(String, bool)> {
+    let all: Vec<i64> = run.taken.iter().map(|r| r.value).collect();
+    let [a, b] = &run.subscribers;
+    let mut checks = vec![(
+        format!("A, subscribed from the start, got all {} readings", all.len()),
+        a.values() == all && !all.is_empty(),
+    )];
+    match kind {
+        Temperature::Cold => {
+            checks.push((
+                format!(
+                    "B, subscribed at {} ms, also got all {} from the first: its own run",
+                    b.subscribed_at.as_millis(),
+                    all.len()
+                ),
+                b.values() == all,
+            ));
+            checks.push((
+                format!(
+                    "the sensor started once per subscriber: {}",
+                    run.sensor_starts
+                ),
+                run.sensor_starts == 2,
+            ));
+        }
+        Temperature::Hot => {
+            let after: Vec<i64> = run
+                .taken
+                .iter()
+                .filter(|r| r.at >= b.subscribed_at)
+                .map(|r| r.value)
+                .collect();
+            let missed = all.len() - b.values().len();
+            checks.push((
+                format!(
+                    "B, subscribed at {} ms, got only the {} readings taken since, and missed {missed} without a word",
+                    b.subscribed_at.as_millis(),
+                    b.values().len()
+                ),
+                b.values() == after && missed > 0 && b.told_missed() == 0,
+            ));
+            checks.push((
+                format!("the sensor started once: {}", run.sensor_starts),
+                run.sensor_starts == 1,
+            ));
+        }
+        Temperature::Lagging => {
+            let got = b.values().len() as u64;
+            let told = b.told_missed();
+            checks.push((
+                format!(
+                    "slow B got {got} and was told it missed {told}: {got} + {told} = {} readings taken",
+                    all.len()
+                ),
+                got + told == all.len() as u64 && told > 0 && is_ordered_subset(&b.values(), &all),
+            ));
+        }
+    }
+    checks
+}
+
+fn is_ordered_subset(small: &[i64], big: &[i64]) -> bool {
+    let mut it = big.iter();
+    small.iter().all(|s| it.any(|b| b == s))
+}
+
+/// Runs one variant of the example on a current-thread runtime, in real time.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let kind = Temperature::from_variant(config.variant);
+    let schedule = Schedule::bursty(TICK, config.pick(1, 2), config.seed);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let budget = config.budget();
+    let Ok(r) = runtime.block_on(async {
+        tokio::time::timeout(budget, run_hot_cold(kind, schedule)).await
+    }) else {
+        return Ok(
+            Outcome::new("hot-and-cold", config.variant, Verdict::DidNotShow).line(format!(
+                "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
+                budget.as_millis()
+            )),
+        );
+    };
+    let checks = checks(kind, &r);
+    let showed = checks.iter().all(|(_, ok)| *ok);
+    let slots = slots_until(r.ended, TICK);
+    let mut diagram = Diagram::new();
+    diagram.lane("sensor", &r.taken, TICK, slots, |v| v.to_string());
+    let show = |v: &Received| match v {
+        Received::Reading(r) => r.value.to_string(),
+        Received::Missed(n) => format!("(missed {n})"),
+    };
+    for s in &r.subscribers {
+        diagram.lane(&format!("sub {}", s.name), &s.received, TICK, slots, show);
+    }
+    let intro = match kind {
+        Temperature::Cold => {
+            "Cold: each subscriber's poll starts its own run of the sensor; B subscribes 120 ms late and still gets everything, 120 ms later."
+        }
+        Temperature::Hot => {
+            "Hot: one sensor task broadcasts (tokio::sync::broadcast, capacity 64); B subscribes at 120 ms."
+        }
+        Temperature::Lagging => {
+            "Lagging: one broadcast of capacity 4; B spends 35 ms on each reading (a sleep: its slowness is the subject)."
+        }
+    };
+    let mut table = TableData::new(
+        "what each subscriber got",
+        &[
+            "subscriber",
+            "subscribed at",
+            "readings",
+            "told it missed",
+            "sensor starts",
+        ],
+    );
+    for s in &r.subscribers {
+        table.row([
+            s.name.to_string(),
+            format!("{} ms", s.subscribed_at.as_millis()),
+            s.values().len().to_string(),
+            s.told_missed().to_string(),
+            r.sensor_starts.to_string(),
+        ]);
+    }
+    let mut outcome = Outcome::new("hot-and-cold", config.variant, Verdict::from(showed))
+        .line(intro)
+        .line("Real time (tokio::time); times are measured.");
+    for line in diagram.lines(TICK) {
+        outcome = outcome.line(line);
+    }
+    for (check, ok) in &checks {
+        outcome = outcome.line(format!("{} {check}", if *ok { "✓" } else { "✗" }));
+    }
+    let [a, b] = &r.subscribers;
+    let notice = match kind {
+        Temperature::Cold => "cold = a recording: every subscriber gets the whole thing, from its own start",
+        Temperature::Hot => "hot = live: what happened before you subscribed is gone, and nobody tells you",
+        Temperature::Lagging => "a broadcast never waits for the slowest: it overwrites the oldest and tells the laggard how many it lost",
+    };
+    Ok(outcome
+        .table(table)
+        .key_figure("readings B got", b.values().len() as f64, "readings")
+        .figure("readings B was told it missed", b.told_missed() as f64, "readings")
+        .figure("readings A got", a.values().len() as f64, "readings")
+        .figure("readings taken", r.taken.len() as f64, "readings")
+        .figure("sensor starts", r.sensor_starts as f64, "starts")
+        .notice(notice))
+}
