@@ -1,0 +1,202 @@
+//! The book's 1,000 threads each doing `n += 1`, and its atomic `append` — in Rust, counted.
+//!
+//! The book's `Chapter17/example1.py` forces a thread switch every microsecond and starts 1,000
+//! threads that each run `n += 1` once: `+=` is several bytecodes (load, add, store), so a switch
+//! between the load and the store can lose an update — though the book's own run printed 1000.
+//! `example2.py` appends to a list from 1,000 threads: `list.append` is one bytecode, atomic
+//! under the GIL, so the list always ends with 1,000 items.
+//!
+//! Safe Rust cannot even write the Python race on a plain integer (a data race does not compile).
+//! Its honest equivalent is a *split* read-modify-write on an atomic: `n.store(n.load() + 1)`.
+//! Each step is atomic, the pair is not, and two threads that both load before either stores
+//! lose an update. `fetch_add` is one atomic read-modify-write (`lock xadd` on x86): nothing can
+//! come between its read and its write. The book's `append` becomes `Mutex<Vec>::push`.
+//!
+//! Each variant runs two rounds: the book's shape (1,000 threads, one update each — a thread's
+//! start costs far more than its update, so overlaps are rare and losses too) and a contended
+//! round (two threads, hundreds of thousands of updates each, really at the same time).
+//!
+//! Run: `cargo run --release -p chapter-17 -- run non-atomic-increment` (all variants),
+//! `--variant split`, `--threads N` for the book round's thread count.
+//! Expect: `split` loses updates in the contended round (usually most of them) and rarely in
+//! the book's; `fetch-add` and `mutex-push` never lose one.
+//! Book section: chapter 17, `Chapter17/example1.py` and `example2.py`.
+
+use std::sync::Mutex;
+
+use common::timing::Stopwatch;
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How a variant updates the shared total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// `n.store(n.load() + 1)`: two atomic steps, not one.
+    Split,
+    /// `n.fetch_add(1)`: one atomic read-modify-write.
+    FetchAdd,
+    /// `list.lock().push(item)`: the book's `append`, under a mutex.
+    MutexPush,
+}
+
+impl Update {
+    /// Parses a `--variant` name.
+    pub fn from_variant(variant: &str) -> Self {
+        match variant {
+            "split" => Self::Split,
+            "fetch-add" => Self::FetchAdd,
+            _ => Self::MutexPush,
+        }
+    }
+}
+
+/// The shared total and the shared list, both.
+#[derive(Debug, Default)]
+pub struct Shared {
+    /// The counter `n`.
+    pub n: AtomicU64,
+    /// The list the book appends to.
+    pub list: Mutex<Vec<u64>>,
+}
+
+impl Shared {
+    /// Applies one update.
+    pub fn update(&self, how: Update, item: u64) {
+        match how {
+            Update::Split => {
+                // The race: another thread may store between this load and this store.
+                let seen = self.n.load(Ordering::Relaxed);
+                self.n.store(seen + 1, Ordering::Relaxed);
+            }
+            Update::FetchAdd => {
+                self.n.fetch_add(1, Ordering::Relaxed);
+            }
+            Update::MutexPush => common::sync::lock(&self.list).push(item),
+        }
+    }
+
+    /// How many updates landed.
+    pub fn total(&self, how: Update) -> u64 {
+        match how {
+            Update::MutexPush => common::sync::lock(&self.list).len() as u64,
+            _ => self.n.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What a round counted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Round {
+    /// Updates attempted.
+    pub expected: u64,
+    /// Updates that landed.
+    pub got: u64,
+    /// Seconds the round took.
+    pub seconds: f64,
+}
+
+impl Round {
+    /// Updates lost.
+    pub fn lost(&self) -> u64 {
+        self.expected.saturating_sub(self.got)
+    }
+}
+
+/// `threads` threads each apply `per_thread` updates with `how`; all threads are started first
+/// and released together, so they really overlap.
+pub fn count(how: Update, threads: usize, per_thread: u64) -> Round {
+    let shared = Shared::default();
+    let gate = std::sync::Barrier::new(threads);
+    let watch = Stopwatch::start();
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let (shared, gate) = (&shared, &gate);
+            s.spawn(move || {
+                gate.wait();
+                for i in 0..per_thread {
+                    shared.update(how, (t as u64) << 32 | i);
+                }
+            });
+        }
+    });
+    Round {
+        expected: threads as u64 * per_thread,
+        got: shared.total(how),
+        seconds: watch.seconds(),
+    }
+}
+
+/// The example's entry point.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let how = Update::from_variant(config.variant);
+    let book = count(how, config.threads, 1);
+    // Twice as many threads as cores: on a machine busy with other work, some pair of them
+    // still shares an instant on two cores now and then, which is all a lost update needs.
+    let contended_threads = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
+    let contended_each = config.pick(2_000_000, 10_000_000);
+    let contended = count(how, contended_threads, contended_each);
+    let lost = book.lost() + contended.lost();
+    let mut table = TableData::new(
+        "updates that landed",
+        &["round", "expected", "got", "lost", "time"],
+    );
+    for (name, round) in [
+        (format!("book: {} threads x 1", config.threads), book),
+        (
+            format!("contended: {contended_threads} threads x {contended_each}"),
+            contended,
+        ),
+    ] {
+        table.row([
+            name,
+            round.expected.to_string(),
+            round.got.to_string(),
+            round.lost().to_string(),
+            format!("{:.3} s", round.seconds),
+        ]);
+    }
+    let showed = match how {
+        Update::Split => lost > 0,
+        _ => lost == 0,
+    };
+    let what = match how {
+        Update::Split => "n.store(n.load() + 1)",
+        Update::FetchAdd => "n.fetch_add(1)",
+        Update::MutexPush => "list.lock().push(item)",
+    };
+    let mut outcome = Outcome::new(
+        "non-atomic-increment",
+        config.variant,
+        Verdict::from(showed),
+    )
+    .key_figure("updates lost", lost as f64, "updates")
+    .figure("lost, book round", book.lost() as f64, "updates")
+    .figure("lost, contended round", contended.lost() as f64, "updates")
+    .table(table)
+    .line(format!("each update: {what}"));
+    outcome = match (how, lost) {
+        (Update::Split, 0) => outcome.line(
+            "no update lost this time: the window between load and store was never hit (the book's run printed 1000 too)",
+        ),
+        (Update::Split, _) => outcome.line(format!(
+            "{} of the book round's and {} of the contended round's updates were lost: \
+             both threads loaded the same value and stored the same + 1",
+            book.lost(),
+            contended.lost()
+        )),
+        (_, 0) => outcome.line("every update landed, in both rounds"),
+        (_, n) => outcome.line(format!("{n} updates lost: a bug")),
+    };
+    Ok(outcome.notice(match how {
+        Update::Split => {
+            "two atomic steps are not one atomic step: the book's n += 1, made visible"
+        }
+        Update::FetchAdd => {
+            "fetch_add is one indivisible read-modify-write: no thread can slip in between"
+        }
+        Update::MutexPush => {
+            "the book's atomic append: one push under one lock (Python's GIL plays that lock)"
+        }
+    }))
+}

@@ -1,0 +1,104 @@
+//! Integration tests on the examples' outcomes, on real threads. They assert only what is
+//! guaranteed: the outcomes an ordering forbids never appear (SeqCst store buffering,
+//! Release/Acquire message passing), every CAS-loop maximum is exact, no lock or `fetch_add`
+//! loses an update. Weak outcomes the model merely *allows* are asserted reachable in
+//! `tests/loom_litmus.rs`, by the model checker, never here by luck.
+
+#![cfg(not(loom))]
+
+use std::time::Duration;
+
+use chapter_17::CHAPTER;
+use chapter_17::cas_loop::{self, LockKind, MaxMethod};
+use chapter_17::litmus::{Order, RaceConfig};
+use chapter_17::non_atomic_increment::{self, Update};
+use chapter_17::{message_passing, store_buffering};
+use common::{Outcome, RunConfig, Verdict};
+
+fn run(example: &str, variant: &'static str) -> Outcome {
+    let example = CHAPTER.example(example).expect("example exists");
+    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
+}
+
+/// Two batches of 5,000 trials, whatever the time: a count, not a duration, so a loaded
+/// machine makes the test slower, never weaker.
+const SHORT: RaceConfig = RaceConfig {
+    batch: 5_000,
+    budget: Duration::from_secs(120),
+    max_batches: 2,
+    enough: None,
+};
+
+#[test]
+fn seq_cst_and_fences_never_show_store_buffering() {
+    // The model forbids r1 = r2 = 0 for both, on every platform: asserting 0 is safe.
+    for order in [Order::SeqCst, Order::Fence] {
+        let h = store_buffering::measure(order, SHORT).expect("runs");
+        assert_eq!(h.trials(), 10_000);
+        assert_eq!(h.count(0, 0), 0, "{order:?}: {h:?}");
+    }
+}
+
+#[test]
+fn store_buffering_histograms_add_up() {
+    let h = store_buffering::measure(Order::Relaxed, SHORT).expect("runs");
+    assert_eq!(h.counts.iter().sum::<u64>(), h.trials());
+    // Whether r1 = r2 = 0 shows is up to the machine: the loom suite asserts it is reachable.
+    let outcome = run("store-buffering", "seq-cst");
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    assert_eq!(outcome.get("r1 = r2 = 0"), Some(0.0));
+}
+
+#[test]
+fn release_acquire_never_shows_the_flag_without_the_data() {
+    let h = message_passing::measure(Order::ReleaseAcquire, SHORT).expect("runs");
+    assert_eq!(h.count(1, 0), 0, "{h:?}");
+    assert_eq!(h.trials(), 10_000);
+    let outcome = run("message-passing", "release-acquire");
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+}
+
+#[test]
+fn every_max_method_reaches_the_true_maximum() {
+    for method in MaxMethod::ALL {
+        for threads in [1, 4] {
+            let run = cas_loop::race_max(method, threads, 20_000, 7);
+            assert_eq!(run.got, run.expected, "{method:?} with {threads} threads");
+        }
+    }
+    // One thread never loses a CAS race.
+    assert_eq!(
+        cas_loop::race_max(MaxMethod::Strong, 1, 20_000, 7).retries,
+        0
+    );
+}
+
+#[test]
+fn both_locks_keep_every_increment() {
+    for kind in [LockKind::Spin, LockKind::Mutex] {
+        let run = cas_loop::lock_throughput(kind, 4, Duration::from_millis(50));
+        assert_eq!(run.counter, run.per_thread.iter().sum::<u64>(), "{kind:?}");
+        assert!(run.counter > 0, "{kind:?} made no progress");
+    }
+}
+
+#[test]
+fn fetch_add_and_mutex_push_lose_nothing() {
+    for how in [Update::FetchAdd, Update::MutexPush] {
+        for (threads, each) in [(1_000, 1), (2, 100_000)] {
+            let round = non_atomic_increment::count(how, threads, each);
+            assert_eq!(round.got, round.expected, "{how:?} {threads} x {each}");
+        }
+    }
+}
+
+#[test]
+fn split_updates_never_invent_updates() {
+    // Losing updates is likely but not guaranteed; gaining one is impossible.
+    let round = non_atomic_increment::count(Update::Split, 2, 100_000);
+    assert!(round.got <= round.expected);
+    assert!(
+        round.got >= 100_000,
+        "each thread's own updates are in order"
+    );
+}
