@@ -1,0 +1,109 @@
+//! Chapter 9 — Introduction to asynchronous programming.
+//!
+//! The book's chapter 9 contrasts synchronous, threaded and asynchronous programs, explains the
+//! event loop and coroutines, and checks three numbers for primality first synchronously, then as
+//! asyncio tasks that yield. Here the event loop is built, not imported: [`executor`] is a small
+//! single-threaded executor (run queue, `spawn`, `block_on`, wakers, timers on a real or a virtual
+//! clock), and every example runs on it.
+//!
+//! The modules, in tour order: [`hand_written_future`] (what `async fn` desugars to),
+//! [`mini_executor`] (tasks and timers on one thread), [`cooperative`] (a blocking task stalls the
+//! executor, measured; the fixes), [`sync_vs_async`] (the book's examples 1 and 2). Support:
+//! [`executor`], [`primes`]; and the exercise modules [`yield_now`] (9.1) and [`timeout`] (9.2),
+//! which the examples use too.
+
+use common::{Chapter, Example, Variant};
+
+pub mod cooperative;
+pub mod executor;
+pub mod hand_written_future;
+pub mod mini_executor;
+pub mod primes;
+pub mod sync_vs_async;
+
+/// Exercise 9.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_yield_now.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_yield_now.rs")]
+pub mod yield_now;
+
+/// Exercise 9.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_timeout.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_timeout.rs")]
+pub mod timeout;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 9,
+    title: "Introduction to asynchronous programming",
+    tools: &[],
+    examples: &[
+        Example {
+            name: "hand-written-future",
+            summary: "a Future written as an explicit state machine and polled by hand: Pending, the waker, what async fn desugars to",
+            variants: &[
+                Variant {
+                    name: "state-machine",
+                    summary: "the hand-written enum, one state per wait",
+                },
+                Variant {
+                    name: "async-fn",
+                    summary: "the same computation as an async fn: the compiler writes the enum",
+                },
+            ],
+            threads: None,
+            run: hand_written_future::run,
+        },
+        Example {
+            name: "mini-executor",
+            summary: "three tasks waiting on timers, interleaved on one thread by the chapter's own executor",
+            variants: &[
+                Variant {
+                    name: "real-clock",
+                    summary: "wall-clock timers fired by a timer thread",
+                },
+                Variant {
+                    name: "virtual-clock",
+                    summary: "the executor jumps time to the next deadline: exact and instant",
+                },
+            ],
+            threads: None,
+            run: mini_executor::run,
+        },
+        Example {
+            name: "cooperative",
+            summary: "a task that computes without yielding stalls every other task, measured; fixed by yielding or offloading",
+            variants: &[
+                Variant {
+                    name: "blocking",
+                    summary: "the worker checks the big prime synchronously inside its task",
+                },
+                Variant {
+                    name: "yielding",
+                    summary: "the worker yields every 50,000 divisors",
+                },
+                Variant {
+                    name: "offloaded",
+                    summary: "the worker runs the check on a thread and awaits the result",
+                },
+            ],
+            threads: None,
+            run: cooperative::run,
+        },
+        Example {
+            name: "sync-vs-async",
+            summary: "the book's three-number prime check, synchronously and as yielding tasks: the small numbers finish first, the total does not shrink",
+            variants: &[
+                Variant {
+                    name: "sync",
+                    summary: "one number after the other (example1.py)",
+                },
+                Variant {
+                    name: "cooperative",
+                    summary: "three tasks yielding every 50,000 divisors (example2.py)",
+                },
+            ],
+            threads: None,
+            run: sync_vs_async::run,
+        },
+    ],
+};
