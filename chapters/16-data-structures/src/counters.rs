@@ -1,0 +1,372 @@
+//! A shared counter four ways, timed for 1..N threads: one `Mutex`, one atomic, per-thread
+//! (sharded) counts summed on read, and the book's approximate counter.
+//!
+//! Mirrors `Chapter16/example3.py` (the single-lock counter timed for 1..10 workers, 100·n
+//! increments: the time grows with the workers — it does not scale) and `example4.py` (the
+//! approximate counter beside it). The book plots with matplotlib; here a table.
+//!
+//! The four:
+//! - `Mutex<u64>`: every increment of every thread takes one lock: they queue;
+//! - `AtomicU64::fetch_add`: no lock, but every increment still moves one cache line between
+//!   cores, so it does not scale either — it is just cheaper per step;
+//! - sharded: one atomic per thread, each on its own cache line; a read sums them. Increments
+//!   share nothing; a read costs N loads and is not a snapshot (the counts move while it sums);
+//! - approximate (exercise 16.1): per-thread counts under per-thread locks, moved into the
+//!   global count past a threshold S; a read takes the global lock only and may miss up to
+//!   `threads × (S − 1)`.
+//!
+//! Variants:
+//! - `compare`: all four at 1..`--threads` threads; each run checks the final count is exact
+//!   (after the approximate counter's flush) — the verdict rests on that, not on speed;
+//! - `approximate`: the threshold sweep (S = 1, 16, 256, 4096): throughput, and the error of
+//!   reads sampled while the threads count, against the bound `threads × (S − 1)`.
+//!
+//! Run: `cargo run --release -p chapter-16 -- run counters --threads 4`.
+//! Expect (2 cores): the mutex and the atomic slow down past one thread; sharded and approximate
+//! keep up. Timings are noisy on a shared machine; every count is exact.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::approximate_counter::ApproximateCounter;
+use crate::bench::run_timed;
+use crate::padded::Padded;
+
+/// A counter many threads increment; `thread` is the caller's thread number.
+pub trait Counter: Send + Sync {
+    /// Adds one.
+    fn increment(&self, thread: usize);
+    /// The count as a reader sees it (exact for some counters, approximate for others).
+    fn read(&self) -> u64;
+    /// The exact count once every thread has stopped.
+    fn settle(&self) -> u64 {
+        self.read()
+    }
+}
+
+/// One count behind one lock (the book's `LockedCounter`).
+#[derive(Debug, Default)]
+pub struct MutexCounter(std::sync::Mutex<u64>);
+
+impl Counter for MutexCounter {
+    fn increment(&self, _thread: usize) {
+        *common::sync::lock(&self.0) += 1;
+    }
+    fn read(&self) -> u64 {
+        *common::sync::lock(&self.0)
+    }
+}
+
+/// One atomic count.
+#[derive(Debug, Default)]
+pub struct AtomicCounter(AtomicU64);
+
+impl Counter for AtomicCounter {
+    fn increment(&self, _thread: usize) {
+        // Relaxed: a counter needs each increment to be atomic, not ordered with other memory;
+        // the threads' join makes every increment visible to the final read.
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+    fn read(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// One atomic count per thread, each on its own cache line; a read sums them.
+#[derive(Debug)]
+pub struct ShardedCounter(Vec<Padded<AtomicU64>>);
+
+impl ShardedCounter {
+    /// A counter with one shard per thread.
+    pub fn new(threads: usize) -> Self {
+        Self((0..threads.max(1)).map(|_| Padded::default()).collect())
+    }
+}
+
+impl Counter for ShardedCounter {
+    fn increment(&self, thread: usize) {
+        self.0[thread % self.0.len()].fetch_add(1, Ordering::Relaxed);
+    }
+    fn read(&self) -> u64 {
+        self.0
+            .iter()
+            .map(|shard| shard.load(Ordering::Relaxed))
+            .sum()
+    }
+}
+
+impl Counter for ApproximateCounter {
+    fn increment(&self, thread: usize) {
+        ApproximateCounter::increment(self, thread);
+    }
+    fn read(&self) -> u64 {
+        ApproximateCounter::read(self)
+    }
+    fn settle(&self) -> u64 {
+        self.flush();
+        ApproximateCounter::read(self)
+    }
+}
+
+/// The four counters, by name.
+pub const KINDS: [&str; 4] = ["mutex", "atomic", "sharded", "approximate"];
+
+/// The book's threshold for the comparison (its `S`; the sweep tries others).
+pub const THRESHOLD: u64 = 1024;
+
+/// A fresh counter of kind `kind` (one of [`KINDS`]) for `threads` threads.
+pub fn make(kind: &str, threads: usize, threshold: u64) -> Arc<dyn Counter> {
+    match kind {
+        "mutex" => Arc::new(MutexCounter::default()),
+        "atomic" => Arc::new(AtomicCounter::default()),
+        "sharded" => Arc::new(ShardedCounter::new(threads)),
+        _ => Arc::new(ApproximateCounter::new(threads, threshold)),
+    }
+}
+
+/// One timed run of one counter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CounterThroughput {
+    /// Threads counting.
+    pub threads: usize,
+    /// Increments in all.
+    pub expected: u64,
+    /// The exact count after the threads stopped.
+    pub counted: u64,
+    /// Increments per second, all threads together.
+    pub per_second: f64,
+}
+
+/// `threads` threads each increment a fresh `kind` counter `each` times.
+pub fn measure(
+    kind: &str,
+    threads: usize,
+    each: u64,
+    threshold: u64,
+) -> anyhow::Result<CounterThroughput> {
+    let counter = make(kind, threads, threshold);
+    let shared = Arc::clone(&counter);
+    let timed = run_timed(kind, threads, Duration::from_secs(30), move |me, _| {
+        for _ in 0..each {
+            shared.increment(me);
+        }
+    })?;
+    let expected = each * threads as u64;
+    Ok(CounterThroughput {
+        threads,
+        expected,
+        counted: counter.settle(),
+        per_second: timed.per_second(expected),
+    })
+}
+
+/// Reads of the approximate counter sampled while threads count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorSample {
+    /// The threshold S.
+    pub threshold: u64,
+    /// Increments per second while being sampled.
+    pub per_second: f64,
+    /// Reads taken.
+    pub reads: u64,
+    /// The largest miss seen: counts held locally right after a read.
+    pub worst: u64,
+    /// The mean miss.
+    pub mean: f64,
+    /// `threads × (S − 1)`.
+    pub bound: u64,
+    /// Whether every read was at most the count already done (a read never runs ahead).
+    pub never_ahead: bool,
+    /// What a read missed once every thread had stopped, before the flush.
+    pub quiescent_miss: u64,
+    /// Whether the count was exact after the flush.
+    pub exact_after_flush: bool,
+}
+
+/// Runs `threads` threads incrementing an approximate counter with threshold `threshold` while a
+/// sampler reads it over and over. A read's miss is measured as the counts still held locally
+/// right after it ([`ApproximateCounter::pending`]).
+pub fn sample_error(threads: usize, each: u64, threshold: u64) -> anyhow::Result<ErrorSample> {
+    let counter = Arc::new(ApproximateCounter::new(threads, threshold));
+    // Increments done so far, counted separately (one atomic per thread) to check that a read
+    // never runs ahead of them.
+    let done = Arc::new(ShardedCounter::new(threads));
+    // Threads still counting: the sampler samples only while some are, so that its figures
+    // describe reads *under load*, not reads of a finished count.
+    let active = Arc::new(AtomicUsize::new(threads));
+    let stop = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (counter, done, active, stop) = (
+            Arc::clone(&counter),
+            Arc::clone(&done),
+            Arc::clone(&active),
+            Arc::clone(&stop),
+        );
+        std::thread::spawn(move || {
+            let (mut reads, mut worst, mut sum, mut ahead) = (0u64, 0u64, 0u64, false);
+            // Wait for the first increment (the stop flag covers a run that fails to start).
+            while done.read() == 0 && !stop.load(Ordering::Relaxed) {
+                std::thread::yield_now();
+            }
+            while active.load(Ordering::Acquire) > 0 && !stop.load(Ordering::Relaxed) {
+                let read = counter.read();
+                let pending = counter.pending();
+                // Each increment reaches `done` before the counter, and `done` only grows, so
+                // reading `done` *after* the counter must give at least the read.
+                ahead |= read > done.read();
+                reads += 1;
+                worst = worst.max(pending);
+                sum += pending;
+                std::thread::yield_now();
+            }
+            (reads, worst, sum, ahead)
+        })
+    };
+    let shared = (Arc::clone(&counter), Arc::clone(&done), Arc::clone(&active));
+    let timed = run_timed(
+        "approximate",
+        threads,
+        Duration::from_secs(30),
+        move |me, _| {
+            for _ in 0..each {
+                // `done` first: then every count the counter holds is already in `done`.
+                shared.1.increment(me);
+                shared.0.increment(me);
+            }
+            shared.2.fetch_sub(1, Ordering::Release);
+        },
+    );
+    stop.store(true, Ordering::Relaxed);
+    let (reads, worst, sum, ahead) = sampler
+        .join()
+        .map_err(|_| anyhow::anyhow!("the sampler panicked"))?;
+    let timed = timed?;
+    let expected = each * threads as u64;
+    let quiescent_miss = expected - counter.read().min(expected);
+    counter.flush();
+    Ok(ErrorSample {
+        threshold,
+        per_second: timed.per_second(expected),
+        reads,
+        worst,
+        mean: sum as f64 / reads.max(1) as f64,
+        bound: counter.error_bound(),
+        never_ahead: !ahead,
+        quiescent_miss,
+        exact_after_flush: counter.read() == expected,
+    })
+}
+
+fn mops(per_second: f64) -> String {
+    format!("{:.1}", per_second / 1e6)
+}
+
+/// The `counters` example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let threads = config.threads;
+    if config.variant == "approximate" {
+        return run_sweep(config);
+    }
+    let each = config.pick(1_000_000, 5_000_000);
+    let mut header = vec!["threads".to_string()];
+    header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
+    let mut table = TableData {
+        title: format!("increments per second, {each} per thread (approximate: S = {THRESHOLD})"),
+        header,
+        rows: Vec::new(),
+    };
+    let mut all_exact = true;
+    let mut at_most = Vec::new();
+    for n in 1..=threads {
+        let mut row = vec![n.to_string()];
+        for kind in KINDS {
+            let m = measure(kind, n, each, THRESHOLD)?;
+            all_exact &= m.counted == m.expected;
+            row.push(mops(m.per_second));
+            if n == threads {
+                at_most.push((kind, m.per_second));
+            }
+        }
+        table.rows.push(row);
+    }
+    let mut outcome = Outcome::new("counters", "compare", Verdict::from(all_exact))
+        .table(table)
+        .line(format!(
+            "each cell: {each} increments per thread, all threads started together; every final \
+             count checked exact: {}",
+            if all_exact { "yes" } else { "NO" }
+        ));
+    for (kind, per_second) in &at_most {
+        let name = format!("{kind} at {threads} threads");
+        outcome = if *kind == "sharded" {
+            outcome.key_figure(name, per_second / 1e6, "M incr/s")
+        } else {
+            outcome.figure(name, per_second / 1e6, "M incr/s")
+        };
+    }
+    Ok(outcome.notice(
+        "one lock or one atomic is one cache line every core fights over: past one thread it \
+         stops scaling; sharded and approximate counts keep each thread on its own line",
+    ))
+}
+
+/// The `approximate` variant: the threshold sweep.
+fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let threads = config.threads;
+    let each = config.pick(1_000_000, 5_000_000);
+    let mut table = TableData::new(
+        format!(
+            "approximate counter, {threads} threads × {each} increments, reads sampled under load"
+        ),
+        &[
+            "threshold S",
+            "M incr/s",
+            "reads",
+            "worst miss",
+            "mean miss",
+            "bound T×(S−1)",
+            "miss after stop",
+        ],
+    );
+    let mut ok = true;
+    let mut outcome = Outcome::new("counters", "approximate", Verdict::Showed);
+    for threshold in [1, 16, 256, 4096] {
+        let s = sample_error(threads, each, threshold)?;
+        ok &= s.worst <= s.bound
+            && s.quiescent_miss <= s.bound
+            && s.never_ahead
+            && s.exact_after_flush;
+        table.row([
+            threshold.to_string(),
+            mops(s.per_second),
+            s.reads.to_string(),
+            s.worst.to_string(),
+            format!("{:.1}", s.mean),
+            s.bound.to_string(),
+            s.quiescent_miss.to_string(),
+        ]);
+        outcome = outcome.figure(
+            format!("worst miss at S={threshold}"),
+            s.worst as f64,
+            "counts",
+        );
+        if threshold == 4096 {
+            outcome = outcome.key_figure("M incr/s at S=4096", s.per_second / 1e6, "M incr/s");
+        }
+    }
+    outcome.verdict = Verdict::from(ok);
+    Ok(outcome
+        .table(table)
+        .line(format!(
+            "every read stayed within its bound, never ran ahead of the increments done, and the \
+             flush made the count exact: {}",
+            if ok { "yes" } else { "NO" }
+        ))
+        .notice(
+            "a larger threshold buys throughput with accuracy: a read can miss up to S − 1 \
+             counts per thread, and the misses measured grow with S",
+        ))
+}

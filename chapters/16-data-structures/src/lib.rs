@@ -1,0 +1,145 @@
+//! Chapter 16 — Lock-based and lock-free data structures.
+//!
+//! The book's chapter 16 makes a counter thread-safe with a lock, finds that the lock does not
+//! scale, builds the approximate counter, and makes a network structure safe for readers by
+//! copying it. Here every one of those runs on real threads, with its failures counted (lost
+//! updates, `KeyError`s, lost or duplicated elements), and the chapter goes on to the classic
+//! structures the book discusses: a hand-over-hand linked list and a lock-free (Treiber) stack
+//! with safe memory reclamation — and the ABA problem that makes reclamation hard.
+//!
+//! The modules, one concept each, in tour order: [`lockless_counter`], [`snapshot_read`],
+//! [`counters`], [`linked_list`], [`lock_free_stack`] (with [`treiber_stack`] and [`aba`]); the
+//! exercise modules [`approximate_counter`] (16.1) and [`published`] (16.2), which the examples
+//! use too; and the helpers [`sync`] (std, shuttle or loom primitives), [`bench`], [`padded`].
+
+use common::{Chapter, Example, ThreadsSpec, Variant};
+
+pub mod aba;
+pub mod bench;
+pub mod counters;
+pub mod linked_list;
+pub mod lock_free_stack;
+pub mod lockless_counter;
+pub mod padded;
+pub mod snapshot_read;
+pub mod sync;
+
+/// The Treiber stack: the one module of the workspace allowed `unsafe`, because lock-free
+/// memory reclamation is the lesson (see the module doc); every block has a `// SAFETY:`
+/// comment and the stack is model-checked with loom.
+#[allow(unsafe_code)]
+pub mod treiber_stack;
+
+/// Exercise 16.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_approximate_counter.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_approximate_counter.rs")]
+pub mod approximate_counter;
+
+/// Exercise 16.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_published.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_published.rs")]
+pub mod published;
+
+/// `--threads` for the throughput examples: 1..N threads are measured.
+const MEASURED_THREADS: ThreadsSpec = ThreadsSpec {
+    meaning: "threads (1..N are measured)",
+    default: 4,
+    min: 1,
+    max: 16,
+};
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 16,
+    title: "Lock-based and lock-free data structures",
+    tools: &[],
+    examples: &[
+        Example {
+            name: "lockless-counter",
+            summary: "the book's counter without a lock: read, pause, write loses updates; the locked fix keeps them all",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "LocklessCounter: 3 workers, 300 increments, read → sleep 1 ms → write",
+                },
+                Variant {
+                    name: "locked",
+                    summary: "LockedCounter: the same read-sleep-write under one Mutex",
+                },
+            ],
+            threads: None,
+            run: lockless_counter::run,
+        },
+        Example {
+            name: "snapshot-read",
+            summary: "the book's network race (KeyError: 'A') and its fix without a reader lock: immutable snapshots",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "read the primary key, pause, index: the node can be gone",
+                },
+                Variant {
+                    name: "arc-mutex",
+                    summary: "readers clone an Arc under a short lock; writers copy, change, publish (exercise 16.2)",
+                },
+                Variant {
+                    name: "arc-swap",
+                    summary: "the same with arc-swap: readers take no lock at all",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "readers",
+                default: 2,
+                min: 1,
+                max: 16,
+            }),
+            run: snapshot_read::run,
+        },
+        Example {
+            name: "counters",
+            summary: "a shared counter four ways (mutex, atomic, sharded, approximate), timed for 1..N threads",
+            variants: &[
+                Variant {
+                    name: "compare",
+                    summary: "all four at 1..N threads; every final count checked exact",
+                },
+                Variant {
+                    name: "approximate",
+                    summary: "the approximate counter's threshold: throughput vs the error of reads under load",
+                },
+            ],
+            threads: Some(MEASURED_THREADS),
+            run: counters::run,
+        },
+        Example {
+            name: "linked-list",
+            summary: "a concurrent sorted list: one coarse lock vs hand-over-hand locking, every key's tally checked",
+            variants: &[Variant {
+                name: "compare",
+                summary: "both lists under the same random insert/remove/contains load, 1..N threads",
+            }],
+            threads: Some(MEASURED_THREADS),
+            run: linked_list::run,
+        },
+        Example {
+            name: "lock-free-stack",
+            summary: "a Treiber stack (CAS + epoch reclamation) vs Mutex<Vec> and crossbeam queues; the ABA problem replayed",
+            variants: &[
+                Variant {
+                    name: "compare",
+                    summary: "the same push/pop load on four structures; nothing lost or duplicated",
+                },
+                Variant {
+                    name: "aba",
+                    summary: "an untagged arena stack: a freed, reused slot fools the CAS, a value comes out twice",
+                },
+                Variant {
+                    name: "tagged",
+                    summary: "the same schedule with a generation tag: the stale CAS fails",
+                },
+            ],
+            threads: Some(MEASURED_THREADS),
+            run: lock_free_stack::run,
+        },
+    ],
+};

@@ -1,0 +1,281 @@
+//! The lock-free stack at work: a Treiber stack (compare-and-swap, epoch reclamation) against a
+//! `Mutex<Vec>` and crossbeam's MPMC queues under the same load — and the ABA problem that
+//! makes eager freeing wrong, replayed and counted.
+//!
+//! The book's "mutex-free" structure (`Chapter16/concurrent_network.py`) avoids locks by copying
+//! data; a lock-free structure shares it, and coordinates with atomic compare-and-swap alone.
+//! The stack itself is in `treiber_stack.rs` (the one module allowed `unsafe`, and why); the ABA
+//! arena in `aba.rs`.
+//!
+//! Variants:
+//! - `compare`: the same load on four structures — the Treiber stack, `Mutex<Vec<u64>>`,
+//!   crossbeam-channel's unbounded and bounded channels (its MPMC queues; FIFO, where the others
+//!   are LIFO, which this load does not care about). Each thread pushes its own numbered values
+//!   and pops one after each push; at the end the popped and left-over values must be exactly
+//!   the pushed ones: nothing lost, nothing duplicated. That count is the verdict; the
+//!   throughput (1 and `--threads` threads) is reported, noisy on a shared machine;
+//! - `aba`: an arena stack without a tag, and the schedule "thread 1 reads head A and next B;
+//!   thread 2 pops A, pops B, pushes X into A's freed slot; thread 1's swap wins": a freed slot
+//!   is installed as the head and B comes out twice. Shows iff a duplicate is counted;
+//! - `tagged`: the same schedule with a generation tag on the head: the stale swap fails, the
+//!   pop retries, every value comes out once.
+//!
+//! Run: `cargo run --release -p chapter-16 -- run lock-free-stack --threads 4`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::aba;
+use crate::bench::run_timed;
+use crate::treiber_stack::{Reclaim, TreiberStack};
+
+/// Something threads can put values in and take values out of.
+pub trait Bag: Send + Sync {
+    /// Adds a value.
+    fn put(&self, value: u64);
+    /// Takes some value, or `None` if empty.
+    fn take(&self) -> Option<u64>;
+}
+
+impl<R: Reclaim> Bag for TreiberStack<u64, R> {
+    fn put(&self, value: u64) {
+        self.push(value);
+    }
+    fn take(&self) -> Option<u64> {
+        self.pop()
+    }
+}
+
+impl Bag for Mutex<Vec<u64>> {
+    fn put(&self, value: u64) {
+        common::sync::lock(self).push(value);
+    }
+    fn take(&self) -> Option<u64> {
+        common::sync::lock(self).pop()
+    }
+}
+
+/// A crossbeam channel used as a multi-producer multi-consumer queue.
+#[derive(Debug)]
+pub struct Queue {
+    tx: crossbeam_channel::Sender<u64>,
+    rx: crossbeam_channel::Receiver<u64>,
+}
+
+impl Queue {
+    /// An unbounded queue, or a bounded one of `capacity`.
+    pub fn new(capacity: Option<usize>) -> Self {
+        let (tx, rx) = match capacity {
+            Some(n) => crossbeam_channel::bounded(n),
+            None => crossbeam_channel::unbounded(),
+        };
+        Self { tx, rx }
+    }
+}
+
+impl Bag for Queue {
+    fn put(&self, value: u64) {
+        // `try_send`: the bounded queue is sized so it is never full under this load, and a
+        // full or disconnected queue must not block a measured thread; the value is then lost
+        // and the verdict's count says so.
+        let _ = self.tx.try_send(value);
+    }
+    fn take(&self) -> Option<u64> {
+        self.rx.try_recv().ok()
+    }
+}
+
+/// The structures compared, by name.
+pub const STRUCTURES: [&str; 4] = [
+    "treiber (epoch)",
+    "Mutex<Vec>",
+    "channel unbounded",
+    "channel bounded",
+];
+
+/// Values put in before the threads start, so pops rarely find the structure empty.
+pub const PREFILL: u64 = 64;
+
+/// A fresh structure by name (one of [`STRUCTURES`]).
+pub fn make(name: &str, threads: usize) -> Arc<dyn Bag> {
+    match name {
+        "treiber (epoch)" => Arc::new(TreiberStack::<u64>::new()),
+        "Mutex<Vec>" => Arc::new(Mutex::new(Vec::<u64>::new())),
+        "channel unbounded" => Arc::new(Queue::new(None)),
+        _ => Arc::new(Queue::new(Some(PREFILL as usize + threads + 16))),
+    }
+}
+
+/// What one stress run counted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StressRun {
+    /// Values pushed (prefill included).
+    pub pushed: u64,
+    /// Values that never came out.
+    pub lost: u64,
+    /// Extra copies of values that came out more than once.
+    pub duplicated: u64,
+    /// Pops that found the structure empty.
+    pub empty_pops: u64,
+    /// Push-pop pairs per second, all threads together.
+    pub pairs_per_second: f64,
+}
+
+/// `threads` threads each push `each` numbered values into `bag`, popping one after each push;
+/// then everything left is drained and the values counted.
+pub fn stress(bag: Arc<dyn Bag>, threads: usize, each: u64) -> anyhow::Result<StressRun> {
+    for value in 0..PREFILL {
+        bag.put(value);
+    }
+    let shared = Arc::clone(&bag);
+    let timed = run_timed("stack", threads, Duration::from_secs(30), move |me, _| {
+        let mut popped = Vec::with_capacity(each as usize);
+        let mut empty = 0u64;
+        let first = PREFILL + me as u64 * each;
+        for value in first..first + each {
+            shared.put(value);
+            match shared.take() {
+                Some(v) => popped.push(v),
+                None => empty += 1,
+            }
+        }
+        (popped, empty)
+    })?;
+    let pushed = PREFILL + threads as u64 * each;
+    let mut seen = vec![0u32; pushed as usize];
+    let mut empty_pops = 0;
+    let mut stray = 0u64;
+    let left = std::iter::from_fn(|| bag.take());
+    let popped = timed.results.iter().flat_map(|(p, _)| p.iter().copied());
+    for value in popped.chain(left) {
+        match seen.get_mut(value as usize) {
+            Some(count) => *count += 1,
+            None => stray += 1,
+        }
+    }
+    for (_, empty) in &timed.results {
+        empty_pops += empty;
+    }
+    let lost = seen.iter().filter(|&&c| c == 0).count() as u64;
+    let duplicated = seen
+        .iter()
+        .map(|&c| u64::from(c.saturating_sub(1)))
+        .sum::<u64>()
+        + stray;
+    Ok(StressRun {
+        pushed,
+        lost,
+        duplicated,
+        empty_pops,
+        pairs_per_second: timed.per_second(threads as u64 * each),
+    })
+}
+
+/// The `lock-free-stack` example.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    match config.variant {
+        "aba" | "tagged" => run_aba(config),
+        _ => run_compare(config),
+    }
+}
+
+fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let threads = config.threads;
+    let each = config.pick(100_000, 1_000_000);
+    let mut counts = vec![1, threads];
+    counts.dedup();
+    let mut header = vec!["structure".to_string()];
+    header.extend(counts.iter().map(|n| format!("{n} thr (M pairs/s)")));
+    header.extend(["lost", "duplicated"].map(String::from));
+    let mut table = TableData {
+        title: format!("push + pop pairs, {each} per thread, every value counted after the run"),
+        header,
+        rows: Vec::new(),
+    };
+    let mut outcome = Outcome::new("lock-free-stack", "compare", Verdict::Showed);
+    let mut intact = true;
+    for name in STRUCTURES {
+        let mut row = vec![name.to_string()];
+        let (mut lost, mut duplicated) = (0, 0);
+        for &n in &counts {
+            let run = stress(make(name, n), n, each)?;
+            lost += run.lost;
+            duplicated += run.duplicated;
+            row.push(format!("{:.2}", run.pairs_per_second / 1e6));
+            if n == threads {
+                let figure = format!("{name} at {threads} threads");
+                let value = run.pairs_per_second / 1e6;
+                outcome = if name.starts_with("treiber") {
+                    outcome.key_figure(figure, value, "M pairs/s")
+                } else {
+                    outcome.figure(figure, value, "M pairs/s")
+                };
+            }
+        }
+        intact &= lost == 0 && duplicated == 0;
+        row.push(lost.to_string());
+        row.push(duplicated.to_string());
+        table.rows.push(row);
+    }
+    outcome.verdict = Verdict::from(intact);
+    Ok(outcome
+        .table(table)
+        .line(format!(
+            "every value pushed came out exactly once, in every structure: {}",
+            if intact { "yes" } else { "NO" }
+        ))
+        .notice(
+            "lock-free is not free: every push and pop still fights over one head pointer (one \
+             cache line); its wins are no blocking and no convoy behind a preempted lock holder",
+        ))
+}
+
+fn run_aba(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let tagged = config.variant == "tagged";
+    let run = aba::scripted(tagged)?;
+    let order: String = run
+        .popped
+        .iter()
+        .map(|&v| aba::name(v).to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let showed = if tagged {
+        run.duplicates == 0 && run.lost == 0 && !run.stale_swap_won
+    } else {
+        run.duplicates > 0 || run.lost > 0
+    };
+    let outcome = Outcome::new("lock-free-stack", config.variant, Verdict::from(showed))
+        .key_figure("duplicated pops", run.duplicates as f64, "values")
+        .figure("lost values", run.lost as f64, "values")
+        .line(format!(
+            "stack A, B, C ({} head); thread 1 reads head = A, next = B, and pauses",
+            if tagged { "tagged" } else { "untagged" }
+        ))
+        .line("thread 2 pops A, pops B (their slots freed), pushes X — which reuses A's slot")
+        .line(format!(
+            "thread 1's swap head: A → B {}",
+            if run.stale_swap_won {
+                "SUCCEEDED: the head is a freed slot"
+            } else {
+                "failed (the tag moved on); it retried from the real head"
+            }
+        ))
+        .line(format!(
+            "popped, in order: {order} — {} duplicated, {} lost",
+            run.duplicates, run.lost
+        ));
+    Ok(if tagged {
+        outcome.notice(
+            "a generation tag makes A-then-something-then-A compare unequal: the stale swap \
+             fails and every value comes out once",
+        )
+    } else {
+        outcome.notice(
+            "compare-and-swap compares addresses: a freed and reused A looks unchanged — with \
+             real pointers that is a use-after-free, which is why a popped node must not be \
+             freed while another thread may hold it (epoch reclamation)",
+        )
+    })
+}
