@@ -12,8 +12,8 @@
 //! `latest` (if any) and sets `ended`.
 //!
 //! What the grader checks (`cargo xtask exercise check 21.2`, on tokio's paused clock):
-//! - a fast input (one item a millisecond) sampled every 10 ms gives the item of each 10th
-//!   millisecond, at that tick;
+//! - a fast input (one item every 2 ms) sampled every 10 ms gives, at each tick, the last item
+//!   before it;
 //! - quiet periods emit nothing, and an item is never emitted twice;
 //! - the last item comes out when the input ends; an empty input gives nothing.
 //!

@@ -326,7 +326,8 @@ pub fn checks(strategy: Strategy, settings: &Settings, t: &Tally) -> Vec<(String
         Strategy::Buffer => {
             // The subscriber needs `work` per reading, so reading k can only be sent once it has
             // taken k − capacity − 1 of them: a floor on the producer's time, not a speed claim.
-            let floor = settings.work * (t.produced.saturating_sub(settings.capacity as u64 + 2)) as u32;
+            let floor =
+                settings.work * (t.produced.saturating_sub(settings.capacity as u64 + 2)) as u32;
             checks.push((
                 format!(
                     "nothing lost, but the producer was held back: done after {} ms (≥ {} ms; unhindered it takes {} ms)",
@@ -369,9 +370,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .enable_time()
         .build()?;
     let budget = config.budget();
-    let Ok(t) = runtime.block_on(async {
-        tokio::time::timeout(budget, run_strategy(strategy, settings)).await
-    }) else {
+    let Ok(t) = runtime
+        .block_on(async { tokio::time::timeout(budget, run_strategy(strategy, settings)).await })
+    else {
         return Ok(
             Outcome::new("backpressure", config.variant, Verdict::DidNotShow).line(format!(
                 "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
@@ -424,10 +425,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         outcome = outcome.line(format!("{} {check}", if *ok { "✓" } else { "✗" }));
     }
     let notice = match strategy {
-        Strategy::Buffer => "a bounded buffer keeps everything by slowing the producer: fine for a file, stale readings for a sensor",
-        Strategy::DropNewest => "dropping the newest keeps the queue's old readings: the subscriber works on stale data",
-        Strategy::DropOldest => "dropping the oldest keeps the freshest 16, and Lagged(n) says how many went",
-        Strategy::Latest => "conflation: the subscriber always gets the newest reading the moment it is free",
+        Strategy::Buffer => {
+            "a bounded buffer keeps everything by slowing the producer: fine for a file, stale readings for a sensor"
+        }
+        Strategy::DropNewest => {
+            "dropping the newest keeps the queue's old readings: the subscriber works on stale data"
+        }
+        Strategy::DropOldest => {
+            "dropping the oldest keeps the freshest 16, and Lagged(n) says how many went"
+        }
+        Strategy::Latest => {
+            "conflation: the subscriber always gets the newest reading the moment it is free"
+        }
         Strategy::Sample => "sampling: one fresh reading per period, whatever the producer's rate",
     };
     Ok(outcome
@@ -435,9 +444,25 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .key_figure("readings kept", t.kept() as f64, "readings")
         .figure("readings lost", t.lost() as f64, "readings")
         .figure("readings produced", t.produced as f64, "readings")
-        .figure("producer done after", t.producer_done.as_secs_f64() * 1e3, "ms")
-        .figure("subscriber done after", t.consumer_done.as_secs_f64() * 1e3, "ms")
-        .figure("mean age when delivered", t.mean_age().as_secs_f64() * 1e3, "ms")
-        .figure("max age when delivered", t.max_age().as_secs_f64() * 1e3, "ms")
+        .figure(
+            "producer done after",
+            t.producer_done.as_secs_f64() * 1e3,
+            "ms",
+        )
+        .figure(
+            "subscriber done after",
+            t.consumer_done.as_secs_f64() * 1e3,
+            "ms",
+        )
+        .figure(
+            "mean age when delivered",
+            t.mean_age().as_secs_f64() * 1e3,
+            "ms",
+        )
+        .figure(
+            "max age when delivered",
+            t.max_age().as_secs_f64() * 1e3,
+            "ms",
+        )
         .notice(notice))
 }

@@ -12,7 +12,7 @@
 //! Variants:
 //! - `cold`: subscriber A at 0 ms, B at 120 ms; both get every reading; the sensor starts twice.
 //! - `hot`: the same two subscribers on one broadcast; B gets only the readings after 120 ms.
-//! - `lagging`: a fast and a slow subscriber (35 ms of work a reading: a sleep, because latency is
+//! - `lagging`: a fast and a slow subscriber (47 ms of work a reading: a sleep, because latency is
 //!   the subject) on a broadcast of capacity 4; the slow one is told it lagged, and by how much.
 //!
 //! ```sh
@@ -36,7 +36,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use crate::timeline::{
-    Diagram, Event, Reading, Schedule, collect_timed, cold_sensor, since, slots_until,
+    Diagram, Event, Reading, Schedule, cold_sensor, collect_timed, since, slots_until,
 };
 
 /// The sensor's tick.
@@ -48,7 +48,7 @@ pub const ROOMY: usize = 64;
 /// The broadcast channel's capacity in `lagging`.
 pub const TIGHT: usize = 4;
 /// The slow subscriber's work per reading in `lagging`.
-pub const SLOW_WORK: Duration = Duration::from_millis(35);
+pub const SLOW_WORK: Duration = Duration::from_millis(47);
 
 /// The three variants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,7 +289,10 @@ pub fn checks(kind: Temperature, run: &HotColdRun) -> Vec<(String, bool)> {
     let all: Vec<i64> = run.taken.iter().map(|r| r.value).collect();
     let [a, b] = &run.subscribers;
     let mut checks = vec![(
-        format!("A, subscribed from the start, got all {} readings", all.len()),
+        format!(
+            "A, subscribed from the start, got all {} readings",
+            all.len()
+        ),
         a.values() == all && !all.is_empty(),
     )];
     match kind {
@@ -359,9 +362,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .enable_time()
         .build()?;
     let budget = config.budget();
-    let Ok(r) = runtime.block_on(async {
-        tokio::time::timeout(budget, run_hot_cold(kind, schedule)).await
-    }) else {
+    let Ok(r) = runtime
+        .block_on(async { tokio::time::timeout(budget, run_hot_cold(kind, schedule)).await })
+    else {
         return Ok(
             Outcome::new("hot-and-cold", config.variant, Verdict::DidNotShow).line(format!(
                 "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
@@ -389,7 +392,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "Hot: one sensor task broadcasts (tokio::sync::broadcast, capacity 64); B subscribes at 120 ms."
         }
         Temperature::Lagging => {
-            "Lagging: one broadcast of capacity 4; B spends 35 ms on each reading (a sleep: its slowness is the subject)."
+            "Lagging: one broadcast of capacity 4; B spends 47 ms on each reading (a sleep: its slowness is the subject)."
         }
     };
     let mut table = TableData::new(
@@ -422,14 +425,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let [a, b] = &r.subscribers;
     let notice = match kind {
-        Temperature::Cold => "cold = a recording: every subscriber gets the whole thing, from its own start",
-        Temperature::Hot => "hot = live: what happened before you subscribed is gone, and nobody tells you",
-        Temperature::Lagging => "a broadcast never waits for the slowest: it overwrites the oldest and tells the laggard how many it lost",
+        Temperature::Cold => {
+            "cold = a recording: every subscriber gets the whole thing, from its own start"
+        }
+        Temperature::Hot => {
+            "hot = live: what happened before you subscribed is gone, and nobody tells you"
+        }
+        Temperature::Lagging => {
+            "a broadcast never waits for the slowest: it overwrites the oldest and tells the laggard how many it lost"
+        }
     };
     Ok(outcome
         .table(table)
         .key_figure("readings B got", b.values().len() as f64, "readings")
-        .figure("readings B was told it missed", b.told_missed() as f64, "readings")
+        .figure(
+            "readings B was told it missed",
+            b.told_missed() as f64,
+            "readings",
+        )
         .figure("readings A got", a.values().len() as f64, "readings")
         .figure("readings taken", r.taken.len() as f64, "readings")
         .figure("sensor starts", r.sensor_starts as f64, "starts")

@@ -397,63 +397,68 @@ pub async fn run_operator(operator: Operator, schedule: Schedule) -> OperatorRun
         Operator::Merge | Operator::Zip => {
             let humidity_schedule = humidity_schedule(schedule.closes_at);
             let (humidity, humidity_taken) = spawn_sensor(humidity_schedule, start);
-            let (out_lane, n_out, latency, rule, ok, t_taken, h_taken) = if operator
-                == Operator::Merge
-            {
-                let out = collect_timed(merged(sensor, humidity), start).await;
-                let t_taken = taken.await.unwrap_or_default();
-                let h_taken = humidity_taken.await.unwrap_or_default();
-                let of = |c: char| -> Vec<i64> {
-                    out.iter()
-                        .filter(|e| e.value.sensor == c)
-                        .map(|e| e.value.reading.value)
-                        .collect()
+            let (out_lane, n_out, latency, rule, ok, t_taken, h_taken) =
+                if operator == Operator::Merge {
+                    let out = collect_timed(merged(sensor, humidity), start).await;
+                    let t_taken = taken.await.unwrap_or_default();
+                    let h_taken = humidity_taken.await.unwrap_or_default();
+                    let of = |c: char| -> Vec<i64> {
+                        out.iter()
+                            .filter(|e| e.value.sensor == c)
+                            .map(|e| e.value.reading.value)
+                            .collect()
+                    };
+                    let ok = of('T') == values(&t_taken)
+                        && of('H') == values(&h_taken)
+                        && out.len() == t_taken.len() + h_taken.len();
+                    let latency = out
+                        .iter()
+                        .map(|e| e.at.saturating_sub(e.value.reading.at))
+                        .max()
+                        .unwrap_or_default();
+                    (
+                        lane_of("merged", &out, |t| {
+                            format!("{}{}", t.sensor, t.reading.value)
+                        }),
+                        out.len(),
+                        latency,
+                        "out = every reading of both sensors, each sensor's in its own order",
+                        ok,
+                        t_taken,
+                        h_taken,
+                    )
+                } else {
+                    let out = collect_timed(paired(sensor, humidity), start).await;
+                    let t_taken = taken.await.unwrap_or_default();
+                    let h_taken = humidity_taken.await.unwrap_or_default();
+                    let n = t_taken.len().min(h_taken.len());
+                    let expected: Vec<(i64, i64)> = t_taken
+                        .iter()
+                        .zip(&h_taken)
+                        .map(|(t, h)| (t.value, h.value))
+                        .collect();
+                    let got: Vec<(i64, i64)> = out
+                        .iter()
+                        .map(|e| (e.value.0.value, e.value.1.value))
+                        .collect();
+                    let ok = got == expected && out.len() == n;
+                    let latency = out
+                        .iter()
+                        .map(|e| e.at.saturating_sub(e.value.0.at.min(e.value.1.at)))
+                        .max()
+                        .unwrap_or_default();
+                    (
+                        lane_of("zipped", &out, |(t, h)| {
+                            format!("({},{})", t.value, h.value)
+                        }),
+                        out.len(),
+                        latency,
+                        "out = (n-th temperature, n-th humidity) for n up to the shorter sensor",
+                        ok,
+                        t_taken,
+                        h_taken,
+                    )
                 };
-                let ok = of('T') == values(&t_taken)
-                    && of('H') == values(&h_taken)
-                    && out.len() == t_taken.len() + h_taken.len();
-                let latency = out
-                    .iter()
-                    .map(|e| e.at.saturating_sub(e.value.reading.at))
-                    .max()
-                    .unwrap_or_default();
-                (
-                    lane_of("merged", &out, |t| format!("{}{}", t.sensor, t.reading.value)),
-                    out.len(),
-                    latency,
-                    "out = every reading of both sensors, each sensor's in its own order",
-                    ok,
-                    t_taken,
-                    h_taken,
-                )
-            } else {
-                let out = collect_timed(paired(sensor, humidity), start).await;
-                let t_taken = taken.await.unwrap_or_default();
-                let h_taken = humidity_taken.await.unwrap_or_default();
-                let n = t_taken.len().min(h_taken.len());
-                let expected: Vec<(i64, i64)> = t_taken
-                    .iter()
-                    .zip(&h_taken)
-                    .map(|(t, h)| (t.value, h.value))
-                    .collect();
-                let got: Vec<(i64, i64)> =
-                    out.iter().map(|e| (e.value.0.value, e.value.1.value)).collect();
-                let ok = got == expected && out.len() == n;
-                let latency = out
-                    .iter()
-                    .map(|e| e.at.saturating_sub(e.value.0.at.min(e.value.1.at)))
-                    .max()
-                    .unwrap_or_default();
-                (
-                    lane_of("zipped", &out, |(t, h)| format!("({},{})", t.value, h.value)),
-                    out.len(),
-                    latency,
-                    "out = (n-th temperature, n-th humidity) for n up to the shorter sensor",
-                    ok,
-                    t_taken,
-                    h_taken,
-                )
-            };
             obeys = ok;
             checks.push(rule.to_string());
             (
@@ -576,7 +581,9 @@ fn notice(operator: Operator) -> &'static str {
         Operator::Zip => {
             "zip paces the fast sensor to the slow one: its readings wait longer and longer for a partner"
         }
-        Operator::Throttle => "spacing delays (latency grows in a burst); throttle-first drops (data lost, no delay)",
+        Operator::Throttle => {
+            "spacing delays (latency grows in a burst); throttle-first drops (data lost, no delay)"
+        }
         Operator::Debounce => {
             "one output per burst, a quiet period after its last reading: the price of calm is latency"
         }
@@ -591,9 +598,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .enable_time()
         .build()?;
     let budget = config.budget();
-    let Ok(r) = runtime.block_on(async {
-        tokio::time::timeout(budget, run_operator(operator, schedule)).await
-    }) else {
+    let Ok(r) = runtime
+        .block_on(async { tokio::time::timeout(budget, run_operator(operator, schedule)).await })
+    else {
         return Ok(Outcome::new("operators", config.variant, Verdict::DidNotShow).line(
             format!(
                 "The pipeline did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",

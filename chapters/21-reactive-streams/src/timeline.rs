@@ -168,7 +168,10 @@ pub fn cold_sensor(
 
 /// Drains `stream`, stamping each item with the time it came out (since `start`).
 pub async fn collect_timed<S: Stream>(stream: S, start: Instant) -> Vec<Event<S::Item>> {
-    stream.map(|item| Event::new(since(start), item)).collect().await
+    stream
+        .map(|item| Event::new(since(start), item))
+        .collect()
+        .await
 }
 
 /// Milliseconds, rounded down, for timelines.
@@ -200,7 +203,11 @@ pub fn lane<T>(events: &[Event<T>], slot: Duration, slots: usize) -> String {
 }
 
 /// A listing, `per_line` events a line: `t=0ms 21 | t=10ms 23 | …`.
-pub fn listing<T>(events: &[Event<T>], per_line: usize, show: impl Fn(&T) -> String) -> Vec<String> {
+pub fn listing<T>(
+    events: &[Event<T>],
+    per_line: usize,
+    show: impl Fn(&T) -> String,
+) -> Vec<String> {
     if events.is_empty() {
         return vec!["(nothing)".to_string()];
     }
