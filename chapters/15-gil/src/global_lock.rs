@@ -97,7 +97,9 @@ pub fn scaling(total: u64, max_threads: usize, with_gil: bool, runs: usize) -> V
         .map(|threads| {
             let gil = with_gil.then(Gil::cpython);
             let mut all = true;
-            let time = median_of(runs, || all &= split_run(total, threads, gil.as_ref()) == total);
+            let time = median_of(runs, || {
+                all &= split_run(total, threads, gil.as_ref()) == total
+            });
             ScalingRow {
                 threads,
                 time,
@@ -141,10 +143,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let all_ran = rows.iter().all(|r| r.all_steps_ran);
     let overlaps: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.overlaps).sum();
     let switches: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.switches).sum();
-    let at_two = rows
-        .iter()
-        .find(|r| r.threads == 2)
-        .map(|r| speedup(base, r.time));
     let mut outcome = Outcome::new(
         "global-lock",
         config.variant,
@@ -152,15 +150,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     )
     .table(table)
     .figure("one-thread time", base.as_secs_f64(), "s");
-    if let Some(s) = at_two {
-        outcome = outcome.key_figure("speedup with 2 threads", s, "x");
-    }
-    for row in &rows {
-        outcome = outcome.figure(
-            format!("speedup with {} threads", row.threads),
-            speedup(base, row.time),
-            "x",
-        );
+    for row in rows.iter().filter(|r| r.threads > 1) {
+        let name = format!("speedup with {} threads", row.threads);
+        let value = speedup(base, row.time);
+        outcome = if row.threads == 2 {
+            outcome.key_figure(name, value, "x")
+        } else {
+            outcome.figure(name, value, "x")
+        };
     }
     outcome = outcome.line(format!(
         "Every run ran all {total} steps: {all_ran}. Cores available: {}.",
@@ -175,7 +172,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             ))
             .notice("one lock for every step: however many threads, one step runs at a time, so the speedup stays near 1x")
     } else {
-        outcome.notice("no global lock: the time falls with threads up to the core count, then flattens")
+        outcome.notice(
+            "no global lock: the time falls with threads up to the core count, then flattens",
+        )
     })
 }
 

@@ -295,10 +295,7 @@ fn atomic(config: &RunConfig) -> Outcome {
         &ours.final_count.to_string(),
         &ours.premature_frees.to_string(),
     ]);
-    let mut cost = TableData::new(
-        "What a clone + drop costs",
-        &["count", "ns per clone+drop"],
-    );
+    let mut cost = TableData::new("What a clone + drop costs", &["count", "ns per clone+drop"]);
     cost.row(["Rc (plain, one thread)".to_string(), format!("{rc_ns:.1}")]);
     cost.row([
         "Arc (atomic, one thread)".to_string(),

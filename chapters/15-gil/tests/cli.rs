@@ -17,19 +17,33 @@ fn usage_errors_exit_2_with_one_line() {
 }
 
 #[test]
-fn the_broken_count_is_a_success_and_json_has_figures() {
-    let lines = CHAPTER_15.json_lines(&["run", "reference-counting", "--json", "--quick"]);
-    assert_eq!(lines.len(), 3);
-    assert_eq!(lines[0]["variant"], "aliasing");
-    assert_eq!(figure(&lines[0], "count with two names"), 2.0);
-    assert_eq!(lines[2]["variant"], "atomic");
-    assert_eq!(figure(&lines[2], "final Arc count"), 1.0);
+fn json_output_is_one_outcome_per_line_with_figures() {
+    // The broken variant is left out: whether one run loses an update depends on the scheduler
+    // (the model checker proves it can; see tests/model_check.rs).
+    for (variant, name, value) in [
+        ("aliasing", "count with two names", 2.0),
+        ("atomic", "final Arc count", 1.0),
+    ] {
+        let lines =
+            CHAPTER_15.json_lines(&["run", "reference-counting", "--variant", variant, "--json"]);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0]["variant"], variant);
+        assert_eq!(lines[0]["verdict"], "showed");
+        assert_eq!(figure(&lines[0], name), value);
+    }
 }
 
 #[test]
 fn holding_the_gil_through_io_prints_its_table() {
     let stdout = CHAPTER_15.stdout(
-        &["run", "io-releases-the-lock", "--variant", "holds", "--threads", "2"],
+        &[
+            "run",
+            "io-releases-the-lock",
+            "--variant",
+            "holds",
+            "--threads",
+            "2",
+        ],
         0,
     );
     assert!(stdout.contains("most threads waiting at once"), "{stdout}");

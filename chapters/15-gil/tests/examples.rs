@@ -26,9 +26,16 @@ fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome 
 fn aliasing_counts_like_the_book() {
     let outcome = run("reference-counting", "aliasing", None);
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
-    let counts: Vec<&str> = outcome.tables[0].rows.iter().map(|r| r[1].as_str()).collect();
+    let counts: Vec<&str> = outcome.tables[0]
+        .rows
+        .iter()
+        .map(|r| r[1].as_str())
+        .collect();
     assert_eq!(counts, ["1", "2", "2", "1"]);
-    assert_eq!(outcome.tables[0].rows[2][3], "[8]", "b sees the change made through a");
+    assert_eq!(
+        outcome.tables[0].rows[2][3], "[8]",
+        "b sees the change made through a"
+    );
 }
 
 #[test]
@@ -114,10 +121,13 @@ fn releasing_the_gil_around_io_lets_waits_overlap() {
 fn python_side_by_side_without_python_says_it_skipped() {
     let gil = countdown::measure(100_000, true, 1).expect("measures");
     let free = countdown::measure(100_000, false, 1).expect("measures");
-    let outcome = python::side_by_side(100_000, None, &gil, &free);
+    let outcome = python::side_by_side(100_000, 100_000, None, &gil, &free);
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(
-        outcome.narrative.iter().any(|l| l.contains("python3 is not on PATH")),
+        outcome
+            .narrative
+            .iter()
+            .any(|l| l.contains("python3 is not on PATH")),
         "{outcome:#?}"
     );
     assert_eq!(outcome.tables[0].rows.len(), 2);
@@ -134,7 +144,7 @@ fn python_side_by_side_with_python_has_a_cpython_row() {
     assert!(times.switch_interval > 0.0);
     let gil = countdown::measure(200_000, true, 1).expect("measures");
     let free = countdown::measure(200_000, false, 1).expect("measures");
-    let outcome = python::side_by_side(200_000, Some((&path, times)), &gil, &free);
+    let outcome = python::side_by_side(200_000, 200_000, Some((&path, times)), &gil, &free);
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(outcome.tables[0].rows[0][0].starts_with("CPython"));
 }

@@ -31,7 +31,9 @@ fn wait_for_a_sender_who_needs_the_gil(gil: &Arc<Gil>) -> (u32, bool) {
         thread.tick();
         let _ = tx.send(42);
     });
-    sender.join().unwrap_or_else(|_| panic!("the sender panicked"));
+    sender
+        .join()
+        .unwrap_or_else(|_| panic!("the sender panicked"));
     waiter
         .join()
         .unwrap_or_else(|_| panic!("the waiter panicked (is allow_threads written?)"))
