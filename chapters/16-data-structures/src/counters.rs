@@ -53,10 +53,10 @@ pub struct MutexCounter(std::sync::Mutex<u64>);
 
 impl Counter for MutexCounter {
     fn increment(&self, _thread: usize) {
-        *common::sync::lock(&self.0) += 1;
+        *crate::sync::lock_std(&self.0) += 1;
     }
     fn read(&self) -> u64 {
-        *common::sync::lock(&self.0)
+        *crate::sync::lock_std(&self.0)
     }
 }
 

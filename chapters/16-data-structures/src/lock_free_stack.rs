@@ -50,10 +50,10 @@ impl<R: Reclaim> Bag for TreiberStack<u64, R> {
 
 impl Bag for Mutex<Vec<u64>> {
     fn put(&self, value: u64) {
-        common::sync::lock(self).push(value);
+        crate::sync::lock_std(self).push(value);
     }
     fn take(&self) -> Option<u64> {
-        common::sync::lock(self).pop()
+        crate::sync::lock_std(self).pop()
     }
 }
 

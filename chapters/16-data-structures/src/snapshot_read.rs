@@ -122,7 +122,7 @@ impl Shared {
     /// The current primary key (for checking staleness; takes whatever lock the variant uses).
     pub fn current_primary(&self) -> String {
         match self {
-            Self::Locked(m) => common::sync::lock(m).primary_key.clone(),
+            Self::Locked(m) => crate::sync::lock_std(m).primary_key.clone(),
             Self::ArcMutex(p) => p.load().primary_key.clone(),
             Self::ArcSwap(s) => s.load().primary_key.clone(),
         }
@@ -132,9 +132,9 @@ impl Shared {
     pub fn primary_value(&self, pause: impl FnOnce()) -> Read {
         let (key, value) = match self {
             Self::Locked(m) => {
-                let key = common::sync::lock(m).primary_key.clone();
+                let key = crate::sync::lock_std(m).primary_key.clone();
                 pause(); // the lock is free here: a writer may delete the node `key` names
-                let value = common::sync::lock(m).nodes.get(&key).copied();
+                let value = crate::sync::lock_std(m).nodes.get(&key).copied();
                 (key, value)
             }
             Self::ArcMutex(p) => {
@@ -164,7 +164,7 @@ impl Shared {
     /// copying the current network, changing the copy and publishing it.
     pub fn refresh_primary(&self, rng: &mut SplitMix64) {
         match self {
-            Self::Locked(m) => common::sync::lock(m).refresh_primary(rng),
+            Self::Locked(m) => crate::sync::lock_std(m).refresh_primary(rng),
             // Copy, change, publish (under the lock, so no refresh is lost).
             Self::ArcMutex(p) => p.update(|next| next.refresh_primary(rng)),
             Self::ArcSwap(s) => {

@@ -12,6 +12,8 @@
 //! checked structures); the project's testing conventions.
 
 #[cfg(loom)]
+pub use loom::cell::UnsafeCell;
+#[cfg(loom)]
 pub use loom::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 #[cfg(loom)]
 pub use loom::sync::{Mutex, MutexGuard};
@@ -23,9 +25,42 @@ pub use common::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize, Ordering};
 #[cfg(not(loom))]
 pub use common::sync::{Mutex, MutexGuard, thread};
 
+/// `std`'s `UnsafeCell` with loom's interface (`with`, `with_mut`), so that the Treiber stack's
+/// plain (non-atomic) node fields are *tracked* under loom: loom then reports a read of a node
+/// field that does not happen-after its write — a missing `Release`/`Acquire` — as a data race.
+#[cfg(not(loom))]
+#[derive(Debug)]
+pub struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    /// Wraps `value`.
+    pub const fn new(value: T) -> Self {
+        Self(std::cell::UnsafeCell::new(value))
+    }
+
+    /// Runs `f` with a pointer to read the value through.
+    pub fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Runs `f` with a pointer to write the value through.
+    pub fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
 /// Locks `mutex`; a thread that panicked while holding it left plain counts consistent, so a
 /// poisoned lock is taken anyway.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Locks a `std` mutex (one that no model checker replaces: the examples' measured structures),
+/// taking a poisoned lock anyway.
+pub fn lock_std<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

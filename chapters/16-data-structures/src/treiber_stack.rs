@@ -42,13 +42,18 @@ use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ptr;
 
-use crate::sync::{AtomicPtr, Mutex, Ordering, lock};
+use crate::sync::{AtomicPtr, Mutex, Ordering, UnsafeCell, lock};
 
 /// One link of the stack. The value is moved out by the `pop` that unlinks the node, so freeing
 /// the node must not drop it again: hence `ManuallyDrop`.
+///
+/// The fields are plain memory, not atomics: they are written before the node is published and
+/// read after it is seen, and the `Release`/`Acquire` pair on `head` is what makes that safe.
+/// They sit in [`UnsafeCell`]s from `crate::sync`, so that loom tracks every access to them and
+/// would flag a read not ordered after its write.
 struct Node<T> {
-    value: ManuallyDrop<T>,
-    next: *mut Node<T>,
+    value: UnsafeCell<ManuallyDrop<T>>,
+    next: UnsafeCell<*mut Node<T>>,
 }
 
 /// When unlinked nodes are freed.
@@ -189,13 +194,13 @@ impl<T, R: Reclaim> TreiberStack<T, R> {
     /// Pushes `value` on top.
     pub fn push(&self, value: T) {
         let node = Box::into_raw(Box::new(Node {
-            value: ManuallyDrop::new(value),
-            next: ptr::null_mut(),
+            value: UnsafeCell::new(ManuallyDrop::new(value)),
+            next: UnsafeCell::new(ptr::null_mut()),
         }));
         let mut head = self.head.load(Ordering::Relaxed);
         loop {
             // SAFETY: `node` is ours alone until the CAS below publishes it.
-            unsafe { (*node).next = head };
+            unsafe { (*node).next.with_mut(|next| *next = head) };
             // Release on success: a thread that later loads `node` from `head` (with Acquire)
             // sees its value and `next` written. The failed CAS returns the new head to retry
             // with; we do not read through it, so Relaxed.
@@ -221,7 +226,9 @@ impl<T, R: Reclaim> TreiberStack<T, R> {
             // unlinked, and not freed while an operation pinned before its retirement is still
             // running (epoch) or while the stack exists (retire list), so `head` is still
             // allocated even if another thread popped it meanwhile (then our CAS fails).
-            let next = unsafe { (*head).next };
+            // `next` was written before the node was published (Release) and we loaded `head`
+            // with Acquire, so this read sees it.
+            let next = unsafe { (*head).next.with(|next| *next) };
             if self
                 .head
                 .compare_exchange(head, next, Ordering::AcqRel, Ordering::Acquire)
@@ -231,7 +238,7 @@ impl<T, R: Reclaim> TreiberStack<T, R> {
                 // value out (once; the node's `ManuallyDrop` will not drop it again), and we
                 // retire it once. It came from `Box::into_raw` in `push`.
                 unsafe {
-                    let value = ManuallyDrop::into_inner(ptr::read(&(*head).value));
+                    let value = ManuallyDrop::into_inner((*head).value.with(|v| ptr::read(v)));
                     self.reclaim.retire(&guard, head);
                     return Some(value);
                 }
@@ -252,10 +259,12 @@ impl<T, R: Reclaim> Drop for TreiberStack<T, R> {
         while !current.is_null() {
             // SAFETY: every linked node is a live `Box` owned by the stack, reachable once, and
             // its value was never moved out (only popped, unlinked nodes lose their value).
-            let mut node = unsafe { Box::from_raw(current) };
-            current = node.next;
+            let node = unsafe { Box::from_raw(current) };
+            // SAFETY: `&mut self`: nobody else reads or writes the node's fields now.
+            current = node.next.with(|next| unsafe { *next });
             // SAFETY: the value is still in the node (see above) and is dropped once, here.
-            unsafe { ManuallyDrop::drop(&mut node.value) };
+            node.value
+                .with_mut(|value| unsafe { ManuallyDrop::drop(&mut *value) });
         }
     }
 }
