@@ -45,7 +45,7 @@ impl<T> SpinLock<T> {
         //       until it succeeds; which ordering makes the previous holder's writes visible?
         // TODO: while it fails, wait on `self.locked.load(..)` calling `spin_hint()`.
         // TODO: return `SpinGuard { lock: self }`.
-        let _ = (Ordering::Relaxed, spin_hint as fn());
+        let _ = (&self.locked, Ordering::Relaxed, spin_hint as fn());
         todo!("take the lock")
     }
 

@@ -134,7 +134,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // Twice as many threads as cores: on a machine busy with other work, some pair of them
     // still shares an instant on two cores now and then, which is all a lost update needs.
     let contended_threads = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
-    let contended_each = config.pick(2_000_000, 10_000_000);
+    // Pushes store every item: fewer of them keeps the list at a few megabytes.
+    let contended_each = match how {
+        Update::MutexPush => config.pick(250_000, 1_000_000),
+        _ => config.pick(2_000_000, 10_000_000),
+    };
     let contended = count(how, contended_threads, contended_each);
     let lost = book.lost() + contended.lost();
     let mut table = TableData::new(

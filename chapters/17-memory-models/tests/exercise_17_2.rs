@@ -14,7 +14,7 @@ use chapter_17::spin::SpinLock;
 use common::watchdog::Watchdog;
 
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
-    let deadline = Duration::from_secs(30);
+    let deadline = Duration::from_secs(10);
     Watchdog::new(deadline)
         .stall_after(deadline)
         .run_one(name, body)
