@@ -362,30 +362,19 @@ pub fn checks(strategy: Strategy, settings: &Settings, t: &Tally) -> Vec<(String
     checks
 }
 
-/// Runs one variant of the example on a current-thread runtime, in real time.
-pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let strategy = Strategy::from_variant(config.variant);
-    let settings = Settings::new(config.pick(100, 400));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let budget = config.budget();
-    let Ok(t) = runtime
-        .block_on(async { tokio::time::timeout(budget, run_strategy(strategy, settings)).await })
-    else {
-        return Ok(
-            Outcome::new("backpressure", config.variant, Verdict::DidNotShow).line(format!(
-                "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
-                budget.as_millis()
-            )),
-        );
-    };
-    let checks = checks(strategy, &settings, &t);
-    let showed = checks.iter().all(|(_, ok)| *ok);
-    let mut table = TableData::new(
+/// Every strategy, in the order the tour runs them.
+pub const STRATEGIES: [(&str, Strategy); 5] = [
+    ("buffer", Strategy::Buffer),
+    ("drop-newest", Strategy::DropNewest),
+    ("drop-oldest", Strategy::DropOldest),
+    ("latest", Strategy::Latest),
+    ("sample", Strategy::Sample),
+];
+
+fn table_for(settings: &Settings, produced: u64) -> TableData {
+    TableData::new(
         format!(
-            "{} readings 1 ms apart; the subscriber spends {} ms on each",
-            t.produced,
+            "{produced} readings 1 ms apart; the subscriber spends {} ms on each",
             settings.work.as_millis()
         ),
         &[
@@ -399,9 +388,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "mean age",
             "max age",
         ],
-    );
+    )
+}
+
+fn add_row(table: &mut TableData, name: &str, t: &Tally) {
     table.row([
-        config.variant.to_string(),
+        name.to_string(),
         t.kept().to_string(),
         t.lost().to_string(),
         t.told_dropped
@@ -412,17 +404,100 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         format!("{:.1} ms", t.mean_age().as_secs_f64() * 1e3),
         format!("{} ms", t.max_age().as_millis()),
     ]);
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok { "✓" } else { "✗" }
+}
+
+const REAL_TIME: &str = "Real time (tokio::time): the producer's pace and the subscriber's work are real waits, because latency is the subject.";
+
+/// Runs one variant of the example on a current-thread runtime, in real time.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let settings = Settings::new(config.pick(100, 400));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let budget = config.budget();
+    let timed_out = || {
+        Outcome::new("backpressure", config.variant, Verdict::DidNotShow).line(format!(
+            "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
+            budget.as_millis()
+        ))
+    };
+    if config.variant == "compare" {
+        // The five strategies one after the other, each under its own share of the budget.
+        let share = budget / STRATEGIES.len() as u32 + budget / 2;
+        let mut table = table_for(&settings, settings.items);
+        let mut outcome = Outcome::new("backpressure", config.variant, Verdict::Showed)
+            .line("Every strategy on the same workload, one after the other.")
+            .line(REAL_TIME);
+        let mut all_ok = true;
+        let mut freshest: Option<(&str, Duration)> = None;
+        for (name, strategy) in STRATEGIES {
+            let Ok(t) = runtime.block_on(async {
+                tokio::time::timeout(share, run_strategy(strategy, settings)).await
+            }) else {
+                return Ok(timed_out());
+            };
+            let ok = checks(strategy, &settings, &t).iter().all(|(_, ok)| *ok);
+            all_ok &= ok;
+            outcome = outcome.line(format!(
+                "{} {name} ({}): kept {} of {}, mean age {:.1} ms",
+                mark(ok),
+                strategy.mechanism(),
+                t.kept(),
+                t.produced,
+                t.mean_age().as_secs_f64() * 1e3
+            ));
+            if freshest.is_none_or(|(_, age)| t.mean_age() < age) {
+                freshest = Some((name, t.mean_age()));
+            }
+            add_row(&mut table, name, &t);
+            outcome = outcome.figure(format!("kept ({name})"), t.kept() as f64, "readings");
+            outcome = outcome.figure(
+                format!("mean age ({name})"),
+                t.mean_age().as_secs_f64() * 1e3,
+                "ms",
+            );
+        }
+        let (fresh_name, fresh_age) = freshest.unwrap_or(("none", Duration::ZERO));
+        outcome.verdict = Verdict::from(all_ok);
+        return Ok(outcome
+            .line(format!(
+                "Freshest on delivery: {fresh_name}, {:.1} ms old on average.",
+                fresh_age.as_secs_f64() * 1e3
+            ))
+            .table(table)
+            .key_figure("freshest mean age", fresh_age.as_secs_f64() * 1e3, "ms")
+            .notice("keep everything, leave the producer free, keep the data fresh: no bounded strategy has all three"));
+    }
+
+    let strategy = Strategy::from_variant(config.variant);
+    let Ok(t) = runtime
+        .block_on(async { tokio::time::timeout(budget, run_strategy(strategy, settings)).await })
+    else {
+        return Ok(timed_out());
+    };
+    let checks = checks(strategy, &settings, &t);
+    let showed = checks.iter().all(|(_, ok)| *ok);
+    let mut table = table_for(&settings, t.produced);
+    add_row(&mut table, config.variant, &t);
     let kept_ids: Vec<String> = t.delivered.iter().take(12).map(u64::to_string).collect();
     let mut outcome = Outcome::new("backpressure", config.variant, Verdict::from(showed))
-        .line(format!("Strategy `{}`: {}.", config.variant, strategy.mechanism()))
-        .line("Real time (tokio::time): the producer's pace and the subscriber's work are real waits, because latency is the subject.")
+        .line(format!(
+            "Strategy `{}`: {}.",
+            config.variant,
+            strategy.mechanism()
+        ))
+        .line(REAL_TIME)
         .line(format!(
             "First ids delivered: {}{}",
             kept_ids.join(", "),
             if t.delivered.len() > 12 { ", …" } else { "" }
         ));
     for (check, ok) in &checks {
-        outcome = outcome.line(format!("{} {check}", if *ok { "✓" } else { "✗" }));
+        outcome = outcome.line(format!("{} {check}", mark(*ok)));
     }
     let notice = match strategy {
         Strategy::Buffer => {

@@ -120,6 +120,10 @@ pub static CHAPTER: Chapter = Chapter {
                     name: "sample",
                     summary: "the freshest reading every 10 ms (exercise 21.2)",
                 },
+                Variant {
+                    name: "compare",
+                    summary: "all five strategies on one workload, side by side",
+                },
             ],
             threads: None,
             run: backpressure::run,
