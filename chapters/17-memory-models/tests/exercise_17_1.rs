@@ -14,6 +14,16 @@ use chapter_17::max::atomic_max;
 use common::watchdog::Watchdog;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// A worker thread's panic message, so the grader shows the learner's `todo!()` or assertion.
+fn why(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string());
+    format!("a worker thread panicked: {message}")
+}
+
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
     let deadline = Duration::from_secs(30);
     Watchdog::new(deadline)

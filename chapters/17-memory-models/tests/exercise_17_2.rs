@@ -13,6 +13,16 @@ use std::time::Duration;
 use chapter_17::spin::SpinLock;
 use common::watchdog::Watchdog;
 
+/// A worker thread's panic message, so the grader shows the learner's `todo!()` or assertion.
+fn why(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string());
+    format!("a worker thread panicked: {message}")
+}
+
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
     let deadline = Duration::from_secs(10);
     Watchdog::new(deadline)
@@ -54,7 +64,7 @@ fn four_threads_keep_every_increment() {
             })
             .collect();
         for h in handles {
-            h.join().expect("no thread panicked");
+            h.join().unwrap_or_else(|e| panic!("{}", why(&*e)));
         }
         assert_eq!(*lock.lock(), THREADS * EACH);
     });
