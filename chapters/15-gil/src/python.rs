@@ -213,20 +213,19 @@ pub fn side_by_side(
     let rust_ok =
         gil.all_reached_zero && free.all_reached_zero && gil.gil.is_none_or(|s| s.overlaps == 0);
     let modelled = speedup(gil.sequential, gil.threads);
-    let mut outcome = Outcome::new("python-side-by-side", "run", Verdict::from(rust_ok))
-        .table(table);
+    let mut outcome =
+        Outcome::new("python-side-by-side", "run", Verdict::from(rust_ok)).table(table);
     // The headline is CPython's two-thread speedup when it ran, else the modelled GIL's.
     outcome = if python.is_some() {
         outcome.figure("Rust modelled-GIL two-thread speedup", modelled, "x")
     } else {
         outcome.key_figure("Rust modelled-GIL two-thread speedup", modelled, "x")
     };
-    outcome = outcome
-        .figure(
-            "Rust no-GIL two-thread speedup",
-            speedup(free.sequential, free.threads),
-            "x",
-        );
+    outcome = outcome.figure(
+        "Rust no-GIL two-thread speedup",
+        speedup(free.sequential, free.threads),
+        "x",
+    );
     match python {
         Some((path, py)) => {
             let per_step = (py.one_thread.as_secs_f64() / python_count as f64)
