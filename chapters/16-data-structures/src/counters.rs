@@ -270,7 +270,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     if config.variant == "approximate" {
         return run_sweep(config);
     }
-    let each = config.pick(1_000_000, 5_000_000);
+    let each = config.pick(3_000_000, 10_000_000);
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
     let mut table = TableData {
@@ -316,7 +316,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 /// The `approximate` variant: the threshold sweep.
 fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
-    let each = config.pick(1_000_000, 5_000_000);
+    let each = config.pick(3_000_000, 10_000_000);
     let mut table = TableData::new(
         format!(
             "approximate counter, {threads} threads × {each} increments, reads sampled under load"

@@ -306,7 +306,7 @@ pub fn stress(
 /// The `linked-list` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
-    let each = config.pick(20_000, 200_000);
+    let each = config.pick(30_000, 200_000);
     let keys = 256;
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (k ops/s)")));

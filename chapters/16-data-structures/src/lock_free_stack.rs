@@ -183,7 +183,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
 fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
-    let each = config.pick(100_000, 1_000_000);
+    let each = config.pick(300_000, 2_000_000);
     let mut counts = vec![1, threads];
     counts.dedup();
     let mut header = vec!["structure".to_string()];
