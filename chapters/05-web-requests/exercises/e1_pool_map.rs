@@ -1,0 +1,34 @@
+//! Exercise 5.1 — `pool_map`: the book's `ThreadPoolExecutor.map`, with scoped threads.
+//!
+//! Checking 100 websites with one thread each works, but a pool of a few threads that each take
+//! the next URL when done is kinder to the machine and to the server. Write `pool_map`: run
+//! `work` on every item using at most `workers` threads, and return the results in the items'
+//! order (not the order they finished in).
+//!
+//! Use `common::sync::{Mutex, lock, thread}` (`thread::scope` lets the threads borrow `items` and
+//! `work`); under the model checker these become shuttle's.
+//!
+//! What the grader checks (`cargo xtask exercise check 5.1`):
+//! - results in the items' order, for any number of workers (1, 3, more than items) and no items;
+//! - never more than `workers` calls of `work` at once, and some overlap when `workers > 1`
+//!   (real requests to the local server, counted by the server itself);
+//! - every item is worked on exactly once, under shuttle across many schedules
+//!   (`--features shuttle`).
+//!
+//! The `check-status --variant thread-pool` example runs your code with `--features learner`.
+
+/// Runs `work` on every item with at most `workers` threads and returns the results in the
+/// items' order. Panics if `workers` is 0.
+pub fn pool_map<T, R, F>(items: &[T], workers: usize, work: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    // TODO: start `workers.min(items.len())` scoped threads. Each loops: take the next unclaimed
+    // index under a lock (then let go of the lock!), call `work` on that item, and store the
+    // result in that index's slot of a `Mutex<Vec<Option<R>>>`. Stop when no item is left.
+    // Finally unwrap every slot, in order.
+    let _what_you_get = (items.len(), workers, &work);
+    todo!("run work on every item with a pool of threads")
+}

@@ -1,0 +1,134 @@
+//! Chapter 5 — Concurrent web requests.
+//!
+//! The book's chapter 5 fetches a web page, then checks the status of a list of websites: one
+//! after the other, on one thread each, with a slow site that holds everyone up, and with a
+//! custom timeout. Here every request goes to a real HTTP server the example starts on
+//! `127.0.0.1:0` ([`common::http::StatusServer`], a stand-in for `httpstat.us` and the pages the
+//! book saved), so the examples run offline and are timed honestly. `chapter-5 serve` runs that
+//! server on its own for curl.
+//!
+//! The modules, one concept each, in tour order: [`single_request`], [`check_status`],
+//! [`timeouts`], [`rate_limit`]; the shared client side in [`probe`]; the semaphore in
+//! [`semaphore`]; the `serve` tool in [`serve`]; and the exercise modules [`pool`] (5.1) and
+//! [`deadline`] (5.2), which the examples use too.
+
+use common::{Chapter, Example, ThreadsSpec, Tool, Variant};
+
+pub mod check_status;
+pub mod probe;
+pub mod rate_limit;
+pub mod semaphore;
+pub mod serve;
+pub mod single_request;
+pub mod timeouts;
+
+/// Exercise 5.1: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e1_pool_map.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e1_pool_map.rs")]
+pub mod pool;
+
+/// Exercise 5.2: the reference solution, or the learner's starter with `--features learner`.
+#[cfg_attr(not(feature = "learner"), path = "solutions/e2_deadline.rs")]
+#[cfg_attr(feature = "learner", path = "../exercises/e2_deadline.rs")]
+pub mod deadline;
+
+/// The chapter's registry, handed to the shared CLI by `main.rs`.
+pub static CHAPTER: Chapter = Chapter {
+    number: 5,
+    title: "Concurrent web requests",
+    tools: &[Tool {
+        name: "serve",
+        summary: "run the local status server until Ctrl-C: serve [--host 127.0.0.1] [--port 0]",
+        run: serve::run,
+    }],
+    examples: &[
+        Example {
+            name: "single-request",
+            summary: "one GET: status, headers, and the page saved to a file (the book's google.html)",
+            variants: &[Variant {
+                name: "blocking",
+                summary: "ureq, the blocking client: the program waits for the whole answer",
+            }],
+            threads: None,
+            run: single_request::run,
+        },
+        Example {
+            name: "check-status",
+            summary: "ping N status URLs of latency L: sequential ≈ N·L, threads and async ≈ L, a pool of P ≈ ⌈N/P⌉·L",
+            variants: &[
+                Variant {
+                    name: "sequential",
+                    summary: "one request after the other",
+                },
+                Variant {
+                    name: "threads",
+                    summary: "one OS thread per request, all joined",
+                },
+                Variant {
+                    name: "thread-pool",
+                    summary: "--threads P workers take requests from a shared queue",
+                },
+                Variant {
+                    name: "async",
+                    summary: "one tokio task per request, all on one thread",
+                },
+                Variant {
+                    name: "compare",
+                    summary: "all four against the same server, speedups side by side",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "pool threads (thread-pool and compare)",
+                default: 10,
+                min: 1,
+                max: 512,
+            }),
+            run: check_status::run,
+        },
+        Example {
+            name: "timeouts",
+            summary: "one slow request holds up the join; a timeout per request and an overall deadline fix it",
+            variants: &[
+                Variant {
+                    name: "slow-join",
+                    summary: "threads joined with no timeout: the slowest sets the pace",
+                },
+                Variant {
+                    name: "custom-timeout",
+                    summary: "a timeout on every request, results over a channel until a deadline",
+                },
+                Variant {
+                    name: "async-timeout",
+                    summary: "tokio::time::timeout per request, the rest aborted at the deadline",
+                },
+            ],
+            threads: None,
+            run: timeouts::run,
+        },
+        Example {
+            name: "rate-limit",
+            summary: "at most K requests in flight (a semaphore), checked by the server's own peak count",
+            variants: &[
+                Variant {
+                    name: "unbounded",
+                    summary: "no limit: all N at once",
+                },
+                Variant {
+                    name: "semaphore",
+                    summary: "one thread per request, each holds a permit of the chapter's semaphore",
+                },
+                Variant {
+                    name: "async-semaphore",
+                    summary: "one task per request, tokio::sync::Semaphore",
+                },
+            ],
+            threads: Some(ThreadsSpec {
+                meaning: "requests in flight at most (the limit K)",
+                default: 4,
+                min: 1,
+                max: 256,
+            }),
+            run: rate_limit::run,
+        },
+    ],
+};

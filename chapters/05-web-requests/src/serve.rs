@@ -1,0 +1,105 @@
+//! `chapter-5 serve`: the chapter's status server on its own, for curl, a browser or your own
+//! client.
+//!
+//! Every example starts a private [`StatusServer`] on `127.0.0.1:0` and stops it when done. This
+//! tool runs the same server until Ctrl-C, prints its URL and routes, and on exit prints what it
+//! served (requests, and the most it handled at once). Try, in another terminal:
+//! `curl -i "http://127.0.0.1:PORT/status/404?sleep=500"`.
+//!
+//! It refuses any non-loopback host: the server sleeps on request (up to 60 s a request) and
+//! streams up to 64 MB per request for anyone who asks, with no authentication. That is fine for
+//! a learner's own machine and not something a teaching tool should expose to a network by
+//! accident; `127.0.0.1` and `::1` are accepted.
+//!
+//! Run: `cargo run -p chapter-5 -- serve [--host 127.0.0.1] [--port 0]` (port 0 picks a free one).
+//! Book: chapter 5 pings `httpstat.us`; this is the local stand-in.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::http::{PAGES, StatusServer};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chapter-5 serve",
+    disable_version_flag = true,
+    about = "Run the chapter's local status server until Ctrl-C (loopback only)"
+)]
+struct ServeArgs {
+    /// Address to listen on: a loopback address (127.0.0.1 or ::1).
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+}
+
+/// The `serve` tool's entry point (`args[0]` is "serve").
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    let args = match ServeArgs::try_parse_from(args) {
+        Ok(args) => args,
+        Err(e) => return common::cli::clap_error(e),
+    };
+    if !args.host.is_loopback() {
+        eprintln!(
+            "error: refusing to serve on {}: the status server is for this machine only \
+             (unauthenticated, sleeps on request); use --host 127.0.0.1 or --host ::1",
+            args.host
+        );
+        return ExitCode::from(2);
+    }
+    let server = match StatusServer::bind(SocketAddr::new(args.host, args.port)) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}: {e}",
+                SocketAddr::new(args.host, args.port)
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let base = server.url("");
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "status server listening on {base}");
+    let _ = writeln!(out, "routes:");
+    let _ = writeln!(
+        out,
+        "  {base}/status/{{code}}?sleep=ms   that status (200-599) after ms milliseconds"
+    );
+    let _ = writeln!(out, "  {base}/pages                    the pages to download");
+    for page in PAGES {
+        let _ = writeln!(
+            out,
+            "  {base}/pages/{:<16} {:>6} bytes, stands for {}",
+            page.name, page.bytes, page.stands_for
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {base}/bytes/{{n}}?chunk=k&chunk_delay=ms   n bytes streamed in k-byte chunks"
+    );
+    let _ = writeln!(
+        out,
+        "the ?sleep= delay stands in for network latency (this chapter's subject); try: curl -i \
+         \"{base}/status/404?sleep=500\""
+    );
+    let _ = writeln!(out, "press Ctrl-C to stop");
+    let _ = out.flush();
+    drop(out);
+    match server.serve_until_interrupted() {
+        Ok(stats) => {
+            println!(
+                "stopped: {} requests served, at most {} at once",
+                stats.requests, stats.peak_in_flight
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
