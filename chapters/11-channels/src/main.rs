@@ -1,0 +1,5 @@
+//! `chapter-11`: hands the chapter's registry to the shared command line.
+
+fn main() -> std::process::ExitCode {
+    common::cli::main(&chapter_11::CHAPTER)
+}

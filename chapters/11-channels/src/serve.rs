@@ -1,0 +1,102 @@
+//! `chapter-11 serve`: the framed protocol server on its own, until Ctrl-C or SIGTERM, then a
+//! graceful drain.
+//!
+//! The examples start their servers on `127.0.0.1:0` and stop them themselves. This tool runs the
+//! `framed-protocol` server (with the graceful shutdown of exercise 11.2) until you press Ctrl-C
+//! or send SIGTERM, so you can talk to it by hand, the way the book uses telnet:
+//! `nc 127.0.0.1 PORT`, then type `PING`, `SET a 1`, `GET a`, `SLOW 5000`, or garbage. Press
+//! Ctrl-C while a `SLOW` request runs: the server refuses new clients, answers it, then exits.
+//! It listens on loopback only: it is an unauthenticated toy.
+//!
+//! Run: `cargo run -p chapter-11 -- serve [--port 0] [--grace-ms 5000]`. Book: chapter 11's
+//! servers on 127.0.0.1:8888 (`Chapter11/example1.py`–`example3.py`).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::framed_protocol::{Shared, serve_framed};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "chapter-11 serve",
+    disable_version_flag = true,
+    about = "Run the framed protocol server until Ctrl-C or SIGTERM, then drain (loopback only)"
+)]
+struct ServeArgs {
+    /// Port to listen on, on 127.0.0.1; 0 picks a free one (the book used 8888).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// How long to wait for requests in flight after the signal, in milliseconds.
+    #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    grace_ms: u64,
+}
+
+/// The `serve` tool's entry point (`args[0]` is "serve").
+pub fn run(args: Vec<OsString>) -> ExitCode {
+    let args = match ServeArgs::try_parse_from(args) {
+        Ok(args) => args,
+        Err(e) => return common::cli::clap_error(e),
+    };
+    let served = crate::block_on(Duration::MAX, async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
+        let addr = listener.local_addr()?;
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(
+                out,
+                "framed protocol server on {addr}: try `nc {} {}`",
+                addr.ip(),
+                addr.port()
+            );
+            let _ = writeln!(
+                out,
+                "requests: PING | ECHO <text> | SET <key> <value> | GET <key> | SLOW <ms> | QUIT"
+            );
+            let _ = writeln!(
+                out,
+                "Ctrl-C or SIGTERM stops it gracefully (grace {} ms)",
+                args.grace_ms
+            );
+        }
+        let shared = Arc::new(Shared::default());
+        let handler_shared = Arc::clone(&shared);
+        let (told, which) = tokio::sync::oneshot::channel();
+        let signal = async move {
+            let name = crate::graceful_shutdown::shutdown_signal(std::future::pending()).await;
+            let _ = told.send(name);
+        };
+        let drained = crate::drain::serve(
+            listener,
+            signal,
+            Duration::from_millis(args.grace_ms),
+            move |stream, token| serve_framed(stream, Arc::clone(&handler_shared), token),
+        )
+        .await;
+        let name = which.await.unwrap_or("a signal");
+        anyhow::Ok((name, drained, shared.stats()))
+    });
+    match served {
+        Ok((signal, drained, stats)) => {
+            println!(
+                "stopped by {signal}: {} connections, {} requests answered, {} ERR replies; drained in {} ({} cut off)",
+                drained.accepted,
+                stats.requests,
+                stats.errors,
+                common::timing::human(drained.drain_time),
+                drained.cut_off
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
