@@ -15,9 +15,10 @@
 //! holder run. That is when not to spin.
 //!
 //! Run: `cargo run --release -p chapter-17 -- run cas-loop` (both variants), `--threads N`.
-//! Expect: every maximum exact, retries in the thousands; the spin lock competitive with the
-//! mutex at one thread per core and falling behind when threads outnumber cores (the size of
-//! the gap depends on the machine's load: read the ratio, not the absolute numbers).
+//! Expect: every maximum exact, retries in the tens of thousands (none when a busy machine never
+//! runs the threads at the same instant); the spin lock competitive with the mutex at one thread
+//! per core and falling behind when threads outnumber cores (the size of the gap depends on the
+//! machine's load: read the ratio, not the absolute numbers).
 //! Book section: chapter 17, "Operations on atomic types" (the book's text names
 //! compare-and-swap; Python exposes no atomics, so the code is new here).
 

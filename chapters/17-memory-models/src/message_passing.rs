@@ -17,8 +17,8 @@
 //! `Release`/`Acquire` (run `cargo xtask test`, or the command in the chapter README).
 //!
 //! Run: `cargo run --release -p chapter-17 -- run message-passing`.
-//! Expect: millions of trials, `(1, 0)` never seen on x86 for either variant; the output says
-//! what loom finds.
+//! Expect: thousands to millions of trials (fewer on a busy machine), `(1, 0)` never seen on
+//! x86 for either variant; the output says what loom finds.
 //! Book section: chapter 17, "Memory models" (what a memory model promises a reader).
 
 use std::time::Duration;

@@ -14,8 +14,8 @@
 //! load (it needs both threads on cores at the same instant): it is reported as counted.
 //!
 //! Run: `cargo run --release -p chapter-17 -- run store-buffering` (every variant), or
-//! `--variant relaxed`. Expect: `relaxed` and `release-acquire` show `r1 = r2 = 0` in about 2% of
-//! millions of trials on x86 (measured on this project's 2-core machine); `seq-cst` and `fence` never do.
+//! `--variant relaxed`. Expect: `relaxed` and `release-acquire` show `r1 = r2 = 0` in about 1–4 %
+//! of trials on x86 (measured on this project's 2-core machine); `seq-cst` and `fence` never do.
 //! Book section: chapter 17, "Memory models" (the book describes reordering in words; this is
 //! the experiment).
 

@@ -73,10 +73,8 @@ fn four_threads_end_at_the_true_maximum() {
             })
             .collect();
         for h in handles {
-            assert!(
-                h.join().expect("no thread panicked"),
-                "a return value was never offered"
-            );
+            let returned_ok = h.join().unwrap_or_else(|e| panic!("{}", why(&*e)));
+            assert!(returned_ok, "a return value was never offered");
         }
         assert_eq!(cell.load(Ordering::Relaxed), THREADS * EACH - 1);
     });
