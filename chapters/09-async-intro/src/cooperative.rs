@@ -128,7 +128,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let work = Work::from_variant(config.variant);
     let repeats = config.pick(1, 3);
     let number = BOOK_NUMBERS[0];
-    let stall = measure(work, number, repeats)?;
+    let stall = crate::watched(config, "executor", move || measure(work, number, repeats))?;
 
     let expected_ticks = stall.work_time.as_nanos() / TICK.as_nanos();
     let mut table = TableData::new(

@@ -1,4 +1,4 @@
-//! A mini executor, built here in about two hundred lines: the chapter's centrepiece.
+//! A mini executor, built here in one file of about 400 lines of code: the chapter's centrepiece.
 //!
 //! An executor is the loop that runs futures. It keeps a **run queue** of tasks that are ready to
 //! make progress, pops one, **polls** it, and goes on to the next. A task that cannot go on (its

@@ -86,10 +86,14 @@ impl<T: Send + 'static> Future for Offload<T> {
             let job_slot = Arc::clone(&slot);
             thread::spawn(move || {
                 let result = job();
-                let mut slot = job_slot.lock().unwrap_or_else(PoisonError::into_inner);
-                slot.result = Some(result);
-                // Wake outside the lock would be slightly better; the lesson is that we wake.
-                if let Some(waker) = slot.waker.take() {
+                let waker = {
+                    let mut slot = job_slot.lock().unwrap_or_else(PoisonError::into_inner);
+                    slot.result = Some(result);
+                    slot.waker.take()
+                };
+                // The result is in: tell whoever polled last. (Outside the lock: a waker may do
+                // anything, even poll this future on the spot.)
+                if let Some(waker) = waker {
                     waker.wake();
                 }
             });
@@ -301,18 +305,21 @@ pub const BELOW: u64 = 100_000;
 /// Runs the example: poll the hand-written machine or the `async fn` by hand, and trace it.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let limit = config.budget() * 5;
-    let (trace, size, title) = if config.variant == "state-machine" {
-        let future = PrimeFacts::new(BELOW);
-        let size = std::mem::size_of_val(&future);
-        let trace = poll_by_hand(future, PrimeFacts::state_name, limit)?;
-        (trace, size, "the hand-written enum, polled by hand")
-    } else {
-        let future = prime_facts(BELOW);
-        let size = std::mem::size_of_val(&future);
-        // The compiler's state machine has the same states, but they are not ours to name.
-        let trace = poll_by_hand(future, |_| "(hidden)", limit)?;
-        (trace, size, "the async fn, polled by hand")
-    };
+    let by_hand = config.variant == "state-machine";
+    let (trace, size, title) = crate::watched(config, "poller", move || {
+        Ok(if by_hand {
+            let future = PrimeFacts::new(BELOW);
+            let size = std::mem::size_of_val(&future);
+            let trace = poll_by_hand(future, PrimeFacts::state_name, limit)?;
+            (trace, size, "the hand-written enum, polled by hand")
+        } else {
+            let future = prime_facts(BELOW);
+            let size = std::mem::size_of_val(&future);
+            // The compiler's state machine has the same states, but they are not ours to name.
+            let trace = poll_by_hand(future, |_| "(hidden)", limit)?;
+            (trace, size, "the async fn, polled by hand")
+        })
+    })?;
 
     let mut table = TableData::new(
         format!("{title}: primes below {BELOW}, then the last of them"),

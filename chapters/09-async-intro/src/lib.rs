@@ -12,7 +12,8 @@
 //! [`executor`], [`primes`]; and the exercise modules [`yield_now`] (9.1) and [`timeout`] (9.2),
 //! which the examples use too.
 
-use common::{Chapter, Example, Variant};
+use common::watchdog::Watchdog;
+use common::{Chapter, Example, RunConfig, Variant};
 
 pub mod cooperative;
 pub mod executor;
@@ -30,6 +31,21 @@ pub mod yield_now;
 #[cfg_attr(not(feature = "learner"), path = "solutions/e2_timeout.rs")]
 #[cfg_attr(feature = "learner", path = "../exercises/e2_timeout.rs")]
 pub mod timeout;
+
+/// Runs an example's body on a watched thread: its result, or an error saying why it did not
+/// finish within five times the run's budget. The executor reports a task nobody wakes by
+/// itself; this catches the rest (a task that spins, a learner's `yield_now` that never ends).
+pub fn watched<T: Send + 'static>(
+    config: &RunConfig,
+    name: &str,
+    body: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let deadline = config.budget() * 5;
+    Watchdog::new(deadline)
+        .stall_after(deadline)
+        .run_one(name, body)
+        .map_err(anyhow::Error::msg)?
+}
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
 pub static CHAPTER: Chapter = Chapter {

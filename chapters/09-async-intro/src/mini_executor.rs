@@ -120,7 +120,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Clock::Real
     };
     let scale = config.pick(1, 3);
-    let timeline = run_tasks(clock, scale)?;
+    let timeline = crate::watched(config, "executor", move || run_tasks(clock, scale))?;
 
     let mut table = TableData::new(
         format!("three tasks on one thread ({clock:?} clock)"),

@@ -146,13 +146,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runs = config.pick(3, 5);
     let cooperative = config.variant == "cooperative";
     // Sync and cooperative runs alternate, so a burst of load elsewhere hits both alike.
-    let (mut syncs, mut coops) = (Vec::new(), Vec::new());
-    for _ in 0..runs {
-        syncs.push(check_sync(&BOOK_NUMBERS));
-        if cooperative {
-            coops.push(check_cooperative(&BOOK_NUMBERS, YIELD_EVERY)?);
+    let (syncs, coops) = crate::watched(config, "prime checks", move || {
+        let (mut syncs, mut coops) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            syncs.push(check_sync(&BOOK_NUMBERS));
+            if cooperative {
+                coops.push(check_cooperative(&BOOK_NUMBERS, YIELD_EVERY)?);
+            }
         }
-    }
+        Ok((syncs, coops))
+    })?;
     let sync = median(syncs);
     let all_prime =
         |run: &Run| run.finishes.len() == 3 && run.finishes.iter().all(|f| f.checked.prime);
