@@ -89,7 +89,7 @@ pub static CHAPTER: Chapter = Chapter {
                 },
             ],
             threads: Some(ThreadsSpec {
-                meaning: "threads at most (the table goes 1..N)",
+                meaning: "threads at most",
                 default: 4,
                 min: 1,
                 max: 16,
