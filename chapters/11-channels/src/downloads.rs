@@ -261,7 +261,7 @@ async fn concurrent(
         let (index, download) = joined.context("a download task failed")??;
         downloads[index] = Some(download);
     }
-    let order = std::mem::take(&mut *common::sync::lock(&order));
+    let order = std::mem::take(&mut *crate::lock(&order));
     Ok((downloads.into_iter().flatten().collect(), order))
 }
 
@@ -291,7 +291,7 @@ pub async fn stream_to_file(
             file.write_all(chunk).await.context("writing the file")?;
             bytes += chunk.len() as u64;
             chunks += 1;
-            common::sync::lock(order).push(index);
+            crate::lock(order).push(index);
         }
     }
     // tokio's File hands writes to a blocking thread: flush so they are done before we return.

@@ -103,7 +103,7 @@ pub struct LogSnapshot {
 
 impl ServerLog {
     fn say(&self, line: impl FnOnce() -> String) {
-        let mut lines = common::sync::lock(&self.lines);
+        let mut lines = crate::lock(&self.lines);
         if lines.0.len() < KEPT_LINES {
             lines.0.push(line());
         } else {
@@ -113,7 +113,7 @@ impl ServerLog {
 
     /// The counters now.
     pub fn snapshot(&self) -> LogSnapshot {
-        let lines = common::sync::lock(&self.lines);
+        let lines = crate::lock(&self.lines);
         LogSnapshot {
             connections: self.connections.load(Ordering::Relaxed),
             peak_open: self.peak_open.load(Ordering::Relaxed),

@@ -168,10 +168,10 @@ impl Shared {
             Ok(Request::Ping) => ("PONG".to_string(), false),
             Ok(Request::Echo(text)) => (text, false),
             Ok(Request::Set(key, value)) => {
-                common::sync::lock(&self.store).insert(key, value);
+                crate::lock(&self.store).insert(key, value);
                 ("OK".to_string(), false)
             }
-            Ok(Request::Get(key)) => match common::sync::lock(&self.store).get(&key) {
+            Ok(Request::Get(key)) => match crate::lock(&self.store).get(&key) {
                 Some(value) => (format!("VALUE {value}"), false),
                 None => ("NIL".to_string(), false),
             },
