@@ -23,7 +23,11 @@ use std::time::Instant;
 /// Receives `(index, value)` pairs into `n` slots until every slot is filled, every sender has
 /// hung up, or `deadline` passes. Slots never filled stay `None`; an index out of range is
 /// ignored.
-pub fn collect_until<T>(results: &Receiver<(usize, T)>, n: usize, deadline: Instant) -> Vec<Option<T>> {
+pub fn collect_until<T>(
+    results: &Receiver<(usize, T)>,
+    n: usize,
+    deadline: Instant,
+) -> Vec<Option<T>> {
     // TODO: start with `n` empty slots. Loop while some slot is empty: compute the time left
     // (`deadline.saturating_duration_since(Instant::now())`) and `recv_timeout` for that long.
     // A value fills its slot; a timeout or a disconnect ends the loop.

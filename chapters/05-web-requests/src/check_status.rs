@@ -223,46 +223,54 @@ fn one_style(
     let l = workload.latency;
     let floor = l * n as u32;
     let expected = style.expected_latencies(n);
-    let mut outcome = Outcome::new("check-status", config.variant, Verdict::from(checked.showed()))
-        .key_figure("total time", ms(checked.total), "ms")
-        .figure("requests", n as f64, "requests")
-        .figure("latency per request", ms(l), "ms")
-        .figure(
-            "total / latency",
-            checked.total.as_secs_f64() / l.as_secs_f64(),
-            "x",
-        )
-        .figure("speedup over N·L", speedup(floor, checked.total), "x")
-        .figure(
-            "peak requests in flight (server)",
-            checked.peak_in_flight as f64,
-            "requests",
-        )
-        .figure("statuses as asked", checked.as_expected() as f64, "requests")
-        .table(probe_table(
-            format!("{} requests, {}", n, style.name()),
-            &checked.probes,
-        ))
-        .line(format!(
-            "{n} requests of {} ms each took {:.0} ms = {:.1} latencies (expected about {expected}{})",
-            l.as_millis(),
-            ms(checked.total),
-            checked.total.as_secs_f64() / l.as_secs_f64(),
-            match style {
-                Style::ThreadPool(p) => format!(" = ⌈{n}/{p}⌉"),
-                _ => String::new(),
-            }
-        ))
-        .line(format!(
-            "the server had at most {} requests in flight at once (this style allows {})",
-            checked.peak_in_flight,
-            style.max_in_flight(n)
-        ))
-        .line(format!(
-            "{} of {n} statuses came back as asked",
-            checked.as_expected()
-        ))
-        .line(LATENCY_NOTE);
+    let mut outcome = Outcome::new(
+        "check-status",
+        config.variant,
+        Verdict::from(checked.showed()),
+    )
+    .key_figure("total time", ms(checked.total), "ms")
+    .figure("requests", n as f64, "requests")
+    .figure("latency per request", ms(l), "ms")
+    .figure(
+        "total / latency",
+        checked.total.as_secs_f64() / l.as_secs_f64(),
+        "x",
+    )
+    .figure("speedup over N·L", speedup(floor, checked.total), "x")
+    .figure(
+        "peak requests in flight (server)",
+        checked.peak_in_flight as f64,
+        "requests",
+    )
+    .figure(
+        "statuses as asked",
+        checked.as_expected() as f64,
+        "requests",
+    )
+    .table(probe_table(
+        format!("{} requests, {}", n, style.name()),
+        &checked.probes,
+    ))
+    .line(format!(
+        "{n} requests of {} ms each took {:.0} ms = {:.1} latencies (expected about {expected}{})",
+        l.as_millis(),
+        ms(checked.total),
+        checked.total.as_secs_f64() / l.as_secs_f64(),
+        match style {
+            Style::ThreadPool(p) => format!(" = ⌈{n}/{p}⌉"),
+            _ => String::new(),
+        }
+    ))
+    .line(format!(
+        "the server had at most {} requests in flight at once (this style allows {})",
+        checked.peak_in_flight,
+        style.max_in_flight(n)
+    ))
+    .line(format!(
+        "{} of {n} statuses came back as asked",
+        checked.as_expected()
+    ))
+    .line(LATENCY_NOTE);
     if style != Style::Sequential {
         outcome = outcome.line(format!(
             "speedup over the sequential floor N·L = {} ms: {:.1}x",
@@ -287,7 +295,11 @@ fn one_style(
     }))
 }
 
-fn compare(config: &RunConfig, server: &StatusServer, workload: Workload) -> anyhow::Result<Outcome> {
+fn compare(
+    config: &RunConfig,
+    server: &StatusServer,
+    workload: Workload,
+) -> anyhow::Result<Outcome> {
     let styles = [
         Style::Sequential,
         Style::Threads,

@@ -84,7 +84,10 @@ pub fn fetch_limited(
                     anyhow::Ok(fetch_async(target, timeout).await)
                 }
             });
-            futures::future::join_all(requests).await.into_iter().collect()
+            futures::future::join_all(requests)
+                .await
+                .into_iter()
+                .collect()
         }),
     }
 }
@@ -155,7 +158,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     .key_figure("peak requests in flight (server)", peak as f64, "requests")
     .figure("limit", k as f64, "requests")
     .figure("total time", ms(total), "ms")
-    .figure("total / latency", total.as_secs_f64() / latency.as_secs_f64(), "x")
+    .figure(
+        "total / latency",
+        total.as_secs_f64() / latency.as_secs_f64(),
+        "x",
+    )
     .figure("statuses as asked", ok as f64, "requests")
     .table(probe_table(
         format!("{n} requests, {}", config.variant),

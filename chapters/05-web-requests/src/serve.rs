@@ -69,7 +69,10 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         out,
         "  {base}/status/{{code}}?sleep=ms   that status (200-599) after ms milliseconds"
     );
-    let _ = writeln!(out, "  {base}/pages                    the pages to download");
+    let _ = writeln!(
+        out,
+        "  {base}/pages                    the pages to download"
+    );
     for page in PAGES {
         let _ = writeln!(
             out,

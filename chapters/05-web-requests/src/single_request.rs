@@ -41,14 +41,19 @@ pub struct Saved {
 
 /// Where the page is saved: `$TMPDIR/chapter-5/google.html`.
 pub fn output_path() -> PathBuf {
-    std::env::temp_dir().join("chapter-5").join(format!("{PAGE}.html"))
+    std::env::temp_dir()
+        .join("chapter-5")
+        .join(format!("{PAGE}.html"))
 }
 
 /// GETs `url`, saves the body to `path` and checks it against `expected`.
 pub fn fetch_and_save(url: &str, path: &Path, expected: &[u8]) -> anyhow::Result<Saved> {
     let agent = crate::probe::blocking_agent(Duration::from_secs(10));
     let watch = Stopwatch::start();
-    let mut response = agent.get(url).call().with_context(|| format!("GET {url}"))?;
+    let mut response = agent
+        .get(url)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -102,25 +107,27 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         headers.row([name.clone(), value.clone()]);
     }
     let showed = saved.status == 200 && saved.matches;
-    Ok(Outcome::new("single-request", config.variant, Verdict::from(showed))
-        .key_figure("bytes saved", saved.bytes as f64, "bytes")
-        .figure("status", f64::from(saved.status), "code")
-        .figure("request time", crate::probe::ms(saved.elapsed), "ms")
-        .table(headers)
-        .line(format!("GET {url} -> {}", saved.status))
-        .line(format!(
-            "saved {} bytes to {} ({}; the book's google.html is {} bytes)",
-            saved.bytes,
-            saved.path.display(),
-            if saved.matches {
-                "identical to what the server serves"
-            } else {
-                "DIFFERENT from what the server serves"
-            },
-            page.bytes
-        ))
-        .notice(
-            "one request is one round trip: the program waits, doing nothing, until the answer \
+    Ok(
+        Outcome::new("single-request", config.variant, Verdict::from(showed))
+            .key_figure("bytes saved", saved.bytes as f64, "bytes")
+            .figure("status", f64::from(saved.status), "code")
+            .figure("request time", crate::probe::ms(saved.elapsed), "ms")
+            .table(headers)
+            .line(format!("GET {url} -> {}", saved.status))
+            .line(format!(
+                "saved {} bytes to {} ({}; the book's google.html is {} bytes)",
+                saved.bytes,
+                saved.path.display(),
+                if saved.matches {
+                    "identical to what the server serves"
+                } else {
+                    "DIFFERENT from what the server serves"
+                },
+                page.bytes
+            ))
+            .notice(
+                "one request is one round trip: the program waits, doing nothing, until the answer \
              arrives; that idle wait is what the rest of the chapter overlaps",
-        ))
+            ),
+    )
 }

@@ -200,7 +200,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("slowest fast request", ms(fast_done), "ms")
         .figure("slow request's delay", ms(plan.slow), "ms")
         .figure("statuses as asked (others)", fast_ok as f64, "requests")
-        .table(probe_table(format!("{} requests, {variant}", probes.len()), &probes));
+        .table(probe_table(
+            format!("{} requests, {variant}", probes.len()),
+            &probes,
+        ));
     let outcome = if variant == "slow-join" {
         // The book's point: the join waited for the slow one although the rest were long done.
         let showed = slow.as_expected() && fast_ok == fast.len() && total >= plan.slow;

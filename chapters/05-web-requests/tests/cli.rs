@@ -17,15 +17,15 @@ const CHAPTER_5: ChapterBinary = ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-
 #[test]
 fn usage_errors_exit_2_with_one_line() {
     CHAPTER_5.check_usage_errors(&chapter_5::CHAPTER);
-    CHAPTER_5.usage_error(
-        &["run", "rate-limit", "--threads", "257"],
-        "give 1 to 256",
-    );
+    CHAPTER_5.usage_error(&["run", "rate-limit", "--threads", "257"], "give 1 to 256");
 }
 
 #[test]
 fn serve_refuses_bad_arguments_in_one_line() {
-    CHAPTER_5.usage_error(&["serve", "--host", "0.0.0.0"], "refusing to serve on 0.0.0.0");
+    CHAPTER_5.usage_error(
+        &["serve", "--host", "0.0.0.0"],
+        "refusing to serve on 0.0.0.0",
+    );
     CHAPTER_5.usage_error(&["serve", "--host", "192.168.1.1"], "use --host 127.0.0.1");
     CHAPTER_5.usage_error(&["serve", "--host", "localhost-ish"], "invalid value");
     CHAPTER_5.usage_error(&["serve", "--port", "70000"], "invalid value");
@@ -80,7 +80,14 @@ fn serve_answers_real_requests_and_stops_on_ctrl_c() {
 
 #[test]
 fn json_output_is_one_outcome_per_line() {
-    let lines = CHAPTER_5.json_lines(&["run", "check-status", "--variant", "async", "--json", "--quick"]);
+    let lines = CHAPTER_5.json_lines(&[
+        "run",
+        "check-status",
+        "--variant",
+        "async",
+        "--json",
+        "--quick",
+    ]);
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["variant"], "async");
     assert_eq!(lines[0]["verdict"], "showed");

@@ -51,7 +51,12 @@ fn the_single_request_saves_the_page_byte_for_byte() {
     assert_eq!(saved.status, 200);
     assert_eq!(saved.bytes, 11_264);
     assert!(saved.matches);
-    assert!(saved.headers.iter().any(|(name, value)| name == "content-type" && value.starts_with("text/html")));
+    assert!(
+        saved
+            .headers
+            .iter()
+            .any(|(name, value)| name == "content-type" && value.starts_with("text/html"))
+    );
     assert_eq!(std::fs::read(&path).expect("the file").len(), 11_264);
     let _ = std::fs::remove_dir_all(folder);
 }
@@ -63,7 +68,12 @@ fn every_client_style_gets_every_status_and_respects_its_bound() {
         requests: 12,
         latency: Duration::from_millis(30),
     };
-    for style in [Style::Sequential, Style::Threads, Style::ThreadPool(3), Style::Async] {
+    for style in [
+        Style::Sequential,
+        Style::Threads,
+        Style::ThreadPool(3),
+        Style::Async,
+    ] {
         let checked = measure(&server, style, workload).expect("runs");
         assert_eq!(checked.as_expected(), 12, "{style:?}: {:?}", checked.probes);
         for (probe, code) in checked.probes.iter().zip(BOOK_CODES.iter().cycle()) {
@@ -132,7 +142,11 @@ fn the_overall_deadline_reports_stragglers_as_unfinished() {
 fn a_limit_of_k_keeps_the_servers_peak_at_k_or_below() {
     let server = StatusServer::start().expect("starts");
     let targets = book_targets(&server.url(""), 12, Duration::from_millis(30));
-    for limiter in [Limiter::Semaphore(3), Limiter::AsyncSemaphore(3), Limiter::Semaphore(1)] {
+    for limiter in [
+        Limiter::Semaphore(3),
+        Limiter::AsyncSemaphore(3),
+        Limiter::Semaphore(1),
+    ] {
         server.reset_peak();
         let probes = fetch_limited(limiter, &targets, Duration::from_secs(10)).expect("runs");
         assert!(probes.iter().all(|p| p.as_expected()), "{probes:?}");
@@ -142,7 +156,8 @@ fn a_limit_of_k_keeps_the_servers_peak_at_k_or_below() {
         assert!(peak >= 1);
     }
     server.reset_peak();
-    let probes = fetch_limited(Limiter::Unbounded, &targets, Duration::from_secs(10)).expect("runs");
+    let probes =
+        fetch_limited(Limiter::Unbounded, &targets, Duration::from_secs(10)).expect("runs");
     assert!(probes.iter().all(|p| p.as_expected()));
     assert!(server.stats().peak_in_flight <= 12);
 }

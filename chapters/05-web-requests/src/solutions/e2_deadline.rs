@@ -17,7 +17,11 @@ use std::time::Instant;
 /// Receives `(index, value)` pairs into `n` slots until every slot is filled, every sender has
 /// hung up, or `deadline` passes. Slots never filled stay `None`; an index out of range is
 /// ignored.
-pub fn collect_until<T>(results: &Receiver<(usize, T)>, n: usize, deadline: Instant) -> Vec<Option<T>> {
+pub fn collect_until<T>(
+    results: &Receiver<(usize, T)>,
+    n: usize,
+    deadline: Instant,
+) -> Vec<Option<T>> {
     let mut slots: Vec<Option<T>> = (0..n).map(|_| None).collect();
     let mut filled = 0;
     while filled < n {
