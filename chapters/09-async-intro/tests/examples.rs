@@ -177,7 +177,7 @@ fn a_blocking_task_lets_no_tick_through() {
     // Structural, not a timing claim: the ticker's timer is set before the worker starts, and a
     // worker that never yields keeps the only thread until it is done. So: zero ticks during the
     // work, and the ticker's first tick is late by at least the work minus one period.
-    let stall = cooperative::measure(Work::Blocking, 1_000_000_007, 1).expect("runs");
+    let stall = cooperative::measure(Work::Blocking, BOOK_NUMBERS[0], 1).expect("runs");
     assert!(stall.prime);
     assert_eq!(stall.ticks_during_work, 0);
     assert!(
