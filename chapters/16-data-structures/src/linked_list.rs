@@ -306,12 +306,16 @@ pub fn stress(
 /// The `linked-list` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
-    let each = config.pick(30_000, 200_000);
+    // The same total work in every cell, split among its threads (see `counters`).
+    let total = config.pick(120_000, 800_000);
     let keys = 256;
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (k ops/s)")));
     let mut table = TableData {
-        title: format!("{each} ops per thread on keys 0..{keys} (½ contains, ¼ insert, ¼ remove)"),
+        title: format!(
+            "{total} ops per cell split among the threads, keys 0..{keys} (½ contains, ¼ insert, \
+             ¼ remove)"
+        ),
         header,
         rows: Vec::new(),
     };
@@ -321,7 +325,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for n in 1..=threads {
         let mut row = vec![n.to_string()];
         for kind in KINDS {
-            let run = stress(make(kind), n, each, keys, config.seed)?;
+            let run = stress(make(kind), n, total / n as u64, keys, config.seed)?;
             intact &= run.bad_keys == 0 && run.sorted;
             bad_total += run.bad_keys;
             row.push(format!("{:.0}", run.per_second / 1e3));

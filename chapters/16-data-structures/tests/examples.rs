@@ -22,10 +22,9 @@ fn the_lockless_counter_loses_updates_and_the_locked_one_none() {
     // worker to read only after the others wrote, 300 times running.
     let broken = lockless_counter::run_pool(false, 3, 300, lockless_counter::PAUSE).expect("runs");
     assert!(broken.lost() > 0, "{broken:?}");
-    assert!(
-        broken.actual >= 100,
-        "each worker's own updates add up: {broken:?}"
-    );
+    // No lower bound beyond 1: a worker that slept through many of the others' increments
+    // writes back an old value + 1, so the counter can even go backwards.
+    assert!(broken.actual >= 1, "{broken:?}");
     let locked = lockless_counter::run_pool(true, 3, 60, lockless_counter::PAUSE).expect("runs");
     assert_eq!(locked.actual, 60, "{locked:?}");
 }
