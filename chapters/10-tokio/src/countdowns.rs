@@ -113,7 +113,12 @@ pub async fn gathered(delays: &[(char, Duration)]) -> Vec<Tick> {
 
 /// `Chapter10/factorial.py`: factorial(`number`), pausing `step` before each multiplication.
 /// Returns the ticks (the partial products) and the result.
-pub async fn factorial(name: char, number: u64, step: Duration, start: Instant) -> (Vec<Tick>, u64) {
+pub async fn factorial(
+    name: char,
+    number: u64,
+    step: Duration,
+    start: Instant,
+) -> (Vec<Tick>, u64) {
     let mut f = 1;
     let mut ticks = Vec::new();
     for i in 2..=number {
@@ -204,13 +209,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "example2.py (observed 3.0 s)",
         ),
         _ => (
-            block_on_within(&runtime, budget, "the gathered countdowns", gathered(&delays))?,
+            block_on_within(
+                &runtime,
+                budget,
+                "the gathered countdowns",
+                gathered(&delays),
+            )?,
             "new_countdown.1.py (observed 3.0 s)",
         ),
     };
     let total = ticks.last().map(|t| t.at).unwrap_or_default();
     let (showed, expectation) = if config.variant == "sequential" {
-        (total >= sum, format!("the sum of every pause, {}", human(sum)))
+        (
+            total >= sum,
+            format!("the sum of every pause, {}", human(sum)),
+        )
     } else {
         // Concurrent: at least the longest countdown, and well under the sum.
         (

@@ -153,9 +153,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let sequential_time = watch.elapsed();
     let watch = Stopwatch::start();
     let parallel = if config.variant == "processes" {
-        block_on_within(&runtime, budget, "the child processes", primes_on_processes(&numbers))??
+        block_on_within(
+            &runtime,
+            budget,
+            "the child processes",
+            primes_on_processes(&numbers),
+        )??
     } else {
-        block_on_within(&runtime, budget, "the rayon jobs", primes_on_rayon(&numbers))??
+        block_on_within(
+            &runtime,
+            budget,
+            "the rayon jobs",
+            primes_on_rayon(&numbers),
+        )??
     };
     let parallel_time = watch.elapsed();
     let mut table = TableData::new(

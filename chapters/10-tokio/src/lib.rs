@@ -12,10 +12,13 @@
 
 use common::{Chapter, Example, Variant};
 
+pub mod async_primes;
+pub mod blocking;
 pub mod countdowns;
 pub mod executors;
 pub mod select_timeout;
 pub mod support;
+pub mod sync_primitives;
 pub mod tasks;
 
 /// Exercise 10.1: the reference solution, or the learner's starter with `--features learner`.
@@ -129,6 +132,78 @@ pub static CHAPTER: Chapter = Chapter {
             ],
             threads: None,
             run: select_timeout::run,
+        },
+        Example {
+            name: "blocking",
+            summary: "a blocking call inside async stalls every task on the runtime (measured with a heartbeat); spawn_blocking and rayon fix it",
+            variants: &[
+                Variant {
+                    name: "broken",
+                    summary: "std::thread::sleep(200 ms) inline: the heartbeat waits for all of it",
+                },
+                Variant {
+                    name: "spawn-blocking",
+                    summary: "the same call on spawn_blocking: the heartbeat keeps time",
+                },
+                Variant {
+                    name: "cpu-broken",
+                    summary: "the book's 16-digit prime checked inline",
+                },
+                Variant {
+                    name: "rayon",
+                    summary: "the same check on rayon, answer on a oneshot channel",
+                },
+            ],
+            threads: None,
+            run: blocking::run,
+        },
+        Example {
+            name: "async-primes",
+            summary: "the book's asynchronous prime checker (9637529763296797, 427920331, 157): sync, yielding, and done right on spawn_blocking",
+            variants: &[
+                Variant {
+                    name: "sync",
+                    summary: "one check after another, inline (example3)",
+                },
+                Variant {
+                    name: "yielding",
+                    summary: "three tasks, yield_now every 50,000 divisors (example4)",
+                },
+                Variant {
+                    name: "spawn-blocking",
+                    summary: "each check on spawn_blocking: responsive and parallel",
+                },
+            ],
+            threads: None,
+            run: async_primes::run,
+        },
+        Example {
+            name: "sync-primitives",
+            summary: "tokio's Mutex, Semaphore, Notify, watch and broadcast: one small scene each",
+            variants: &[
+                Variant {
+                    name: "mutex",
+                    summary: "a guard held across .await keeps every update; released, updates are lost",
+                },
+                Variant {
+                    name: "semaphore",
+                    summary: "nine requests, at most three in flight (exercise 10.1)",
+                },
+                Variant {
+                    name: "notify",
+                    summary: "notify_one stores a permit; notify_waiters does not",
+                },
+                Variant {
+                    name: "watch",
+                    summary: "a slow reader sees only the latest value",
+                },
+                Variant {
+                    name: "broadcast",
+                    summary: "every subscriber gets every message; a laggard gets Lagged(n)",
+                },
+            ],
+            threads: None,
+            run: sync_primitives::run,
         },
     ],
 };

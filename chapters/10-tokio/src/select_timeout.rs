@@ -83,7 +83,10 @@ pub async fn race(fast: Duration, slow: Duration) -> Race {
 }
 
 /// `timeout` around a request of `latency` with `limit`: the answer, or how long it waited.
-pub async fn with_timeout(latency: Duration, limit: Duration) -> (Result<&'static str, String>, Duration) {
+pub async fn with_timeout(
+    latency: Duration,
+    limit: Duration,
+) -> (Result<&'static str, String>, Duration) {
     let start = Instant::now();
     let dropped = Arc::new(AtomicBool::new(false));
     let result = tokio::time::timeout(limit, replica("answer", latency, dropped))
@@ -300,7 +303,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 tick: ms(3),
                 cancel_safe,
             };
-            let pairs = block_on_within(&runtime, budget, "the pairing loop", pairing_loop(settings))?;
+            let pairs =
+                block_on_within(&runtime, budget, "the pairing loop", pairing_loop(settings))?;
             let lost = pairs.lost(settings.values);
             let showed = if cancel_safe {
                 lost.is_empty() && pairs.received.len() as u64 == settings.values

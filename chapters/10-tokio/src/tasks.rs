@@ -67,11 +67,15 @@ pub async fn with_handles() -> Collected {
         }
     }
     let elapsed = start.elapsed();
-    let panicking = tokio::spawn(panicking_job());
+    // The panic is expected: silence the default hook (and its backtrace) while it happens.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let panicked = tokio::spawn(panicking_job()).await;
+    std::panic::set_hook(hook);
     let aborted = tokio::spawn(job(99, Duration::from_secs(3600)));
     aborted.abort();
     let mut notes = Vec::new();
-    if let Err(e) = panicking.await {
+    if let Err(e) = panicked {
         notes.push(format!(
             "A task that panics: its handle gives Err (is_panic = {}); the runtime and the other tasks carry on.",
             e.is_panic()
@@ -184,7 +188,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let in_order: Vec<String> = (0..PAUSES_MS.len()).map(|id| format!("job {id}")).collect();
     let showed = match config.variant {
-        "spawn" | "join-all" => collected.results == in_order && collected.notes.len() == 1 + usize::from(config.variant == "spawn"),
+        "spawn" | "join-all" => {
+            collected.results == in_order
+                && collected.notes.len() == 1 + usize::from(config.variant == "spawn")
+        }
         "join" => collected.elapsed < pause(0),
         _ => collected
             .results
