@@ -52,15 +52,20 @@ async fn start(grace: Duration) -> Running {
     }
 }
 
+/// Waits for a state of the server's counters; fails at once if `serve` ends (or panics) first.
 async fn wait_until(
-    shared: &Shared,
+    running: &mut Running,
     mut done: impl FnMut(&chapter_11::framed_protocol::Stats) -> bool,
 ) {
-    let mut rx = shared.watch();
-    tokio::time::timeout(LIMIT, rx.wait_for(|s| done(s)))
-        .await
-        .expect("the server reaches the state within the limit (did `serve` accept and spawn the handlers?)")
-        .expect("the server is alive");
+    let mut rx = running.shared.watch();
+    tokio::select! {
+        reached = tokio::time::timeout(LIMIT, rx.wait_for(|s| done(s))) => {
+            reached
+                .expect("the server reaches the state within the limit (did `serve` accept and spawn the handlers?)")
+                .expect("the server is alive");
+        }
+        ended = &mut running.server => panic!("`serve` ended before the shutdown signal: {ended:?}"),
+    }
 }
 
 async fn closed_by_server(stream: &mut TcpStream) -> bool {
@@ -80,13 +85,13 @@ async fn finish(server: JoinHandle<Drained>) -> Drained {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_in_flight_at_the_signal_get_their_replies() {
-    let running = start(Duration::from_secs(10)).await;
+    let mut running = start(Duration::from_secs(10)).await;
     let mut clients = Vec::new();
     for _ in 0..5 {
         let addr = running.addr;
         clients.push(tokio::spawn(async move { ask(addr, "SLOW 200").await }));
     }
-    wait_until(&running.shared, |s| s.in_flight == 5).await;
+    wait_until(&mut running, |s| s.in_flight == 5).await;
     running
         .trigger
         .send(())
@@ -105,12 +110,12 @@ async fn requests_in_flight_at_the_signal_get_their_replies() {
 async fn idle_connections_close_at_once_and_new_clients_are_refused() {
     // A grace period far longer than the test's limit: if `serve` waited it out for idle
     // connections instead of telling them, this test would time out.
-    let running = start(Duration::from_secs(600)).await;
+    let mut running = start(Duration::from_secs(600)).await;
     let mut idle = Vec::new();
     for _ in 0..3 {
         idle.push(TcpStream::connect(running.addr).await.expect("connects"));
     }
-    wait_until(&running.shared, |s| s.connections == 3).await;
+    wait_until(&mut running, |s| s.connections == 3).await;
     running
         .trigger
         .send(())
@@ -135,13 +140,13 @@ async fn idle_connections_close_at_once_and_new_clients_are_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grace_zero_cuts_every_request_off() {
-    let running = start(Duration::ZERO).await;
+    let mut running = start(Duration::ZERO).await;
     let mut clients = Vec::new();
     for _ in 0..4 {
         let addr = running.addr;
         clients.push(tokio::spawn(async move { ask(addr, "SLOW 5000").await }));
     }
-    wait_until(&running.shared, |s| s.in_flight == 4).await;
+    wait_until(&mut running, |s| s.in_flight == 4).await;
     running
         .trigger
         .send(())
