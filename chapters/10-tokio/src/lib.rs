@@ -17,6 +17,7 @@ pub mod blocking;
 pub mod countdowns;
 pub mod executors;
 pub mod select_timeout;
+pub mod streams;
 pub mod support;
 pub mod sync_primitives;
 pub mod tasks;
@@ -204,6 +205,22 @@ pub static CHAPTER: Chapter = Chapter {
             ],
             threads: None,
             run: sync_primitives::run,
+        },
+        Example {
+            name: "streams",
+            summary: "the book's asyncio echo server and aiohttp client: tokio TCP on loopback and the local HTTP server",
+            variants: &[
+                Variant {
+                    name: "echo",
+                    summary: "echo server, one task per connection; three clients, one slow (echo_server.py)",
+                },
+                Variant {
+                    name: "http-client",
+                    summary: "GET a page and print its length, then five pages together (aiohttp_client.py)",
+                },
+            ],
+            threads: None,
+            run: streams::run,
         },
     ],
 };
