@@ -10,7 +10,7 @@
 //! The modules, one concept each, in tour order: [`lockless_counter`], [`snapshot_read`],
 //! [`counters`], [`linked_list`], [`lock_free_stack`] (with [`treiber_stack`] and [`aba`]); the
 //! exercise modules [`approximate_counter`] (16.1) and [`published`] (16.2), which the examples
-//! use too; and the helpers [`sync`] (std, shuttle or loom primitives), [`bench`], [`padded`].
+//! use too; and the helpers [`sync`] (std, shuttle or loom primitives), [`bench`](mod@bench), [`padded`].
 
 use common::{Chapter, Example, ThreadsSpec, Variant};
 
@@ -40,9 +40,9 @@ pub mod approximate_counter;
 #[cfg_attr(feature = "learner", path = "../exercises/e2_published.rs")]
 pub mod published;
 
-/// `--threads` for the throughput examples: 1..N threads are measured.
+/// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N).
 const MEASURED_THREADS: ThreadsSpec = ThreadsSpec {
-    meaning: "threads (1..N are measured)",
+    meaning: "max threads",
     default: 4,
     min: 1,
     max: 16,

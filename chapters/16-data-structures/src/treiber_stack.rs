@@ -24,12 +24,12 @@
 //! `lock-free-stack` replays this on an index arena, in safe code, and counts the damage.)
 //!
 //! The cure is not to free a node while any thread might still hold a pointer to it. Two
-//! reclamation schemes here, behind one [`Reclaim`] trait:
-//! - [`Epoch`] (the real one): every operation *pins* the current epoch; a popped node is
+//! reclamation schemes here, behind one [`Reclaim`](crate::treiber_stack::Reclaim) trait:
+//! - [`Epoch`](crate::treiber_stack::Epoch) (the real one): every operation *pins* the current epoch; a popped node is
 //!   *retired* and freed only after every thread pinned at the time has unpinned. No pointer a
 //!   thread can still hold is ever freed, so no address is reused under it: no use-after-free,
 //!   and no ABA.
-//! - [`RetireList`]: retired nodes wait in a list until the stack is dropped. Correct for the
+//! - [`RetireList`](crate::treiber_stack::RetireList): retired nodes wait in a list until the stack is dropped. Correct for the
 //!   same reason (nothing is freed while the stack is in use), memory grows with every pop. It
 //!   exists for the loom model: crossbeam-epoch's own atomics are not loom's, so loom could not
 //!   see inside it; with the retire list every atomic the stack touches is loom's, and the model

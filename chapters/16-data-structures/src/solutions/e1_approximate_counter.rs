@@ -8,7 +8,7 @@
 //! thread, still held locally. S trades accuracy for throughput: S = 1 is the single-lock counter.
 //!
 //! The invariants the tests and the model checkers check: a read never exceeds the true count,
-//! and falls short of it by at most `threads × (S − 1)`; after [`ApproximateCounter::flush`]
+//! and falls short of it by at most `threads × (S − 1)`; after [`ApproximateCounter::flush`](crate::approximate_counter::ApproximateCounter::flush)
 //! (or with every thread's count moved) the read is exact.
 //!
 //! Run `cargo xtask exercise check 16.1` to grade your own version in `exercises/`.
