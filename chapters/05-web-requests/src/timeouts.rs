@@ -8,7 +8,7 @@
 //! running as "Custom timeout" (the threads are left running, and `isAlive` no longer exists in
 //! Python 3.9+). Done properly here:
 //!
-//! - `slow-join` (the book's example5): seven threads, no timeout; the join takes as long as the
+//! - `slow-join` (the book's example5): one thread per URL, no timeout; the join takes as long as the
 //!   slowest request, although the fast ones were done long before.
 //! - `custom-timeout` (example6, done properly): every request carries its own timeout (ureq's
 //!   `timeout_global`), so a slow request *ends* — it is not merely abandoned — and the main
@@ -17,8 +17,8 @@
 //! - `async-timeout`: the same with tokio: `tokio::time::timeout` around each request, and a
 //!   deadline on the whole set; a task still running at the deadline is aborted.
 //!
-//! Times are the book's divided by 40 in quick runs (slow 20 s → 500 ms, medium 4 s → 100 ms,
-//! timeout 5 s → 125 ms) and by 20 in full runs.
+//! Times are the book's scaled down: quick runs use medium 4 s → 100 ms, timeout 5 s → 250 ms,
+//! slow 20 s → 600 ms and an overall deadline of 500 ms; full runs twice that.
 //!
 //! Run: `cargo run -p chapter-5 -- run timeouts` (all three) or `--variant slow-join`.
 //! Expect: `slow-join` ≈ the slow request's delay; the other two end at about the timeout, with
@@ -54,15 +54,16 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The book's times divided by 40 (quick) or 20 (full).
+    /// The book's times, scaled: quick 4 s → 100 ms, 5 s → 250 ms, 20 s → 600 ms; full twice
+    /// that. The timeout keeps a wide margin over the medium request (the book's is 1 s of 5), so
+    /// a busy machine does not turn a request that should make it into a timeout.
     pub fn for_config(config: &RunConfig) -> Self {
-        let scale = config.pick(40, 20);
-        let book = |ms: u64| Duration::from_millis(ms / scale);
+        let ms = |quick: u64| Duration::from_millis(config.pick(quick, 2 * quick));
         Self {
-            medium: book(4_000),
-            slow: book(20_000),
-            per_request: book(5_000),
-            overall: book(10_000),
+            medium: ms(100),
+            slow: ms(600),
+            per_request: ms(250),
+            overall: ms(500),
         }
     }
 
@@ -193,6 +194,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     drop(server);
 
     let (slow, fast) = probes.split_last().context("no requests")?;
+    let (medium, instant) = fast.split_last().context("no medium request")?;
+    let instant_ok = instant.iter().all(Probe::as_expected);
     let fast_done = fast.iter().map(|p| p.elapsed).max().unwrap_or_default();
     let fast_ok = fast.iter().filter(|p| p.as_expected()).count();
     let outcome = Outcome::new("timeouts", variant, Verdict::DidNotShow)
@@ -224,7 +227,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .verdict_from(showed)
     } else {
         let cut_short = matches!(slow.answer, Answer::TimedOut | Answer::Unfinished);
-        let showed = cut_short && fast_ok == fast.len() && total < plan.slow;
+        // The verdict: the slow one was cut short, the run did not wait for it, and the quick
+        // ones all answered. The medium one is reported, not judged: on a very busy machine it
+        // may miss its timeout, which is a timeout doing its job.
+        let showed = cut_short && instant_ok && total < plan.slow;
         outcome
             .figure("per-request timeout", ms(plan.per_request), "ms")
             .figure("overall deadline", ms(plan.overall), "ms")
@@ -237,10 +243,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 ms(total)
             ))
             .line(format!(
-                "the medium request (sleep={} ms, the book's 4 s) answered within its {} ms \
-                 timeout",
+                "the medium request (sleep={} ms, the book's 4 s; timeout {} ms): {} after {:.0} ms",
                 plan.medium.as_millis(),
-                plan.per_request.as_millis()
+                plan.per_request.as_millis(),
+                medium.answer.describe(),
+                ms(medium.elapsed)
             ))
             .line(format!(
                 "overall deadline {} ms: {}",

@@ -107,8 +107,8 @@ fn slow_targets(base: &str, slow: Duration) -> Vec<Target> {
 #[test]
 fn a_request_timeout_reports_the_slow_one_as_timed_out() {
     let server = StatusServer::start().expect("starts");
-    let targets = slow_targets(&server.url(""), Duration::from_secs(3));
-    let per_request = Duration::from_millis(300);
+    let targets = slow_targets(&server.url(""), Duration::from_secs(5));
+    let per_request = Duration::from_secs(1);
     let overall = Duration::from_secs(20);
     for probes in [
         with_timeouts(&targets, per_request, overall),
