@@ -90,12 +90,19 @@ pub fn run_with_args(
     args: impl IntoIterator<Item = impl Into<std::ffi::OsString> + Clone>,
 ) -> ExitCode {
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
-    // A tool parses its own arguments; dispatch on its name before clap sees them.
-    if let Some(tool) = args
-        .get(1)
-        .and_then(|first| chapter.tools.iter().find(|tool| first == tool.name))
-    {
-        return (tool.run)(args[1..].to_vec());
+    // A tool parses its own arguments; dispatch on its name before clap sees them. `run <tool>`
+    // works too, so a tool and the examples are started the same way.
+    let tool_at = |i: usize| {
+        args.get(i)
+            .and_then(|name| chapter.tools.iter().find(|tool| name == tool.name))
+    };
+    let dispatch = match tool_at(1) {
+        Some(tool) => Some((tool, 1)),
+        None if args.get(1).is_some_and(|a| a == "run") => tool_at(2).map(|tool| (tool, 2)),
+        None => None,
+    };
+    if let Some((tool, at)) = dispatch {
+        return (tool.run)(args[at..].to_vec());
     }
     let command = command_for(chapter);
     let cli = match command
@@ -412,9 +419,13 @@ mod tests {
     #[test]
     fn a_tool_gets_its_own_arguments_and_appears_in_help() {
         let _ = run_with_args(&WITH_TOOL, ["chapter-98", "serve", "--port", "8080"]);
+        let _ = run_with_args(&WITH_TOOL, ["chapter-98", "run", "serve", "--quick"]);
         assert_eq!(
             *TOOL_CALLS.lock().unwrap_or_else(|e| e.into_inner()),
-            [vec!["serve".to_string(), "--port".into(), "8080".into()]]
+            [
+                vec!["serve".to_string(), "--port".into(), "8080".into()],
+                vec!["serve".to_string(), "--quick".into()]
+            ]
         );
         let help = command_for(&WITH_TOOL).render_help().to_string();
         assert!(help.contains("serve forever"), "{help}");
