@@ -118,13 +118,20 @@ async fn the_lossy_loop_loses_values_and_the_cancel_safe_one_none() {
     // a 1 ms gap and a 2 ms tick, every tick meets a completed pair).
     for (gap, tick) in [(1, 3), (2, 3), (3, 5), (2, 7)] {
         let lossy = pairing_loop(settings(gap, tick, false)).await;
-        assert!(!lossy.lost(60).is_empty(), "gap {gap}, tick {tick}: {lossy:?}");
+        assert!(
+            !lossy.lost(60).is_empty(),
+            "gap {gap}, tick {tick}: {lossy:?}"
+        );
     }
     // The cancel-safe loop loses nothing, whatever the phase.
     for gap in 1..=3 {
         for tick in 1..=7 {
             let safe = pairing_loop(settings(gap, tick, true)).await;
-            assert_eq!(safe.received, (0..60).collect::<Vec<_>>(), "gap {gap}, tick {tick}");
+            assert_eq!(
+                safe.received,
+                (0..60).collect::<Vec<_>>(),
+                "gap {gap}, tick {tick}"
+            );
             assert!(safe.ticks > 0);
         }
     }
