@@ -78,7 +78,7 @@ pub static CHAPTER: Chapter = Chapter {
                 },
             ],
             threads: Some(ThreadsSpec {
-                meaning: "pool threads (thread-pool and compare)",
+                meaning: "pool threads, for thread-pool and compare",
                 default: 10,
                 min: 1,
                 max: 512,
@@ -123,7 +123,7 @@ pub static CHAPTER: Chapter = Chapter {
                 },
             ],
             threads: Some(ThreadsSpec {
-                meaning: "requests in flight at most (the limit K)",
+                meaning: "the limit K: requests in flight at most",
                 default: 4,
                 min: 1,
                 max: 256,

@@ -25,6 +25,7 @@ use common::http::{PAGES, StatusServer};
 #[derive(Debug, Parser)]
 #[command(
     name = "chapter-5 serve",
+    bin_name = "chapter-5 serve",
     disable_version_flag = true,
     about = "Run the chapter's local status server until Ctrl-C (loopback only)"
 )]
