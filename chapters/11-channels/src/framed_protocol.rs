@@ -44,7 +44,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio_util::codec::Framed;
+use tokio_util::codec::{Decoder, Framed};
 use tokio_util::sync::CancellationToken;
 
 use crate::frame::FrameError;
@@ -188,16 +188,25 @@ impl Shared {
 }
 
 /// Serves one connection with the codec until the client leaves, sends `QUIT`, or `token` is
-/// cancelled while the connection is idle. A request already being handled when the token is
-/// cancelled is finished and answered first: that is the graceful part of graceful shutdown.
+/// cancelled. At cancellation nothing new is read, but the requests already received are
+/// finished and answered first: that is the graceful part of graceful shutdown.
 pub async fn serve_framed(stream: TcpStream, shared: Arc<Shared>, token: CancellationToken) {
     shared.count(|s| s.connections += 1);
     let mut framed = Framed::new(stream, LineCodec::new());
     loop {
         let next = tokio::select! {
-            // `biased`: at shutdown an idle connection closes rather than start a new request.
+            // `biased`: once shutdown has begun, read nothing more from the socket.
             biased;
-            () = token.cancelled() => break,
+            () = token.cancelled() => {
+                // Frames already in the read buffer were sent before the signal: answer them.
+                let mut received = std::mem::take(framed.read_buffer_mut());
+                while let Ok(Some(frame)) = framed.codec_mut().decode(&mut received) {
+                    if !answer(&mut framed, &shared, frame).await {
+                        break;
+                    }
+                }
+                break;
+            }
             next = framed.next() => next,
         };
         let frame = match next {
@@ -205,26 +214,35 @@ pub async fn serve_framed(stream: TcpStream, shared: Arc<Shared>, token: Cancell
             // The end of the stream, or an I/O error: either way this connection is over.
             None | Some(Err(_)) => break,
         };
-        if let Err(FrameError::Truncated { .. }) = frame {
-            // The client hung up mid-line: nobody is left to answer.
-            shared.count(|s| {
-                s.truncated += 1;
-                s.errors += 1;
-            });
-            break;
-        }
-        shared.count(|s| s.in_flight += 1);
-        let (reply, quit) = shared.respond(frame).await;
-        let sent = framed.send(reply.as_str()).await;
-        shared.count(|s| {
-            s.in_flight -= 1;
-            s.replied += u64::from(sent.is_ok());
-        });
-        if sent.is_err() || quit {
+        if !answer(&mut framed, &shared, frame).await {
             break;
         }
     }
     shared.count(|s| s.closed += 1);
+}
+
+/// Answers one frame on `framed`; false when the connection should end.
+async fn answer(
+    framed: &mut Framed<TcpStream, LineCodec>,
+    shared: &Shared,
+    frame: Result<String, FrameError>,
+) -> bool {
+    if let Err(FrameError::Truncated { .. }) = frame {
+        // The client hung up mid-line: nobody is left to answer.
+        shared.count(|s| {
+            s.truncated += 1;
+            s.errors += 1;
+        });
+        return false;
+    }
+    shared.count(|s| s.in_flight += 1);
+    let (reply, quit) = shared.respond(frame).await;
+    let sent = framed.send(reply.as_str()).await;
+    shared.count(|s| {
+        s.in_flight -= 1;
+        s.replied += u64::from(sent.is_ok());
+    });
+    sent.is_ok() && !quit
 }
 
 /// The book's way, for contrast: every read is taken as one request line.

@@ -195,3 +195,30 @@ async fn a_handler_that_never_returns_is_aborted_after_the_grace_period() {
         "the aborted connection was closed"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_received_before_the_signal_are_all_answered() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let mut running = start(Duration::from_secs(10)).await;
+    let mut client = BufReader::new(TcpStream::connect(running.addr).await.expect("connects"));
+    // One write: the two PINGs reach the server with the SLOW, before the signal.
+    client
+        .get_mut()
+        .write_all(b"SLOW 100\nPING\nPING\n")
+        .await
+        .expect("writes");
+    wait_until(&mut running, |s| s.in_flight == 1).await;
+    running
+        .trigger
+        .send(())
+        .expect("serve is listening for the signal");
+    let mut replies = String::new();
+    tokio::time::timeout(LIMIT, async {
+        while client.read_line(&mut replies).await.expect("reads") > 0 {}
+    })
+    .await
+    .expect("the server closes after the replies");
+    assert_eq!(replies, "DONE 100\nPONG\nPONG\n");
+    let drained = finish(running.server).await;
+    assert_eq!((drained.finished, drained.cut_off), (1, 0));
+}
