@@ -66,8 +66,9 @@ where
                     tasks.spawn(handler(stream, token.clone()));
                 }
                 // A failed accept (the peer gave up, or no file descriptors left) is that one
-                // connection's problem, not the server's: keep serving.
-                Err(_) => continue,
+                // connection's problem, not the server's: keep serving, after a short pause so
+                // that running out of file descriptors does not become a busy loop.
+                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
             },
         }
     }
