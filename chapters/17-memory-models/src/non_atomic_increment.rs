@@ -14,20 +14,26 @@
 //!
 //! Each variant runs two rounds: the book's shape (1,000 threads, one update each — a thread's
 //! start costs far more than its update, so overlaps are rare and losses too) and a contended
-//! round (two threads, hundreds of thousands of updates each, really at the same time).
+//! round: twice as many threads as cores, released together, updating for a fixed time (150 ms
+//! quick, 1 s full) and each counting what it attempted. A fixed *count* is not enough: a few
+//! million updates take a few milliseconds, less than a scheduler time slice, so on a busy
+//! machine each thread can run alone from start to end and lose nothing. A fixed time keeps the
+//! threads running across many slices and, on two free cores, truly side by side. (`mutex-push`
+//! keeps a fixed count, so its list stays a few megabytes.)
 //!
 //! Run: `cargo run --release -p chapter-17 -- run non-atomic-increment` (all variants),
 //! `--variant split`, `--threads N` for the book round's thread count.
-//! Expect: `split` loses updates in the contended round (2–20 % of them here) and
+//! Expect: `split` loses updates in the contended round (a sizeable share of them) and
 //! rarely in the book's; `fetch-add` and `mutex-push` never lose one.
 //! Book section: chapter 17, `Chapter17/example1.py` and `example2.py`.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use common::timing::Stopwatch;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// How a variant updates the shared total.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +133,44 @@ pub fn count(how: Update, threads: usize, per_thread: u64) -> Round {
     }
 }
 
+/// `threads` threads, released together, each apply `how` (not `MutexPush`: its list would grow
+/// without bound) until `duration` has passed, counting their own attempts; `expected` is the
+/// sum of those counts. The stop flag is read once every 1,024 updates, so the loop stays tight.
+pub fn count_for(how: Update, threads: usize, duration: Duration) -> Round {
+    let shared = Shared::default();
+    let gate = std::sync::Barrier::new(threads + 1);
+    let stop = AtomicBool::new(false);
+    let watch = Stopwatch::start();
+    let attempted: u64 = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (shared, gate, stop) = (&shared, &gate, &stop);
+                s.spawn(move || {
+                    gate.wait();
+                    let mut done = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        for _ in 0..1024 {
+                            shared.update(how, (t as u64) << 32 | done);
+                            done += 1;
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        gate.wait();
+        // The round's length, not a synchronisation: the workers stop when they see the flag.
+        std::thread::sleep(duration);
+        stop.store(true, Ordering::Relaxed);
+        workers.into_iter().map(|w| w.join().unwrap_or(0)).sum()
+    });
+    Round {
+        expected: attempted,
+        got: shared.total(how),
+        seconds: watch.seconds(),
+    }
+}
+
 /// The example's entry point.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let how = Update::from_variant(config.variant);
@@ -134,12 +178,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // Twice as many threads as cores: on a machine busy with other work, some pair of them
     // still shares an instant on two cores now and then, which is all a lost update needs.
     let contended_threads = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
-    // Pushes store every item: fewer of them keeps the list at a few megabytes.
-    let contended_each = match how {
-        Update::MutexPush => config.pick(250_000, 1_000_000),
-        _ => config.pick(2_000_000, 10_000_000),
+    // Pushes store every item: a fixed count keeps the list at a few megabytes. The counters run
+    // for a fixed time instead, so the threads overlap however busy the machine is.
+    let (contended, contended_shape) = match how {
+        Update::MutexPush => {
+            let each = config.pick(250_000, 1_000_000);
+            (count(how, contended_threads, each), format!("x {each}"))
+        }
+        _ => {
+            let duration = Duration::from_millis(config.pick(150, 1_000));
+            (
+                count_for(how, contended_threads, duration),
+                format!("for {} ms", duration.as_millis()),
+            )
+        }
     };
-    let contended = count(how, contended_threads, contended_each);
     let lost = book.lost() + contended.lost();
     let mut table = TableData::new(
         "updates that landed",
@@ -148,7 +201,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for (name, round) in [
         (format!("book: {} threads x 1", config.threads), book),
         (
-            format!("contended: {contended_threads} threads x {contended_each}"),
+            format!("contended: {contended_threads} threads {contended_shape}"),
             contended,
         ),
     ] {

@@ -102,3 +102,13 @@ fn split_updates_never_invent_updates() {
         "each thread's own updates are in order"
     );
 }
+
+#[test]
+fn timed_rounds_count_every_attempt() {
+    // fetch_add lands every attempt the threads counted; split may lose some, never gains one.
+    let exact = non_atomic_increment::count_for(Update::FetchAdd, 3, Duration::from_millis(20));
+    assert!(exact.expected > 0);
+    assert_eq!(exact.got, exact.expected);
+    let split = non_atomic_increment::count_for(Update::Split, 3, Duration::from_millis(20));
+    assert!(split.got <= split.expected, "{split:?}");
+}
