@@ -21,7 +21,7 @@ use common::timing::human;
 use common::{Outcome, RunConfig, TableData, Verdict};
 use tokio::time::Instant;
 
-use crate::blocking::{PERIOD, observe};
+use crate::blocking::{FREE_TICKS, PERIOD, observe};
 use crate::support::{
     BOOK_NUMBERS, block_on_within, current_thread, is_prime, is_prime_yielding, ms,
 };
@@ -123,16 +123,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         && answers.last().map(|a| a.0) == Some(BOOK_NUMBERS[0]);
     let showed = correct
         && match style {
-            // The heartbeat waited for (nearly) the whole computation, and 157 came last.
-            Style::Sync => {
-                late >= stall.work_time.mul_f64(0.8) && answers.last().map(|a| a.0) == Some(157)
-            }
-            _ => small_first && late < stall.work_time.mul_f64(0.25),
+            // Not one heartbeat tick during the checks, and 157 came last.
+            Style::Sync => stall.ticks_during_work == 0 && answers.last().map(|a| a.0) == Some(157),
+            // The heartbeat kept ticking during the checks, and the small numbers came first.
+            _ => small_first && stall.ticks_during_work >= FREE_TICKS,
         };
     Ok(Outcome::new("async-primes", config.variant, Verdict::from(showed))
         .table(table)
         .key_figure("total time", stall.work_time.as_secs_f64(), "s")
         .figure("worst heartbeat delay", ms(late), "ms")
+        .figure("heartbeat ticks during the checks", stall.ticks_during_work as f64, "ticks")
         .line("A heartbeat task on the same one-thread runtime asks to wake every 10 ms; its worst delay shows what the checks cost everyone else.")
         .line("Book: 1.29 s sync (example3), 1.90 s with asyncio and sleep(0) (example4), 1.23 s on a process pool (example6).")
         .notice(match style {

@@ -93,11 +93,13 @@ pub struct Heartbeat {
 }
 
 /// Spawns a task on the current runtime that sleeps `period` again and again until `stop` turns
-/// true, recording how late each wake-up is. A healthy runtime wakes it within a millisecond or
+/// true, recording how late each wake-up is and counting its ticks in `ticks` (so an observer can
+/// count the ticks during a stretch of work). A healthy runtime wakes it within a millisecond or
 /// so; a runtime whose only thread is busy elsewhere wakes it late by the whole busy stretch.
 pub fn spawn_heartbeat(
     period: Duration,
     stop: tokio::sync::watch::Receiver<bool>,
+    ticks: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 ) -> tokio::task::JoinHandle<Heartbeat> {
     tokio::spawn(async move {
         let mut beat = Heartbeat::default();
@@ -107,6 +109,7 @@ pub fn spawn_heartbeat(
             let late = asked.elapsed().saturating_sub(period);
             beat.worst_late = beat.worst_late.max(late);
             beat.ticks += 1;
+            ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         beat
     })

@@ -154,6 +154,7 @@ fn a_blocking_call_stalls_the_heartbeat_for_all_of_it() {
         stall.heartbeat.worst_late >= call - blocking::PERIOD,
         "{stall:?}"
     );
+    assert_eq!(stall.ticks_during_work, 0, "{stall:?}");
 }
 
 #[test]
