@@ -1,7 +1,7 @@
 //! Exercise 10.1 — reference solution: `gather` with a limit on how many run at once.
 //!
 //! `asyncio.gather` (and `join_all`) starts every job at once. Against a real server that is a
-//! burst of N connections; usually you want at most K in flight. [`gather_limited`] runs the jobs
+//! burst of N connections; usually you want at most K in flight. `gather_limited` runs the jobs
 //! with at most `limit` in progress and still returns results in input order, like `gather`.
 //! A `tokio::sync::Semaphore` hands out `limit` permits; each job holds one while it runs.
 //!

@@ -1,7 +1,7 @@
 //! Exercise 10.2 — reference solution: a cancellation-safe "receive two values".
 //!
 //! `select_timeout::recv_pair` keeps the first value of a pair in its own future, so a `select!`
-//! that drops the future mid-pair loses that value. [`Pairer`] keeps it in `self` instead: the
+//! that drops the future mid-pair loses that value. `Pairer` keeps it in `self` instead: the
 //! future only borrows the `Pairer`, and a dropped future leaves the value where the next round
 //! finds it. Each `.await` here is on `mpsc::Receiver::recv`, which is itself cancellation safe.
 //!
