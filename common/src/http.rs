@@ -488,7 +488,14 @@ fn status_response(code: &str) -> Result<Response<Body>, Rejection> {
         524 => "A Timeout Occurred",
         _ => "Unknown",
     });
-    Ok(text(status, format!("{} {reason}\n", status.as_u16())))
+    let mut response = text(status, format!("{} {reason}\n", status.as_u16()));
+    if status.canonical_reason().is_none() {
+        // Without this, hyper writes no reason phrase for codes outside the standard (524).
+        response
+            .extensions_mut()
+            .insert(hyper::ext::ReasonPhrase::from_static(reason.as_bytes()));
+    }
+    Ok(response)
 }
 
 fn stream_response(n: &str, query: &Query) -> Result<Response<Body>, Rejection> {
@@ -622,7 +629,15 @@ mod tests {
             assert_eq!(fetched.status, code);
             assert!(String::from_utf8_lossy(&fetched.body).starts_with(&code.to_string()));
         }
-        assert_eq!(server.shutdown().requests, 6);
+        let head = raw(
+            &server,
+            b"GET /status/524 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        );
+        assert!(
+            head.starts_with("HTTP/1.1 524 A Timeout Occurred\r\n"),
+            "{head:?}"
+        );
+        assert_eq!(server.shutdown().requests, 7);
     }
 
     #[test]
