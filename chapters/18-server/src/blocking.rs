@@ -1,0 +1,106 @@
+//! The blocking sum/product server: the book's example3.py, with limits.
+//!
+//! One thread accepts a client and serves it to the end before accepting the next: while one
+//! client is connected, every other one waits in the listen backlog, its welcome line unsent.
+//! That is the whole lesson of this server, and the `load` tool measures it (the time-to-welcome
+//! column). It still uses the chapter's framer (a line limit), an idle timeout (a read timeout,
+//! so a silent client cannot hold the server forever) and the shutdown switch.
+//!
+//! Run: `cargo run -p chapter-18 -- serve --impl blocking`, then `nc 127.0.0.1 PORT`.
+//! Book: chapter 18, example3.py.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown as Side, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+use crate::protocol::{Connection, IDLE, Limits};
+use crate::server::{Shutdown, Stats};
+
+/// How often a blocked read wakes to look at the shutdown switch.
+const TICK: Duration = Duration::from_millis(50);
+
+/// Serves clients one at a time until the shutdown switch flips (the caller then wakes
+/// `accept` with a connection, see [`crate::server::ServerHandle::join`]).
+pub fn serve(
+    listener: TcpListener,
+    limits: Limits,
+    stats: &Stats,
+    shutdown: &Shutdown,
+) -> std::io::Result<()> {
+    for incoming in listener.incoming() {
+        if shutdown.is_set() {
+            break;
+        }
+        // A failed accept (the client gave up already, or we ran out of descriptors) is that
+        // client's problem, not the server's: go on to the next.
+        let Ok(stream) = incoming else { continue };
+        stats.accepted(1);
+        // An I/O error ends this client's session only.
+        let _ = serve_one(stream, limits, stats, shutdown);
+        stats.closed();
+    }
+    Ok(())
+}
+
+fn serve_one(
+    mut stream: TcpStream,
+    limits: Limits,
+    stats: &Stats,
+    shutdown: &Shutdown,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(TICK))?;
+    stream.set_write_timeout(Some(limits.idle_timeout.max(Duration::from_secs(1))))?;
+    let _ = stream.set_nodelay(true);
+    let mut connection = Connection::new(limits.max_line);
+    let mut buf = [0u8; 4096];
+    let mut last_heard = Instant::now();
+    loop {
+        stream.write_all(connection.output())?;
+        connection.wrote(connection.output().len());
+        if connection.is_finished() {
+            break;
+        }
+        if shutdown.is_set() {
+            // Every request read so far is answered (above); stop here.
+            connection.close();
+            continue;
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => {
+                if connection.peer_closed() {
+                    stats.vanished();
+                }
+            }
+            Ok(n) => {
+                last_heard = Instant::now();
+                stats.answered(connection.received(&buf[..n]));
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                if last_heard.elapsed() >= limits.idle_timeout {
+                    stats.idle_timeout();
+                    connection.close_with(IDLE);
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    linger(stream);
+    Ok(())
+}
+
+/// Closes politely: send FIN, then read and drop whatever the client still sends for a moment,
+/// so the kernel does not answer unread bytes with a reset that could destroy our last replies
+/// before the client read them.
+pub(crate) fn linger(mut stream: TcpStream) {
+    let _ = stream.shutdown(Side::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 1024];
+    let until = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < until {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The sum/product protocol, with no I/O: lines in, reply lines out.
+//!
+//! Every server in this chapter (blocking, reactor, tokio) speaks exactly this protocol, and all
+//! of them get their answers from here, so they can only differ in *how* they move bytes. The
+//! protocol is specified in the chapter README; in short:
+//!
+//! - on connect the server sends `starting in sum mode`;
+//! - each request is one line (`\n`, an optional `\r` before it is dropped), answered by exactly
+//!   one reply line;
+//! - `sum` / `product` switch the mode (`switched to product mode`), `quit` answers `bye` and
+//!   closes;
+//! - `1, 2, 3` (comma-separated 64-bit signed integers) is answered with `6` in sum mode — a
+//!   bare number, not the book's quoted `'6'`;
+//! - anything else gets one line starting `error: ` (not UTF-8, not integers, an empty request,
+//!   overflow, a line longer than the limit) and the connection stays open.
+//!
+//! [`Connection`] is the per-connection state machine (framer + session + output buffer) that the
+//! reactor drives by hand; [`transcript`] runs it over a byte string, the model the property
+//! tests compare every real server against.
+//!
+//! Book: chapter 18, example3.py and example6.py (`process_request`).
+
+use std::time::Duration;
+
+use crate::line_framer::LineFramer;
+
+/// The first line every connection receives.
+pub const WELCOME: &str = "starting in sum mode";
+/// The reply to `quit`, after which the server closes the connection.
+pub const BYE: &str = "bye";
+/// Sent before closing a connection that said nothing for the idle timeout.
+pub const IDLE: &str = "error: idle timeout, closing";
+/// Sent (then the connection is closed) when the server already holds its connection limit.
+pub const BUSY: &str = "error: server busy, try again later";
+/// While this much output waits for a slow reader, the server stops reading its requests.
+pub const OUTPUT_HIGH_WATER: usize = 64 * 1024;
+
+/// The server's limits: what a hostile or careless client cannot exceed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest request line accepted, in bytes, without its newline.
+    pub max_line: usize,
+    /// The most connections served at once; more are told [`BUSY`] and closed.
+    pub max_connections: usize,
+    /// A connection that sends nothing for this long is told [`IDLE`] and closed.
+    pub idle_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_line: 1024,
+            max_connections: 4096,
+            idle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The arithmetic a list is answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Add the numbers (the mode a connection starts in).
+    Sum,
+    /// Multiply them.
+    Product,
+}
+
+impl Mode {
+    /// The mode's name, as the client types it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Sum => "sum",
+            Mode::Product => "product",
+        }
+    }
+}
+
+/// Why a request line is not a list the server can answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// Nothing but whitespace.
+    Empty,
+    /// One item (given, trimmed) is not a 64-bit signed integer.
+    NotAnInteger(String),
+    /// The sum or product does not fit in an `i64`.
+    Overflow,
+}
+
+/// One framed request: a complete line, or the news that a line went over the limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    /// A line's bytes, without `\n` and without a `\r` just before it.
+    Line(Vec<u8>),
+    /// A line longer than the limit: reported once, and the rest of it, up to its newline, is
+    /// skipped.
+    TooLong,
+}
+
+/// What the session says to one frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Send this line and keep the connection open.
+    Line(String),
+    /// Send this line, then close the connection.
+    Close(String),
+}
+
+/// One connection's protocol state: its mode.
+#[derive(Debug, Clone)]
+pub struct Session {
+    mode: Mode,
+    max_line: usize,
+}
+
+impl Session {
+    /// A new session in sum mode, for lines of at most `max_line` bytes (named in an error).
+    pub fn new(max_line: usize) -> Self {
+        Self {
+            mode: Mode::Sum,
+            max_line,
+        }
+    }
+
+    /// The current mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The reply to one frame.
+    pub fn respond(&mut self, frame: &Frame) -> Reply {
+        let bytes = match frame {
+            Frame::TooLong => {
+                return Reply::Line(format!(
+                    "error: line too long (at most {} bytes)",
+                    self.max_line
+                ));
+            }
+            Frame::Line(bytes) => bytes,
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return Reply::Line("error: not UTF-8 text; send e.g. 1,2,3".into());
+        };
+        match text.trim() {
+            "quit" => Reply::Close(BYE.into()),
+            "sum" => {
+                self.mode = Mode::Sum;
+                Reply::Line("switched to sum mode".into())
+            }
+            "product" => {
+                self.mode = Mode::Product;
+                Reply::Line("switched to product mode".into())
+            }
+            list => Reply::Line(match crate::evaluate::evaluate(self.mode, list) {
+                Ok(n) => n.to_string(),
+                Err(EvalError::Empty) => {
+                    "error: empty request; send e.g. 1,2,3 or sum, product, quit".into()
+                }
+                Err(EvalError::NotAnInteger(item)) => {
+                    let shown: String = item.chars().take(32).collect();
+                    format!("error: {shown:?} is not a 64-bit integer")
+                }
+                Err(EvalError::Overflow) => format!(
+                    "error: overflow: the {} does not fit in a 64-bit signed integer",
+                    self.mode.name()
+                ),
+            }),
+        }
+    }
+}
+
+/// The hand-written per-connection state machine: bytes in, reply bytes out, no I/O.
+///
+/// The reactor owns one per socket and calls [`Connection::received`] when the socket had bytes,
+/// writes [`Connection::output`] when it is writable, and drops the socket once
+/// [`Connection::is_finished`]. The states an `async fn` would keep implicitly in its future are
+/// explicit fields: the partial line (in the framer), the mode (in the session), the unsent
+/// output, and whether the conversation is over.
+#[derive(Debug)]
+pub struct Connection {
+    framer: LineFramer,
+    session: Session,
+    frames: Vec<Frame>,
+    out: Vec<u8>,
+    closing: bool,
+    requests: u64,
+}
+
+impl Connection {
+    /// A new connection, its welcome line already queued.
+    pub fn new(max_line: usize) -> Self {
+        let mut out = Vec::with_capacity(64);
+        push_line(&mut out, WELCOME);
+        Self {
+            framer: LineFramer::new(max_line),
+            session: Session::new(max_line),
+            frames: Vec::new(),
+            out,
+            closing: false,
+            requests: 0,
+        }
+    }
+
+    /// Feeds bytes read from the client; every complete request is answered into the output.
+    /// Returns how many requests these bytes completed. After `quit` (or [`Self::close`]) input is
+    /// ignored.
+    pub fn received(&mut self, bytes: &[u8]) -> u64 {
+        if self.closing {
+            return 0;
+        }
+        self.framer.push(bytes, &mut self.frames);
+        let mut answered = 0;
+        for frame in self.frames.drain(..) {
+            if self.closing {
+                break;
+            }
+            answered += 1;
+            match self.session.respond(&frame) {
+                Reply::Line(line) => push_line(&mut self.out, &line),
+                Reply::Close(line) => {
+                    push_line(&mut self.out, &line);
+                    self.closing = true;
+                }
+            }
+        }
+        self.requests += answered;
+        answered
+    }
+
+    /// The client closed its side. Returns true if it left a partial line behind (it vanished
+    /// mid-request); that line is dropped unanswered.
+    pub fn peer_closed(&mut self) -> bool {
+        self.closing = true;
+        self.framer.buffered() > 0
+    }
+
+    /// Queues a last line from the server (idle timeout, say) and closes after sending it.
+    pub fn close_with(&mut self, line: &str) {
+        if !self.closing {
+            push_line(&mut self.out, line);
+        }
+        self.closing = true;
+    }
+
+    /// Closes once the output already queued is sent (graceful shutdown).
+    pub fn close(&mut self) {
+        self.closing = true;
+    }
+
+    /// The bytes waiting to be sent.
+    pub fn output(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// `n` bytes of [`Self::output`] were sent.
+    pub fn wrote(&mut self, n: usize) {
+        self.out.drain(..n.min(self.out.len()));
+    }
+
+    /// Should the server read from this client now? Not once it is closing, and not while a
+    /// slow reader has a lot of unsent output (backpressure).
+    pub fn wants_input(&self) -> bool {
+        !self.closing && self.out.len() < OUTPUT_HIGH_WATER
+    }
+
+    /// Closing, with everything sent: the socket can go.
+    pub fn is_finished(&self) -> bool {
+        self.closing && self.out.is_empty()
+    }
+
+    /// Requests answered so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+}
+
+fn push_line(out: &mut Vec<u8>, line: &str) {
+    out.extend_from_slice(line.as_bytes());
+    out.push(b'\n');
+}
+
+/// Everything a server must send for `input` sent in one go and then the client's close: the
+/// model the network tests compare against (chunking must not change it).
+pub fn transcript(input: &[u8], max_line: usize) -> Vec<u8> {
+    let mut connection = Connection::new(max_line);
+    connection.received(input);
+    connection.peer_closed();
+    connection.output().to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn say(session: &mut Session, line: &str) -> Reply {
+        session.respond(&Frame::Line(line.as_bytes().to_vec()))
+    }
+
+    #[test]
+    fn the_books_session_with_bare_numbers() {
+        let mut s = Session::new(1024);
+        assert_eq!(say(&mut s, "1,2,3"), Reply::Line("6".into()));
+        assert_eq!(
+            say(&mut s, "product"),
+            Reply::Line("switched to product mode".into())
+        );
+        assert_eq!(say(&mut s, " 2, 3 ,4 "), Reply::Line("24".into()));
+        assert_eq!(say(&mut s, "quit"), Reply::Close("bye".into()));
+    }
+
+    #[test]
+    fn errors_are_one_line_and_keep_the_session() {
+        let mut s = Session::new(8);
+        for bad in ["", "1,,2", "x", "1.5", "'6'"] {
+            match say(&mut s, bad) {
+                Reply::Line(l) => assert!(l.starts_with("error: "), "{bad:?}: {l}"),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+        match s.respond(&Frame::Line(vec![0xff, 0xfe])) {
+            Reply::Line(l) => assert!(l.contains("UTF-8")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.respond(&Frame::TooLong),
+            Reply::Line("error: line too long (at most 8 bytes)".into())
+        );
+        assert_eq!(say(&mut s, "1,2"), Reply::Line("3".into()));
+    }
+
+    #[test]
+    fn overflow_is_an_error_not_a_wrap() {
+        let mut s = Session::new(1024);
+        let reply = say(&mut s, &format!("{},1", i64::MAX));
+        assert!(matches!(reply, Reply::Line(l) if l.starts_with("error: overflow")));
+    }
+
+    #[test]
+    fn the_connection_answers_pipelined_lines_and_stops_at_quit() {
+        let out = transcript(b"1,2\r\nproduct\n3,4\nquit\n5,6\n", 1024);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "starting in sum mode\n3\nswitched to product mode\n12\nbye\n"
+        );
+    }
+}
