@@ -1,0 +1,188 @@
+//! Reading a deadlock report: a program with a hidden lock-order cycle, and what the detector
+//! says about it — which thread holds what, and waits for what.
+//!
+//! The book's chapter 19 closes with debugging: when a concurrent program hangs, find out what
+//! every thread holds and what it waits for. Here three threads move money between three
+//! accounts, each through the same innocent `transfer(from, to)`: lock the source account, then
+//! the destination. No single function is wrong, and no two of the three threads can deadlock on
+//! their own. But `payroll` sends alice → bob, `refunds` sends bob → carol and `fees` sends
+//! carol → alice: when each holds its source, each waits for the next one's — a cycle through all
+//! three. The book's Python would hang; here `common`'s detector (a wait-for graph fed by the
+//! tracked mutexes, checked by the watchdog) prints the cycle and releases the threads.
+//!
+//! How to read the report: each line is one thread, "T holds L and waits for M (held by U)".
+//! Follow "held by" from line to line: it comes back to the first thread, so nobody on the cycle
+//! can move. The fix follows from the lines: all three threads lock accounts in *different*
+//! orders (alice before bob, bob before carol, carol before alice). One global order breaks it:
+//! the `ordered` variant locks the lower-numbered account first. Money is conserved either way.
+//!
+//! Holding the source lock, a transfer pauses 2 ms before taking the destination (the window in
+//! which the cycle forms; a sleep, since the timing is the subject).
+//!
+//! Run: `cargo run -p chapter-19 -- run deadlock-debugging` (both) or `--variant hidden-cycle`.
+//! Expect: `hidden-cycle` reports the three-line cycle within a few ms; `ordered` finishes every
+//! transfer with the total unchanged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
+use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
+use common::{Outcome, RunConfig, TableData, Verdict};
+
+/// The accounts' owners, by account number.
+pub const ACCOUNTS: [&str; 3] = ["alice", "bob", "carol"];
+/// The threads, and the transfer each repeats: (thread, from, to).
+pub const TRANSFERS: [(&str, usize, usize); 3] =
+    [("payroll", 0, 1), ("refunds", 1, 2), ("fees", 2, 0)];
+/// Each account's opening balance.
+pub const OPENING: i64 = 1_000;
+
+/// The two variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockOrder {
+    /// Source first, then destination: the hidden cycle.
+    SourceFirst,
+    /// Lower account number first: one global order.
+    LowerFirst,
+}
+
+impl LockOrder {
+    /// Parses a variant name.
+    pub fn from_variant(variant: &str) -> Self {
+        if variant == "hidden-cycle" {
+            Self::SourceFirst
+        } else {
+            Self::LowerFirst
+        }
+    }
+}
+
+/// The bank: one tracked lock per account.
+pub fn open_accounts(graph: &Arc<LockGraph>) -> Arc<[TrackedMutex<i64>; 3]> {
+    Arc::new(ACCOUNTS.map(|name| graph.mutex(format!("account {name}"), OPENING)))
+}
+
+/// Moves `amount` from one account to another, taking both locks in `order`; `pause` runs
+/// while the first lock is held.
+pub fn transfer(
+    accounts: &[TrackedMutex<i64>; 3],
+    from: usize,
+    to: usize,
+    amount: i64,
+    order: LockOrder,
+    pause: &dyn Fn(),
+) -> Result<(), Abandoned> {
+    let (first, second) = match order {
+        LockOrder::SourceFirst => (from, to),
+        LockOrder::LowerFirst => (from.min(to), from.max(to)),
+    };
+    let mut a = accounts[first].lock()?;
+    pause();
+    let mut b = accounts[second].lock()?;
+    let (source, destination) = if first == from {
+        (&mut *a, &mut *b)
+    } else {
+        (&mut *b, &mut *a)
+    };
+    *source -= amount;
+    *destination += amount;
+    Ok(())
+}
+
+/// Runs the three threads, `rounds` transfers each, under the watchdog.
+pub fn run_bank(
+    order: LockOrder,
+    rounds: u64,
+    pause: Duration,
+    budget: Duration,
+) -> (GroupReport<Result<(), Abandoned>>, i64) {
+    let graph = LockGraph::new();
+    let accounts = open_accounts(&graph);
+    let workers = TRANSFERS
+        .iter()
+        .map(|&(name, from, to)| {
+            let accounts = Arc::clone(&accounts);
+            worker(name, move |ctx: &WorkerCtx| {
+                for _ in 0..rounds {
+                    transfer(&accounts, from, to, 10, order, &|| std::thread::sleep(pause))?;
+                    ctx.progress();
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    let report = Watchdog::new(budget)
+        .stall_after(budget)
+        .with_lock_graph(&graph)
+        .run(workers);
+    // After a deadlock the graph is aborted and locks refuse (the total then reads 0): only a
+    // finished run's total means anything.
+    let total = accounts
+        .iter()
+        .map(|a| a.lock().map_or(0, |v| *v))
+        .sum();
+    (report, total)
+}
+
+/// Runs one variant.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let order = LockOrder::from_variant(config.variant);
+    let rounds = config.pick(20, 100);
+    let (report, total) = run_bank(order, rounds, Duration::from_millis(2), config.budget());
+
+    let mut table = TableData::new(
+        "Each thread (transfers repeat `rounds` times)",
+        &["thread", "transfers", "locks taken", "done", "state at the end"],
+    );
+    for (thread, &(_, from, to)) in report.threads.iter().zip(&TRANSFERS) {
+        let (first, second) = match order {
+            LockOrder::SourceFirst => (from, to),
+            LockOrder::LowerFirst => (from.min(to), from.max(to)),
+        };
+        table.row([
+            thread.name.clone(),
+            format!("{} -> {}", ACCOUNTS[from], ACCOUNTS[to]),
+            format!("{} then {}", ACCOUNTS[first], ACCOUNTS[second]),
+            thread.progress.to_string(),
+            thread.state().to_string(),
+        ]);
+    }
+
+    let outcome = match (&report.ending, order) {
+        (Ending::Deadlock(cycle), LockOrder::SourceFirst) => {
+            let mut outcome = Outcome::new("deadlock-debugging", config.variant, Verdict::Showed)
+                .line("The detector's report — one line per thread on the cycle:");
+            for line in cycle.lines() {
+                outcome = outcome.line(format!("  {line}"));
+            }
+            let first = &cycle.links[0].thread;
+            outcome
+                .line(format!(
+                    "Reading it: follow \"held by\" from line to line — {} threads, and the last line's holder is {first} again: a cycle, so none of them can ever move.",
+                    cycle.links.len()
+                ))
+                .line("Each thread takes its locks in a different order (its source first); the fix is one global order for everyone.")
+                .key_figure("threads on the cycle", cycle.links.len() as f64, "threads")
+                .figure("detected after", report.ended_after.as_secs_f64(), "s")
+                .notice("no function is wrong on its own: the cycle only appears across threads, which is why the wait-for report, not the code, is where to start")
+        }
+        (Ending::Finished, LockOrder::LowerFirst)
+            if report.total_progress() == 3 * rounds && total == 3 * OPENING =>
+        {
+            Outcome::new("deadlock-debugging", config.variant, Verdict::Showed)
+                .line("Every transfer locks the lower-numbered account first: all threads finished.")
+                .key_figure("transfers done", report.total_progress() as f64, "transfers")
+                .figure("total money (conserved)", total as f64, "")
+                .figure("time", report.ended_after.as_secs_f64(), "s")
+                .notice("with one global lock order, \"holds A, waits for B\" only ever points up the order, so it cannot come back round")
+        }
+        _ => Outcome::new("deadlock-debugging", config.variant, Verdict::DidNotShow)
+            .line(report.describe_ending())
+            .notice(match order {
+                LockOrder::SourceFirst => "the cycle did not form this time",
+                LockOrder::LowerFirst => "the ordered transfers did not all finish",
+            }),
+    };
+    Ok(outcome.table(table))
+}

@@ -1,0 +1,30 @@
+//! The `model-checking` example end to end: shuttle runs inside it (and installs its panic hook
+//! for the whole process), so it has this test binary to itself.
+
+#![cfg(not(any(feature = "shuttle", loom)))]
+
+use chapter_19::model_checking::{Version, shuttle_check, stress_test};
+use common::{RunConfig, Verdict};
+
+#[test]
+fn shuttle_finds_the_duplicate_ticket_and_replays_it() {
+    let finding = shuttle_check(Version::Broken, 42, 1_000, 2).expect("runs");
+    let failure = finding.failure.clone().expect("shuttle finds the bug");
+    assert!(failure.starts_with("duplicate ticket"), "{failure}");
+    assert!(finding.schedule.is_some(), "the failing schedule was written");
+    assert_eq!(finding.replays, vec![Some(failure.clone()), Some(failure)]);
+}
+
+#[test]
+fn both_variants_show_their_lesson() {
+    let example = chapter_19::CHAPTER.example("model-checking").expect("exists");
+    for variant in ["broken", "fixed"] {
+        let outcome = (example.run)(&RunConfig::quick(example, variant)).expect("runs");
+        assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
+    }
+}
+
+#[test]
+fn the_fixed_dispenser_survives_the_stress_test() {
+    assert_eq!(stress_test(Version::Fixed, 500), 0);
+}
