@@ -8,7 +8,7 @@
 //! sequential one.
 //!
 //! The modules, one concept each, in tour order: [`imaging`] (files), [`threshold`] (the pixel
-//! work), [`pipeline`], [`batch`], [`convolution`]; and the exercise modules [`halo`] (8.1) and
+//! work), [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the exercise modules [`halo`] (8.1) and
 //! [`scoped_tiles`] (8.2).
 
 use common::{Chapter, Example, ThreadsSpec, Variant};
@@ -18,6 +18,7 @@ pub mod convolution;
 pub mod imaging;
 pub mod pipeline;
 pub mod threshold;
+pub mod your_images;
 
 /// Exercise 8.1: the reference solution, or the learner's starter with `--features learner`.
 #[cfg_attr(not(feature = "learner"), path = "solutions/e1_halo.rs")]
@@ -33,7 +34,11 @@ pub mod scoped_tiles;
 pub static CHAPTER: Chapter = Chapter {
     number: 8,
     title: "Concurrent image processing",
-    tools: &[],
+    tools: &[common::Tool {
+        name: "threshold",
+        summary: "threshold every PNG/JPEG in --input DIR (the book's per-tile work) on 1 and N threads",
+        run: your_images::tool,
+    }],
     examples: &[
         Example {
             name: "pipeline",

@@ -41,3 +41,50 @@ fn the_batch_writes_identical_files_for_every_worker_count() {
     assert_eq!(lines[0]["verdict"], "showed");
     assert_eq!(figure(&lines[0], "differing outputs"), 0.0);
 }
+
+#[test]
+fn the_threshold_tool_processes_a_directory_and_names_a_bad_file() {
+    let root = std::env::temp_dir().join(format!("chapter8-your-images-{}", std::process::id()));
+    let (input, out) = (root.join("in"), root.join("out"));
+    std::fs::create_dir_all(&input).expect("creates the input dir");
+    let picture = chapter_8::imaging::test_image(120, 80, 7);
+    chapter_8::imaging::write_rgb(&input.join("a.png"), &picture, image::ImageFormat::Png)
+        .expect("writes a PNG");
+    chapter_8::imaging::write_rgb(&input.join("b.jpg"), &picture, image::ImageFormat::Jpeg)
+        .expect("writes a JPEG");
+    std::fs::write(input.join("notes.txt"), "not an image").expect("writes a text file");
+    let (input_arg, out_arg) = (input.display().to_string(), out.display().to_string());
+    let args = [
+        "threshold",
+        "--input",
+        &input_arg,
+        "--out",
+        &out_arg,
+        "--threads",
+        "2",
+    ];
+    let stdout = CHAPTER_8.stdout(&args, 0);
+    assert!(stdout.contains("2 file(s)"), "{stdout}");
+    assert!(stdout.contains("identical to"), "{stdout}");
+    for name in ["a_gaussian.png", "b_gaussian.png"] {
+        let written = chapter_8::imaging::read_gray(&out.join(name)).expect("reads the output");
+        assert_eq!(written.dimensions(), (120, 80));
+    }
+    // A file that does not decode is listed with its reason, and the exit code says so.
+    std::fs::write(input.join("broken.png"), "not a png").expect("writes a bad file");
+    let stdout = CHAPTER_8.stdout(&args, 1);
+    assert!(
+        stdout.contains("broken.png") && stdout.contains("decoding"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+    CHAPTER_8.usage_error(
+        &["threshold", "--input", "/no/such/dir"],
+        "cannot read --input",
+    );
+    CHAPTER_8.usage_error(&["threshold"], "--input");
+    CHAPTER_8.usage_error(
+        &["threshold", "--input", ".", "--threads", "0"],
+        "--threads",
+    );
+}
