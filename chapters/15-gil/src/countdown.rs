@@ -24,7 +24,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use common::timing::{human, median_of, speedup};
+use common::timing::{human, speedup, time};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::gil::{Gil, GilStats, GilThread};
@@ -136,35 +136,57 @@ pub struct CountdownTimes {
     pub gil: Option<GilStats>,
 }
 
-/// Times the three arrangements, median of `runs` each.
+/// The median of `times` (at least one).
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Times the three arrangements, median of `runs` each. The arrangements take turns within each
+/// run, so a burst of other work on a shared machine slows all three alike rather than one.
 pub fn measure(count: u64, gil: bool, runs: usize) -> anyhow::Result<CountdownTimes> {
     let mut ok = true;
-    let sequential_time = median_of(runs, || ok &= sequential(count, gil) == 0);
     let shared = gil.then(Gil::cpython);
-    let threads = median_of(runs, || ok &= two_threads(count, shared.as_ref()) == 0);
-    #[cfg(unix)]
-    let processes = {
-        let mut failures = 0;
-        let deadline = Duration::from_secs(30);
-        let mut error = None;
-        let time = median_of(runs, || match two_processes(count, gil, deadline) {
-            Ok(failed) => failures += failed,
-            Err(e) => error = Some(e),
-        });
-        if let Some(e) = error {
-            return Err(e);
+    let (mut sequential_times, mut thread_times, mut process_times) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let (left, took) = time(|| sequential(count, gil));
+        ok &= left == 0;
+        sequential_times.push(took);
+        let (left, took) = time(|| two_threads(count, shared.as_ref()));
+        ok &= left == 0;
+        thread_times.push(took);
+        #[cfg(unix)]
+        {
+            let (failed, took) = time(|| two_processes(count, gil, Duration::from_secs(30)));
+            ok &= failed? == 0;
+            process_times.push(took);
         }
-        ok &= failures == 0;
-        Some(time)
-    };
-    #[cfg(not(unix))]
-    let processes = None;
+    }
     Ok(CountdownTimes {
-        sequential: sequential_time,
-        threads,
-        processes,
+        sequential: median(sequential_times),
+        threads: median(thread_times),
+        processes: (!process_times.is_empty()).then(|| median(process_times)),
         all_reached_zero: ok,
         gil: shared.map(|g| g.stats()),
+    })
+}
+
+/// A line for a run whose times contradict the lesson's shape, or `None` when they show it.
+/// Both shapes have a margin: timings on a shared machine scatter.
+pub fn shape_caveat(gil: bool, times: &CountdownTimes) -> Option<String> {
+    let threads = speedup(times.sequential, times.threads);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let contradicted = if gil {
+        threads > 1.3
+    } else {
+        cores >= 2 && threads < 1.3
+    };
+    contradicted.then(|| {
+        format!(
+            "This run's times do not show the shape ({threads:.2}x for two threads): other work on this machine disturbed them. \
+             The counts are what the verdict rests on; a full run (without --quick) times longer counts."
+        )
     })
 }
 
@@ -246,6 +268,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "Every countdown reached zero: {}. Each decrement goes through black_box, so the loop is not folded away.",
         times.all_reached_zero
     ));
+    if let Some(caveat) = shape_caveat(gil, &times) {
+        outcome = outcome.line(caveat);
+    }
     Ok(if gil {
         outcome.notice("with one GIL, two threads take turns: no faster than one (the book: 0.74 s vs 0.83 s); two processes have a GIL each and do run at once (0.40 s)")
     } else {

@@ -243,7 +243,23 @@ pub fn side_by_side(
                 .line(format!(
                     "One thread: a CPython step took {per_step:.0} times as long as a plain Rust step, so Rust counts further to give its threads something to time."
                 ))
-                .notice("CPython's two threads are no faster than one, its two processes are; the modelled GIL shows the same shape, plain Rust threads scale like processes")
+                .notice("CPython's two threads are no faster than one, its two processes are; the modelled GIL shows the same shape, plain Rust threads scale like processes");
+            let (threads, processes) = (
+                speedup(py.one_thread, py.two_threads),
+                speedup(py.one_thread, py.two_processes),
+            );
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            if threads > 1.3 || (cores >= 2 && processes < 1.3) {
+                outcome = outcome.line(format!(
+                    "This run's CPython times do not show the shape (two threads {threads:.2}x, two processes {processes:.2}x): \
+                     each arrangement ran once, and other work on this machine disturbed them. A full run (without --quick) counts further."
+                ));
+            }
+            for (who, times, gil) in [("modelled GIL", gil, true), ("no GIL", free, false)] {
+                if let Some(caveat) = countdown::shape_caveat(gil, times) {
+                    outcome = outcome.line(format!("Rust, {who}: {caveat}"));
+                }
+            }
         }
         None => {
             outcome = outcome
