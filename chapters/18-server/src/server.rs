@@ -180,13 +180,13 @@ impl ServerHandle {
     /// Waits for the server to end (after someone flipped its switch) and returns its counters.
     pub fn join(&mut self) -> anyhow::Result<StatsSnapshot> {
         if self.implementation == Impl::Blocking {
-            // The blocking server sleeps in accept(); a connection wakes it to see the switch.
-            while self.shutdown.is_set() && self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
-                let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
-                std::thread::sleep(Duration::from_millis(20));
-                if self.thread.as_ref().is_some_and(|t| t.is_finished()) {
-                    break;
+            // The blocking server sleeps in accept(); once the switch is on, a connection wakes
+            // it to see the switch.
+            while self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
+                if self.shutdown.is_set() {
+                    let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
                 }
+                std::thread::sleep(Duration::from_millis(20));
             }
         }
         if let Some(thread) = self.thread.take() {

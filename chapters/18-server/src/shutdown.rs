@@ -32,7 +32,10 @@ pub fn shutdown_under_load(
     config.io_timeout = Duration::from_secs(10);
     let load = std::thread::spawn(move || crate::load::run(addr, config));
     let until = Instant::now() + Duration::from_secs(10);
-    while server.stats().requests < after && Instant::now() < until && !load.is_finished() {
+    // Every client connected (a connect refused after shutdown is no lost answer, but it would
+    // blur the count) and `after` requests answered.
+    let busy_enough = |s: StatsSnapshot| s.accepted >= clients as u64 && s.requests >= after;
+    while !busy_enough(server.stats()) && Instant::now() < until && !load.is_finished() {
         std::thread::sleep(Duration::from_millis(5));
     }
     let stats = server.stop()?;
