@@ -85,7 +85,7 @@ impl ChromeLayer {
     fn push(&self, phase: char, name: String, fields: String) {
         let micros = self.start.elapsed().as_micros() as u64;
         let me = std::thread::current();
-        let mut state = common::sync::lock(&self.state);
+        let mut state = crate::lock(&self.state);
         let count = state.threads.len() as u64;
         let thread = state
             .threads
@@ -109,12 +109,12 @@ impl ChromeLayer {
 
     /// Everything recorded so far.
     pub fn records(&self) -> Vec<Record> {
-        common::sync::lock(&self.state).records.clone()
+        crate::lock(&self.state).records.clone()
     }
 
     /// The trace as Chrome's JSON object format: `{"traceEvents": [...]}`.
     pub fn to_json(&self) -> Value {
-        let state = common::sync::lock(&self.state);
+        let state = crate::lock(&self.state);
         let tid = |name: &str| {
             state
                 .threads

@@ -109,7 +109,7 @@ pub fn fib_mod(n: u64, m: u64) -> u64 {
     a as u64
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(loom), not(feature = "shuttle")))]
 mod tests {
     use super::*;
 

@@ -221,7 +221,7 @@ impl Scheduler {
                 tokio::time::sleep_until(due).await;
                 let at = clock.elapsed();
                 let record = |kind| {
-                    common::sync::lock(&log).push(Event {
+                    crate::lock(&log).push(Event {
                         at,
                         job: name.clone(),
                         run,
@@ -249,14 +249,14 @@ impl Scheduler {
                 let instance = tokio::spawn(async move {
                     let _place = place;
                     work.await;
-                    common::sync::lock(&log).push(Event {
+                    crate::lock(&log).push(Event {
                         at: clock.elapsed(),
                         job,
                         run,
                         kind: EventKind::Finished,
                     });
                 });
-                let mut running = common::sync::lock(&instances);
+                let mut running = crate::lock(&instances);
                 running.retain(|h| !h.is_finished());
                 running.push(instance);
             }
@@ -279,7 +279,7 @@ impl Scheduler {
 
     /// The events so far.
     pub fn events(&self) -> Vec<Event> {
-        common::sync::lock(&self.log).clone()
+        crate::lock(&self.log).clone()
     }
 
     /// Cancels every job, waits for the runs in progress to finish, and returns the log
@@ -288,7 +288,7 @@ impl Scheduler {
         for id in 0..self.timers.len() {
             self.cancel(JobId(id));
         }
-        let running: Vec<_> = common::sync::lock(&self.instances).drain(..).collect();
+        let running: Vec<_> = crate::lock(&self.instances).drain(..).collect();
         for instance in running {
             // A run that panicked has already logged nothing more; carry on with the others.
             let _ = instance.await;
@@ -400,7 +400,7 @@ pub fn run_interval(unit: Duration) -> anyhow::Result<IntervalRun> {
             let seen = Arc::clone(&seen);
             async move {
                 let thread = std::thread::current().name().unwrap_or("?").to_string();
-                common::sync::lock(&seen).push((clock.elapsed(), thread));
+                crate::lock(&seen).push((clock.elapsed(), thread));
             }
         }),
     );
@@ -418,7 +418,7 @@ pub fn run_interval(unit: Duration) -> anyhow::Result<IntervalRun> {
     let cancelled_at = clock.elapsed();
     let events = rt.block_on(scheduler.shutdown());
     std::thread::sleep(unit * 4);
-    let ticks = common::sync::lock(&ticks).clone();
+    let ticks = crate::lock(&ticks).clone();
     for (at, thread) in &ticks {
         timeline.push((book(*at), "Tick!".to_string(), thread.clone()));
     }
@@ -570,7 +570,7 @@ pub async fn virtual_week(start: i64) -> WeekRun {
         }),
         1,
         job_fn(move |info| {
-            common::sync::lock(&seen).push(info.wall);
+            crate::lock(&seen).push(info.wall);
             async {}
         }),
     );
@@ -580,7 +580,7 @@ pub async fn virtual_week(start: i64) -> WeekRun {
     scheduler.cancel(timed);
     tokio::time::sleep(Duration::from_secs(5 * DAY as u64 - 60)).await;
     let events = scheduler.shutdown().await;
-    let weekday_runs = common::sync::lock(&weekday_runs).clone();
+    let weekday_runs = crate::lock(&weekday_runs).clone();
     WeekRun {
         every_3_min: started(&events, "timed_job"),
         weekday_runs,

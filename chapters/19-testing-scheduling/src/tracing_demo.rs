@@ -47,7 +47,7 @@ pub struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
 impl Write for SharedBuf {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        common::sync::lock(&self.0).extend_from_slice(bytes);
+        crate::lock(&self.0).extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -81,7 +81,7 @@ fn worker_jobs(worker: usize, results: &Mutex<Vec<usize>>, n: u32) {
         };
         let mut stored = {
             let _wait = info_span!("wait for lock").entered();
-            common::sync::lock(results)
+            crate::lock(results)
         };
         let _critical = info_span!("critical section").entered();
         stored.push(digits);
@@ -160,7 +160,7 @@ pub fn traced_run(n: u32) -> anyhow::Result<TracedRun> {
     })?;
     drop(rt);
 
-    let text = String::from_utf8_lossy(&common::sync::lock(&log.0)).into_owned();
+    let text = String::from_utf8_lossy(&crate::lock(&log.0)).into_owned();
     Ok(TracedRun {
         log: text.lines().map(str::to_string).collect(),
         trace,
