@@ -10,6 +10,9 @@
 
 use crate::protocol::{EvalError, Mode};
 
+/// One checked step of the fold: `None` on overflow.
+type Step = fn(i64, i64) -> Option<i64>;
+
 /// The sum or product of `list`: comma-separated 64-bit signed integers, each with optional
 /// whitespace around it (`" 1, -2,3 "`). An empty or all-whitespace list is [`EvalError::Empty`];
 /// an item that is not an integer (empty items included) is [`EvalError::NotAnInteger`] with the
@@ -18,7 +21,7 @@ pub fn evaluate(mode: Mode, list: &str) -> Result<i64, EvalError> {
     if list.trim().is_empty() {
         return Err(EvalError::Empty);
     }
-    let (start, step): (i64, fn(i64, i64) -> Option<i64>) = match mode {
+    let (start, step): (i64, Step) = match mode {
         Mode::Sum => (0, i64::checked_add),
         Mode::Product => (1, i64::checked_mul),
     };
