@@ -93,7 +93,8 @@ impl ChromeLayer {
             .or_insert_with(|| {
                 (
                     count + 1,
-                    me.name().map_or_else(|| format!("{:?}", me.id()), str::to_string),
+                    me.name()
+                        .map_or_else(|| format!("{:?}", me.id()), str::to_string),
                 )
             })
             .1

@@ -105,7 +105,9 @@ pub fn run_bank(
             let accounts = Arc::clone(&accounts);
             worker(name, move |ctx: &WorkerCtx| {
                 for _ in 0..rounds {
-                    transfer(&accounts, from, to, 10, order, &|| std::thread::sleep(pause))?;
+                    transfer(&accounts, from, to, 10, order, &|| {
+                        std::thread::sleep(pause)
+                    })?;
                     ctx.progress();
                 }
                 Ok(())
@@ -118,10 +120,7 @@ pub fn run_bank(
         .run(workers);
     // After a deadlock the graph is aborted and locks refuse (the total then reads 0): only a
     // finished run's total means anything.
-    let total = accounts
-        .iter()
-        .map(|a| a.lock().map_or(0, |v| *v))
-        .sum();
+    let total = accounts.iter().map(|a| a.lock().map_or(0, |v| *v)).sum();
     (report, total)
 }
 
@@ -133,7 +132,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         "Each thread (transfers repeat `rounds` times)",
-        &["thread", "transfers", "locks taken", "done", "state at the end"],
+        &[
+            "thread",
+            "transfers",
+            "locks taken",
+            "done",
+            "state at the end",
+        ],
     );
     for (thread, &(_, from, to)) in report.threads.iter().zip(&TRANSFERS) {
         let (first, second) = match order {

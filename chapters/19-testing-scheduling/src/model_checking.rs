@@ -138,7 +138,10 @@ pub fn assert_distinct(tickets: &[Option<usize>]) {
     let mut taken: Vec<usize> = tickets.iter().flatten().copied().collect();
     taken.sort_unstable();
     if let Some(pair) = taken.windows(2).find(|w| w[0] == w[1]) {
-        panic!("duplicate ticket {}: two customers got the same ticket", pair[0]);
+        panic!(
+            "duplicate ticket {}: two customers got the same ticket",
+            pair[0]
+        );
     }
 }
 
@@ -152,7 +155,10 @@ pub fn stress_test(version: Version, trials: usize) -> usize {
             ));
             let tickets: Vec<Option<usize>> = std::thread::scope(|s| {
                 let takers: Vec<_> = (0..2).map(|_| s.spawn(|| dispenser.take())).collect();
-                takers.into_iter().map(|t| t.join().ok().flatten()).collect()
+                takers
+                    .into_iter()
+                    .map(|t| t.join().ok().flatten())
+                    .collect()
             });
             catch_unwind(|| assert_distinct(&tickets)).is_err()
         })
@@ -306,7 +312,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([
             format!("shuttle replay {}", i + 1),
             "1".to_string(),
-            replay.clone().unwrap_or_else(|| "passed (not replayed?)".into()),
+            replay
+                .clone()
+                .unwrap_or_else(|| "passed (not replayed?)".into()),
         ]);
     }
 

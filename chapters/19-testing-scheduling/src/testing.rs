@@ -37,7 +37,9 @@ pub struct TestCase {
 
 impl std::fmt::Debug for TestCase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestCase").field("name", &self.name).finish()
+        f.debug_struct("TestCase")
+            .field("name", &self.name)
+            .finish()
     }
 }
 

@@ -119,9 +119,7 @@ pub fn traced_run(n: u32) -> anyhow::Result<TracedRun> {
                 std::thread::Builder::new()
                     .name(format!("worker-{w}"))
                     .spawn_scoped(s, move || {
-                        tracing::dispatcher::with_default(&dispatch, || {
-                            worker_jobs(w, results, n)
-                        })
+                        tracing::dispatcher::with_default(&dispatch, || worker_jobs(w, results, n))
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -184,7 +182,10 @@ pub fn balanced(records: &[Record]) -> bool {
 /// For each task span (by its fields, `id=N`), the threads it was polled on.
 pub fn task_threads(records: &[Record]) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for r in records.iter().filter(|r| r.phase == 'B' && r.name == "task") {
+    for r in records
+        .iter()
+        .filter(|r| r.phase == 'B' && r.name == "task")
+    {
         out.entry(r.fields.clone())
             .or_default()
             .insert(r.thread.clone());

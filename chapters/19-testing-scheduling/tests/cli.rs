@@ -16,15 +16,24 @@ fn usage_errors_exit_2_with_one_line() {
 
 #[test]
 fn the_trace_tool_writes_a_chrome_trace() {
-    let out = std::env::temp_dir().join(format!("chapter-19-cli-trace-{}.json", std::process::id()));
+    let out =
+        std::env::temp_dir().join(format!("chapter-19-cli-trace-{}.json", std::process::id()));
     let path = out.to_string_lossy().into_owned();
     let stdout = CHAPTER_19.stdout(&["trace", "--out", &path, "--n", "2000"], 0);
     assert!(stdout.contains("ui.perfetto.dev"), "{stdout}");
     let trace: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).expect("trace written")).expect("JSON");
     let events = trace["traceEvents"].as_array().expect("traceEvents");
-    assert!(events.iter().any(|e| e["ph"] == "B" && e["name"] == "wait for lock"));
-    assert!(events.iter().any(|e| e["ph"] == "M" && e["args"]["name"] == "worker-0"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "B" && e["name"] == "wait for lock")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "M" && e["args"]["name"] == "worker-0")
+    );
     let _ = std::fs::remove_file(out);
 }
 

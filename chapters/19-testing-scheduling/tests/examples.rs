@@ -166,12 +166,25 @@ fn the_trace_nests_and_names_every_thread() {
     }
     let tasks = tracing_demo::task_threads(&records);
     assert_eq!(tasks.len(), 4, "{tasks:?}");
-    assert!(tasks.values().flatten().all(|t| t.starts_with("tokio-worker-")));
+    assert!(
+        tasks
+            .values()
+            .flatten()
+            .all(|t| t.starts_with("tokio-worker-"))
+    );
     // Every event line in the log names its thread.
     assert_eq!(run.log.len(), 3 * 3 + 4 * 3);
-    assert!(run.log.iter().all(|l| l.contains("worker-")), "{:?}", run.log);
+    assert!(
+        run.log.iter().all(|l| l.contains("worker-")),
+        "{:?}",
+        run.log
+    );
     let json = run.trace.to_json();
-    assert!(json["traceEvents"].as_array().is_some_and(|e| e.len() > records.len()));
+    assert!(
+        json["traceEvents"]
+            .as_array()
+            .is_some_and(|e| e.len() > records.len())
+    );
 }
 
 #[test]

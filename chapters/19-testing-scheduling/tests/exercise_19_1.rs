@@ -49,7 +49,10 @@ mod on_real_threads {
             gate.leave();
             assert_eq!(gate.running(), 1, "leave gives a place back");
             assert!(gate.try_enter(), "the freed place can be taken again");
-            assert!(!InstanceGate::new(0).try_enter(), "a gate of 0 admits nobody");
+            assert!(
+                !InstanceGate::new(0).try_enter(),
+                "a gate of 0 admits nobody"
+            );
         });
     }
 
@@ -81,11 +84,19 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(20))
             .stall_after(Duration::from_secs(5))
             .run(workers);
-        assert_eq!(report.ending, Ending::Finished, "{}", report.describe_ending());
+        assert_eq!(
+            report.ending,
+            Ending::Finished,
+            "{}",
+            report.describe_ending()
+        );
         assert!(report.panics().is_empty(), "{:?}", report.panics());
         let most = most.load(Ordering::SeqCst);
         assert!(most <= MAX, "{most} runs inside a gate of {MAX}");
-        assert!(admitted.load(Ordering::SeqCst) > 0, "nobody was ever admitted");
+        assert!(
+            admitted.load(Ordering::SeqCst) > 0,
+            "nobody was ever admitted"
+        );
         assert_eq!(gate.running(), 0, "every place given back");
     }
 }
@@ -113,8 +124,14 @@ mod under_the_model_checker {
                 .map(|t| t.join().expect("no run panicked"))
                 .filter(|&entered| entered)
                 .count();
-            assert!(most.load(Ordering::SeqCst) <= 2, "three runs inside a gate of 2");
-            assert!(admitted >= 2, "a gate of 2 turned away a run while a place was free");
+            assert!(
+                most.load(Ordering::SeqCst) <= 2,
+                "three runs inside a gate of 2"
+            );
+            assert!(
+                admitted >= 2,
+                "a gate of 2 turned away a run while a place was free"
+            );
             assert_eq!(gate.running(), 0);
         });
     }

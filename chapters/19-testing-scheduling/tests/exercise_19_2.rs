@@ -28,17 +28,29 @@ fn next(rule: Weekly, now: i64) -> String {
 #[test]
 fn the_same_day_if_the_time_is_still_ahead() {
     let monday_9 = A_MONDAY + 9 * HOUR;
-    assert_eq!(next(at_17(Weekdays::MON_FRI), monday_9), "Mon 2024-01-01 17:00");
+    assert_eq!(
+        next(at_17(Weekdays::MON_FRI), monday_9),
+        "Mon 2024-01-01 17:00"
+    );
     let friday_1659 = A_MONDAY + 4 * DAY + 16 * HOUR + 59 * 60;
-    assert_eq!(next(at_17(Weekdays::MON_FRI), friday_1659), "Fri 2024-01-05 17:00");
+    assert_eq!(
+        next(at_17(Weekdays::MON_FRI), friday_1659),
+        "Fri 2024-01-05 17:00"
+    );
 }
 
 #[test]
 fn strictly_after_now_and_over_the_weekend() {
     let friday_17 = A_MONDAY + 4 * DAY + 17 * HOUR;
-    assert_eq!(next(at_17(Weekdays::MON_FRI), friday_17), "Mon 2024-01-08 17:00");
+    assert_eq!(
+        next(at_17(Weekdays::MON_FRI), friday_17),
+        "Mon 2024-01-08 17:00"
+    );
     let saturday_noon = A_MONDAY + 5 * DAY + 12 * HOUR;
-    assert_eq!(next(at_17(Weekdays::MON_FRI), saturday_noon), "Mon 2024-01-08 17:00");
+    assert_eq!(
+        next(at_17(Weekdays::MON_FRI), saturday_noon),
+        "Mon 2024-01-08 17:00"
+    );
 }
 
 #[test]

@@ -61,7 +61,9 @@ fn three_transfers(order: LockOrder) {
         .iter()
         .map(|&(name, from, to)| {
             let accounts = Arc::clone(&accounts);
-            spawn_named(name, move || transfer(&accounts, from, to, 10, order, &|| {}))
+            spawn_named(name, move || {
+                transfer(&accounts, from, to, 10, order, &|| {})
+            })
         })
         .collect();
     for t in threads {

@@ -11,13 +11,18 @@ fn shuttle_finds_the_duplicate_ticket_and_replays_it() {
     let finding = shuttle_check(Version::Broken, 42, 1_000, 2).expect("runs");
     let failure = finding.failure.clone().expect("shuttle finds the bug");
     assert!(failure.starts_with("duplicate ticket"), "{failure}");
-    assert!(finding.schedule.is_some(), "the failing schedule was written");
+    assert!(
+        finding.schedule.is_some(),
+        "the failing schedule was written"
+    );
     assert_eq!(finding.replays, vec![Some(failure.clone()), Some(failure)]);
 }
 
 #[test]
 fn both_variants_show_their_lesson() {
-    let example = chapter_19::CHAPTER.example("model-checking").expect("exists");
+    let example = chapter_19::CHAPTER
+        .example("model-checking")
+        .expect("exists");
     for variant in ["broken", "fixed"] {
         let outcome = (example.run)(&RunConfig::quick(example, variant)).expect("runs");
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");

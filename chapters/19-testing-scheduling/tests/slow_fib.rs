@@ -17,17 +17,26 @@ const TEN_DIGITS: u32 = 10;
 #[test]
 #[ignore = "slow: the book's n = 500 000; run with --ignored"]
 fn test_fib_499990() {
-    assert_eq!(fib_iterative(499_990).last_digits(TEN_DIGITS), 9_998_843_695);
+    assert_eq!(
+        fib_iterative(499_990).last_digits(TEN_DIGITS),
+        9_998_843_695
+    );
 }
 
 #[test]
 #[ignore = "slow: the book's n = 500 000; run with --ignored"]
 fn test_fib_499995() {
-    assert_eq!(fib_iterative(499_995).last_digits(TEN_DIGITS), 1_798_328_130);
+    assert_eq!(
+        fib_iterative(499_995).last_digits(TEN_DIGITS),
+        1_798_328_130
+    );
 }
 
 #[test]
 #[ignore = "slow: the book's n = 500 000; run with --ignored"]
 fn test_fib_500000() {
-    assert_eq!(fib_iterative(500_000).last_digits(TEN_DIGITS), 9_780_453_125);
+    assert_eq!(
+        fib_iterative(500_000).last_digits(TEN_DIGITS),
+        9_780_453_125
+    );
 }
