@@ -616,7 +616,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let mut outcome = Outcome::new("operators", config.variant, Verdict::from(r.obeys))
         .line(about(operator))
-        .line("Real time: the sensor takes its readings on a schedule (tokio::time); times are measured, within about 1 ms.");
+        .line("Real time: the sensor takes its readings on a schedule (tokio::time); times are measured, so a busy machine shows in them as readings a few ms late; the rule is checked against the times actually seen.");
     for line in diagram.lines(slot) {
         outcome = outcome.line(line);
     }

@@ -14,7 +14,8 @@
 //!   subscriber (see `hot_and_cold`).
 //!
 //! Time comes from `tokio::time`, so the same code runs on the real clock (the examples: latency
-//! is the subject, readings arrive within about a millisecond of their schedule) and on tokio's
+//! is the subject, readings arrive about a millisecond after their schedule on a quiet machine,
+//! a few on a busy one) and on tokio's
 //! paused clock (the tests: every time is exact). No book section: the book has no reactive
 //! streams; this builds on its asyncio chapters (9–11).
 
