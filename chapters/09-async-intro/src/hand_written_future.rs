@@ -353,7 +353,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "result: {count} primes below {BELOW}, the last is {last}"
             ))
             .line(format!(
-                "the future is {size} bytes: its state enum (the compiler's, for the async fn)"
+                "the future is {size} bytes: its state enum ({})",
+                if by_hand {
+                    "ours, written by hand"
+                } else {
+                    "the compiler's, for the async fn"
+                }
             ))
             .key_figure("polls", polls as f64, "polls")
             .figure("wakes", trace.wakes as f64, "wakes")
