@@ -334,7 +334,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     ))
                     .line(
                         "Replayed, the same schedule fails the same way, every time: a flaky bug becomes a deterministic test.",
-                    );
+                    )
+                    .line("(shuttle's own report — \"Task failed, serializing schedule\" and the schedule file — went to stderr.)");
             }
             outcome = outcome.notice("a test that passes thousands of times can still hide a race; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay");
             finding.failure.is_some() && replays_fail_alike

@@ -219,9 +219,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let showed = balanced(&records) && threads.len() >= 4 && events > 0 && tasks.len() == 4;
-    let mut outcome = Outcome::new("tracing", config.variant, Verdict::from(showed))
-        .line("The first lines of the log (thread name, then the spans the line is inside):");
-    for line in run.log.iter().take(8) {
+    let mut outcome = Outcome::new("tracing", config.variant, Verdict::from(showed)).line(
+        "The first lines of the log from the threads, then from the tasks (thread name, then the spans the line is inside):",
+    );
+    let from_threads = run.log.iter().filter(|l| !l.contains("task{")).take(5);
+    let from_tasks = run.log.iter().filter(|l| l.contains("task{")).take(4);
+    for line in from_threads.chain(from_tasks) {
         outcome = outcome.line(format!("  {line}"));
     }
     Ok(outcome
