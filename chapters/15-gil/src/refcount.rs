@@ -98,9 +98,13 @@ impl CountTraffic {
 pub fn racy_traffic(pairs: u64) -> CountTraffic {
     let count = RacyCount::new();
     let premature = AtomicUsize::new(0);
+    // Both threads start together: a round is about a millisecond of work, so a thread released
+    // as soon as it is spawned can be done before the other one starts, and race with nobody.
+    let gate = std::sync::Barrier::new(2);
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
+                gate.wait();
                 for _ in 0..pairs {
                     count.retain();
                     if count.release() {
