@@ -224,6 +224,12 @@ pub fn start(
     // still has connections in TIME_WAIT (the book's example6 failed with "Address already in
     // use" for want of it).
     let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    // std listens with a backlog of 128: a burst of 1,000 connects overflows it, and the kernel
+    // then drops handshakes that clients retry only after a second or more. On Linux, calling
+    // listen(2) again on a listening socket just updates its backlog; -1 (`MAXALLOWABLE`) asks
+    // for the system's maximum, net.core.somaxconn (4096 on current kernels).
+    nix::sys::socket::listen(&listener, nix::sys::socket::Backlog::MAXALLOWABLE)
+        .context("cannot lengthen the listen backlog")?;
     let addr = listener.local_addr()?;
     let stats = Arc::new(Stats::default());
     let shutdown = Shutdown::default();

@@ -47,23 +47,27 @@ struct ServeArgs {
 }
 
 /// Flips `shutdown` on the first Ctrl-C or SIGTERM (a small tokio runtime on its own thread).
+/// Both handlers are installed before this returns, so a signal sent as soon as the address is
+/// printed is already a graceful shutdown, not the default "terminate at once".
 fn on_signal(shutdown: Shutdown) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()?;
+    let (mut interrupt, mut term) = {
+        let _context = runtime.enter();
+        (
+            signal(SignalKind::interrupt())?,
+            signal(SignalKind::terminate())?,
+        )
+    };
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             runtime.block_on(async {
-                let Ok(mut term) =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                else {
-                    let _ = tokio::signal::ctrl_c().await;
-                    return;
-                };
                 let mut stop = shutdown.subscribe();
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => eprintln!("Ctrl-C: shutting down gracefully"),
+                    _ = interrupt.recv() => eprintln!("Ctrl-C: shutting down gracefully"),
                     _ = term.recv() => eprintln!("SIGTERM: shutting down gracefully"),
                     _ = stop.wait_for(|on| *on) => {}
                 }
