@@ -217,8 +217,14 @@ fn shutdown(server: ServerHandle) -> anyhow::Result<Check> {
     let mut c = LineClient::welcomed(server.addr)?;
     c.send(b"1,1\n2,2\n3,3\n")?;
     let addr = server.addr;
+    // The client reads to the end and hangs up on its own thread, as a real client would, while
+    // the server shuts down (which waits for each client's close after its last answer).
+    let reader = std::thread::spawn(move || c.rest());
     let stats = server.stop()?;
-    let rest = String::from_utf8_lossy(&c.rest()?).into_owned();
+    let rest = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("client thread panicked"))??;
+    let rest = String::from_utf8_lossy(&rest).into_owned();
     let refused = TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err();
     let ok = rest == "2\n4\n6\n" && refused;
     Ok((
