@@ -290,4 +290,23 @@ mod tests {
         assert_eq!(two_threads(1001, None), 0);
         assert_eq!(two_threads(1001, Some(&gil)), 0);
     }
+
+    #[test]
+    fn a_caveat_only_when_the_times_contradict_the_shape() {
+        let ms = Duration::from_millis;
+        let times = |sequential, threads| CountdownTimes {
+            sequential: ms(sequential),
+            threads: ms(threads),
+            processes: None,
+            all_reached_zero: true,
+            gil: None,
+        };
+        // Under a GIL two threads should not beat one.
+        assert!(shape_caveat(true, &times(100, 100)).is_none());
+        assert!(shape_caveat(true, &times(200, 100)).is_some());
+        // Without one they should, given two cores.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(shape_caveat(false, &times(100, 50)).is_none());
+        assert_eq!(shape_caveat(false, &times(100, 100)).is_some(), cores >= 2);
+    }
 }
