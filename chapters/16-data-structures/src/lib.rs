@@ -24,7 +24,7 @@ pub mod padded;
 pub mod snapshot_read;
 pub mod sync;
 
-/// The Treiber stack: the one module of the workspace allowed `unsafe`, because lock-free
+/// The Treiber stack: the one module of this chapter allowed `unsafe`, because lock-free
 /// memory reclamation is the lesson (see the module doc); every block has a `// SAFETY:`
 /// comment and the stack is model-checked with loom.
 #[allow(unsafe_code)]
