@@ -11,7 +11,7 @@
 //!    shutdown switch);
 //! 3. accept every pending connection; read what each ready socket has and feed its state
 //!    machine; write what each has to say until the socket would block;
-//! 4. close idle connections and finished ones.
+//! 4. close idle connections (no byte read or written for the idle timeout) and finished ones.
 //!
 //! Why `poll` and not `epoll` or `mio`: `poll` is the direct heir of the book's `select` (one
 //! call, the whole interest list, no registration state to keep in step), so the loop reads top
@@ -56,7 +56,7 @@ struct Slot {
     stream: TcpStream,
     connection: Connection,
     phase: Phase,
-    last_heard: Instant,
+    last_progress: Instant,
 }
 
 /// Runs the reactor until the shutdown switch flips and every connection is closed.
@@ -136,7 +136,7 @@ pub fn serve(
                         .intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR)
                         && slot.connection.wants_input()
                     {
-                        slot.last_heard = now;
+                        slot.last_progress = now;
                         read_available(slot, &mut buf, stats);
                     }
                     write_available(slot);
@@ -150,12 +150,17 @@ pub fn serve(
         for slot in &mut slots {
             match slot.phase {
                 Phase::Serving => {
-                    if slot.connection.wants_input()
-                        && now.duration_since(slot.last_heard) >= limits.idle_timeout
-                    {
+                    if now.duration_since(slot.last_progress) >= limits.idle_timeout {
                         stats.idle_timeout();
-                        slot.connection.close_with(IDLE);
-                        write_available(slot);
+                        if slot.connection.wants_input() {
+                            // Silent: say why, then close.
+                            slot.connection.close_with(IDLE);
+                            write_available(slot);
+                        } else {
+                            // Not reading our replies for that long: nothing can be said to it.
+                            slot.phase = Phase::Dead;
+                            continue;
+                        }
                     }
                     if slot.connection.is_finished() {
                         let _ = slot.stream.shutdown(Side::Write);
@@ -220,7 +225,7 @@ fn accept_all(
                     stream,
                     connection: Connection::new(limits.max_line),
                     phase: Phase::Serving,
-                    last_heard: Instant::now(),
+                    last_progress: Instant::now(),
                 };
                 write_available(&mut slot);
                 slots.push(slot);
@@ -267,7 +272,10 @@ fn write_available(slot: &mut Slot) {
                 slot.phase = Phase::Dead;
                 return;
             }
-            Ok(n) => slot.connection.wrote(n),
+            Ok(n) => {
+                slot.connection.wrote(n);
+                slot.last_progress = Instant::now();
+            }
             Err(e) if e.kind() == ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(_) => {

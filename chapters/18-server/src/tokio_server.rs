@@ -177,8 +177,14 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
             stats,
         );
         // Backpressure for free: a client that does not read stalls this write, and so this
-        // task stops reading its requests.
-        io.write_all(&out).await?;
+        // task stops reading its requests — for the idle timeout at most.
+        if tokio::time::timeout(limits.idle_timeout, io.write_all(&out))
+            .await
+            .is_err()
+        {
+            stats.idle_timeout();
+            return Ok(Ending::IdleTimeout);
+        }
         out.clear();
         if quit {
             break Ending::Quit;

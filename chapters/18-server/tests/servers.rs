@@ -84,3 +84,52 @@ fn the_blocking_server_serves_clients_one_at_a_time() {
     assert!(report.all_correct(20), "{report:?}");
     assert_eq!(stats.peak_connections, 1);
 }
+
+/// A client that sends requests and never reads the answers: the server stops reading it once
+/// its unsent replies pile up (backpressure, so memory stays bounded), drops it after the idle
+/// timeout without progress, and keeps serving everyone else meanwhile. (It takes a few seconds
+/// in a debug build: the kernel's loopback buffers absorb megabytes — about two million
+/// requests — before the backpressure shows.)
+fn a_client_that_never_reads_is_dropped(implementation: Impl) {
+    use std::io::Write;
+    let limits = Limits {
+        idle_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let server = start_local(implementation, limits).expect("starts");
+    let mut hog = std::net::TcpStream::connect(server.addr).expect("connects");
+    hog.set_write_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let writer = std::thread::spawn(move || {
+        let requests = b"1,2\n".repeat(1 << 16);
+        // Ends with an error once the server has hung up (or after 10 s stuck: a failure).
+        for _ in 0..256 {
+            if let Err(e) = hog.write_all(&requests) {
+                return Some(e.kind());
+            }
+        }
+        None
+    });
+    let rows = play_session(server.addr).expect("others are served meanwhile");
+    assert!(rows.iter().all(|(_, want, got)| want == got), "{rows:?}");
+    let ended = writer.join().expect("writer thread");
+    assert!(
+        matches!(
+            ended,
+            Some(std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset)
+        ),
+        "{implementation:?}: the hog's writes ended with {ended:?}"
+    );
+    let stats = server.stop().expect("stops");
+    assert!(stats.idle_timeouts >= 1, "{stats:?}");
+}
+
+#[test]
+fn the_reactor_drops_a_client_that_never_reads() {
+    a_client_that_never_reads_is_dropped(Impl::Reactor);
+}
+
+#[test]
+fn the_tokio_server_drops_a_client_that_never_reads() {
+    a_client_that_never_reads_is_dropped(Impl::Tokio);
+}
