@@ -258,17 +258,23 @@ impl SpinBarrier {
                 anyhow::bail!("the other litmus thread gave up");
             }
             spins += 1;
-            if spins < 2_000 {
+            if spins < 1_024 {
                 std::hint::spin_loop();
-            } else {
-                // Two cores shared with other work: if the partner is descheduled, spinning on
-                // only delays it. Yield, and give up after a second.
+                continue;
+            }
+            spins = 0;
+            let waited = since.get_or_insert_with(Instant::now).elapsed();
+            // A trial only counts when both threads are on cores at once. On a machine busy
+            // with other work the partner may be waiting for a core: keep this one (spin) for a
+            // few milliseconds, about a scheduler slice, so that when the partner gets the other
+            // core the two overlap. Yielding at once gave the core away and, under load, the two
+            // threads took turns and hardly ever overlapped. Past that, yield; after 1 s, give up.
+            if waited > Duration::from_secs(1) {
+                self.abandoned.store(true, Std::Relaxed);
+                anyhow::bail!("the other litmus thread did not arrive within 1 s");
+            }
+            if waited > Duration::from_millis(50) {
                 std::thread::yield_now();
-                let since = *since.get_or_insert_with(Instant::now);
-                if since.elapsed() > Duration::from_secs(1) {
-                    self.abandoned.store(true, Std::Relaxed);
-                    anyhow::bail!("the other litmus thread did not arrive within 1 s");
-                }
             }
         }
         Ok(())
