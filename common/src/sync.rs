@@ -32,6 +32,15 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// [`lock`] for a std mutex, whatever the features: for state the model checker does not see
+/// (measurement harnesses, async code, the parts of a chapter that stay on real threads even in a
+/// shuttle build).
+pub fn std_lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// How many schedules each model-checking test explores: `SHUTTLE_ITERATIONS`, default 1000.
 pub fn iterations() -> usize {
     std::env::var("SHUTTLE_ITERATIONS")

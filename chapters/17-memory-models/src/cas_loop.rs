@@ -245,7 +245,7 @@ pub fn lock_throughput(kind: LockKind, threads: usize, window: Duration) -> Lock
                                 work(*guard ^ t as u64, 40);
                             }
                             LockKind::Mutex => {
-                                let mut guard = common::sync::lock(mutex);
+                                let mut guard = common::sync::std_lock(mutex);
                                 *guard += 1;
                                 work(*guard ^ t as u64, 40);
                             }

@@ -81,7 +81,7 @@ impl Shared {
             Update::FetchAdd => {
                 self.n.fetch_add(1, Ordering::Relaxed);
             }
-            Update::MutexPush => common::sync::lock(&self.list).push(item),
+            Update::MutexPush => common::sync::std_lock(&self.list).push(item),
         }
     }
 
@@ -106,7 +106,7 @@ impl Shared {
     /// How many updates landed.
     pub fn total(&self, how: Update) -> u64 {
         match how {
-            Update::MutexPush => common::sync::lock(&self.list).len() as u64,
+            Update::MutexPush => common::sync::std_lock(&self.list).len() as u64,
             _ => self.n.load(Ordering::Relaxed),
         }
     }
