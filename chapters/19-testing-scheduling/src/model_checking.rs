@@ -198,9 +198,18 @@ pub struct ShuttleFinding {
     pub replays: Vec<Option<String>>,
 }
 
-/// Where the example asks shuttle to write failing schedules.
+/// Where the example asks shuttle to write failing schedules: under this folder, each check gets
+/// a folder of its own (see [`shuttle_check`]).
 pub fn schedule_dir() -> PathBuf {
     std::env::temp_dir().join("chapter-19-shuttle-schedules")
+}
+
+/// This process's folder under [`schedule_dir`], so that processes running at once (a test
+/// binary and the tour) never touch each other's files. It is one folder for the whole process
+/// because shuttle installs its panic hook once, with the first run's config: every later failure
+/// in the process is written where the first run said.
+fn process_schedule_dir() -> PathBuf {
+    schedule_dir().join(std::process::id().to_string())
 }
 
 fn schedule_files(dir: &Path) -> Vec<PathBuf> {
@@ -234,9 +243,16 @@ pub fn shuttle_check(
     replays: usize,
 ) -> anyhow::Result<ShuttleFinding> {
     quiet_expected_panics();
-    let dir = schedule_dir();
+    // One check at a time in a process: they share the folder (see `process_schedule_dir`), and
+    // a check must find its own schedule file there, not a parallel test's.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = process_schedule_dir();
+    // Start empty (a file left by an earlier process with the same id would be taken for ours).
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
-    let before = schedule_files(&dir);
     let mut config = shuttle::Config::new();
     config.failure_persistence = shuttle::FailurePersistence::File(Some(dir.clone()));
     let schedules = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -251,11 +267,7 @@ pub fn shuttle_check(
         })
     }));
     let failure = result.err().map(|p| panic_message(&*p));
-    let new_files: Vec<PathBuf> = schedule_files(&dir)
-        .into_iter()
-        .filter(|f| !before.contains(f))
-        .collect();
-    let schedule_file = new_files.first().cloned();
+    let schedule_file = schedule_files(&dir).first().cloned();
     let schedule = match &schedule_file {
         Some(file) => Some(std::fs::read_to_string(file)?.trim().to_string()),
         None => None,
@@ -274,11 +286,8 @@ pub fn shuttle_check(
         }
     }
     // The replays' panics go through shuttle's hook too, which may have written more files.
-    for file in schedule_files(&dir) {
-        if !before.contains(&file) {
-            let _ = std::fs::remove_file(file);
-        }
-    }
+    // The schedule string is in the finding; the files are not needed any more.
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(ShuttleFinding {
         schedules: schedules.load(Ordering::Relaxed),
         failure,
@@ -335,9 +344,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     .line(
                         "Replayed, the same schedule fails the same way, every time: a flaky bug becomes a deterministic test.",
                     )
-                    .line("(shuttle's own report — \"Task failed, serializing schedule\" and the schedule file — went to stderr.)");
+                    .line("(shuttle's own report — \"Task failed, serializing schedule\" and the schedule file — went to stderr; the example removes the file afterwards, its content is the string above.)");
             }
-            outcome = outcome.notice("a test that passes thousands of times can still hide a race; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay");
+            outcome = if duplicates == 0 {
+                outcome.notice("a test that passes thousands of times can still hide a race; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay")
+            } else {
+                outcome.notice(format!("the stress test was lucky this time ({duplicates} of {trials} runs hit the race), but luck decides that; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay"))
+            };
             finding.failure.is_some() && replays_fail_alike
         }
         Version::Fixed => {

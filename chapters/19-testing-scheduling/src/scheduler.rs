@@ -267,7 +267,8 @@ impl Scheduler {
     }
 
     /// Cancels a job: it fires no more; runs already started finish. `false` if it was already
-    /// cancelled.
+    /// cancelled. (On a multi-thread runtime a run its timer is starting at this very instant
+    /// may still start; [`Scheduler::shutdown`] waits for the timers to end, so it has no such gap.)
     pub fn cancel(&mut self, id: JobId) -> bool {
         match self.timers.get_mut(id.0).and_then(Option::take) {
             Some(timer) => {
@@ -286,8 +287,15 @@ impl Scheduler {
     /// Cancels every job, waits for the runs in progress to finish, and returns the log
     /// (APScheduler's `shutdown(wait=True)`).
     pub async fn shutdown(mut self) -> Vec<Event> {
-        for id in 0..self.timers.len() {
-            self.cancel(JobId(id));
+        let timers: Vec<JoinHandle<()>> = self.timers.iter_mut().filter_map(Option::take).collect();
+        for timer in &timers {
+            timer.abort();
+        }
+        // An abort takes effect at the timer's next await: a timer busy on another worker thread
+        // may still be starting a run. Once every timer has ended, no run can start any more, so
+        // the list of instances below is complete.
+        for timer in timers {
+            let _ = timer.await;
         }
         let running: Vec<_> = crate::lock(&self.instances).drain(..).collect();
         for instance in running {
@@ -416,8 +424,10 @@ pub fn run_interval(unit: Duration) -> anyhow::Result<IntervalRun> {
             "main".to_string(),
         ));
     }
-    let cancelled_at = clock.elapsed();
     let events = rt.block_on(scheduler.shutdown());
+    // Counted, not timed: shutdown has waited for every run that started, so any tick recorded
+    // after this point would be one the scheduler started after its shutdown.
+    let ticks_at_shutdown = crate::lock(&ticks).len();
     std::thread::sleep(unit * 4);
     let ticks = crate::lock(&ticks).clone();
     for (at, thread) in &ticks {
@@ -427,7 +437,7 @@ pub fn run_interval(unit: Duration) -> anyhow::Result<IntervalRun> {
     Ok(IntervalRun {
         timeline,
         ticks: started(&events, "tick"),
-        ticks_after_cancel: ticks.iter().filter(|(at, _)| *at > cancelled_at).count(),
+        ticks_after_cancel: ticks.len() - ticks_at_shutdown,
         main_lines: 5,
     })
 }
