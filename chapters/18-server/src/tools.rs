@@ -164,13 +164,17 @@ struct LoadArgs {
     seed: u64,
 }
 
-/// Raises this process's open-file soft limit to its hard limit; returns the new soft limit.
+/// Raises this process's open-file soft limit to its hard limit (at most 65,536); returns the
+/// soft limit now in force.
 pub fn raise_fd_limit() -> u64 {
     use nix::sys::resource::{Resource, getrlimit, setrlimit};
     match getrlimit(Resource::RLIMIT_NOFILE) {
         Ok((soft, hard)) => {
-            if soft < hard && setrlimit(Resource::RLIMIT_NOFILE, hard, hard).is_ok() {
-                hard
+            // An unlimited hard limit cannot be the soft one (the kernel caps files at
+            // fs.nr_open); 65,536 is plenty for any load this tool makes.
+            let target = hard.min(1 << 16);
+            if soft < target && setrlimit(Resource::RLIMIT_NOFILE, target, hard).is_ok() {
+                target
             } else {
                 soft
             }
