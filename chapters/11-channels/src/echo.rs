@@ -34,7 +34,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use common::{Outcome, RunConfig, TableData, Verdict};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
@@ -46,6 +46,8 @@ pub const PREFIX: &[u8] = b"Echoed back: ";
 const KEPT_LINES: usize = 8;
 /// Bytes per message in the `echo` variant's round trips.
 pub const MESSAGE_BYTES: usize = 64;
+/// The listener's accept queue: room for every client `--threads` allows to connect at once.
+const ACCEPT_QUEUE: u32 = 2048;
 
 /// Which of the book's three servers to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +140,13 @@ pub struct EchoServer {
 impl EchoServer {
     /// Binds an ephemeral port on loopback and starts accepting. Call inside a tokio runtime.
     pub async fn start(behavior: Behavior) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        // Up to a thousand clients connect at the same instant. `TcpListener::bind` asks for a
+        // smaller accept queue, and when it overflows the kernel drops handshakes (SYN cookies,
+        // retransmits, now and then a reset), so the queue is sized for the most clients
+        // `--threads` allows (the kernel caps it at `net.core.somaxconn`).
+        let socket = TcpSocket::new_v4()?;
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0)))?;
+        let listener = socket.listen(ACCEPT_QUEUE)?;
         let addr = listener.local_addr()?;
         let log = Arc::new(ServerLog::default());
         let stop = CancellationToken::new();
@@ -394,7 +402,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         clients: config.threads,
         messages: config.pick(50, 1_000),
     };
-    let limit = config.budget() * 5;
+    // A backstop against a hang, not a speed target: it grows with the round trips asked for
+    // (200 µs each, several times slower than a loaded run), so `--threads 1000` at full size
+    // (a million round trips) is not cut off by a limit meant for the default hundred clients.
+    let round_trips = (settings.clients * settings.messages) as u64;
+    let limit = config.budget() * 5 + Duration::from_micros(200 * round_trips);
     let run = crate::block_on(limit, run_clients(settings))?;
     Ok(describe(config.variant, settings, &run))
 }

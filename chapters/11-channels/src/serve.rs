@@ -24,6 +24,7 @@ use crate::framed_protocol::{Shared, serve_framed};
 #[derive(Debug, Parser)]
 #[command(
     name = "chapter-11 serve",
+    bin_name = "chapter-11 serve",
     disable_version_flag = true,
     about = "Run the framed protocol server until Ctrl-C or SIGTERM, then drain (loopback only)"
 )]
