@@ -123,7 +123,7 @@ pub static CHAPTER: Chapter = Chapter {
                 },
             ],
             threads: Some(ThreadsSpec {
-                meaning: "the limit K: requests in flight at most",
+                meaning: "requests in flight at most (the limit K)",
                 default: 4,
                 min: 1,
                 max: 256,
