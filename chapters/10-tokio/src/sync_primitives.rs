@@ -147,15 +147,26 @@ pub struct Subscriber {
     pub missed: u64,
 }
 
+/// The message after which the laggard of the `broadcast` scene starts reading: more than the
+/// capacity behind, counted, so it lags however slowly the machine runs the 1 ms pauses.
+pub const LAGGARD_STARTS_AFTER: u32 = 20;
+
 /// The `broadcast` scene: `messages` messages 1 ms apart to two prompt subscribers and one that
-/// starts reading only after 40 ms, through a channel of capacity `capacity`.
+/// starts reading only once [`LAGGARD_STARTS_AFTER`] messages are sent, through a channel of
+/// capacity `capacity`.
 pub async fn broadcast_scene(messages: u32, capacity: usize) -> anyhow::Result<Vec<Subscriber>> {
     let (tx, _) = broadcast::channel::<u32>(capacity);
+    let (go_tx, go_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut go_tx = Some(go_tx);
     let mut set = tokio::task::JoinSet::new();
-    for (i, start_after) in [0u64, 0, 40].into_iter().enumerate() {
+    for (i, go) in [None, None, Some(go_rx)].into_iter().enumerate() {
         let mut rx = tx.subscribe();
         set.spawn(async move {
-            tokio::time::sleep(Duration::from_millis(start_after)).await;
+            if let Some(go) = go {
+                // Subscribed from the start, but reads nothing until told: its messages pile
+                // up in the channel meanwhile.
+                let _ = go.await;
+            }
             let mut me = Subscriber {
                 received: Vec::new(),
                 missed: 0,
@@ -172,8 +183,14 @@ pub async fn broadcast_scene(messages: u32, capacity: usize) -> anyhow::Result<V
     }
     for m in 1..=messages {
         tx.send(m)?;
+        if m >= LAGGARD_STARTS_AFTER.min(messages)
+            && let Some(go) = go_tx.take()
+        {
+            let _ = go.send(());
+        }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
+    drop(go_tx);
     drop(tx);
     let mut subs = vec![None, None, None];
     while let Some(done) = set.join_next().await {
@@ -284,7 +301,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             );
             for (i, (s, start)) in subs
                 .iter()
-                .zip(["at once", "at once", "after 40 ms"])
+                .zip([
+                    "at once".to_string(),
+                    "at once".to_string(),
+                    format!("after message {LAGGARD_STARTS_AFTER}"),
+                ])
                 .enumerate()
             {
                 table.row([
