@@ -225,9 +225,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format!("the sum of every pause, {}", human(sum)),
         )
     } else {
-        // Concurrent: at least the longest countdown, and well under the sum.
+        // Concurrent: at least the longest countdown, and under the sum. Sleeps never end early,
+        // so a total below the sum of all pauses can only come from pauses that overlapped; a
+        // busy machine only adds time, and the margin (the sum is 2.3 times the longest) absorbs it.
         (
-            total >= longest && total < sum.mul_f64(0.8),
+            total >= longest && total < sum,
             format!("the longest countdown, {}", human(longest)),
         )
     };

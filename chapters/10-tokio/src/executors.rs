@@ -135,7 +135,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         {
             table.row([name.to_string(), human(*pause), human(*took)]);
         }
-        let showed = total >= longest && total < sum.mul_f64(0.8);
+        // Below the sum of the pauses only if they overlapped: sleeps never end early.
+        let showed = total >= longest && total < sum;
         return Ok(Outcome::new("executors", config.variant, Verdict::from(showed))
             .table(table)
             .key_figure("total time", total.as_secs_f64(), "s")
