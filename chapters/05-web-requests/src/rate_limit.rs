@@ -142,11 +142,20 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 if peak <= k { "within" } else { "ABOVE" }
             ),
         ),
-        None => (
+        // Unbounded: more in flight than a limit of K would allow. With K >= N no limit could
+        // hold anything back, so then the fact is only that the requests overlapped.
+        None if k < n => (
             peak > k,
             format!(
                 "the server counted {peak} requests in flight at once, past the {k} a limit \
                  would allow"
+            ),
+        ),
+        None => (
+            peak > 1,
+            format!(
+                "the server counted {peak} requests in flight at once (a limit of {k} would not \
+                 hold back {n} requests: give --threads below {n} to compare)"
             ),
         ),
     };
