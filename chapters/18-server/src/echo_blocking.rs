@@ -32,7 +32,9 @@ pub fn serve_echo(listener: &TcpListener, clients: usize) -> std::io::Result<usi
             if line.trim() == "quit" {
                 break;
             }
-            writeln!(writer, "Echoed: {line:?}")?;
+            // One write per reply: `writeln!` on a raw socket makes a write(2) per piece, and
+            // Nagle's algorithm then holds the last piece until the client's delayed ACK (~40 ms).
+            writer.write_all(format!("Echoed: {line:?}\n").as_bytes())?;
             echoed += 1;
         }
     }
@@ -40,7 +42,8 @@ pub fn serve_echo(listener: &TcpListener, clients: usize) -> std::io::Result<usi
 }
 
 fn say(stream: &mut TcpStream, reader: &mut impl BufRead, line: &str) -> anyhow::Result<String> {
-    writeln!(stream, "{line}")?;
+    // One write, so that Nagle's algorithm does not hold the newline back (see `serve_echo`).
+    stream.write_all(format!("{line}\n").as_bytes())?;
     let mut reply = String::new();
     reader.read_line(&mut reply)?;
     Ok(reply.trim_end().to_string())
