@@ -119,11 +119,13 @@ pub fn run_with_args(
             ExitCode::from(2)
         }
         Ok(Plan::List) => {
-            if json {
-                println!("{}", report::chapter_json(chapter));
+            let text = if json {
+                report::chapter_json(chapter)
             } else {
-                println!("{}", report::chapter_table(chapter));
-            }
+                report::chapter_table(chapter)
+            };
+            // A closed pipe (`list | head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
         Ok(Plan::Runs(runs)) => execute(chapter, &runs, json),
@@ -275,7 +277,8 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool
     let watch = Stopwatch::start();
     let mut showed = 0;
     if !json && runs.len() > 1 {
-        println!(
+        let _ = writeln!(
+            std::io::stdout().lock(),
             "Chapter {} — {}: {} run(s){}\n",
             chapter.number,
             chapter.title,
@@ -304,7 +307,8 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool
         }
     }
     if !json {
-        println!(
+        let _ = writeln!(
+            std::io::stdout().lock(),
             "{showed}/{} run(s) showed what they teach, in {:.2} s",
             runs.len(),
             watch.seconds()

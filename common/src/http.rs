@@ -141,7 +141,7 @@ pub fn page_body(page: &Page) -> String {
 /// What the server has seen since it started (or since [`StatusServer::reset_peak`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ServerStats {
-    /// Requests answered (any status).
+    /// Requests answered (any status); one cut off before its answer was ready is not counted.
     pub requests: u64,
     /// Requests being handled right now.
     pub in_flight: usize,
@@ -167,10 +167,15 @@ impl<'a> InFlight<'a> {
     }
 }
 
+impl InFlight<'_> {
+    fn answered(self) {
+        self.0.requests.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-        self.0.requests.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -308,8 +313,12 @@ async fn serve_connection(
     let service = service_fn(move |request| {
         let counters = Arc::clone(&counters);
         async move {
-            let _in_flight = InFlight::enter(&counters);
-            Ok::<_, Infallible>(respond(request).await)
+            let in_flight = InFlight::enter(&counters);
+            let response = respond(request).await;
+            // Reached only when the answer is ready: a request cut off (shutdown, or a client
+            // that hung up) is counted out of flight by the guard but never as answered.
+            in_flight.answered();
+            Ok::<_, Infallible>(response)
         }
     });
     let connection = http1::Builder::new()
@@ -722,6 +731,24 @@ mod tests {
         let stats = server.shutdown();
         assert_eq!(client.join().expect("the client thread"), 200);
         assert_eq!(stats.requests, 1);
+    }
+
+    #[test]
+    fn a_request_cut_off_at_shutdown_is_not_counted_as_answered() {
+        let server = StatusServer::start().expect("starts");
+        let url = server.url("/status/200?sleep=60000");
+        let client = std::thread::spawn(move || runtime().block_on(get(&url)).is_err());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while server.stats().in_flight == 0 {
+            assert!(Instant::now() < deadline, "the request never arrived");
+            std::thread::yield_now();
+        }
+        let stats = server.shutdown();
+        assert_eq!((stats.requests, stats.in_flight), (0, 0));
+        assert!(
+            client.join().expect("the client thread"),
+            "the client got no answer"
+        );
     }
 
     #[test]
