@@ -180,6 +180,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .iter()
         .chain(&t.parallel)
         .all(|r| r.failure.is_none());
+    // The speed-up is reported as measured, never judged: it depends on how many cores are
+    // free at this moment, which the verdict must not.
+    let gain = speedup(t.serial_took, t.parallel_took);
+    let reading = if config.threads < 2 || cores < 2 {
+        format!(
+            "with {} test thread(s) on {cores} core(s) there was nothing to gain",
+            config.threads
+        )
+    } else if gain >= 1.2 {
+        format!("here the parallel run was {gain:.2}x as fast")
+    } else {
+        format!(
+            "here it gained nothing ({gain:.2}x){}: a parallel run needs free cores",
+            load_average().map_or(String::new(), |l| format!(
+                " with a load average of {l} on {cores} cores"
+            ))
+        )
+    };
     Ok(Outcome::new("testing", config.variant, Verdict::from(all_pass))
         .line(format!(
             "{} tests, the slow ones computing fib(n) for n near {n} on big integers ({} digits).",
@@ -194,10 +212,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             cores
         ))
         .line("cargo test does this by default (one thread per core); `-- --test-threads=1` is the serial run; `cargo nextest run` gives each test its own process.")
-        .key_figure("speed-up of the parallel run", speedup(t.serial_took, t.parallel_took), "x")
+        .key_figure("speed-up of the parallel run", gain, "x")
         .figure("suite, one test thread", t.serial_took.as_secs_f64(), "s")
         .figure("suite, parallel", t.parallel_took.as_secs_f64(), "s")
         .figure("cores", cores as f64, "cores")
         .table(table)
-        .notice("independent slow tests parallelise well, up to the number of slow tests and of cores; tests that share state (a file, a port, a global) must not run in parallel — or must not share it"))
+        .notice(format!("independent slow tests can run in parallel, up to the number of slow tests and of free cores — {reading}; tests that share state (a file, a port, a global) must not run in parallel — or must not share it")))
+}
+
+/// The one-minute load average, where the system tells it (Linux's `/proc/loadavg`).
+fn load_average() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    text.split_whitespace().next().map(str::to_string)
 }
