@@ -101,6 +101,9 @@ impl Graded {
                     )
                 }
             }
+            Self::Passed(counts) if counts.passed == 0 => {
+                "skipped: the suite has no test under these features".to_string()
+            }
             Self::Passed(counts) => format!("{} test(s) passed", counts.passed),
         }
     }
@@ -234,5 +237,13 @@ mod tests {
             ["  ✘ no_deadlock", "      not yet implemented"]
         );
         assert!(!failed.passed());
+        let empty = Graded::Passed(Counts {
+            passed: 0,
+            failed: 0,
+        });
+        assert_eq!(
+            empty.headline(),
+            "skipped: the suite has no test under these features"
+        );
     }
 }
