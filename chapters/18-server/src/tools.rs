@@ -119,7 +119,7 @@ pub fn serve(args: Vec<OsString>) -> ExitCode {
     match server.join() {
         Ok(stats) => {
             println!(
-                "stopped: {} connections, {} requests answered, {} refused busy, {} idle timeouts, {} left mid-line, at most {} at once",
+                "stopped: {} connection(s), {} request(s) answered, {} refused busy, {} idle timeouts, {} left mid-line, at most {} at once",
                 stats.accepted,
                 stats.requests,
                 stats.rejected_busy,

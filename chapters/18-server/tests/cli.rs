@@ -88,7 +88,7 @@ fn serve_and_terminate(implementation: &str) {
     std::io::Read::read_to_string(&mut stdout, &mut rest).expect("rest");
     assert!(status.success(), "{implementation}: {status:?} {rest}");
     assert!(
-        rest.contains("stopped: 1 connections, 4 requests answered"),
+        rest.contains("stopped: 1 connection(s), 4 request(s) answered"),
         "{rest}"
     );
 }
