@@ -156,7 +156,7 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             ExerciseCommand::Check { id } => exercise::check(root, &id),
             ExerciseCommand::Hint { id } => exercise::hint(root, &id),
             ExerciseCommand::Solution { id } => exercise::solution(root, &id),
-            ExerciseCommand::Verify => Ok(if verify::run(root)? {
+            ExerciseCommand::Verify => Ok(if verify::run(root, verify::Solutions::Run)? {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -10,8 +10,8 @@
 //!    for every chapter with a `tests/loom*.rs` file, in its own target directory
 //!    (`target/loom`) so the main build cache stays valid, with `LOOM_MAX_PREEMPTIONS`
 //!    defaulting to 2;
-//! 4. `exercise verify`: every starter compiles cleanly and fails its suite, every reference
-//!    solution passes it.
+//! 4. `exercise verify`: every starter compiles cleanly and fails its suite (the reference
+//!    solutions' suites already ran in passes 1 and 2, so they are not run a second time).
 //!
 //! The children's output streams through while `test result:` lines are summed; the end is a
 //! per-pass table and one plain line, `test: N passed, M failed` (passes 1–3; the starters'
@@ -77,7 +77,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
 
     let verify_watch = Stopwatch::start();
     banner("exercise verify");
-    let verified = verify::run(root)?;
+    let verified = verify::run(root, verify::Solutions::AlreadyTested)?;
     passes.push(Pass {
         name: "exercise verify".to_string(),
         counts: None,
