@@ -35,14 +35,9 @@ pub mod line_codec;
 #[cfg_attr(feature = "learner", path = "../exercises/e2_drain.rs")]
 pub mod drain;
 
-/// Locks a std mutex, taking the data even if a task panicked while holding it (the counters and
-/// the store stay consistent). Always std's: tokio tasks never run under the shuttle model
-/// checker, so this chapter's locks stay std's even in a `shuttle` build.
-pub fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+// Always std's lock: tokio tasks never run under the shuttle model checker, so this chapter's
+// locks stay std's even in a `shuttle` build.
+pub use common::sync::std_lock as lock;
 
 /// Runs `future` on a fresh multi-threaded tokio runtime (I/O and timers on), giving up after
 /// `limit`: every example ends, even if a server or client hangs.

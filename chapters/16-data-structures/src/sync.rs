@@ -58,10 +58,5 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Locks a `std` mutex (one that no model checker replaces: the examples' measured structures),
-/// taking a poisoned lock anyway.
-pub fn lock_std<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+// A `std` mutex no model checker replaces (the examples' measured structures).
+pub use common::sync::std_lock as lock_std;

@@ -122,12 +122,6 @@ pub static CHAPTER: Chapter = Chapter {
     ],
 };
 
-/// Locks a std mutex, taking the data even if a thread panicked while holding it (the logs and
-/// traces stay consistent across a panic). Unlike `common::sync::lock`, always std's: the
-/// scheduler and the tracing layer are not model-checked, so they keep std's locks under the
-/// `shuttle` feature too.
-pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+// Always std's lock: the scheduler and the tracing layer are not model-checked, so they keep
+// std's locks under the `shuttle` feature too.
+pub(crate) use common::sync::std_lock as lock;
