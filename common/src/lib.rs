@@ -4,7 +4,8 @@
 //! lessons lives here, once:
 //!
 //! - [`registry`]: what a chapter and an example are, and the settings a run receives;
-//! - [`outcome`]: what a run returns (verdict, figures with units, tables, narrative);
+//! - [`outcome`]: what a run returns (verdict, figures with units, tables, narrative, charts);
+//! - `plot` (feature `plot`): a chart drawn as an SVG with plotters;
 //! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
 //! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
@@ -21,6 +22,8 @@ pub mod deadlock;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod outcome;
+#[cfg(feature = "plot")]
+pub mod plot;
 pub mod registry;
 pub mod report;
 pub mod rng;
@@ -28,5 +31,5 @@ pub mod sync;
 pub mod timing;
 pub mod watchdog;
 
-pub use outcome::{Figure, Outcome, TableData, Verdict};
+pub use outcome::{Figure, Outcome, Plot, Series, TableData, Verdict};
 pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Tool, Variant};

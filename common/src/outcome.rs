@@ -102,6 +102,88 @@ pub struct Outcome {
     /// Wall-clock seconds the run took (filled in by the CLI).
     #[serde(default)]
     pub seconds: f64,
+    /// Charts of what was measured (speedup by threads, latency by load, ...): `cargo xtask
+    /// bench` draws each one as an SVG under `results/`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plots: Vec<Plot>,
+}
+
+/// A chart of measured series (and the predictions they are held against), carried in an
+/// outcome's `--json` so that `cargo xtask bench` can draw it; [`crate::plot`] (feature `plot`)
+/// renders it as an SVG.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plot {
+    /// The file stem of the chart, unique across the workspace: `chapter-2-amdahl-book-sweep`.
+    pub id: String,
+    /// The caption.
+    pub title: String,
+    /// The horizontal axis, with its unit: `threads`, `concurrent clients`.
+    pub x_label: String,
+    /// The vertical axis, with its unit: `speedup (x)`, `latency (ms)`.
+    pub y_label: String,
+    /// Names for the x positions 0, 1, 2, ... when the x axis is a category (a queue's shape,
+    /// say) rather than a number; empty for a numeric axis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x_categories: Vec<String>,
+    /// The lines.
+    pub series: Vec<Series>,
+}
+
+/// One line of a [`Plot`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// The legend's label.
+    pub name: String,
+    /// `(x, y)` points, in x order.
+    pub points: Vec<(f64, f64)>,
+    /// A prediction (Amdahl's law, the ideal line) rather than a measurement: drawn dashed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub predicted: bool,
+}
+
+impl Plot {
+    /// Starts a chart with no series.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        x_label: &str,
+        y_label: &str,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            x_label: x_label.to_string(),
+            y_label: y_label.to_string(),
+            x_categories: Vec::new(),
+            series: Vec::new(),
+        }
+    }
+
+    /// Makes the x axis categorical: point `x = i` is labelled `categories[i]`.
+    pub fn categories(mut self, categories: impl IntoIterator<Item = impl ToString>) -> Self {
+        self.x_categories = categories.into_iter().map(|c| c.to_string()).collect();
+        self
+    }
+
+    /// Adds a measured series.
+    pub fn measured(mut self, name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        self.series.push(Series {
+            name: name.into(),
+            points,
+            predicted: false,
+        });
+        self
+    }
+
+    /// Adds a predicted series (drawn dashed).
+    pub fn predicted(mut self, name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        self.series.push(Series {
+            name: name.into(),
+            points,
+            predicted: true,
+        });
+        self
+    }
 }
 
 impl Outcome {
@@ -117,6 +199,7 @@ impl Outcome {
             narrative: Vec::new(),
             notice: String::new(),
             seconds: 0.0,
+            plots: Vec::new(),
         }
     }
 
@@ -145,6 +228,12 @@ impl Outcome {
     /// Adds a table.
     pub fn table(mut self, table: TableData) -> Self {
         self.tables.push(table);
+        self
+    }
+
+    /// Adds a chart for `cargo xtask bench` to draw.
+    pub fn plot(mut self, plot: Plot) -> Self {
+        self.plots.push(plot);
         self
     }
 
@@ -187,7 +276,12 @@ mod tests {
             .figure("meals", 60.0, "meals")
             .table(table)
             .line("all five ate")
-            .notice("ordering breaks the cycle");
+            .notice("ordering breaks the cycle")
+            .plot(
+                Plot::new("chapter-12-test", "meals", "threads", "meals")
+                    .measured("measured", vec![(1.0, 12.0), (2.0, 20.0)])
+                    .predicted("ideal", vec![(1.0, 12.0), (2.0, 24.0)]),
+            );
         let json = serde_json::to_string(&outcome).expect("serializes");
         assert!(json.contains("\"verdict\":\"showed\""), "{json}");
         let back: Outcome = serde_json::from_str(&json).expect("parses back");
