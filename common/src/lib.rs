@@ -14,7 +14,8 @@
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
-//! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature.
+//! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature;
+//! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread.
 
 pub mod cli;
 pub mod cli_test;
@@ -28,6 +29,7 @@ pub mod registry;
 pub mod report;
 pub mod rng;
 pub mod sync;
+pub mod testing;
 pub mod timing;
 pub mod watchdog;
 

@@ -1,0 +1,191 @@
+//! Test support shared by every chapter's `tests/`: running an example as the tour does, and
+//! running a grader's check on a watched thread.
+//!
+//! Two chores every chapter's integration tests repeat, written once:
+//!
+//! - [`run_quick`] / [`run_quick_threads`]: run one variant of one example with the tour's
+//!   settings ([`RunConfig::quick`]) and hand back its [`Outcome`]; [`every_variant`] runs them
+//!   all and checks that each showed what it teaches.
+//! - [`watched`] / [`watched_with_hint`] / [`assert_finished`]: an exercise's grading suite runs a
+//!   learner's code under a [`Watchdog`], so that a deadlock or an endless loop fails the test
+//!   fast with the watchdog's report (who was blocked, who was busy) instead of hanging it.
+//!
+//! Not an example: nothing here runs on its own. Used as `common::testing::run_quick(&CHAPTER,
+//! "two-locks", "broken")` in `chapters/*/tests/examples.rs`.
+
+use std::time::Duration;
+
+use crate::watchdog::{Ending, GroupReport, Watchdog};
+use crate::{Chapter, Example, Outcome, RunConfig, Variant, Verdict};
+
+/// Runs `variant` of `example` as the tour does (quick settings, the default thread count, seed
+/// 42). Panics, naming the example and variant, if either is unknown or the run fails.
+pub fn run_quick(chapter: &Chapter, example: &str, variant: &'static str) -> Outcome {
+    run_with(chapter, example, variant, |config| config)
+}
+
+/// [`run_quick`] with `threads` in place of the example's default thread count.
+pub fn run_quick_threads(
+    chapter: &Chapter,
+    example: &str,
+    variant: &'static str,
+    threads: usize,
+) -> Outcome {
+    run_with(chapter, example, variant, |config| {
+        config.with_threads(threads)
+    })
+}
+
+/// [`run_quick`] with the quick settings changed by `adjust` first (another seed, full size).
+pub fn run_with(
+    chapter: &Chapter,
+    example: &str,
+    variant: &'static str,
+    adjust: impl FnOnce(RunConfig) -> RunConfig,
+) -> Outcome {
+    let found = chapter.example(example).unwrap_or_else(|| {
+        panic!(
+            "chapter {} has no example {example:?} (it has {})",
+            chapter.number,
+            chapter.example_names()
+        )
+    });
+    assert!(
+        found.variant(variant).is_some(),
+        "{example} has no variant {variant:?} (it has {})",
+        found.variant_names()
+    );
+    (found.run)(&adjust(RunConfig::quick(found, variant)))
+        .unwrap_or_else(|e| panic!("{example} --variant {variant}: {e:#}"))
+}
+
+/// One run of [`every_variant`]: which example and variant, and what it returned.
+#[derive(Debug)]
+pub struct VariantRun {
+    /// The example run.
+    pub example: &'static Example,
+    /// The variant run.
+    pub variant: &'static Variant,
+    /// What it returned.
+    pub outcome: Outcome,
+}
+
+/// Runs every variant of every example of `chapter` as the tour does, except the variants named
+/// in `skip` (ones a test file checks more closely on its own), and asserts that each showed
+/// what it teaches ([`Verdict::Showed`]). Returns the runs for any further checks.
+pub fn every_variant(chapter: &'static Chapter, skip: &[&str]) -> Vec<VariantRun> {
+    let mut runs = Vec::new();
+    for example in chapter.examples {
+        for variant in example.variants {
+            if skip.contains(&variant.name) {
+                continue;
+            }
+            let outcome = run_quick(chapter, example.name, variant.name);
+            assert_eq!(
+                outcome.verdict,
+                Verdict::Showed,
+                "{} {}: {outcome:#?}",
+                example.name,
+                variant.name
+            );
+            runs.push(VariantRun {
+                example,
+                variant,
+                outcome,
+            });
+        }
+    }
+    runs
+}
+
+/// Runs `body` alone on a thread named `name` under a watchdog and returns its value. If it
+/// panics (a learner's `todo!()`, a failed assertion) or has not returned within `limit` (a
+/// deadlock, an endless loop), the test fails with the watchdog's report instead of hanging.
+pub fn watched<R: Send + 'static>(
+    name: &str,
+    limit: Duration,
+    body: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    watched_with_hint(name, limit, "", body)
+}
+
+/// [`watched`], with `hint` (what a learner should look at) added to the failure message.
+pub fn watched_with_hint<R: Send + 'static>(
+    name: &str,
+    limit: Duration,
+    hint: &str,
+    body: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    // The body records no progress, so the stall period is the whole limit.
+    Watchdog::new(limit)
+        .stall_after(limit)
+        .run_one(name, body)
+        .unwrap_or_else(|why| panic!("{why}{}", with_dash(hint)))
+}
+
+/// Asserts that a watched group ended with every thread returned and none panicked. Otherwise
+/// fails with the ending (a deadlock names its cycle), `hint` (what a learner should look at;
+/// may be empty), each thread's state and counters, and any panic messages.
+pub fn assert_finished<R>(report: &GroupReport<R>, hint: &str) {
+    let panics = report.panics();
+    if report.ending != Ending::Finished {
+        let panics = if panics.is_empty() {
+            String::new()
+        } else {
+            format!("\npanicked: {}", panics.join("\n"))
+        };
+        panic!(
+            "{}{}\n{}{panics}",
+            report.describe_ending(),
+            with_dash(hint),
+            report.thread_lines().join("\n")
+        );
+    }
+    assert!(panics.is_empty(), "{}", panics.join("\n"));
+}
+
+/// " — hint", or nothing for an empty hint.
+fn with_dash(hint: &str) -> String {
+    if hint.is_empty() {
+        String::new()
+    } else {
+        format!(" — {hint}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::watchdog::{WorkerCtx, worker};
+
+    #[test]
+    fn watched_returns_the_value() {
+        assert_eq!(watched("adder", Duration::from_secs(5), || 2 + 2), 4);
+    }
+
+    #[test]
+    #[should_panic(expected = "grader panicked: the learner's todo")]
+    fn watched_fails_with_the_panic() {
+        watched("grader", Duration::from_secs(5), || -> u32 {
+            panic!("the learner's todo")
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "— is a waiter woken?")]
+    fn a_hang_fails_with_the_hint() {
+        watched_with_hint(
+            "sleeper",
+            Duration::from_millis(50),
+            "is a waiter woken?",
+            || std::thread::sleep(Duration::from_millis(400)),
+        );
+    }
+
+    #[test]
+    fn a_finished_group_passes() {
+        let report = Watchdog::new(Duration::from_secs(5))
+            .run(vec![worker("one", |ctx: &WorkerCtx| ctx.progress())]);
+        assert_finished(&report, "");
+    }
+}
