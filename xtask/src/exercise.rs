@@ -44,6 +44,10 @@ pub fn list(root: &Path) -> Result<ExitCode> {
         ]);
     }
     println!("{}", render_table(&table));
+    println!(
+        "{}",
+        render_table(&progress_by_chapter(&exercises, &progress))
+    );
     let done = exercises
         .iter()
         .filter(|e| progress.done.contains(&e.id))
@@ -53,6 +57,30 @@ pub fn list(root: &Path) -> Result<ExitCode> {
         exercises.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One row a chapter: exercises done of the chapter's total, with a bar.
+fn progress_by_chapter(exercises: &[Exercise], progress: &Progress) -> TableData {
+    let mut table = TableData::new("Progress by chapter", &["chapter", "done", "progress"]);
+    let mut chapters: Vec<u32> = exercises.iter().map(|e| e.chapter).collect();
+    chapters.sort_unstable();
+    chapters.dedup();
+    for chapter in chapters {
+        let of_chapter: Vec<&Exercise> =
+            exercises.iter().filter(|e| e.chapter == chapter).collect();
+        let done = of_chapter
+            .iter()
+            .filter(|e| progress.done.contains(&e.id))
+            .count();
+        let width = 10;
+        let filled = done * width / of_chapter.len();
+        table.row([
+            chapter.to_string(),
+            format!("{done} / {}", of_chapter.len()),
+            format!("{}{}", "█".repeat(filled), "░".repeat(width - filled)),
+        ]);
+    }
+    table
 }
 
 /// The exercise with this id and its chapter crate.
@@ -194,6 +222,47 @@ pub fn solution(root: &Path, id: &str) -> Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_is_counted_per_chapter() {
+        let exercises = exercises::parse(
+            r#"[[exercise]]
+id = "12.1"
+chapter = 12
+package = "chapter-12"
+title = "a"
+starter = "a.rs"
+solution = "a.rs"
+suite = "exercise_12_1"
+
+[[exercise]]
+id = "12.2"
+chapter = 12
+package = "chapter-12"
+title = "b"
+starter = "b.rs"
+solution = "b.rs"
+suite = "exercise_12_2"
+
+[[exercise]]
+id = "3.1"
+chapter = 3
+package = "chapter-3"
+title = "c"
+starter = "c.rs"
+solution = "c.rs"
+suite = "exercise_3_1"
+"#,
+        )
+        .expect("parses");
+        let mut progress = Progress::parse("");
+        progress.done.insert("12.2".to_string());
+        let table = progress_by_chapter(&exercises, &progress);
+        assert_eq!(
+            table.rows,
+            [["3", "0 / 1", "░░░░░░░░░░"], ["12", "1 / 2", "█████░░░░░"],]
+        );
+    }
 
     #[test]
     fn errors_in_another_starter_get_a_note() {

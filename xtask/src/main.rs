@@ -8,15 +8,20 @@
 //!                                               every tour under a time limit, one summary
 //! cargo xtask test                              plain, shuttle and loom passes, exercise verify
 //! cargo xtask exercise list|check|hint|solution|verify
+//! cargo xtask grade [--json] [--solutions] [--exercises 12.1,16]
+//!                                               every exercise graded, for an autograder
+//! cargo xtask bench [--chapters 2,16]           measured examples at full size: results/
 //! cargo xtask tidy                              the house rules the tidy test enforces
 //! ```
 //!
 //! Exit codes: 0 success, 1 something failed, 2 usage error (one line naming the valid choices).
 
+mod bench;
 mod binaries;
 mod exercise;
 mod exercises;
 mod grade;
+mod grade_report;
 mod libtest;
 mod list;
 mod process;
@@ -98,6 +103,40 @@ enum Command {
         #[command(subcommand)]
         command: ExerciseCommand,
     },
+    /// Grade every exercise (the learner's files, or the reference solutions) for an autograder.
+    #[command(
+        after_help = "Exit code: 0 when every graded exercise passed, 1 otherwise.\n\
+        Examples:\n  \
+        cargo xtask grade                       your files, as a table\n  \
+        cargo xtask grade --json > grade.json   the same, for an autograder\n  \
+        cargo xtask grade --solutions --json    the reference solutions (checks the grader)\n  \
+        cargo xtask grade --exercises 12,16.2   chapter 12's exercises and exercise 16.2"
+    )]
+    Grade {
+        /// Print one JSON report on stdout (progress goes to stderr).
+        #[arg(long)]
+        json: bool,
+        /// Grade the reference solutions instead of the learner's files.
+        #[arg(long)]
+        solutions: bool,
+        /// Only these exercises or chapters, comma-separated (e.g. 12.1,16).
+        #[arg(long, value_delimiter = ',', value_name = "ID|N,...")]
+        exercises: Vec<String>,
+    },
+    /// Run the measured examples at full size and write results/RESULTS.md and SVG plots.
+    #[command(
+        after_help = "Takes a few minutes; run it on an otherwise idle machine.\n\
+        Writes results/RESULTS.md, results/results.json and results/*.svg, and refreshes the\n\
+        results table in README.md between its bench markers."
+    )]
+    Bench {
+        /// Only these chapters, comma-separated (e.g. 2,16). The README is then left alone.
+        #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+        chapters: Vec<String>,
+        /// Where to write the results (default: results/ at the workspace root).
+        #[arg(long, value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Check the house rules (module docs, exercises.toml consistency).
     Tidy,
 }
@@ -162,6 +201,12 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
                 ExitCode::FAILURE
             }),
         },
+        Command::Grade {
+            json,
+            solutions,
+            exercises,
+        } => grade_report::run(root, &exercises, solutions, json),
+        Command::Bench { chapters, out } => bench::run(root, &chapters, out.as_deref()),
         Command::Tidy => tidy::run(root),
     }
 }

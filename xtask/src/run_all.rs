@@ -105,8 +105,8 @@ fn tour<'a>(
     })
 }
 
-/// The outcomes a tour printed, and everything wrong with how it ended.
-fn judge(ending: &Ending, stdout: &str) -> (Vec<Outcome>, Vec<String>) {
+/// The outcomes a run printed, and everything wrong with how it ended (also used by `bench`).
+pub(crate) fn judge(ending: &Ending, stdout: &str) -> (Vec<Outcome>, Vec<String>) {
     let mut outcomes = Vec::new();
     let mut problems = Vec::new();
     for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
