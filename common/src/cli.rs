@@ -6,9 +6,13 @@
 //! chapter-12 run <example> [--variant NAME] [--threads N] [--quick] [--seed S]
 //! ```
 //!
-//! `--json` (anywhere) prints one JSON object per outcome instead of the human report. Exit codes:
-//! 0 every run showed what it teaches, 1 some did not (or failed), 2 usage error, reported in one
-//! line that names the valid choices.
+//! `--json` (anywhere) prints one JSON object per outcome instead of the human report.
+//! `--trace FILE` (anywhere) records every thread's `tracing` spans during the runs (one span per
+//! example run, plus the chapter's own) and writes them as a Chrome trace to open at
+//! <https://ui.perfetto.dev>; see [`crate::trace`]. Exit codes: 0 every run showed what it
+//! teaches, 1 some did not (or failed, or the trace could not be written at the end), 2 usage
+//! error, reported in one line that names the valid choices — a `--trace` path that cannot be
+//! created is one, caught before anything runs.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,7 +30,9 @@ pub const MAX_THREADS: usize = 1024;
 #[derive(Debug, Parser)]
 #[command(
     disable_version_flag = true,
-    after_help = "With no command, runs the chapter's tour: every example, quick settings."
+    after_help = "With no command, runs the chapter's tour: every example, quick settings.\n\
+                  With --trace FILE, open the file at https://ui.perfetto.dev (Open trace file): \
+                  one row per thread, one bar per span."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -34,6 +40,10 @@ struct Cli {
     /// Print one JSON object per outcome instead of the human report.
     #[arg(long, global = true)]
     json: bool,
+    /// Record every thread's spans and write a Chrome trace (JSON) to FILE, for
+    /// https://ui.perfetto.dev; with the tour, one file for the whole tour.
+    #[arg(long, global = true, value_name = "FILE")]
+    trace: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -113,6 +123,7 @@ pub fn run_with_args(
         Err(e) => return clap_error(e),
     };
     let json = cli.json;
+    let trace = cli.trace.clone();
     match plan(chapter, cli) {
         Err(UsageError(reason)) => {
             eprintln!("error: {reason}");
@@ -128,7 +139,35 @@ pub fn run_with_args(
             let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
-        Ok(Plan::Runs(runs)) => execute(chapter, &runs, json),
+        Ok(Plan::Runs(runs)) => {
+            // Opened before the runs, so a path that cannot be written is a usage error that
+            // costs nothing; the subscriber exists only for a traced run.
+            let session = match trace.as_deref().map(crate::trace::Session::start) {
+                None => None,
+                Some(Ok(session)) => Some(session),
+                Some(Err(reason)) => {
+                    eprintln!("error: {reason}");
+                    return ExitCode::from(2);
+                }
+            };
+            let code = execute(chapter, &runs, json);
+            match session.map(crate::trace::Session::finish) {
+                None => code,
+                Some(Ok(summary)) => {
+                    // Under --json, stdout carries only the outcomes.
+                    if json {
+                        eprintln!("{summary}");
+                    } else {
+                        let _ = writeln!(std::io::stdout().lock(), "{summary}");
+                    }
+                    code
+                }
+                Some(Err(e)) => {
+                    eprintln!("error: the trace could not be written: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 
@@ -323,6 +362,15 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool
 
 /// Runs one example variant; an error or a panic becomes a `DidNotShow` outcome that says why.
 fn run_one(chapter: &Chapter, example: &Example, config: &RunConfig) -> Outcome {
+    // Under --trace, the run's bar on the calling thread's row, named after the example; a
+    // disabled span (no --trace) costs one check.
+    let _span = tracing::info_span!(
+        "example",
+        label = example.name,
+        variant = config.variant,
+        chapter = chapter.number
+    )
+    .entered();
     let watch = Stopwatch::start();
     let result = std::panic::catch_unwind(|| (example.run)(config));
     let mut outcome = match result {
@@ -501,6 +549,37 @@ mod tests {
         for reason in [unknown, variant, none] {
             assert_eq!(reason.lines().count(), 1);
         }
+    }
+
+    #[test]
+    fn trace_is_a_common_option_and_a_bad_path_is_a_usage_error() {
+        for args in [
+            &["run", "demo", "--trace", "out.json"][..],
+            &["--trace", "out.json", "tour"],
+            &["--trace", "out.json"],
+        ] {
+            let cli =
+                Cli::try_parse_from(std::iter::once("chapter-99").chain(args.iter().copied()))
+                    .expect("parses");
+            assert_eq!(cli.trace.as_deref(), Some(std::path::Path::new("out.json")));
+        }
+        let help = command_for(&CHAPTER).render_help().to_string();
+        assert!(help.contains("--trace <FILE>"), "{help}");
+        assert!(help.contains("ui.perfetto.dev"), "{help}");
+        let missing = std::env::temp_dir()
+            .join("no-such-directory-for-chapter-99")
+            .join("trace.json");
+        let code = run_with_args(
+            &CHAPTER,
+            [
+                "chapter-99".into(),
+                "run".into(),
+                "demo".into(),
+                "--trace".into(),
+                missing.into_os_string(),
+            ],
+        );
+        assert_eq!(code, ExitCode::from(2));
     }
 
     #[test]

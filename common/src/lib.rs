@@ -15,7 +15,8 @@
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
 //! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature;
-//! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread.
+//! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
+//! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto.
 
 pub mod cli;
 pub mod cli_test;
@@ -31,6 +32,7 @@ pub mod rng;
 pub mod sync;
 pub mod testing;
 pub mod timing;
+pub mod trace;
 pub mod watchdog;
 
 pub use outcome::{Figure, Outcome, Plot, Series, TableData, Verdict};
