@@ -19,7 +19,8 @@ use chapter_1::primes::{
     BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime, numbers, primes_sequential,
 };
 use chapter_1::{CHAPTER, io_bound};
-use common::{RunConfig, Verdict};
+use common::Verdict;
+use common::testing::run_quick;
 
 const BUDGET: Duration = Duration::from_secs(30);
 
@@ -145,9 +146,7 @@ fn interleaved_tasks_take_turns_and_never_overlap() {
 fn every_variant_runs_and_the_guaranteed_ones_show() {
     for example in CHAPTER.examples {
         for variant in example.variants {
-            let config = RunConfig::quick(example, variant.name);
-            let outcome = (example.run)(&config)
-                .unwrap_or_else(|e| panic!("{} {}: {e:#}", example.name, variant.name));
+            let outcome = run_quick(&CHAPTER, example.name, variant.name);
             assert!(outcome.key().is_some(), "{} {}", example.name, variant.name);
             // Verdicts that do not depend on timing.
             let guaranteed = matches!(

@@ -23,7 +23,8 @@ fn check(numbers: &[u64], threads: usize) {
 mod on_real_threads {
     use super::*;
     use chapter_1::primes::{BOOK_START, numbers};
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     /// Runs `body` on a watched thread: a hang or a `todo!()` fails with a clear message.
@@ -31,13 +32,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(30))
             .stall_after(Duration::from_secs(20))
             .run(vec![worker(name, body)]);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}",
-            report.describe_ending()
-        );
+        assert_finished(&report, "");
     }
 
     #[test]

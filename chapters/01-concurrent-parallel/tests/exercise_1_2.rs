@@ -45,7 +45,8 @@ mod on_real_threads {
     use super::*;
     use chapter_1::prime_check::primes_pool;
     use chapter_1::primes::{BOOK_START, numbers, primes_sequential};
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -86,13 +87,7 @@ mod on_real_threads {
             let report = Watchdog::new(Duration::from_secs(20))
                 .stall_after(Duration::from_secs(10))
                 .run(workers);
-            assert!(report.panics().is_empty(), "{:?}", report.panics());
-            assert_eq!(
-                report.ending,
-                Ending::Finished,
-                "{}",
-                report.describe_ending()
-            );
+            assert_finished(&report, "");
             let claims = report.results().into_iter().flatten().cloned().collect();
             exactly_once(claims, len);
         }

@@ -4,14 +4,9 @@
 
 use chapter_2::amdahl::{self, Workload};
 use chapter_2::{CHAPTER, gustafson, plot, primes};
+use common::Verdict;
+use common::testing::run_quick_threads;
 use common::timing;
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: usize) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let config = RunConfig::quick(example, variant).with_threads(threads);
-    (example.run)(&config).expect("runs")
-}
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
@@ -26,7 +21,7 @@ fn the_book_range_holds_34_primes() {
 
 #[test]
 fn book_sweep_finds_34_primes_on_every_worker_count() {
-    let outcome = run("amdahl", "book-sweep", 3);
+    let outcome = run_quick_threads(&CHAPTER, "amdahl", "book-sweep", 3);
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(
         outcome.narrative.iter().any(|l| l.starts_with("34 primes")),
@@ -76,7 +71,7 @@ fn every_serial_variant_sweeps_1_to_n_beside_amdahls_prediction() {
 
 #[test]
 fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
-    let outcome = run("amdahl", "serial-0.1", 1);
+    let outcome = run_quick_threads(&CHAPTER, "amdahl", "serial-0.1", 1);
     assert!(
         outcome.get("speedup on 1 workers").is_some(),
         "{outcome:#?}"
@@ -90,7 +85,7 @@ fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
         outcome.narrative
     );
     let many = amdahl::cores() + 1;
-    let outcome = run("amdahl", "serial-0.5", many);
+    let outcome = run_quick_threads(&CHAPTER, "amdahl", "serial-0.5", many);
     let rows = &outcome.tables[0].rows;
     assert_eq!(rows[many - 1][0], format!("{many} (oversubscribed)"));
     assert!(
@@ -131,7 +126,7 @@ fn gustafson_grows_the_job_with_the_workers() {
         gustafson::scaled_prediction_here(10, 90, 4, 64),
         timing::gustafson(0.1, 4)
     ));
-    let outcome = run("gustafson", "serial-0.5", 2);
+    let outcome = run_quick_threads(&CHAPTER, "gustafson", "serial-0.5", 2);
     assert_eq!(outcome.tables[0].rows.len(), 2);
     assert!(outcome.get("scaled speedup on 2 workers").is_some());
 }
@@ -176,7 +171,7 @@ fn the_svg_writer_draws_both_curves() {
 
 #[test]
 fn the_plot_example_writes_its_file_and_prints_its_path() {
-    let outcome = run("plot", "serial-0.5", 2);
+    let outcome = run_quick_threads(&CHAPTER, "plot", "serial-0.5", 2);
     let line = outcome
         .narrative
         .iter()

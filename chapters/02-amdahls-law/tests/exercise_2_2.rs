@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use chapter_2::primes::{BOOK_PRIMES, book_range, is_prime};
 use chapter_2::split::{Split, split_count};
-use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+use common::testing::assert_finished;
+use common::watchdog::{Watchdog, WorkerCtx, worker};
 
 /// Runs `check` on a watched thread; fails with the watchdog's report if it stalls (no test call
 /// for 3 s: a worker stuck at the barrier, or a deadlock) or panics.
@@ -22,13 +23,9 @@ fn graded(name: &str, check: impl FnOnce(&WorkerCtx) + Send + 'static) {
     let report = Watchdog::new(Duration::from_secs(30))
         .stall_after(Duration::from_secs(3))
         .run(vec![worker(name, check)]);
-    assert!(report.panics().is_empty(), "{}", report.panics().join("\n"));
-    assert_eq!(
-        report.ending,
-        Ending::Finished,
-        "{name}: {} — do the chunks run on threads of their own, all at once?\n{}",
-        report.describe_ending(),
-        report.thread_lines().join("\n")
+    assert_finished(
+        &report,
+        &format!("{name}: do the chunks run on threads of their own, all at once?"),
     );
 }
 

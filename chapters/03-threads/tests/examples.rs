@@ -11,16 +11,8 @@ use std::time::Duration;
 use chapter_3::countdown::COUNT_FROM;
 use chapter_3::synchronizing::{Way, count};
 use chapter_3::{CHAPTER, detached, lock_serializes, scoped, spawn_join, work_queue};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let mut config = RunConfig::quick(example, variant);
-    if let Some(n) = threads {
-        config = config.with_threads(n);
-    }
-    (example.run)(&config).expect("runs")
-}
+use common::Verdict;
+use common::testing::{every_variant, run_quick, run_quick_threads};
 
 #[test]
 fn countdowns_come_back_through_join_with_their_names() {
@@ -59,12 +51,15 @@ fn every_prime_answer_names_its_own_number() {
             (433_785_907, true)
         ]
     );
-    assert_eq!(run("spawn-join", "primes", None).verdict, Verdict::Showed);
+    assert_eq!(
+        run_quick(&CHAPTER, "spawn-join", "primes").verdict,
+        Verdict::Showed
+    );
 }
 
 #[test]
 fn a_panic_surfaces_at_join_and_the_others_still_answer() {
-    let outcome = run("spawn-join", "panic", None);
+    let outcome = run_quick(&CHAPTER, "spawn-join", "panic");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.get("threads that panicked"), Some(1.0));
     assert_eq!(outcome.get("threads that answered"), Some(2.0));
@@ -95,7 +90,10 @@ fn scoped_workers_fill_the_callers_vec() {
         }
         assert!(by.iter().all(|w| *w < workers));
     }
-    assert_eq!(run("scoped", "borrow", Some(2)).verdict, Verdict::Showed);
+    assert_eq!(
+        run_quick_threads(&CHAPTER, "scoped", "borrow", 2).verdict,
+        Verdict::Showed
+    );
 }
 
 #[test]
@@ -110,7 +108,7 @@ fn every_counter_is_exact() {
         }
     }
     for variant in ["lock", "atomic", "channel"] {
-        let outcome = run("synchronizing", variant, Some(3));
+        let outcome = run_quick_threads(&CHAPTER, "synchronizing", variant, 3);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}");
         assert_eq!(outcome.get("counted"), Some(150_000.0));
     }
@@ -139,14 +137,14 @@ fn the_work_queue_fix_handles_every_number_once() {
 fn the_racy_work_queue_never_loses_a_number_even_when_it_hangs() {
     // Whether it hangs depends on the schedule (the model checker proves it can); what is
     // guaranteed either way is that every number is handled exactly once.
-    let outcome = run("work-queue", "check-then-get", None);
+    let outcome = run_quick(&CHAPTER, "work-queue", "check-then-get");
     assert_eq!(outcome.get("numbers handled"), Some(4.0), "{outcome:#?}");
 }
 
 #[test]
 fn the_priority_queue_example_loses_nothing_and_keeps_order() {
     for threads in [1, 3, 8] {
-        let outcome = run("priority-queue", "drain", Some(threads));
+        let outcome = run_quick_threads(&CHAPTER, "priority-queue", "drain", threads);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         assert_eq!(outcome.get("tasks handled"), Some(40.0));
     }
@@ -163,23 +161,13 @@ fn the_detached_thread_runs_on_then_stops_on_its_flag() {
 
 #[test]
 fn the_whole_tour_shows_every_lesson() {
-    for example in CHAPTER.examples {
-        for variant in example.variants {
-            // Not asserted here: verdicts that rest on a schedule (check-then-get; the model
-            // checker covers it) or on a timing ratio (countdown, timed) rather than a guarantee.
-            if ["check-then-get", "countdown", "timed"].contains(&variant.name) {
-                continue;
-            }
-            let config = RunConfig::quick(example, variant.name);
-            let outcome = (example.run)(&config).expect("runs");
-            assert_eq!(
-                outcome.verdict,
-                Verdict::Showed,
-                "{} {}: {outcome:#?}",
-                example.name,
-                variant.name
-            );
-            assert!(outcome.key().is_some(), "{}: no key figure", example.name);
-        }
+    // Not asserted here: verdicts that rest on a schedule (check-then-get; the model checker
+    // covers it) or on a timing ratio (countdown, timed) rather than a guarantee.
+    for run in every_variant(&CHAPTER, &["check-then-get", "countdown", "timed"]) {
+        assert!(
+            run.outcome.key().is_some(),
+            "{}: no key figure",
+            run.example.name
+        );
     }
 }

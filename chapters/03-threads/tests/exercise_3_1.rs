@@ -72,7 +72,8 @@ fn check_waiting_results(results: &[Result<(usize, Option<String>), String>]) {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -82,13 +83,10 @@ mod on_real_threads {
             .run(vec![worker("run_all", |_: &WorkerCtx| {
                 run_all(waiting_jobs(3))
             })]);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{} — do you join a thread before starting the next? Start them all first.",
-            report.describe_ending()
+        assert_finished(
+            &report,
+            "do you join a thread before starting the next? Start them all first.",
         );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
         let results = report.results();
         check_waiting_results(results[0].expect("finished"));
     }

@@ -80,25 +80,16 @@ fn prefilled(priorities: &[u8], workers: usize) -> Vec<Vec<Task>> {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing;
     use std::time::Duration;
 
     fn watched<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-        let report = Watchdog::new(Duration::from_secs(20))
-            .stall_after(Duration::from_secs(3))
-            .run(vec![worker("grader", move |_: &WorkerCtx| body())]);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{} — is a worker asleep in pop() after close()? close must wake every waiter.",
-            report.describe_ending()
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        let mut threads = report.threads;
-        match threads.remove(0).result {
-            common::watchdog::WorkerResult::Finished(r) => r,
-            _ => panic!("the grader thread did not finish"),
-        }
+        testing::watched_with_hint(
+            "grader",
+            Duration::from_secs(3),
+            "is a worker asleep in pop() after close()? close must wake every waiter.",
+            body,
+        )
     }
 
     #[test]

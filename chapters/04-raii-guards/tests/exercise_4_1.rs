@@ -22,7 +22,8 @@ fn hold_and_count(semaphore: &Semaphore, inside: &AtomicUsize, most: &AtomicUsiz
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -78,14 +79,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(20))
             .stall_after(Duration::from_secs(3))
             .run(group);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{} (is a waiter woken when a permit comes back?)\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "is a waiter woken when a permit comes back?");
         let most = most.load(Ordering::SeqCst);
         assert!(
             most <= permits,

@@ -13,27 +13,11 @@ use chapter_5::semaphore::Semaphore;
 use chapter_5::timeouts::{async_timeouts, with_timeouts};
 use chapter_5::{CHAPTER, single_request};
 use common::http::{StatusServer, page, page_body};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
+use common::testing::every_variant;
 
 #[test]
 fn every_variant_of_every_example_shows_its_lesson() {
-    for example in CHAPTER.examples {
-        for variant in example.variants {
-            let outcome = run(example.name, variant.name);
-            assert_eq!(
-                outcome.verdict,
-                Verdict::Showed,
-                "{} {}: {outcome:#?}",
-                example.name,
-                variant.name
-            );
-        }
-    }
+    every_variant(&CHAPTER, &[]);
 }
 
 #[test]

@@ -15,15 +15,12 @@ mod on_real_threads {
 
     use chapter_5::probe::{Answer, blocking_agent, book_targets, fetch_blocking};
     use common::http::StatusServer;
-    use common::watchdog::Watchdog;
+    use common::testing;
 
     /// Runs `body` on a watched thread: a learner's deadlock or endless loop fails the test with
     /// the watchdog's report instead of hanging the grader.
     fn watched<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-        Watchdog::new(Duration::from_secs(30))
-            .stall_after(Duration::from_secs(30))
-            .run_one("pool_map", body)
-            .unwrap_or_else(|why| panic!("{why}"))
+        testing::watched("pool_map", Duration::from_secs(30), body)
     }
 
     #[test]

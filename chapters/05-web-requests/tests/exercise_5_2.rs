@@ -16,13 +16,10 @@ use chapter_5::deadline::collect_until;
 use chapter_5::probe::{Answer, Target};
 use chapter_5::timeouts::with_timeouts;
 use common::http::StatusServer;
-use common::watchdog::Watchdog;
+use common::testing;
 
 fn watched<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-    Watchdog::new(Duration::from_secs(20))
-        .stall_after(Duration::from_secs(20))
-        .run_one("collect_until", body)
-        .unwrap_or_else(|why| panic!("{why}"))
+    testing::watched("collect_until", Duration::from_secs(20), body)
 }
 
 #[test]

@@ -11,12 +11,8 @@ use chapter_7::map_reduce::{count_words_sequential, count_words_shared, generate
 use chapter_7::parallel_sum::{add, mix, queue_reduce};
 use chapter_7::tree_reduce::tree_reduce;
 use chapter_7::word_count::count_words;
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick;
 
 #[test]
 fn the_book_example_gives_190_for_any_number_of_consumers() {
@@ -27,7 +23,7 @@ fn the_book_example_gives_190_for_any_number_of_consumers() {
     }
     assert_eq!(queue_reduce(vec![], 2, add).0, None);
     assert_eq!(queue_reduce(vec![5], 2, add), (Some(5), vec![]));
-    let outcome = run("parallel-sum", "book");
+    let outcome = run_quick(&CHAPTER, "parallel-sum", "book");
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert_eq!(outcome.get("final result"), Some(190.0));
 }
@@ -89,9 +85,12 @@ fn chunked_float_sums_depend_on_the_grouping_and_kahan_is_closer() {
         kahan_error < naive_error,
         "kahan {kahan_error} vs naive {naive_error}"
     );
-    assert_eq!(run("associativity", "broken").verdict, Verdict::Showed);
     assert_eq!(
-        run("associativity", "deterministic").verdict,
+        run_quick(&CHAPTER, "associativity", "broken").verdict,
+        Verdict::Showed
+    );
+    assert_eq!(
+        run_quick(&CHAPTER, "associativity", "deterministic").verdict,
         Verdict::Showed
     );
 }
@@ -119,6 +118,12 @@ fn word_counts_are_identical_every_way() {
 
 #[test]
 fn the_large_sums_and_map_reduce_agree() {
-    assert_eq!(run("parallel-sum", "large").verdict, Verdict::Showed);
-    assert_eq!(run("map-reduce", "compare").verdict, Verdict::Showed);
+    assert_eq!(
+        run_quick(&CHAPTER, "parallel-sum", "large").verdict,
+        Verdict::Showed
+    );
+    assert_eq!(
+        run_quick(&CHAPTER, "map-reduce", "compare").verdict,
+        Verdict::Showed
+    );
 }

@@ -9,7 +9,8 @@ use chapter_8::convolution::{band_rows, blur_bands_no_halo, check};
 use chapter_8::halo::blur_bands_with_halo;
 use chapter_8::imaging::{output_root, read_gray, read_rgb, test_image, write_rgb};
 use chapter_8::threshold::{Adaptive, adaptive_threshold, filter, grayscale, process_tile};
-use common::{RunConfig, Verdict};
+use common::Verdict;
+use common::testing::run_quick_threads;
 use image::ImageFormat;
 
 #[test]
@@ -119,9 +120,7 @@ fn png_round_trips_and_jpeg_reads_back_close() {
 }
 
 fn verdict(example: &str, variant: &'static str, threads: usize) -> Verdict {
-    let ex = chapter_8::CHAPTER.example(example).expect("example");
-    let config = RunConfig::quick(ex, variant).with_threads(threads);
-    (ex.run)(&config).expect("runs").verdict
+    run_quick_threads(&chapter_8::CHAPTER, example, variant, threads).verdict
 }
 
 #[test]

@@ -12,18 +12,12 @@ mod on_real_threads {
     use chapter_8::halo::blur_bands_with_halo;
     use chapter_8::imaging::test_image;
     use chapter_8::threshold::{Adaptive, box_kernel, filter, grayscale};
-    use common::watchdog::Watchdog;
+    use common::testing;
 
     /// Runs every case on a watched thread: a hang or a panic fails with the watchdog's report.
     /// Runs every case on a watched thread: a hang or a panic fails with the watchdog's report.
     fn watched(body: impl FnOnce() + Send + 'static) {
-        let deadline = Duration::from_secs(60);
-        if let Err(why) = Watchdog::new(deadline)
-            .stall_after(deadline)
-            .run_one("blur", body)
-        {
-            panic!("{why}");
-        }
+        testing::watched("blur", Duration::from_secs(60), body)
     }
 
     #[test]

@@ -14,17 +14,11 @@ mod on_real_threads {
     use chapter_8::imaging::test_image;
     use chapter_8::scoped_tiles::threshold_tiles_scoped;
     use chapter_8::threshold::process_tile;
-    use common::watchdog::Watchdog;
+    use common::testing;
 
     /// Runs every case on a watched thread: a hang or a panic fails with the watchdog's report.
     fn watched(body: impl FnOnce() + Send + 'static) {
-        let deadline = Duration::from_secs(60);
-        if let Err(why) = Watchdog::new(deadline)
-            .stall_after(deadline)
-            .run_one("tiles", body)
-        {
-            panic!("{why}");
-        }
+        testing::watched("tiles", Duration::from_secs(60), body)
     }
 
     #[test]

@@ -17,12 +17,8 @@ use chapter_9::primes::{BOOK_NUMBERS, YIELD_EVERY};
 use chapter_9::sync_vs_async;
 use chapter_9::yield_now::yield_now;
 use chapter_9::{CHAPTER, hand_written_future};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -31,7 +27,7 @@ fn ms(n: u64) -> Duration {
 #[test]
 fn both_hand_written_forms_poll_three_times() {
     for variant in ["state-machine", "async-fn"] {
-        let outcome = run("hand-written-future", variant);
+        let outcome = run_quick(&CHAPTER, "hand-written-future", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         let polls = outcome.get("polls").expect("polls");
         assert_eq!(Some(polls - 1.0), outcome.get("wakes"));
@@ -73,7 +69,7 @@ fn virtual_clock_timeline_is_exact() {
     assert_eq!(timeline.finished_at, ms(120));
     let events: u32 = TASKS.iter().map(|t| t.2).sum();
     assert_eq!(timeline.events.len(), events as usize);
-    let outcome = run("mini-executor", "virtual-clock");
+    let outcome = run_quick(&CHAPTER, "mini-executor", "virtual-clock");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
 }
 

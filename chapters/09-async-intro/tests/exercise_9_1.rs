@@ -48,14 +48,11 @@ mod on_the_executor {
 
     use chapter_9::executor::{Clock, Executor};
     use chapter_9::yield_now::yield_now;
-    use common::watchdog::Watchdog;
+    use common::testing;
 
     /// Runs `body` on a watched thread: its value, or a failure that says why.
     fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
-        Watchdog::new(Duration::from_secs(20))
-            .stall_after(Duration::from_secs(20))
-            .run_one(name, body)
-            .unwrap_or_else(|why| panic!("{why}"))
+        testing::watched(name, Duration::from_secs(20), body)
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chapter_9::executor::{Clock, Executor, Handle};
 use chapter_9::timeout::{Elapsed, timeout};
-use common::watchdog::Watchdog;
+use common::testing;
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -23,19 +23,16 @@ fn ms(n: u64) -> Duration {
 fn on_virtual_clock<R: Send + 'static>(
     test: impl AsyncFnOnce(Handle) -> R + Send + 'static,
 ) -> (R, Duration) {
-    Watchdog::new(Duration::from_secs(20))
-        .stall_after(Duration::from_secs(20))
-        .run_one("executor", move || {
-            let executor = Executor::new(Clock::Virtual).with_patience(ms(200));
-            let handle = executor.handle();
-            executor
-                .block_on(async move {
-                    let value = test(handle.clone()).await;
-                    (value, handle.now())
-                })
-                .unwrap_or_else(|stalled| panic!("{stalled}"))
-        })
-        .unwrap_or_else(|why| panic!("{why}"))
+    testing::watched("executor", Duration::from_secs(20), move || {
+        let executor = Executor::new(Clock::Virtual).with_patience(ms(200));
+        let handle = executor.handle();
+        executor
+            .block_on(async move {
+                let value = test(handle.clone()).await;
+                (value, handle.now())
+            })
+            .unwrap_or_else(|stalled| panic!("{stalled}"))
+    })
 }
 
 #[test]

@@ -13,7 +13,8 @@ use chapter_10::support::{current_thread, is_prime};
 use chapter_10::{
     CHAPTER, async_primes, blocking, countdowns, executors, streams, sync_primitives, tasks,
 };
-use common::{RunConfig, Verdict};
+use common::Verdict;
+use common::testing::run_quick;
 
 const MS: fn(u64) -> Duration = Duration::from_millis;
 
@@ -279,9 +280,7 @@ fn the_deterministic_examples_show_their_lesson() {
         ("streams", "http-client"),
         ("executors", "processes"),
     ] {
-        let ex = CHAPTER.example(example).expect("example exists");
-        let variant = ex.variant(variant).expect("variant exists").name;
-        let outcome = (ex.run)(&RunConfig::quick(ex, variant)).expect("runs");
+        let outcome = run_quick(&CHAPTER, example, variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     }
 }

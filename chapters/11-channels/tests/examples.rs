@@ -6,31 +6,23 @@
 #![cfg(not(feature = "shuttle"))]
 
 use chapter_11::CHAPTER;
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let mut config = RunConfig::quick(example, variant);
-    if let Some(n) = threads {
-        config = config.with_threads(n);
-    }
-    (example.run)(&config).unwrap_or_else(|e| panic!("{variant}: {e:#}"))
-}
+use common::Verdict;
+use common::testing::{run_quick, run_quick_threads};
 
 #[test]
 fn every_echo_server_serves_every_client() {
     for variant in ["receive-only", "echo-close", "echo"] {
-        let outcome = run("echo", variant, Some(20));
+        let outcome = run_quick_threads(&CHAPTER, "echo", variant, 20);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         assert_eq!(outcome.get("connections made").unwrap_or(20.0), 20.0);
     }
-    let echo = run("echo", "echo", Some(20));
+    let echo = run_quick_threads(&CHAPTER, "echo", "echo", 20);
     assert_eq!(echo.get("round trips"), Some(20.0 * 50.0));
     assert_eq!(echo.get("wrong replies"), Some(0.0));
-    let close = run("echo", "echo-close", Some(7));
+    let close = run_quick_threads(&CHAPTER, "echo", "echo-close", 7);
     assert_eq!(close.get("exact replies"), Some(7.0));
     assert_eq!(close.get("closed by the server"), Some(7.0));
-    let silent = run("echo", "receive-only", Some(5));
+    let silent = run_quick_threads(&CHAPTER, "echo", "receive-only", 5);
     assert_eq!(silent.get("bytes sent back"), Some(0.0));
 }
 
@@ -38,7 +30,7 @@ fn every_echo_server_serves_every_client() {
 fn every_download_is_exact_byte_for_byte() {
     let total: f64 = common::http::PAGES.iter().map(|p| p.bytes as f64).sum();
     for variant in ["sequential", "concurrent", "streamed"] {
-        let outcome = run("downloads", variant, None);
+        let outcome = run_quick(&CHAPTER, "downloads", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         assert_eq!(outcome.get("files verified byte for byte"), Some(5.0));
         assert_eq!(outcome.get("bytes written"), Some(total));
@@ -47,7 +39,7 @@ fn every_download_is_exact_byte_for_byte() {
 
 #[test]
 fn the_temp_directory_is_removed() {
-    let outcome = run("downloads", "concurrent", None);
+    let outcome = run_quick(&CHAPTER, "downloads", "concurrent");
     let line = outcome
         .narrative
         .iter()
@@ -65,10 +57,10 @@ fn the_temp_directory_is_removed() {
 
 #[test]
 fn broken_framing_loses_replies_and_the_codec_loses_none() {
-    let broken = run("framed-protocol", "broken", None);
+    let broken = run_quick(&CHAPTER, "framed-protocol", "broken");
     assert_eq!(broken.verdict, Verdict::Showed, "{broken:#?}");
     assert!(broken.get("requests without their reply").expect("figure") > 0.0);
-    let framed = run("framed-protocol", "framed", None);
+    let framed = run_quick(&CHAPTER, "framed-protocol", "framed");
     assert_eq!(framed.verdict, Verdict::Showed, "{framed:#?}");
     assert_eq!(framed.get("requests without their reply"), Some(0.0));
     assert_eq!(framed.get("malformed frames answered with ERR"), Some(7.0));
@@ -77,10 +69,10 @@ fn broken_framing_loses_replies_and_the_codec_loses_none() {
 
 #[test]
 fn abrupt_shutdown_cuts_requests_off_and_graceful_finishes_them() {
-    let abrupt = run("graceful-shutdown", "abrupt", None);
+    let abrupt = run_quick(&CHAPTER, "graceful-shutdown", "abrupt");
     assert_eq!(abrupt.verdict, Verdict::Showed, "{abrupt:#?}");
     assert_eq!(abrupt.get("in-flight requests completed"), Some(0.0));
-    let graceful = run("graceful-shutdown", "graceful", None);
+    let graceful = run_quick(&CHAPTER, "graceful-shutdown", "graceful");
     assert_eq!(graceful.verdict, Verdict::Showed, "{graceful:#?}");
     assert_eq!(graceful.get("in-flight requests completed"), Some(10.0));
     assert_eq!(graceful.get("cut off"), Some(0.0));

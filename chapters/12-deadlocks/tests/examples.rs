@@ -5,20 +5,12 @@
 #![cfg(not(feature = "shuttle"))]
 
 use chapter_12::{CHAPTER, dining_philosophers, livelock, ordering_cost, two_locks};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let mut config = RunConfig::quick(example, variant);
-    if let Some(n) = threads {
-        config = config.with_threads(n);
-    }
-    (example.run)(&config).expect("runs")
-}
+use common::Verdict;
+use common::testing::{run_quick, run_quick_threads};
 
 #[test]
 fn two_locks_broken_reports_the_exact_cycle() {
-    let outcome = run("two-locks", "broken", None);
+    let outcome = run_quick(&CHAPTER, "two-locks", "broken");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     let narrative = outcome.narrative.join("\n");
     assert!(
@@ -33,7 +25,7 @@ fn two_locks_broken_reports_the_exact_cycle() {
 
 #[test]
 fn two_locks_ordered_finishes_and_serializes() {
-    let outcome = run("two-locks", "ordered", None);
+    let outcome = run_quick(&CHAPTER, "two-locks", "ordered");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     // Both threads hold lock A for all their work, so their work cannot overlap: the run takes
     // at least the sum (a lower bound that mutual exclusion guarantees, not a speed claim).
@@ -45,7 +37,7 @@ fn two_locks_ordered_finishes_and_serializes() {
 #[test]
 fn broken_philosophers_deadlock_with_a_cycle_through_every_seat() {
     for philosophers in [2, 5, 9] {
-        let outcome = run("dining-philosophers", "broken", Some(philosophers));
+        let outcome = run_quick_threads(&CHAPTER, "dining-philosophers", "broken", philosophers);
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         let cycle: Vec<&String> = outcome
             .narrative
@@ -70,7 +62,7 @@ fn broken_philosophers_deadlock_with_a_cycle_through_every_seat() {
 fn every_fix_feeds_every_philosopher() {
     for variant in ["ordered", "try-lock", "arbitrator"] {
         for philosophers in [2, 5] {
-            let outcome = run("dining-philosophers", variant, Some(philosophers));
+            let outcome = run_quick_threads(&CHAPTER, "dining-philosophers", variant, philosophers);
             assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
             let meals_each = 60.0;
             assert_eq!(
@@ -112,7 +104,7 @@ fn ordered_locks_take_at_least_the_sum_of_the_work() {
 
 #[test]
 fn polite_diners_livelock_busy_with_zero_meals() {
-    let outcome = run("livelock", "broken", None);
+    let outcome = run_quick(&CHAPTER, "livelock", "broken");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.get("meals"), Some(0.0));
     assert!(outcome.get("attempts without a meal").expect("attempts") > 0.0);
@@ -129,7 +121,7 @@ fn polite_diners_livelock_busy_with_zero_meals() {
 #[test]
 fn livelock_fixes_feed_both_diners() {
     for variant in ["priority", "random-backoff"] {
-        let outcome = run("livelock", variant, None);
+        let outcome = run_quick(&CHAPTER, "livelock", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.get("meals"), Some(2_000.0), "{variant}");
     }

@@ -37,7 +37,8 @@ fn take_turns(locks: &[TrackedMutex<u64>; 3], who: usize, rounds: u64, on_round:
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -77,14 +78,7 @@ mod on_real_threads {
             .with_lock_graph(&graph)
             .run(workers);
         // The ending first: a deadlock's cycle says more than the aborted threads' panics.
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "");
         // Every lock is wanted by two of the threads: no update may be lost.
         for lock in locks.iter() {
             assert_eq!(*lock.lock().expect("free"), 2 * ROUNDS);

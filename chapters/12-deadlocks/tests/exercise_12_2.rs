@@ -23,7 +23,8 @@ fn sit_and_count(waiter: &Waiter, seated: &AtomicUsize, most: &AtomicUsize) {
 mod on_real_threads {
     use super::*;
     use chapter_12::dining_philosophers::{Pacing, Strategy, run_table};
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -59,13 +60,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(20))
             .stall_after(Duration::from_secs(3))
             .run(workers);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}",
-            report.describe_ending()
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "");
         let most = most.load(Ordering::SeqCst);
         assert!(most <= 3, "{most} diners seated at once with 3 seats");
         assert_eq!(waiter.free_seats(), 3, "every seat given back");
@@ -82,14 +77,7 @@ mod on_real_threads {
             Duration::from_secs(20),
         );
         // The ending first: a deadlock's cycle says more than the aborted threads' panics.
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "");
         assert_eq!(report.total_progress(), 5 * 300);
     }
 }

@@ -14,14 +14,10 @@ use chapter_13::priority_scheduling::{
     AGING_EVERY, BACKLOG, PRODUCERS, Policy, aging_bound, measure, simulate,
 };
 use chapter_13::readers_writers::{self, READERS, WRITERS};
+use common::RunConfig;
+use common::testing::run_quick;
 use common::watchdog::Ending;
-use common::{Outcome, RunConfig};
 use std::sync::Arc;
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
 
 const PRIORITIES: [u32; 3] = [2, 1, 0];
 
@@ -155,7 +151,7 @@ fn unknown_variants_are_errors_not_fallbacks() {
 fn every_outcome_has_a_key_figure_and_a_table() {
     for example in CHAPTER.examples {
         for variant in example.variants {
-            let outcome = run(example.name, variant.name);
+            let outcome = run_quick(&CHAPTER, example.name, variant.name);
             assert!(outcome.key().is_some(), "{} {}", example.name, variant.name);
             assert!(
                 !outcome.tables.is_empty(),

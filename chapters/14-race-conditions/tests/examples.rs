@@ -12,13 +12,8 @@ use chapter_14::check_then_act::{self, AMOUNT, Guarding, OPENING};
 use chapter_14::lost_updates::{self, Method, book_pauses};
 use chapter_14::what_rust_refuses::{self, REFUSALS};
 use chapter_14::{CHAPTER, increment_cost, serialized};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let config = RunConfig::quick(example, variant);
-    (example.run)(&config).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick;
 
 const BUDGET: Duration = Duration::from_secs(10);
 
@@ -82,7 +77,7 @@ fn the_mutex_makes_the_pauses_take_turns() {
 #[test]
 fn lost_updates_variants_report_consistent_figures() {
     for variant in ["broken", "fetch-add", "mutex", "per-thread"] {
-        let outcome = run("lost-updates", variant);
+        let outcome = run_quick(&CHAPTER, "lost-updates", variant);
         let expected = outcome.get("expected").expect("expected");
         let actual = outcome.get("final counter").expect("final counter");
         let lost = outcome.get("lost updates").expect("lost updates");
@@ -133,7 +128,7 @@ fn the_broken_withdrawal_keeps_the_books_but_may_overdraw() {
     }
     // With a 1 ms window between check and act, both customers check before either acts in
     // nearly every round: the tour's twenty rounds overdraw at least once.
-    let outcome = run("check-then-act", "broken");
+    let outcome = run_quick(&CHAPTER, "check-then-act", "broken");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert!(outcome.get("overdrafts").expect("overdrafts") >= 1.0);
 }
@@ -152,7 +147,7 @@ fn the_fixed_withdrawals_never_overdraw() {
         }
     }
     for variant in ["one-lock", "compare-exchange"] {
-        let outcome = run("check-then-act", variant);
+        let outcome = run_quick(&CHAPTER, "check-then-act", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.get("overdrafts"), Some(0.0));
         assert_eq!(outcome.get("approved"), outcome.get("allowed"));
@@ -170,7 +165,7 @@ fn what_compiles_instead_counts_right() {
         what_rust_refuses::atomic_instead_of_cell(),
         2 * what_rust_refuses::PER_THREAD
     );
-    let outcome = run("what-rust-refuses", "explained");
+    let outcome = run_quick(&CHAPTER, "what-rust-refuses", "explained");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
 }
 

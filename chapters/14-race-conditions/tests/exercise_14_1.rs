@@ -29,7 +29,8 @@ fn assert_each_once(mut tickets: Vec<u64>, n: u64) {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     const THREADS: u64 = 4;
@@ -57,14 +58,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(30))
             .stall_after(Duration::from_secs(5))
             .run(workers);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
-        );
+        assert_finished(&report, "");
         report
             .results()
             .into_iter()

@@ -34,7 +34,8 @@ fn assert_round(account: &Account, opening: i64, amount: i64, customers: i64, ap
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::Duration;
 
@@ -53,13 +54,9 @@ mod on_real_threads {
                 body();
                 ctx.progress();
             })]);
-        assert!(report.panics().is_empty(), "{}", report.panics().join("\n"));
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{} (is the thread waiting for a lock it holds itself? `account.balance()` locks)\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
+        assert_finished(
+            &report,
+            "is the thread waiting for a lock it holds itself? `account.balance()` locks",
         );
     }
 
@@ -107,14 +104,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(10))
             .stall_after(Duration::from_secs(2))
             .run(workers);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{} (is a thread waiting for a lock it holds itself?)\n{}",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "is a thread waiting for a lock it holds itself?");
         report
             .results()
             .into_iter()

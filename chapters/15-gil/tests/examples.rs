@@ -11,20 +11,12 @@ use chapter_15::countdown::{self, CountdownTimes};
 use chapter_15::gil::{Gil, GilThread};
 use chapter_15::io_release::{Waiting, run_io};
 use chapter_15::{CHAPTER, global_lock, python, refcount};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let mut config = RunConfig::quick(example, variant);
-    if let Some(n) = threads {
-        config = config.with_threads(n);
-    }
-    (example.run)(&config).expect("runs")
-}
+use common::Verdict;
+use common::testing::{run_quick, run_quick_threads};
 
 #[test]
 fn aliasing_counts_like_the_book() {
-    let outcome = run("reference-counting", "aliasing", None);
+    let outcome = run_quick(&CHAPTER, "reference-counting", "aliasing");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     let counts: Vec<&str> = outcome.tables[0]
         .rows
@@ -40,7 +32,7 @@ fn aliasing_counts_like_the_book() {
 
 #[test]
 fn atomic_counts_stay_exact() {
-    let outcome = run("reference-counting", "atomic", None);
+    let outcome = run_quick(&CHAPTER, "reference-counting", "atomic");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.get("final Arc count"), Some(1.0));
     assert_eq!(refcount::atomic_traffic(50_000).error(), 0);
@@ -73,7 +65,7 @@ fn the_gil_scaling_table_runs_every_step_and_never_overlaps() {
 #[test]
 fn the_global_lock_variants_show() {
     for variant in ["gil", "free"] {
-        let outcome = run("global-lock", variant, Some(2));
+        let outcome = run_quick_threads(&CHAPTER, "global-lock", variant, 2);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.tables[0].rows.len(), 2);
     }

@@ -5,16 +5,8 @@
 #![cfg(not(any(feature = "shuttle", loom)))]
 
 use chapter_16::{CHAPTER, aba, lockless_counter, snapshot_read};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str, threads: Option<usize>) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let mut config = RunConfig::quick(example, variant);
-    if let Some(n) = threads {
-        config = config.with_threads(n);
-    }
-    (example.run)(&config).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick_threads;
 
 #[test]
 fn the_lockless_counter_loses_updates_and_the_locked_one_none() {
@@ -51,12 +43,12 @@ fn the_book_scene_raises_key_error_only_without_snapshots() {
 #[test]
 fn snapshots_never_raise_key_error_under_load() {
     for variant in ["arc-mutex", "arc-swap"] {
-        let outcome = run("snapshot-read", variant, Some(2));
+        let outcome = run_quick_threads(&CHAPTER, "snapshot-read", variant, 2);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.get("KeyErrors under load"), Some(0.0), "{variant}");
         assert_eq!(outcome.get("reads under load"), Some(600.0), "{variant}");
     }
-    let broken = run("snapshot-read", "broken", Some(1));
+    let broken = run_quick_threads(&CHAPTER, "snapshot-read", "broken", 1);
     assert_eq!(broken.verdict, Verdict::Showed, "{broken:#?}");
     assert!(broken.get("KeyErrors under load").expect("figure") > 0.0);
 }
@@ -123,7 +115,7 @@ fn the_tour_examples_show_with_two_threads() {
         ("lock-free-stack", "aba"),
         ("lock-free-stack", "tagged"),
     ] {
-        let outcome = run(example, variant, Some(2));
+        let outcome = run_quick_threads(&CHAPTER, example, variant, 2);
         assert_eq!(
             outcome.verdict,
             Verdict::Showed,

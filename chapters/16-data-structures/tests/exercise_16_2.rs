@@ -28,14 +28,11 @@ fn move_one(pair: &mut Pair, between: impl FnOnce()) {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::Watchdog;
+    use common::testing;
     use std::time::Duration;
 
     fn watched<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-        Watchdog::new(Duration::from_secs(30))
-            .stall_after(Duration::from_secs(30))
-            .run_one("grader", body)
-            .unwrap_or_else(|why| panic!("{why}"))
+        testing::watched("grader", Duration::from_secs(30), body)
     }
 
     #[test]

@@ -13,12 +13,8 @@ use chapter_17::cas_loop::{self, LockKind, MaxMethod};
 use chapter_17::litmus::{Order, RaceConfig};
 use chapter_17::non_atomic_increment::{self, Update};
 use chapter_17::{message_passing, store_buffering};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick;
 
 /// Two batches of 5,000 trials, whatever the time: a count, not a duration, so a loaded
 /// machine makes the test slower, never weaker.
@@ -44,7 +40,7 @@ fn store_buffering_histograms_add_up() {
     let h = store_buffering::measure(Order::Relaxed, SHORT).expect("runs");
     assert_eq!(h.counts.iter().sum::<u64>(), h.trials());
     // Whether r1 = r2 = 0 shows is up to the machine: the loom suite asserts it is reachable.
-    let outcome = run("store-buffering", "seq-cst");
+    let outcome = run_quick(&CHAPTER, "store-buffering", "seq-cst");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.get("r1 = r2 = 0"), Some(0.0));
 }
@@ -54,7 +50,7 @@ fn release_acquire_never_shows_the_flag_without_the_data() {
     let h = message_passing::measure(Order::ReleaseAcquire, SHORT).expect("runs");
     assert_eq!(h.count(1, 0), 0, "{h:?}");
     assert_eq!(h.trials(), 10_000);
-    let outcome = run("message-passing", "release-acquire");
+    let outcome = run_quick(&CHAPTER, "message-passing", "release-acquire");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
 }
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chapter_17::max::atomic_max;
-use common::watchdog::Watchdog;
+use common::testing;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A worker thread's panic message, so the grader shows the learner's `todo!()` or assertion.
@@ -25,11 +25,7 @@ fn why(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
-    let deadline = Duration::from_secs(30);
-    Watchdog::new(deadline)
-        .stall_after(deadline)
-        .run_one(name, body)
-        .unwrap_or_else(|reason| panic!("{reason}"))
+    testing::watched(name, Duration::from_secs(30), body)
 }
 
 #[test]

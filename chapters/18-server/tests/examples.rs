@@ -4,43 +4,26 @@
 //! answered everything).
 
 use chapter_18::CHAPTER;
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    let config = RunConfig::quick(example, variant);
-    (example.run)(&config).expect("runs")
-}
+use common::testing::{every_variant, run_quick};
 
 #[test]
 fn every_example_and_variant_shows_what_it_teaches() {
-    for example in CHAPTER.examples {
-        for variant in example.variants {
-            let outcome = run(example.name, variant.name);
-            assert_eq!(
-                outcome.verdict,
-                Verdict::Showed,
-                "{} {}: {outcome:#?}",
-                example.name,
-                variant.name
-            );
-        }
-    }
+    every_variant(&CHAPTER, &[]);
 }
 
 #[test]
 fn figures_carry_the_lessons() {
-    let echo = run("echo-blocking", "book");
+    let echo = run_quick(&CHAPTER, "echo-blocking", "book");
     assert!(
         echo.get("client B's wait for its first echo")
             .expect("wait")
             >= 150.0
     );
-    let robust = run("robustness", "tokio");
+    let robust = run_quick(&CHAPTER, "robustness", "tokio");
     assert_eq!(robust.get("checks passed"), Some(7.0));
-    let shutdown = run("shutdown", "reactor");
+    let shutdown = run_quick(&CHAPTER, "shutdown", "reactor");
     assert_eq!(shutdown.get("answered requests lost"), Some(0.0));
-    let load = run("load-test", "compare");
+    let load = run_quick(&CHAPTER, "load-test", "compare");
     assert!(load.get("reactor throughput").expect("figure") > 0.0);
 }
 

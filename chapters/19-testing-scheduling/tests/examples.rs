@@ -14,12 +14,8 @@ use chapter_19::scheduler::{
     format_wall, job_fn, virtual_week,
 };
 use chapter_19::{CHAPTER, deadlock_debugging, testing, tracing_demo};
-use common::{Outcome, RunConfig, Verdict};
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
+use common::Verdict;
+use common::testing::run_quick;
 
 fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
@@ -115,10 +111,10 @@ async fn friday_evening_skips_the_weekend() {
 #[test]
 fn the_scheduler_examples_show_their_lessons() {
     for variant in ["interval", "max-instances", "weekdays"] {
-        let outcome = run("scheduler", variant);
+        let outcome = run_quick(&CHAPTER, "scheduler", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
     }
-    let interval = run("scheduler", "interval");
+    let interval = run_quick(&CHAPTER, "scheduler", "interval");
     assert_eq!(interval.get("ticks after the cancel"), Some(0.0));
 }
 
@@ -189,7 +185,7 @@ fn the_trace_nests_and_names_every_thread() {
 
 #[test]
 fn the_hidden_cycle_is_reported_through_all_three_threads() {
-    let outcome = run("deadlock-debugging", "hidden-cycle");
+    let outcome = run_quick(&CHAPTER, "deadlock-debugging", "hidden-cycle");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     let narrative = outcome.narrative.join("\n");
     for line in [

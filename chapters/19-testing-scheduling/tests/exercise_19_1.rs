@@ -28,14 +28,12 @@ fn visit(gate: &InstanceGate, inside: &AtomicUsize, most: &AtomicUsize) -> bool 
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::{self, assert_finished};
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     fn within_a_watchdog<R: Send + 'static>(body: impl FnOnce() -> R + Send + 'static) -> R {
-        Watchdog::new(Duration::from_secs(20))
-            .stall_after(Duration::from_secs(20))
-            .run_one("grader", body)
-            .unwrap_or_else(|e| panic!("{e}"))
+        testing::watched("grader", Duration::from_secs(20), body)
     }
 
     #[test]
@@ -84,13 +82,7 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(20))
             .stall_after(Duration::from_secs(5))
             .run(workers);
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{}",
-            report.describe_ending()
-        );
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
+        assert_finished(&report, "");
         let most = most.load(Ordering::SeqCst);
         assert!(most <= MAX, "{most} runs inside a gate of {MAX}");
         assert!(

@@ -4,7 +4,8 @@
 #![cfg(not(any(feature = "shuttle", loom)))]
 
 use chapter_19::model_checking::{Version, shuttle_check, stress_test};
-use common::{RunConfig, Verdict};
+use common::Verdict;
+use common::testing::run_quick;
 
 #[test]
 fn shuttle_finds_the_duplicate_ticket_and_replays_it() {
@@ -20,11 +21,8 @@ fn shuttle_finds_the_duplicate_ticket_and_replays_it() {
 
 #[test]
 fn both_variants_show_their_lesson() {
-    let example = chapter_19::CHAPTER
-        .example("model-checking")
-        .expect("exists");
     for variant in ["broken", "fixed"] {
-        let outcome = (example.run)(&RunConfig::quick(example, variant)).expect("runs");
+        let outcome = run_quick(&chapter_19::CHAPTER, "model-checking", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
     }
 }

@@ -15,15 +15,11 @@ use chapter_20::async_pipeline;
 use chapter_20::backpressure;
 use chapter_20::bounded_buffer::{BoundedBuffer, Channel, Shape, Take, watched_buffer_pipeline};
 use chapter_20::{CHAPTER, tasks};
-use common::{Outcome, RunConfig, Verdict};
+use common::Verdict;
+use common::testing::{run_quick, run_quick_threads};
 
 /// A deadline no correct run comes near: it only turns a hang into a failure.
 const DEADLINE: Duration = Duration::from_secs(30);
-
-fn run(example: &str, variant: &'static str) -> Outcome {
-    let example = CHAPTER.example(example).expect("example exists");
-    (example.run)(&RunConfig::quick(example, variant)).expect("runs")
-}
 
 #[test]
 fn every_channel_delivers_exactly_once_in_every_shape() {
@@ -84,7 +80,7 @@ fn the_broken_take_ends_without_inventing_messages() {
 
 #[test]
 fn compare_checks_every_run() {
-    let outcome = run("bounded-buffer", "compare");
+    let outcome = run_quick(&CHAPTER, "bounded-buffer", "compare");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.tables[0].rows.len(), 4, "1:1, N:1, 1:N, N:N");
     assert!(outcome.key().is_some_and(|k| k.value > 0.0));
@@ -103,7 +99,7 @@ fn try_take_does_not_wait_and_frees_room() {
 #[test]
 fn the_flawed_shutdown_strands_tasks_and_does_not_hang() {
     for _ in 0..3 {
-        let outcome = run("flawed-shutdown", "broken");
+        let outcome = run_quick(&CHAPTER, "flawed-shutdown", "broken");
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         let produced = outcome.get("tasks produced").expect("produced");
         let consumed = outcome.get("tasks consumed").expect("consumed");
@@ -118,9 +114,7 @@ fn the_flawed_shutdown_strands_tasks_and_does_not_hang() {
 fn both_shutdowns_consume_every_task_exactly_once() {
     for variant in ["poison-pill", "close"] {
         for consumers in [1, 2, 5] {
-            let example = CHAPTER.example("shutdown").expect("exists");
-            let config = RunConfig::quick(example, variant).with_threads(consumers);
-            let outcome = (example.run)(&config).expect("runs");
+            let outcome = run_quick_threads(&CHAPTER, "shutdown", variant, consumers);
             assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
             assert_eq!(outcome.get("tasks consumed exactly once"), Some(1_000.0));
             assert_eq!(outcome.get("tasks lost"), Some(0.0));
@@ -139,7 +133,7 @@ fn both_shutdowns_consume_every_task_exactly_once() {
 
 #[test]
 fn the_work_queue_factors_each_number_once() {
-    let outcome = run("shutdown", "work-queue");
+    let outcome = run_quick(&CHAPTER, "shutdown", "work-queue");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     let mut rows: Vec<(String, String)> = outcome.tables[0]
         .rows
@@ -203,10 +197,10 @@ fn the_held_back_check_can_fail() {
 
 #[test]
 fn both_backpressure_variants_show_their_lesson() {
-    let bounded = run("backpressure", "bounded");
+    let bounded = run_quick(&CHAPTER, "backpressure", "bounded");
     assert_eq!(bounded.verdict, Verdict::Showed, "{bounded:#?}");
     assert!(bounded.get("queue high-water mark").expect("hw") <= 8.0);
-    let unbounded = run("backpressure", "unbounded");
+    let unbounded = run_quick(&CHAPTER, "backpressure", "unbounded");
     assert_eq!(unbounded.verdict, Verdict::Showed, "{unbounded:#?}");
     assert!(unbounded.get("queue high-water mark").expect("hw") > 8.0);
     assert_eq!(unbounded.get("messages received"), Some(200.0));
@@ -232,7 +226,7 @@ fn unframed_reads_lose_the_message_boundaries() {
     assert_eq!(t.bytes, stream.len() as u64);
     assert_eq!(t.sent_bytes, t.bytes);
     assert!(!t.exactly_once(), "{t:?}");
-    let outcome = run("across-processes", "unframed");
+    let outcome = run_quick(&CHAPTER, "across-processes", "unframed");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
 }
 
@@ -284,7 +278,7 @@ async fn the_async_unbounded_channel_queues_everything() {
 #[test]
 fn both_async_variants_show_their_lesson() {
     for variant in ["bounded", "unbounded"] {
-        let outcome = run("async", variant);
+        let outcome = run_quick(&CHAPTER, "async", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert_eq!(outcome.get("messages received"), Some(200.0));
     }

@@ -70,7 +70,8 @@ fn expected(producers: u64, per_producer: u64) -> Vec<u64> {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     #[test]
@@ -99,14 +100,13 @@ mod on_real_threads {
                 ctx.progress();
                 all
             })]);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{producers}:{consumers}, capacity {capacity}: the pipeline never finished — {}. \
-             A thread is waiting for a wake-up nobody sends (a missing notify, or notify_one where \
-             close must wake everyone?)",
-            report.describe_ending()
+        assert_finished(
+            &report,
+            &format!(
+                "{producers}:{consumers}, capacity {capacity}: the pipeline never finished. A \
+                 thread is waiting for a wake-up nobody sends (a missing notify, or notify_one \
+                 where close must wake everyone?)"
+            ),
         );
         let all = report.results()[0].expect("finished").clone();
         assert_eq!(

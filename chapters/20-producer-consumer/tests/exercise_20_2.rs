@@ -52,7 +52,8 @@ fn consumer_body(queue: &BoundedBuffer<Option<u64>>) -> Part {
 #[cfg(not(feature = "shuttle"))]
 mod on_real_threads {
     use super::*;
-    use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+    use common::testing::assert_finished;
+    use common::watchdog::{Watchdog, WorkerCtx, worker};
     use std::time::Duration;
 
     fn watched(consumers: usize, items: u64, capacity: usize) {
@@ -74,15 +75,13 @@ mod on_real_threads {
         let report = Watchdog::new(Duration::from_secs(20))
             .stall_after(Duration::from_secs(2))
             .run(workers);
-        assert!(report.panics().is_empty(), "{:?}", report.panics());
-        assert_eq!(
-            report.ending,
-            Ending::Finished,
-            "{consumers} consumers: the pipeline never finished — {}.\n{}\nA consumer still \
-             running is waiting for a pill that never came (one pill per consumer?) or took on \
-             after its pill.",
-            report.describe_ending(),
-            report.thread_lines().join("\n")
+        assert_finished(
+            &report,
+            &format!(
+                "{consumers} consumers: the pipeline never finished. A consumer still running is \
+                 waiting for a pill that never came (one pill per consumer?) or took on after its \
+                 pill."
+            ),
         );
         let parts: Vec<Part> = report
             .results()
