@@ -306,6 +306,9 @@ impl ChromeLayer {
                 tid: log.tid,
             }));
         }
+        // Row by row, in time order, an outer bar before the inner ones that start with it: the
+        // order a reader (and a viewer that streams the file) expects.
+        out.sort_by_key(|r| (r.tid, r.start_nanos, std::cmp::Reverse(r.dur_nanos)));
         out
     }
 
@@ -328,7 +331,20 @@ impl ChromeLayer {
             "name": "process_name", "ph": "M", "pid": 1, "tid": 0,
             "args": {"name": process_name()},
         })];
-        for (tid, name, dropped) in self.threads() {
+        let mut threads = self.threads();
+        // Rows sorted by name, numbers as numbers ("philosopher 2" before "philosopher 10"),
+        // with the main thread (where each example's bar is) on top.
+        threads.sort_by_cached_key(|(tid, name, _)| {
+            let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+            let (stem, number) = name.split_at(name.len() - digits);
+            (
+                name != "main",
+                stem.to_string(),
+                number.parse::<u64>().unwrap_or(0),
+                *tid,
+            )
+        });
+        for (row, (tid, name, dropped)) in threads.into_iter().enumerate() {
             let mut args = json!({"name": name});
             if dropped > 0 {
                 args["dropped"] = json!(dropped);
@@ -336,10 +352,9 @@ impl ChromeLayer {
             events.push(
                 json!({"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": args}),
             );
-            // Rows in order of first appearance, not by name.
             events.push(json!({
                 "name": "thread_sort_index", "ph": "M", "pid": 1, "tid": tid,
-                "args": {"sort_index": tid},
+                "args": {"sort_index": row},
             }));
         }
         for record in self.records() {
