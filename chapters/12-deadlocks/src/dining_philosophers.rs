@@ -20,17 +20,25 @@
 //! Each fix reports meals per philosopher, back-offs and total time. Eating is real work (a short
 //! computation); thinking and reaching are short sleeps.
 //!
-//! Run: `cargo run -p chapter-12 -- run dining-philosophers [--variant broken] [--threads 7]`.
+//! Under `--trace FILE` each philosopher's row shows its life as bars — `thinking`, `waiting for
+//! fork j`, `holding fork i`, `eating` (and `back-off`, `waiting for a seat` in the fixes) — so the
+//! broken table's end is a picture: five rows each holding one fork, each waiting for the next
+//! until the watchdog breaks the cycle (those waits carry `abandoned: true`).
+//!
+//! Run: `cargo run -p chapter-12 -- run dining-philosophers [--variant broken] [--threads 7]
+//! [--trace trace.json]`.
 
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::rng::SplitMix64;
+use common::trace::tracing::info_span;
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
 
 use crate::ordered_locking::lock_in_order;
+use crate::traced::{Held, take};
 use crate::waiter::Waiter;
 
 /// How a philosopher picks up forks.
@@ -120,6 +128,7 @@ impl Pacing {
 
 /// Eating is a little real work, so a meal costs CPU time, not just a sleep.
 fn eat() -> u64 {
+    let _eating = info_span!("eating").entered();
     (0..2_000u64).fold(0, |acc, x| std::hint::black_box(acc ^ x.wrapping_mul(31)))
 }
 
@@ -135,39 +144,60 @@ pub fn dine(
     ctx: &WorkerCtx,
 ) -> Result<u64, Abandoned> {
     let (left, right) = table.forks_of(seat);
+    let (left_index, right_index) = (seat, (seat + 1) % table.forks.len());
     let mut eaten = 0;
     while eaten < meals && !ctx.should_stop() {
-        Pacing::pause(pacing.think_max, rng);
+        {
+            let _thinking = info_span!("thinking").entered();
+            Pacing::pause(pacing.think_max, rng);
+        }
         match strategy {
             Strategy::LeftThenRight => {
-                let _left = left.lock()?;
+                let _left = take(left, format_args!("fork {left_index}"))?;
                 Pacing::pause(pacing.reach, rng);
-                let _right = right.lock()?;
+                let _right = take(right, format_args!("fork {right_index}"))?;
                 eat();
             }
             Strategy::Ordered => {
-                let _both = lock_in_order(&[left, right])?;
+                let _both = {
+                    let _waiting = info_span!(
+                        "waiting for forks",
+                        label = format!("waiting for forks {left_index} and {right_index}")
+                    )
+                    .entered();
+                    lock_in_order(&[left, right])?
+                };
+                let _holding = info_span!(
+                    "holding forks",
+                    label = format!("holding forks {left_index} and {right_index}")
+                )
+                .entered();
                 // Same time holding forks as the other strategies, so the timings compare.
                 Pacing::pause(pacing.reach, rng);
                 eat();
             }
             Strategy::TryLock => {
-                let left_fork = left.lock()?;
+                let left_fork = take(left, format_args!("fork {left_index}"))?;
                 Pacing::pause(pacing.reach, rng);
-                let Some(_right) = right.try_lock() else {
+                let Some(right_fork) = right.try_lock() else {
                     // Put the left fork down before waiting: holding nothing, we block nobody.
                     drop(left_fork);
                     ctx.busy();
+                    let _backoff = info_span!("back-off").entered();
                     Pacing::pause(pacing.backoff_max, rng);
                     continue;
                 };
+                let _right = Held::new(right_fork, format_args!("fork {right_index}"));
                 eat();
             }
             Strategy::Arbitrator => {
-                let _seat = table.waiter.sit_down();
-                let _left = left.lock()?;
+                let _seat = {
+                    let _waiting = info_span!("waiting for a seat").entered();
+                    table.waiter.sit_down()
+                };
+                let _left = take(left, format_args!("fork {left_index}"))?;
                 Pacing::pause(pacing.reach, rng);
-                let _right = right.lock()?;
+                let _right = take(right, format_args!("fork {right_index}"))?;
                 eat();
             }
         }

@@ -14,6 +14,7 @@ use common::{Chapter, Example, ThreadsSpec, Variant};
 pub mod dining_philosophers;
 pub mod livelock;
 pub mod ordering_cost;
+pub mod traced;
 pub mod two_locks;
 
 /// Exercise 12.1: the reference solution, or the learner's starter with `--features learner`.

@@ -14,7 +14,9 @@
 //! here latency *is* the subject (the time each thread holds its first lock), and the report
 //! says so.
 //!
-//! Run: `cargo run -p chapter-12 -- run two-locks` (both variants) or `--variant broken`.
+//! Run: `cargo run -p chapter-12 -- run two-locks` (both variants) or `--variant broken`; add
+//! `--trace trace.json` to see each thread's "holding lock A" / "waiting for lock B" bars in
+//! Perfetto (see [`crate::traced`]).
 //! Expect: `broken` reports the cycle within about 0.1 s; `ordered` finishes in about 0.14 s.
 
 use std::sync::Arc;
@@ -23,6 +25,8 @@ use std::time::Duration;
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::traced::take;
 
 /// The two variants, side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +77,10 @@ pub fn take_both(
     ctx: &WorkerCtx,
 ) -> Result<(), Abandoned> {
     let (first, second) = order.plan(who);
-    let _first = locks[first].lock()?;
+    // Under `--trace`: "waiting for lock B" while holding lock A, on each thread's row.
+    let _first = take(&locks[first], format_args!("{}", LOCKS[first]))?;
     work();
-    let _second = locks[second].lock()?;
+    let _second = take(&locks[second], format_args!("{}", LOCKS[second]))?;
     work();
     ctx.progress();
     Ok(())
