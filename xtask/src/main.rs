@@ -4,7 +4,7 @@
 //! ```text
 //! cargo xtask list                              every chapter's examples, in one table
 //! cargo xtask run 12 [example] [options...]     a chapter's tour, or one example
-//! cargo xtask run-all [--chapters 12,14] [--timeout SECS]
+//! cargo xtask run-all [--chapters 12,14] [--timeout SECS] [--repeat N]
 //!                                               every tour under a time limit, one summary
 //! cargo xtask test                              plain, shuttle and loom passes, exercise verify
 //! cargo xtask exercise list|check|hint|solution|verify
@@ -94,6 +94,11 @@ enum Command {
         #[arg(long, default_value_t = 120, value_name = "SECS",
               value_parser = clap::value_parser!(u64).range(1..=86_400))]
         timeout: u64,
+        /// Tour everything this many times (built once), one line a round, then min/median/max
+        /// tour time and the timeouts: the no-hang check.
+        #[arg(long, default_value_t = 1, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        repeat: u32,
     },
     /// The project's tests: the workspace, then shuttle and loom passes, then exercise verify.
     Test,
@@ -188,7 +193,11 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
     match command {
         Command::List => list::run(root),
         Command::Run { chapter, args } => run::run(root, &chapter, &args),
-        Command::RunAll { chapters, timeout } => run_all::run(root, &chapters, timeout),
+        Command::RunAll {
+            chapters,
+            timeout,
+            repeat,
+        } => run_all::run(root, &chapters, timeout, repeat),
         Command::Test => test_cmd::run(root),
         Command::Exercise { command } => match command {
             ExerciseCommand::List => exercise::list(root),
@@ -247,13 +256,20 @@ mod tests {
     #[test]
     fn run_all_takes_a_chapter_list_and_a_positive_timeout() {
         let Ok(Cli {
-            command: Command::RunAll { chapters, timeout },
+            command:
+                Command::RunAll {
+                    chapters,
+                    timeout,
+                    repeat,
+                },
         }) = parse(&["run-all", "--chapters", "12,14"])
         else {
             panic!("run-all parses");
         };
         assert_eq!(chapters, ["12", "14"]);
         assert_eq!(timeout, 120);
+        assert_eq!(repeat, 1);
+        assert!(parse(&["run-all", "--repeat", "0"]).is_err());
         assert!(parse(&["run-all", "--timeout", "0"]).is_err());
     }
 

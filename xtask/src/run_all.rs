@@ -31,21 +31,58 @@ struct ChapterRun<'a> {
     stderr: String,
 }
 
-/// Runs `cargo xtask run-all`.
-pub fn run(root: &Path, selection: &[String], timeout_secs: u64) -> Result<ExitCode> {
+/// Runs `cargo xtask run-all`: the chapters are built once, then toured `repeat` times.
+pub fn run(root: &Path, selection: &[String], timeout_secs: u64, repeat: u32) -> Result<ExitCode> {
     let chapters = workspace::discover(root)?;
     let selected = workspace::select(&chapters, selection)?;
     if selected.is_empty() {
         println!("run-all: no chapters yet, nothing to run");
         return Ok(ExitCode::SUCCESS);
     }
-    let watch = Stopwatch::start();
+    let build = Stopwatch::start();
     let built = binaries::build_release(root, &selected)?;
+    let build_seconds = build.seconds();
     let limit = Duration::from_secs(timeout_secs);
 
+    let mut rounds = Vec::new();
+    for round in 1..=repeat {
+        let watch = Stopwatch::start();
+        let runs = tour_all(root, &selected, &built, limit, round, repeat)?;
+        let seconds = watch.seconds();
+        let tally = Round::of(&runs, seconds);
+        if repeat == 1 || !tally.clean() {
+            print!("{}", summarize(&runs, seconds, build_seconds));
+        }
+        if repeat > 1 {
+            println!("run-all round {round}/{repeat}: {}", tally.line());
+        }
+        rounds.push(tally);
+    }
+    if repeat > 1 {
+        println!("{}", repeat_summary(&rounds));
+    }
+    Ok(if rounds.iter().all(Round::clean) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// One tour of every selected chapter.
+fn tour_all<'a>(
+    root: &Path,
+    selected: &[&'a Chapter],
+    built: &binaries::Built,
+    limit: Duration,
+    round: u32,
+    repeat: u32,
+) -> Result<Vec<ChapterRun<'a>>> {
     let bar = progress_bar(selected.len());
+    if repeat > 1 {
+        bar.set_prefix(format!("round {round}/{repeat} "));
+    }
     let mut runs = Vec::new();
-    for chapter in selected {
+    for &chapter in selected {
         bar.set_message(chapter.label());
         let run = match built.executable(chapter) {
             None => ChapterRun {
@@ -61,25 +98,66 @@ pub fn run(root: &Path, selection: &[String], timeout_secs: u64) -> Result<ExitC
         bar.inc(1);
     }
     bar.finish_and_clear();
+    Ok(runs)
+}
 
-    let report = summarize(&runs, watch.seconds());
-    print!("{report}");
-    let failed = runs.iter().any(|r| !r.problems.is_empty())
-        || runs
-            .iter()
-            .flat_map(|r| &r.outcomes)
-            .any(|o| o.verdict == Verdict::DidNotShow);
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+/// The counts of one round of `--repeat`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Round {
+    showed: usize,
+    did_not_show: usize,
+    timed_out: usize,
+    failed_chapters: usize,
+    seconds: f64,
+}
+
+impl Round {
+    fn of(runs: &[ChapterRun], seconds: f64) -> Self {
+        let all = runs.iter().flat_map(|r| &r.outcomes);
+        Self {
+            showed: all.clone().filter(|o| o.verdict == Verdict::Showed).count(),
+            did_not_show: all.filter(|o| o.verdict == Verdict::DidNotShow).count(),
+            timed_out: runs
+                .iter()
+                .filter(|r| r.problems.iter().any(|p| p.starts_with("timed out")))
+                .count(),
+            failed_chapters: runs.iter().filter(|r| !r.problems.is_empty()).count(),
+            seconds,
+        }
+    }
+
+    fn clean(&self) -> bool {
+        self.did_not_show == 0 && self.failed_chapters == 0
+    }
+
+    fn line(&self) -> String {
+        format!(
+            "{} showed, {} did not, {} chapter(s) timed out, {} failed, {:.1} s",
+            self.showed, self.did_not_show, self.timed_out, self.failed_chapters, self.seconds
+        )
+    }
+}
+
+/// The last line of `--repeat N`: how many rounds were clean, any hang, and the tour times.
+fn repeat_summary(rounds: &[Round]) -> String {
+    let clean = rounds.iter().filter(|r| r.clean()).count();
+    let hangs: usize = rounds.iter().map(|r| r.timed_out).sum();
+    let mut seconds: Vec<f64> = rounds.iter().map(|r| r.seconds).collect();
+    seconds.sort_by(f64::total_cmp);
+    let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
+    format!(
+        "run-all --repeat {}: {clean} of {} rounds clean, {hangs} timeout(s); tour time min {:.1} s, median {median:.1} s, max {:.1} s",
+        rounds.len(),
+        rounds.len(),
+        seconds.first().copied().unwrap_or(0.0),
+        seconds.last().copied().unwrap_or(0.0),
+    )
 }
 
 fn progress_bar(chapters: usize) -> ProgressBar {
     let bar = ProgressBar::new(chapters as u64);
     if let Ok(style) =
-        ProgressStyle::with_template("run-all [{bar:24}] {pos}/{len} {elapsed:>4} {msg}")
+        ProgressStyle::with_template("run-all {prefix}[{bar:24}] {pos}/{len} {elapsed:>4} {msg}")
     {
         bar.set_style(style.progress_chars("=> "));
     }
@@ -161,7 +239,7 @@ fn one_line(run: &ChapterRun) -> String {
 }
 
 /// The summary table, the problems, and the final one-line count.
-fn summarize(runs: &[ChapterRun], seconds: f64) -> String {
+fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
     let mut table = TableData::new(
         "run-all",
         &[
@@ -219,7 +297,8 @@ fn summarize(runs: &[ChapterRun], seconds: f64) -> String {
     let did_not = all.filter(|o| o.verdict == Verdict::DidNotShow).count();
     out.push_str(&format!(
         "run-all: {showed} runs showed what they teach, {did_not} did not, \
-         {failed_chapters} chapters failed or timed out, in {seconds:.1} s\n"
+         {failed_chapters} chapters failed or timed out, in {seconds:.1} s of tours \
+         (+{build_seconds:.1} s to build)\n"
     ));
     out
 }
@@ -348,13 +427,42 @@ mod tests {
                 stderr: "last words\n".into(),
             },
         ];
-        let text = summarize(&runs, 4.12);
+        let text = summarize(&runs, 4.12, 30.0);
         assert!(
             text.ends_with(
                 "run-all: 1 runs showed what they teach, 1 did not, \
-                 1 chapters failed or timed out, in 4.1 s\n"
+                 1 chapters failed or timed out, in 4.1 s of tours (+30.0 s to build)\n"
             ),
             "{text}"
+        );
+        let round = Round::of(&runs, 4.12);
+        assert_eq!(
+            (
+                round.showed,
+                round.did_not_show,
+                round.timed_out,
+                round.failed_chapters
+            ),
+            (1, 1, 1, 1)
+        );
+        assert!(!round.clean());
+        let clean = Round {
+            showed: 9,
+            did_not_show: 0,
+            timed_out: 0,
+            failed_chapters: 0,
+            seconds: 50.0,
+        };
+        assert_eq!(
+            repeat_summary(&[
+                clean,
+                round,
+                Round {
+                    seconds: 40.0,
+                    ..clean
+                }
+            ]),
+            "run-all --repeat 3: 2 of 3 rounds clean, 1 timeout(s); tour time min 4.1 s, median 40.0 s, max 50.0 s"
         );
         assert!(
             text.contains("✘ chapter 12 (12-deadlocks): timed out"),
