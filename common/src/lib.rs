@@ -11,13 +11,16 @@
 //! - [`report`]: human and JSON rendering;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - `http` (feature `http`): the local HTTP status server and async client of chapters 5, 10, 11;
+//! - `process` (feature `process`, Unix): forked children, pipes read under a deadline, reaping;
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
+//! - [`book`]: the book's inputs that several chapters use (the numbers tested for primality);
 //! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature;
 //! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
 //! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto.
 
+pub mod book;
 pub mod cli;
 pub mod cli_test;
 pub mod deadlock;
@@ -26,6 +29,8 @@ pub mod http;
 pub mod outcome;
 #[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(all(unix, feature = "process"))]
+pub mod process;
 pub mod registry;
 pub mod report;
 pub mod rng;

@@ -1,4 +1,4 @@
-//! The one place this chapter calls `fork`, and the parent's side of a child's life: kill, reap.
+//! Where this chapter's children come from (`fork`), and the parent's side of their life.
 //!
 //! `fork` makes a copy of the calling process. The copy (the child) continues from the same line
 //! with a copy of the memory, but with only the thread that called `fork`. If another thread held
@@ -8,51 +8,27 @@
 //! `nanosleep`, `sigaction`, `prctl`, `_exit` — no `malloc`, no `println!`. Every child in this
 //! chapter is written that way: data it sends is built before the fork, and it ends with `_exit`.
 //!
+//! `fork_child` and `kill_and_reap` live in `common::process` (feature `process`), shared with
+//! chapters 15 and 20; this file re-exports them beside the chapter's own helpers.
+//!
 //! Used by every example of the chapter; not run on its own. Mirrors what `multiprocessing`'s
 //! "fork" start method does under the book's `Process(target=...)` (`Chapter06/example1–6.py`).
 
 use std::time::Duration;
 
-use anyhow::Context;
 use nix::errno::Errno;
-use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork};
+use nix::unistd::Pid;
 
-/// Forks a child that runs `child` and then `_exit`s with the code it returns; returns the
-/// child's pid to the parent. `child` must call only async-signal-safe functions and must not
-/// panic (see the module doc): the caller keeps that promise.
-#[allow(unsafe_code)]
-pub fn fork_child(child: impl FnOnce() -> i32) -> anyhow::Result<Pid> {
-    // SAFETY: after `fork` the child has one thread and copies of every lock other threads may
-    // have held. The closures this crate passes call only async-signal-safe functions (see the
-    // module doc) on memory built before the fork, and the child ends with `_exit`, which runs
-    // no destructors and flushes no buffers the parent owns. It never returns to the caller.
-    match unsafe { fork() }.context("fork failed")? {
-        ForkResult::Child => {
-            let code = child();
-            // SAFETY: `_exit` ends the child at once without running destructors or atexit
-            // handlers that belong to the parent's state (see above).
-            unsafe { nix::libc::_exit(code) }
-        }
-        ForkResult::Parent { child } => Ok(child),
-    }
-}
+/// Forks a child that runs a closure and `_exit`s with its code; the closure must call only
+/// async-signal-safe functions (see the module doc). Shared with chapters 15 and 20.
+pub use common::process::fork_child;
+/// Kills a child with SIGKILL and reaps it, so no zombie is left behind.
+pub use common::process::kill_and_reap;
 
 /// Sleeps in the child: `nanosleep`, async-signal-safe, and no allocation.
 pub fn child_sleep(d: Duration) {
     std::thread::sleep(d);
-}
-
-/// Kills `child` with SIGKILL (it cannot be caught) and reaps it, so no zombie is left behind.
-pub fn kill_and_reap(child: Pid) -> anyhow::Result<WaitStatus> {
-    let _ = kill(child, Signal::SIGKILL); // fails only if it is already dead
-    loop {
-        match waitpid(child, None) {
-            Err(Errno::EINTR) => continue,
-            other => return other.context("waitpid failed"),
-        }
-    }
 }
 
 /// True once `pid` has been reaped: `waitpid` on it answers ECHILD ("no such child").

@@ -7,8 +7,9 @@
 //! exits. The parent reads every pipe with `read_frame` and checks that every message arrived
 //! exactly once, intact and in order, then reaps every worker.
 //!
-//! Nothing waits without a limit: each `read` first `poll`s with what is left of the time budget;
-//! at the deadline the parent gives up, kills the workers and reaps them.
+//! Nothing waits without a limit: each `read` first `poll`s with what is left of the time budget
+//! (`common::process::DeadlineReader`, shared with chapter 20); at the deadline the parent gives
+//! up, kills the workers and reaps them.
 //!
 //! Variants:
 //! - `length-prefixed`: each message is raw bytes.
@@ -22,17 +23,13 @@
 //! Run: `cargo run -p chapter-6 -- run pipes [--variant typed] [--threads N]`. Expect every
 //! message received once.
 
-use std::fs::File;
-use std::io::{self, ErrorKind, Read};
-use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use common::process::{DeadlineReader, write_all};
 use common::{Outcome, RunConfig, Verdict};
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::WaitStatus;
-use nix::unistd::{pipe, write};
+use nix::unistd::pipe;
 
 use crate::fork::{fork_child, kill_and_reap};
 use crate::framing::{read_frame, write_frame};
@@ -90,30 +87,6 @@ fn is_expected(encoding: Encoding, i: usize, j: usize, frame: &[u8]) -> bool {
     }
 }
 
-/// A pipe's read end, read only while the deadline allows.
-struct DeadlineReader {
-    file: File,
-    deadline: Instant,
-}
-
-impl Read for DeadlineReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::Error::new(ErrorKind::TimedOut, "time budget spent"));
-            }
-            let millis = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
-            let mut fds = [PollFd::new(self.file.as_fd(), PollFlags::POLLIN)];
-            match poll(&mut fds, PollTimeout::from(millis)) {
-                Ok(0) | Err(Errno::EINTR) => continue,
-                Ok(_) => return self.file.read(buf),
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-}
-
 /// What the parent received: per worker, the messages intact and in order, and its exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
@@ -156,22 +129,12 @@ pub fn exchange(
         }
         let (rx, tx) = pipe().context("pipe")?;
         // The child only writes bytes built before the fork, then `_exit`s.
-        let child = fork_child(move || {
-            let mut rest = &bytes[..];
-            while !rest.is_empty() {
-                match write(&tx, rest) {
-                    Ok(n) => rest = &rest[n..],
-                    Err(Errno::EINTR) => continue,
-                    Err(_) => return 1,
-                }
-            }
-            0
+        let child = fork_child(move || match write_all(&tx, &bytes) {
+            Ok(()) => 0,
+            Err(_) => 1,
         })?;
         children.push(child);
-        readers.push(DeadlineReader {
-            file: File::from(rx),
-            deadline,
-        });
+        readers.push(DeadlineReader::new(rx, deadline));
     }
     let mut intact = vec![0; workers];
     let mut received = vec![0; workers];

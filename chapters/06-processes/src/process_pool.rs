@@ -6,7 +6,7 @@
 //! of at most `PIPE_BUF` bytes are atomic and every read asks for exactly one record, so records
 //! never interleave. After the tasks the parent writes one poison pill (`u64::MAX`) per worker:
 //! a worker that reads one exits 0. The parent collects one result per task (polling with the
-//! time left), checks each against a local primality test, and reaps every worker.
+//! time left: `common::process::DeadlineReader`), checks each against a local primality test, and reaps every worker.
 //!
 //! The children compute with integers on the stack and call only `read`, `write` and `_exit`:
 //! async-signal-safe, as a child forked from a multi-threaded process must be.
@@ -14,31 +14,21 @@
 //! Run: `cargo run -p chapter-6 -- run process-pool [--variant threads] [--threads N]`. Expect
 //! every task answered once and correctly, and every worker gone.
 
-use std::os::fd::{AsFd, AsRawFd};
+use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use common::process::DeadlineReader;
 use common::{Outcome, RunConfig, Verdict};
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::wait::WaitStatus;
 use nix::unistd::{pipe, read, write};
 
 use crate::fork::{fork_child, kill_and_reap};
 use crate::wait_timeout::wait_timeout;
 
-/// The book's tasks: primality of these numbers.
-pub const TASKS: [u64; 10] = [
-    2,
-    36,
-    101,
-    193,
-    323,
-    513,
-    1327,
-    100_000,
-    9_999_999,
-    433_785_907,
-];
+/// The book's tasks (`Chapter06/example8.py`): primality of these numbers, as in chapter 20.
+pub const TASKS: [u64; 10] = common::book::PRIMALITY_NUMBERS;
 
 const PILL: u64 = u64::MAX;
 
@@ -112,15 +102,11 @@ pub fn on_processes(tasks: &[u64], workers: usize, budget: Duration) -> anyhow::
         write(&task_tx, &n.to_le_bytes()).context("writing a task")?;
     }
     let mut results = Vec::with_capacity(tasks.len());
+    let mut result_rx = DeadlineReader::new(result_rx, deadline);
     while results.len() < tasks.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let millis = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
-        let mut fds = [PollFd::new(result_rx.as_fd(), PollFlags::POLLIN)];
         let mut record = [0u8; 16];
-        if millis == 0
-            || poll(&mut fds, PollTimeout::from(millis)) != Ok(1)
-            || read(result_rx.as_raw_fd(), &mut record) != Ok(16)
-        {
+        // Every record was written whole (atomic), so a short read means the workers are gone.
+        if result_rx.read_exact(&mut record).is_err() {
             break;
         }
         let n = u64::from_le_bytes(record[..8].try_into().expect("8 bytes"));

@@ -17,35 +17,33 @@
 //!
 //! Why `fork` and not `std::process::Command`: a child made by `Command` runs a program from its
 //! start, so it would need this binary to accept a hidden "be the producer" argument. `fork`
-//! gives a child that continues right here with the data already built. The cost is `unsafe`:
-//! after `fork` in a process with other threads (the test harness has some), the child may only
-//! call async-signal-safe functions — not `malloc`, not a lock another thread might have held.
-//! So the parent builds every byte the child will send *before* forking, and the child only
-//! calls `close`, `write` and `_exit` (see `spawn_writer`'s `SAFETY` comment). The pipe's buffer
+//! gives a child that continues right here with the data already built. The cost is a promise
+//! (`common::process::fork_child`, shared with chapters 6 and 15, holds the `unsafe`): after
+//! `fork` in a process with other threads (the test harness has some), the child may only call
+//! async-signal-safe functions — not `malloc`, not a lock another thread might have held. So the
+//! parent builds every byte the child will send *before* forking, and the child only calls
+//! `close`, `write` and `_exit` (see `spawn_writer`). The pipe's buffer
 //! (64 KiB on Linux) is smaller than what is sent, so the child blocks whenever the parent
 //! falls behind: backpressure, across processes, for free.
 //!
 //! Nothing may hang, so the parent never blocks without a limit: before each `read` it `poll`s
-//! the pipe with what is left of the example's time budget, and it reaps the child with
-//! non-blocking `waitpid`s. If the budget runs out, it kills the child (`SIGKILL`), reaps it,
+//! the pipe with what is left of the example's time budget (`common::process::DeadlineReader`),
+//! and it reaps the child with non-blocking `waitpid`s (`reap_by`). If the budget runs out, it kills the child (`SIGKILL`), reaps it,
 //! and reports the overrun instead of a verdict.
 //!
 //! Run: `cargo run -p chapter-20 -- run across-processes [--variant unframed]`.
 
-use std::fs::File;
 use std::io::{self, ErrorKind, Read};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use common::process::{DeadlineReader, fork_child, reap_by, write_all};
 use common::rng::SplitMix64;
 use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, Verdict};
-use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, close, fork, pipe, write};
+use nix::sys::wait::WaitStatus;
+use nix::unistd::{Pid, close, pipe};
 
 /// How messages are put on the byte stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,98 +129,23 @@ fn weigh(seq: u64, len: usize) -> u64 {
 /// parallel) inherits copies of both ends too, and holds them until it exits: that can delay
 /// this pipe's end-of-file until that child is done, but cannot deadlock, since every child
 /// writes its own stream, exits, and is killed at its parent's deadline if it does not.
-#[allow(unsafe_code)]
 fn spawn_writer(stream: &[u8], read_end: &OwnedFd, write_end: OwnedFd) -> anyhow::Result<Pid> {
-    // SAFETY: after `fork` the child is a copy of this process with only the calling thread, so
-    // any lock another thread held (the allocator's, stdout's) stays held forever in the child.
-    // The child therefore calls only async-signal-safe functions: `close(2)` on its copy of the
-    // read end and, through dropping the `OwnedFd`, of the write end; `write(2)` on memory built
-    // before the fork (no allocation); and `_exit(2)`, which skips atexit handlers and
-    // destructors. It never returns into the caller's code. (File descriptors inherited by
-    // children that other threads fork concurrently are discussed in the doc comment above.)
-    match unsafe { fork() }.context("fork failed")? {
-        ForkResult::Child => {
-            // The child only writes: keeping a read end open would let it block on a full pipe
-            // that no one reads any more.
-            let _ = close(read_end.as_raw_fd());
-            let code = {
-                let mut rest = stream;
-                loop {
-                    if rest.is_empty() {
-                        break 0;
-                    }
-                    match write(&write_end, rest) {
-                        Ok(n) => rest = &rest[n..],
-                        Err(Errno::EINTR) => continue,
-                        Err(_) => break 1,
-                    }
-                }
-            };
-            drop(write_end);
-            // SAFETY: see above; `_exit` ends the child at once, without running the parent's
-            // destructors (the `read_end` this frame borrows is never dropped here) or flushing
-            // buffers the parent owns.
-            unsafe { nix::libc::_exit(code) }
-        }
-        ForkResult::Parent { child } => {
-            // Close the parent's write end, or the read side would never see end-of-file.
-            drop(write_end);
-            Ok(child)
-        }
-    }
-}
-
-/// The pipe's read end, read only as long as the deadline allows: each `read` first `poll`s
-/// for data with the time left, and fails with `TimedOut` once it is spent.
-struct DeadlineReader {
-    file: File,
-    deadline: Instant,
-}
-
-impl Read for DeadlineReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            let left = self.deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(io::Error::new(
-                    ErrorKind::TimedOut,
-                    "the time budget ran out while waiting for the producer",
-                ));
-            }
-            let millis = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
-            let mut fds = [PollFd::new(self.file.as_fd(), PollFlags::POLLIN)];
-            match poll(&mut fds, PollTimeout::from(millis)) {
-                Ok(0) | Err(Errno::EINTR) => continue,
-                // Data, or end-of-file (POLLHUP): `read` returns at once either way.
-                Ok(_) => return self.file.read(buf),
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-}
-
-/// Reaps `child` without blocking past `deadline`: polls `waitpid` with `WNOHANG`, and at the
-/// deadline kills the child (`SIGKILL` cannot be caught or ignored) and reaps it. Returns its
-/// status and whether it had to be killed.
-fn reap(child: Pid, deadline: Instant) -> anyhow::Result<(WaitStatus, bool)> {
-    loop {
-        match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::StillAlive) if Instant::now() >= deadline => {
-                let _ = kill(child, Signal::SIGKILL); // fails only if it exited meanwhile
-                let status = loop {
-                    match waitpid(child, None) {
-                        Err(Errno::EINTR) => continue,
-                        other => break other.context("waitpid failed")?,
-                    }
-                };
-                return Ok((status, true));
-            }
-            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(1)),
-            Ok(status) => return Ok((status, false)),
-            Err(Errno::EINTR) => continue,
-            Err(e) => return Err(e).context("waitpid failed"),
-        }
-    }
+    let read_fd = read_end.as_raw_fd();
+    // The child calls only async-signal-safe functions, as `fork_child` requires: `close(2)` on
+    // its copy of the read end and (dropping the `OwnedFd`) of the write end, and `write(2)` of
+    // memory built before the fork. The parent's copy of `write_end` is closed when `fork_child`
+    // drops the closure, so the parent's read end sees end-of-file once the child is done.
+    fork_child(move || {
+        // The child only writes: keeping a read end open would let it block on a full pipe
+        // that no one reads any more.
+        let _ = close(read_fd);
+        let code = match write_all(&write_end, stream) {
+            Ok(()) => 0,
+            Err(_) => 1,
+        };
+        drop(write_end);
+        code
+    })
 }
 
 /// Sends `messages` messages from a forked child to this process over a pipe and reports
@@ -243,10 +166,7 @@ pub fn transfer(
 
     let (read_end, write_end) = pipe().context("pipe failed")?;
     let child = spawn_writer(&stream, &read_end, write_end)?;
-    let mut reader = DeadlineReader {
-        file: File::from(read_end),
-        deadline,
-    };
+    let mut reader = DeadlineReader::new(read_end, deadline);
 
     let mut t = Transfer {
         sent: messages,
@@ -276,9 +196,9 @@ pub fn transfer(
     // Closing the read end first: a child still writing gets EPIPE and exits.
     drop(reader);
     // Reap the child even if reading failed, so no zombie is left behind.
-    let (status, killed) = reap(child, deadline)?;
-    t.child_killed = killed;
-    if let WaitStatus::Exited(_, code) = status {
+    let reaped = reap_by(child, deadline, Duration::from_millis(1))?;
+    t.child_killed = reaped.killed;
+    if let WaitStatus::Exited(_, code) = reaped.status {
         t.child_exit = Some(code);
     }
     match read_result {

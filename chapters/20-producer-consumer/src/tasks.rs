@@ -6,19 +6,9 @@
 //! `across_processes.rs` move these tasks between threads or processes. `is_prime` is the book's
 //! trial division (handle x < 2, 2 and even numbers, then odd divisors up to √x).
 
-/// The numbers `Chapter06/example7.py` and `example8.py` test for primality.
-pub const BOOK_NUMBERS: [u64; 10] = [
-    2,
-    36,
-    101,
-    193,
-    323,
-    513,
-    1327,
-    100_000,
-    9_999_999,
-    433_785_907,
-];
+/// The numbers `Chapter06/example7.py` and `example8.py` test for primality (shared with chapter
+/// 6's process pool).
+pub const BOOK_NUMBERS: [u64; 10] = common::book::PRIMALITY_NUMBERS;
 
 /// The numbers `Chapter03/example5.py` pre-fills its queue with.
 pub const WORK_QUEUE_NUMBERS: [u64; 4] = [1, 10, 4, 3];
