@@ -293,10 +293,10 @@ fn measure(root: &Path, bench: &Bench, executable: Option<&Path>) -> Result<Meas
         .arg("--json");
     let finished = process::run(child, Stream::Capture, Stream::Capture, Some(LIMIT))?;
     let (outcomes, mut problems) = run_all::judge(&finished.ending, &finished.stdout);
-    if !problems.is_empty() {
-        if let Some(last) = finished.stderr.lines().rev().find(|l| !l.trim().is_empty()) {
-            problems.push(format!("stderr: {}", last.trim()));
-        }
+    if !problems.is_empty()
+        && let Some(last) = finished.stderr.lines().rev().find(|l| !l.trim().is_empty())
+    {
+        problems.push(format!("stderr: {}", last.trim()));
     }
     Ok(Measured {
         chapter: bench.chapter,
