@@ -28,7 +28,15 @@
 //! (`std::thread::available_parallelism`); expect close to 2x on 2 cores for `threads`, `rayon`
 //! and `processes`, less for `split`, and every variant finding the same primes. The workload
 //! is fixed (the shared CLI has no `--count`): the book's 500 numbers in full runs, the first
-//! 300 (10 primes) with `--quick`.
+//! 200 (5 primes) with `--quick`.
+//!
+//! Then each parallel variant sweeps its worker count, 1, 2, … `--threads`, and sets the speedup
+//! over its own one-worker run beside Amdahl's law (chapter 2's subject, met here first). The
+//! serial fraction `s` the law needs is estimated from the run itself (the Karp–Flatt metric: the
+//! `s` that would explain the speedup measured on as many workers as there are cores), and the
+//! prediction is drawn twice: for n processors, and for this machine's cores, so that on 2 cores
+//! the knee at 2 workers shows. The outcome carries the chart as
+//! `chapter-1-prime-check-<variant>`, which `cargo xtask bench` draws as an SVG.
 //!
 //! Run: `cargo run --release -p chapter-1 -- run prime-check --variant threads --threads 2`.
 
@@ -38,8 +46,8 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::timing::{human, median_of, speedup, time};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::timing::{amdahl, human, median_of, speedup, time};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::resource::{UsageWho, getrusage};
@@ -52,15 +60,163 @@ use crate::primes::{self, BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime};
 use crate::split::primes_split;
 use crate::work_index::WorkIndex;
 
-/// How many numbers `--quick` tests: the first 300 of the book's range.
-pub const QUICK_COUNT: u64 = 300;
+/// How many numbers `--quick` tests: the first 200 of the book's range.
+pub const QUICK_COUNT: u64 = 200;
 
 /// How many of the first [`QUICK_COUNT`] numbers are prime.
-pub const QUICK_PRIMES: usize = 10;
+pub const QUICK_PRIMES: usize = 5;
 
-/// How many runs each timing is the median of. The sequential and parallel runs alternate, so a
-/// burst of load from elsewhere on the machine hits both alike.
+/// How many runs each timing is the median of in a full run. The sequential and parallel runs
+/// alternate, so a burst of load from elsewhere on the machine hits both alike.
 const RUNS: usize = 5;
+
+/// How many runs each timing is the median of with `--quick` (the tour); the worker-count sweep
+/// then times each count once.
+const QUICK_RUNS: usize = 3;
+
+/// The serial fraction that explains a speedup of `speedup` on `workers` workers by Amdahl's
+/// law (the Karp–Flatt metric): `(1/S − 1/n) / (1 − 1/n)`, kept within 0..=1 (a speedup above
+/// `n` would give a negative fraction, one below 1 a fraction above 1). `None` for one worker,
+/// where every fraction predicts the same.
+pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
+    if workers < 2 || !speedup.is_finite() || speedup <= 0.0 {
+        return None;
+    }
+    let n = workers as f64;
+    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
+}
+
+/// One worker count of a variant's sweep.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    /// Workers.
+    pub workers: usize,
+    /// Median time on that many workers.
+    pub time: Duration,
+    /// The one-worker time over this time (1.0 on one worker).
+    pub speedup: f64,
+}
+
+/// A sweep over 1..=N workers and the serial fraction estimated from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// One point per worker count, one worker first.
+    pub points: Vec<SweepPoint>,
+    /// The worker count the serial fraction was estimated at: the most workers with a core each
+    /// (`None` when that is one: nothing to estimate from).
+    pub estimated_at: Option<usize>,
+    /// The serial fraction (Karp–Flatt at `estimated_at`; 0 when not estimated).
+    pub serial: f64,
+    /// The machine's cores.
+    pub cores: usize,
+}
+
+impl Sweep {
+    /// Builds the sweep from `(workers, time)` pairs, one worker first.
+    pub fn from_times(times: &[(usize, Duration)], cores: usize) -> Self {
+        let one = times.first().map_or(Duration::ZERO, |t| t.1);
+        let points: Vec<SweepPoint> = times
+            .iter()
+            .map(|&(workers, time)| SweepPoint {
+                workers,
+                time,
+                speedup: if workers == 1 {
+                    1.0
+                } else {
+                    speedup(one, time)
+                },
+            })
+            .collect();
+        let at = points
+            .iter()
+            .filter(|p| p.workers >= 2 && p.workers <= cores)
+            .max_by_key(|p| p.workers);
+        let (estimated_at, serial) =
+            match at.and_then(|p| Some((p.workers, karp_flatt(p.speedup, p.workers)?))) {
+                Some((workers, s)) => (Some(workers), s),
+                None => (None, 0.0),
+            };
+        Self {
+            points,
+            estimated_at,
+            serial,
+            cores,
+        }
+    }
+
+    /// Amdahl's prediction for `workers` workers on as many processors.
+    pub fn predicted(&self, workers: usize) -> f64 {
+        amdahl(self.serial, workers)
+    }
+
+    /// Amdahl's prediction for `workers` workers on this machine's cores.
+    pub fn predicted_here(&self, workers: usize) -> f64 {
+        amdahl(self.serial, workers.min(self.cores))
+    }
+
+    /// The sweep as a chart: measured speedup, and Amdahl's law for n processors and for the
+    /// cores there are.
+    pub fn plot(&self, variant: &str) -> Plot {
+        let line = |f: &dyn Fn(&SweepPoint) -> f64| -> Vec<(f64, f64)> {
+            self.points
+                .iter()
+                .map(|p| (p.workers as f64, f(p)))
+                .collect()
+        };
+        Plot::new(
+            format!("chapter-1-prime-check-{variant}"),
+            format!("Prime check ({variant}): speedup over one worker against Amdahl's law"),
+            "threads",
+            "speedup (x)",
+        )
+        .measured("measured speedup", line(&|p| p.speedup))
+        .predicted(
+            format!("Amdahl, s = {:.3}: n processors", self.serial),
+            line(&|p| self.predicted(p.workers)),
+        )
+        .predicted(
+            format!("Amdahl, s = {:.3}: {} cores", self.serial, self.cores),
+            line(&|p| self.predicted_here(p.workers)),
+        )
+    }
+
+    /// The sweep as a table.
+    pub fn table(&self, runs: usize) -> TableData {
+        let mut table = TableData::new(
+            format!(
+                "speedup by workers, over one worker ({}), beside Amdahl's law for s = {:.3}",
+                if runs == 1 {
+                    "one run each; the last row is the comparison's median".to_string()
+                } else {
+                    format!("median of {runs}")
+                },
+                self.serial
+            ),
+            &[
+                "workers",
+                "time",
+                "speedup",
+                "Amdahl: n processors",
+                format!("Amdahl: {} cores", self.cores).as_str(),
+            ],
+        );
+        for p in &self.points {
+            let marked = if p.workers > self.cores {
+                " (oversubscribed)"
+            } else {
+                ""
+            };
+            table.row([
+                format!("{}{marked}", p.workers),
+                human(p.time),
+                format!("{:.2}x", p.speedup),
+                format!("{:.2}x", self.predicted(p.workers)),
+                format!("{:.2}x", self.predicted_here(p.workers)),
+            ]);
+        }
+        table
+    }
+}
 
 /// CPU time used so far by this process (all its threads) and its reaped children, user and
 /// system, from `getrusage`.
@@ -457,6 +613,8 @@ pub fn cores() -> usize {
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let method = Method::from_variant(config.variant);
     let workers = config.threads;
+    let runs = config.pick(QUICK_RUNS, RUNS);
+    let sweep_runs = config.pick(1, RUNS);
     let cores = cores();
     let count = config.pick(QUICK_COUNT, BOOK_COUNT);
     let expected = config.pick(QUICK_PRIMES, BOOK_PRIMES);
@@ -472,11 +630,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut seq_primes = Vec::new();
     if method == Method::Sequential {
-        let seq_time = median_of(RUNS, || seq_primes = primes::primes_sequential(&numbers));
+        let seq_time = median_of(runs, || seq_primes = primes::primes_sequential(&numbers));
         let seq_ok = seq_primes.len() == expected;
         return Ok(Outcome::new("prime-check", config.variant, Verdict::from(seq_ok))
             .line(format!(
-                "Trial division of {workload}, one after the other on one thread: {} (median of {RUNS}); {} primes found.",
+                "Trial division of {workload}, one after the other on one thread: {} (median of {runs}); {} primes found.",
                 human(seq_time),
                 seq_primes.len()
             ))
@@ -500,7 +658,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut last_pool_run = None;
     let mut error = None;
     let timed = alternate(
-        RUNS,
+        runs,
         || seq_primes = primes::primes_sequential(&numbers),
         || match method {
             Method::Threads => {
@@ -524,7 +682,36 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let (seq_time, par_time) = (timed.sequential, timed.parallel);
     let gain = speedup(seq_time, par_time);
-    let same = seq_primes.len() == expected && par_primes == seq_primes;
+
+    // The sweep: the same method on 1, 2, ... workers; the last count was timed above.
+    let mut times = Vec::with_capacity(workers);
+    let mut sweep_agrees = true;
+    for n in 1..workers {
+        let pool = if method == Method::Rayon {
+            Some(rayon_pool(n)?)
+        } else {
+            None
+        };
+        let mut failed = None;
+        let took = median_of(sweep_runs, || {
+            let found = match &pool {
+                Some(pool) => Ok(primes_rayon(&numbers, pool)),
+                None => primes_with(method, &numbers, n, config.budget()),
+            };
+            match found {
+                Ok(found) => sweep_agrees &= found == seq_primes,
+                Err(e) => failed = Some(e),
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        times.push((n, took));
+    }
+    times.push((workers, par_time));
+    let sweep = Sweep::from_times(&times, cores);
+
+    let same = seq_primes.len() == expected && par_primes == seq_primes && sweep_agrees;
     // A speedup needs at least two cores and two workers; with them, no gain is a bug — unless
     // the machine was busy and the OS gave the parallel runs no more CPU than the sequential
     // ones (CPU time over wall time, by a margin): then no speedup was possible, and the output says so.
@@ -547,7 +734,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = Outcome::new("prime-check", config.variant, Verdict::from(showed))
         .line(format!("Trial division of {workload}, by {how}."))
         .line(format!(
-            "Sequential {}, {} {} (medians of {RUNS}): {gain:.2}x faster, on {cores} core{} available.",
+            "Sequential {}, {} {} (medians of {runs}): {gain:.2}x faster, on {cores} core{} available.",
             human(seq_time),
             config.variant,
             human(par_time),
@@ -558,10 +745,29 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             timed.sequential_cores, timed.parallel_cores
         ))
         .line(format!(
-            "Primes found: {} — {} the sequential check.",
+            "Primes found: {} — {} the sequential check{}.",
             par_primes.len(),
-            if same { "the same as" } else { "NOT the same as" }
+            if same { "the same as" } else { "NOT the same as" },
+            if workers > 1 {
+                format!(" (on every worker count 1..={workers})")
+            } else {
+                String::new()
+            }
         ))
+        .line(match sweep.estimated_at {
+            Some(at) => format!(
+                "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {:.3}, so at most {} however many cores.",
+                sweep.serial,
+                if sweep.serial > 0.0 {
+                    format!("{:.1}x", 1.0 / sweep.serial)
+                } else {
+                    "no limit".to_string()
+                }
+            ),
+            None => "Amdahl's law needs a speedup on 2 or more workers with a core each to estimate the serial fraction: the prediction below assumes none (s = 0).".to_string(),
+        })
+        .table(sweep.table(sweep_runs))
+        .plot(sweep.plot(config.variant))
         .key_figure("speedup", gain, "x")
         .figure("sequential time", seq_time.as_secs_f64(), "s")
         .figure("parallel time", par_time.as_secs_f64(), "s")
@@ -569,7 +775,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("workers", workers as f64, "workers")
         .figure("cores available", cores as f64, "cores")
         .figure("cores busy (parallel)", timed.parallel_cores, "cores")
-        .figure("cores busy (sequential)", timed.sequential_cores, "cores");
+        .figure("cores busy (sequential)", timed.sequential_cores, "cores")
+        .figure("serial fraction (Karp–Flatt)", sweep.serial, "");
+    if let Some(two) = sweep.points.iter().find(|p| p.workers == 2) {
+        outcome = outcome.figure("speedup on 2 workers (over 1)", two.speedup, "x");
+    }
     if can_speed_up && gain <= 1.1 && starved {
         outcome = outcome.line(format!(
             "No speedup this time, and none was possible: the machine is busy, and the OS gave the parallel runs only {cpu_gain:.2}x the CPU of the sequential ones. Run again on an idle machine."
