@@ -18,7 +18,10 @@
 //! `--threads N` (default 4) is the largest worker count of the sweep. Worker counts above the
 //! machine's cores oversubscribe them: they are measured anyway and marked, and the table shows
 //! Amdahl's prediction both for N processors and for the cores there really are. Every cell is the
-//! median of 3 runs. Run:
+//! median of 3 runs (one run with `--quick`: the tour shows the shape, a full run measures it).
+//! The outcome carries a chart of the sweep (`chapter-2-amdahl-<variant>`: measured speedup,
+//! Amdahl's prediction for n processors and for this machine's cores), which `cargo xtask bench`
+//! draws as an SVG. Run:
 //! `cargo run --release -p chapter-2 -- run amdahl --variant serial-0.1 --threads 4`.
 //! Expect the measured speedup to follow the prediction up to the core count and then go flat;
 //! measured figures are reported, never asserted.
@@ -26,14 +29,23 @@
 use std::time::Duration;
 
 use common::timing::{self, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::primes::{self, BOOK_COUNT, BOOK_PRIMES};
 use crate::split::{Split, split_count};
 use crate::workload::Job;
 
-/// How many runs each cell takes the median of.
+/// How many runs each cell takes the median of in a full run.
 pub const RUNS: usize = 3;
+
+/// How many runs each cell takes with `--quick`: one. The tour shows the sweep's shape in a few
+/// seconds; a full run takes the median of [`RUNS`].
+pub const QUICK_RUNS: usize = 1;
+
+/// The runs per cell for `config`: [`QUICK_RUNS`] quick, [`RUNS`] in full.
+pub fn runs(config: &RunConfig) -> usize {
+    config.pick(QUICK_RUNS, RUNS)
+}
 
 /// A measured speedup may beat the prediction by this factor (timer noise, turbo clocks) before
 /// the run counts as contradicting the law.
@@ -60,8 +72,8 @@ impl Workload {
             return Ok(Self::BookSweep { count: BOOK_COUNT });
         }
         let serial = serial_fraction(variant)?;
-        // A unit is a few microseconds: about 0.08 s on one worker quick, 0.4 s in full.
-        let units = if quick { 20_000 } else { 100_000 };
+        // A unit is a few microseconds: about 0.06 s on one worker quick, 0.4 s in full.
+        let units = if quick { 15_000 } else { 100_000 };
         Ok(Self::Tunable(Job::with_serial_fraction(units, serial)))
     }
 
@@ -124,6 +136,11 @@ pub struct Sweep {
     pub cells: Vec<Cell>,
     /// The result every run agreed on (primes found, or the checksum).
     pub result: usize,
+    /// How many runs each cell is the median of.
+    pub runs: usize,
+    /// The book's sweep only: each worker's chunk in the last run on `min(N, cores)` workers
+    /// (the per-worker table), kept from the sweep so that no extra run is needed.
+    pub split: Option<Split>,
 }
 
 impl Sweep {
@@ -150,7 +167,7 @@ impl Sweep {
             title,
             &[
                 "workers",
-                "time (median of 3)",
+                format!("time (median of {})", self.runs).as_str(),
                 "measured speedup",
                 "Amdahl: n processors",
                 format!("Amdahl: {} cores", self.cores).as_str(),
@@ -183,6 +200,27 @@ impl Sweep {
         ]);
         table
     }
+
+    /// The sweep as a chart with the id `id`: the measured speedup against workers, beside
+    /// Amdahl's prediction for as many processors as workers and for this machine's cores.
+    pub fn plot(&self, id: impl Into<String>, title: impl Into<String>) -> Plot {
+        let points = |f: fn(&Cell) -> f64| -> Vec<(f64, f64)> {
+            self.cells
+                .iter()
+                .map(|c| (c.workers as f64, f(c)))
+                .collect()
+        };
+        Plot::new(id, title, "workers (threads)", "speedup (x)")
+            .measured("measured speedup", points(|c| c.speedup))
+            .predicted(
+                format!("Amdahl, s = {}: n processors", self.serial),
+                points(|c| c.predicted),
+            )
+            .predicted(
+                format!("Amdahl, s = {}: {} cores", self.serial, self.cores),
+                points(|c| c.predicted_here),
+            )
+    }
 }
 
 /// `10.00x`, or `∞` for a job with no serial part.
@@ -200,22 +238,31 @@ pub fn cores() -> usize {
 }
 
 /// Runs `workload` on 1..=`max_workers` workers, `runs` times each, and checks that every run
-/// got the same result.
+/// got the same result (the first run's: no separate reference run, which would cost a whole
+/// one-worker run more).
 pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Result<Sweep> {
     let serial = workload.serial_fraction();
     let cores = cores();
-    let (result, _) = workload.run(1);
+    let max_workers = max_workers.max(1);
+    let split_at = max_workers.min(cores).max(1);
+    let mut result = None;
+    let mut split = None;
     let mut cells: Vec<Cell> = Vec::new();
-    for workers in 1..=max_workers.max(1) {
+    for workers in 1..=max_workers {
         let mut wrong = None;
         let time = timing::median_of(runs, || {
-            let (got, _) = workload.run(workers);
-            if got != result {
-                wrong = Some(got);
+            let (got, chunks) = workload.run(workers);
+            match result {
+                None => result = Some(got),
+                Some(first) if first != got => wrong = Some((first, got)),
+                Some(_) => {}
+            }
+            if workers == split_at {
+                split = chunks;
             }
         });
-        if let Some(got) = wrong {
-            anyhow::bail!("{workers} workers found {got}, 1 worker found {result}");
+        if let Some((first, got)) = wrong {
+            anyhow::bail!("{workers} workers found {got}, the first run found {first}");
         }
         let speedup = cells
             .first()
@@ -233,20 +280,21 @@ pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Re
         serial,
         cores,
         cells,
-        result,
+        result: result.unwrap_or(0),
+        runs: runs.max(1),
+        split,
     })
 }
 
 /// Runs the example: the sweep, the table, and for the book's sweep each worker's chunk.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let workload = Workload::from_variant(config.variant, config.quick)?;
-    let sweep = sweep(&workload, config.threads, RUNS)?;
-    let mut outcome = outcome_for(config, &workload, &sweep)?;
+    let sweep = sweep(&workload, config.threads, runs(config))?;
+    let mut outcome = outcome_for(config, &workload, &sweep)?
+        .plot(sweep.plot(plot_id(config.variant), plot_title(&workload, &sweep)));
     if let Workload::BookSweep { count } = workload {
-        let workers = config.threads.min(sweep.cores).max(1);
-        let (_, split) = workload.run(workers);
-        if let Some(split) = split {
-            outcome = outcome.table(worker_table(&split, workers));
+        if let Some(split) = &sweep.split {
+            outcome = outcome.table(worker_table(split, split.workers.len()));
         }
         if count == BOOK_COUNT {
             anyhow::ensure!(
@@ -270,6 +318,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             );
     }
     Ok(outcome)
+}
+
+/// The id of the chart of `variant`'s sweep: `chapter-2-amdahl-<variant>`.
+pub fn plot_id(variant: &str) -> String {
+    format!("chapter-2-amdahl-{variant}")
+}
+
+/// The caption of the chart of a sweep.
+pub fn plot_title(workload: &Workload, sweep: &Sweep) -> String {
+    match workload {
+        Workload::BookSweep { count } => format!(
+            "Amdahl's law: the book's prime sweep ({count} integers from 10^13), measured vs predicted"
+        ),
+        Workload::Tunable(_) => format!(
+            "Amdahl's law, {:.0} % serial: measured vs predicted speedup",
+            sweep.serial * 100.0
+        ),
+    }
 }
 
 /// The common outcome of a sweep: table, figures, narrative and verdict.

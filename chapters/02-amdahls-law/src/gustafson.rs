@@ -7,17 +7,19 @@
 //! *scaled* speedup is `n - s (n - 1)`, with no ceiling at `1 / s`.
 //!
 //! Here job n is `serial` units plus `n × per_worker` units. Each is timed on one worker and on n
-//! workers (median of 3 each), and the measured scaled speedup (the ratio) is shown beside
+//! workers (median of 3 each; one run each with `--quick`), and the measured scaled speedup (the ratio) is shown beside
 //! Gustafson's prediction and, for contrast, Amdahl's prediction for the same serial fraction.
 //! Variants `serial-0.1` and `serial-0.5` set `s`. Worker counts above the machine's cores
-//! oversubscribe it and are marked. Measured figures are reported, never asserted. Not in the
+//! oversubscribe it and are marked. The outcome carries the chart `chapter-2-gustafson-<variant>`
+//! (measured scaled speedup, Gustafson's prediction for n processors and for this machine's cores,
+//! Amdahl's for contrast) for `cargo xtask bench`. Measured figures are reported, never asserted. Not in the
 //! book's code (its chapter 2 mentions Gustafson in the text only). Run:
 //! `cargo run --release -p chapter-2 -- run gustafson --variant serial-0.1 --threads 4`.
 
 use common::timing::{self, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
-use crate::amdahl::{RUNS, cores, serial_fraction};
+use crate::amdahl::{cores, runs, serial_fraction};
 use crate::workload::Job;
 
 /// One worker count: the scaled job, its two times, the measured and predicted speedups.
@@ -103,11 +105,42 @@ pub fn scaled_prediction_here(serial: u64, per_worker: u64, workers: usize, core
     (serial + n * p) / (serial + n * p / processors)
 }
 
+/// The chart of a Gustafson sweep, id `chapter-2-gustafson-<variant>`: the measured scaled
+/// speedup against workers, Gustafson's prediction (n processors, and this machine's `cores`)
+/// and Amdahl's for the same serial fraction.
+pub fn plot(variant: &str, s: f64, cores: usize, cells: &[ScaledCell]) -> Plot {
+    let points = |f: fn(&ScaledCell) -> f64| -> Vec<(f64, f64)> {
+        cells.iter().map(|c| (c.workers as f64, f(c))).collect()
+    };
+    Plot::new(
+        format!("chapter-2-gustafson-{variant}"),
+        format!(
+            "Gustafson's law, {:.0} % serial: scaled speedup, measured vs predicted",
+            s * 100.0
+        ),
+        "workers (threads)",
+        "scaled speedup (x)",
+    )
+    .measured("measured scaled speedup", points(|c| c.scaled_speedup))
+    .predicted(
+        format!("Gustafson, s = {s}: n processors"),
+        points(|c| c.gustafson),
+    )
+    .predicted(
+        format!("Gustafson, s = {s}: {cores} cores"),
+        points(|c| c.gustafson_here),
+    )
+    .predicted(
+        format!("Amdahl, s = {s} (fixed size)"),
+        points(|c| c.amdahl),
+    )
+}
+
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let s = serial_fraction(config.variant)?;
-    let per_worker = config.pick(3_000, 15_000);
-    let cells = sweep(s, per_worker, config.threads, RUNS)?;
+    let per_worker = config.pick(2_000, 15_000);
+    let cells = sweep(s, per_worker, config.threads, runs(config))?;
     let cores = cores();
     let mut table = TableData::new(
         format!(
@@ -150,6 +183,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let held = cells.iter().all(|c| c.scaled_speedup <= c.gustafson * 1.25);
     let mut outcome = Outcome::new("gustafson", config.variant, Verdict::Showed)
         .table(table)
+        .plot(plot(config.variant, s, cores, &cells))
         .key_figure(
             format!("scaled speedup on {} workers", last.workers),
             last.scaled_speedup,

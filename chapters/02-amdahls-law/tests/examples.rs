@@ -132,44 +132,6 @@ fn gustafson_grows_the_job_with_the_workers() {
 }
 
 #[test]
-fn the_svg_writer_draws_both_curves() {
-    let dir = plot::plots_dir().expect("a plots folder");
-    let path = dir.join("chapter-2-test-writer.svg");
-    let curves = [
-        plot::Curve {
-            name: "measured speedup".to_string(),
-            points: vec![(1.0, 1.0), (2.0, 1.8), (3.0, 1.9)],
-        },
-        plot::Curve {
-            name: "Amdahl's prediction".to_string(),
-            points: vec![(1.0, 1.0), (2.0, 1.82), (3.0, 2.5)],
-        },
-    ];
-    plot::write_svg(&path, "test chart", &curves).expect("writes");
-    let svg = std::fs::read_to_string(&path).expect("reads back");
-    assert!(svg.trim_start().starts_with("<svg"), "{svg}");
-    assert!(svg.trim_end().ends_with("</svg>"));
-    // Each curve is a polyline in its own colour (red, blue) with its three points.
-    let thick: Vec<&str> = svg
-        .lines()
-        .filter(|l| l.starts_with("<polyline") && l.contains("stroke-width=\"2\""))
-        .collect();
-    let curve = |colour: &str| {
-        thick.iter().any(|l| {
-            l.contains(colour)
-                && l.split("points=\"")
-                    .nth(1)
-                    .is_some_and(|p| p.split_whitespace().count() == 4)
-        })
-    };
-    assert!(curve("#FF0000"), "{thick:?}");
-    assert!(curve("#0000FF"), "{thick:?}");
-    assert!(svg.contains("measured speedup"));
-    assert!(svg.contains("Amdahl&apos;s prediction"));
-    std::fs::remove_file(&path).expect("cleans up");
-}
-
-#[test]
 fn the_plot_example_writes_its_file_and_prints_its_path() {
     let outcome = run_quick_threads(&CHAPTER, "plot", "serial-0.5", 2);
     let line = outcome
