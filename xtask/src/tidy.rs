@@ -6,7 +6,9 @@
 //! - every `exercises.toml` entry is consistent: unique id, `chapter` matching the package
 //!   (`chapter-12` for 12) and the id (`12.x`), a package that is a chapter crate, and existing
 //!   starter, solution and suite (`chapters/<dir>/tests/<suite>.rs`) files;
-//! - every `.rs` file under a `chapters/*/exercises/` directory is some exercise's starter.
+//! - every `.rs` file under a `chapters/*/exercises/` directory is some exercise's starter;
+//! - every chapter's `README.md` has the sections every chapter has, in this order:
+//!   [`README_SECTIONS`] (a chapter may add its own sections between them).
 //!
 //! [`problems`] lists what is wrong; the `#[test]` below asserts the list is empty for this
 //! workspace, and other tests show it finds planted problems. `cargo xtask tidy` prints it.
@@ -37,7 +39,69 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
         }
     }
     check_exercises(root, &mut problems)?;
+    check_chapter_readmes(root, &mut problems)?;
     Ok(problems)
+}
+
+/// The `## ` sections every chapter README has, in order; `From the book` comes last.
+pub const README_SECTIONS: [&str; 4] = [
+    "The examples",
+    "Tests and model checking",
+    "Exercises",
+    "From the book",
+];
+
+/// What is missing or out of order in one chapter README's `## ` headings.
+pub fn readme_problems(text: &str) -> Vec<String> {
+    let headings: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(str::trim)
+        .collect();
+    let mut problems = Vec::new();
+    let mut last = None;
+    for wanted in README_SECTIONS {
+        match headings.iter().position(|h| *h == wanted) {
+            None => problems.push(format!("no `## {wanted}` section")),
+            Some(at) => {
+                if last.is_some_and(|before| at < before) {
+                    problems.push(format!("`## {wanted}` is out of order"));
+                }
+                last = Some(at);
+            }
+        }
+    }
+    if headings.last().is_some_and(|h| *h != "From the book") && headings.contains(&"From the book")
+    {
+        problems.push("`## From the book` is not the last section".to_string());
+    }
+    problems
+}
+
+fn check_chapter_readmes(root: &Path, problems: &mut Vec<String>) -> Result<()> {
+    let chapters_dir = root.join("chapters");
+    if !chapters_dir.is_dir() {
+        return Ok(());
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&chapters_dir)
+        .with_context(|| format!("cannot list {}", chapters_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let readme = dir.join("README.md");
+        let rel = relative(root, &readme);
+        match std::fs::read_to_string(&readme) {
+            Err(_) => problems.push(format!("{rel}: missing")),
+            Ok(text) => problems.extend(
+                readme_problems(&text)
+                    .into_iter()
+                    .map(|p| format!("{rel}: {p}")),
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// Whether the first non-blank line is a `//!` doc comment.
@@ -239,9 +303,31 @@ suite = "exercise_12_1"
         ws.write("chapters/12-x/exercises/e1.rs", "//! Starter.\n");
         ws.write("chapters/12-x/src/solutions/e1.rs", "//! Solution.\n");
         ws.write("chapters/12-x/tests/exercise_12_1.rs", "//! Suite.\n");
+        ws.write(
+            "chapters/12-x/README.md",
+            "# 12\n## The examples\n## Tests and model checking\n## Exercises\n## From the book\n",
+        );
         ws.write("target/debug/build/out.rs", "generated, not ours");
         ws.write("exercises.toml", ENTRY);
         ws
+    }
+
+    #[test]
+    fn chapter_readmes_need_the_common_sections_in_order() {
+        let good = "# C\n## The examples\n## Own section\n## Tests and model checking\n## Exercises\n## From the book\n";
+        assert!(readme_problems(good).is_empty());
+        let bad = "# C\n## The examples\n## Exercises\n## Tests and model checking\n## From the book\n## Extra\n";
+        assert_eq!(
+            readme_problems(bad),
+            [
+                "`## Exercises` is out of order",
+                "`## From the book` is not the last section"
+            ]
+        );
+        assert_eq!(
+            readme_problems("# C\n## The examples\n## Exercises\n## From the book\n"),
+            ["no `## Tests and model checking` section"]
+        );
     }
 
     #[test]
