@@ -323,10 +323,8 @@ impl ChromeLayer {
             .collect()
     }
 
-    /// The trace in the Trace Event Format's JSON object form: `{"traceEvents": [...]}`.
-    pub fn to_json(&self) -> Value {
-        // Microseconds with nanosecond digits: a short hold under a lock is well under 1 µs.
-        let micros = |nanos: u64| json!(nanos as f64 / 1_000.0);
+    /// The metadata events: the process's name, and each thread's name and row.
+    fn metadata(&self) -> Vec<Value> {
         let mut events = vec![json!({
             "name": "process_name", "ph": "M", "pid": 1, "tid": 0,
             "args": {"name": process_name()},
@@ -357,33 +355,81 @@ impl ChromeLayer {
                 "args": {"sort_index": row},
             }));
         }
-        for record in self.records() {
-            let mut args = record.args.clone();
-            if record.unfinished {
-                args.insert("unfinished".into(), json!(true));
-            }
-            let mut event = json!({
-                "name": record.name,
-                "cat": if record.phase == Phase::Complete { "span" } else { "event" },
-                "ph": if record.phase == Phase::Complete { "X" } else { "i" },
-                "ts": micros(record.start_nanos),
-                "pid": 1,
-                "tid": record.tid,
-                "args": args,
-            });
-            match record.phase {
-                Phase::Complete => event["dur"] = micros(record.dur_nanos),
-                Phase::Instant => event["s"] = json!("t"),
-            }
-            events.push(event);
-        }
-        json!({"traceEvents": events, "displayTimeUnit": "ms"})
+        events
     }
 
-    /// Writes the trace (see [`ChromeLayer::to_json`]) to `out`.
+    /// The trace in the Trace Event Format's JSON object form: `{"traceEvents": [...]}` (what
+    /// [`ChromeLayer::write_to`] writes, as a value).
+    pub fn to_json(&self) -> Value {
+        let mut bytes = Vec::new();
+        match self
+            .write_to(&mut bytes)
+            .map_err(serde_json::Error::io)
+            .and_then(|()| serde_json::from_slice(&bytes))
+        {
+            Ok(value) => value,
+            Err(e) => json!({"traceEvents": [], "error": e.to_string()}),
+        }
+    }
+
+    /// Writes the trace to `out`, one event at a time (a long run's trace is tens of MB).
     pub fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        /// One bar or instant as the format spells it; borrowed, so nothing is copied.
+        #[derive(serde::Serialize)]
+        struct Event<'a> {
+            name: &'a str,
+            cat: &'static str,
+            ph: &'static str,
+            ts: f64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            dur: Option<f64>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            s: Option<&'static str>,
+            pid: u32,
+            tid: u64,
+            args: &'a Map<String, Value>,
+        }
+        // Microseconds with nanosecond digits: a short hold under a lock is well under 1 µs.
+        let micros = |nanos: u64| nanos as f64 / 1_000.0;
         let mut out = std::io::BufWriter::new(out);
-        serde_json::to_writer(&mut out, &self.to_json()).map_err(std::io::Error::other)?;
+        out.write_all(br#"{"displayTimeUnit":"ms","traceEvents":["#)?;
+        let mut first = true;
+        let mut comma = |out: &mut std::io::BufWriter<_>| -> std::io::Result<()> {
+            if !std::mem::take(&mut first) {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"\n")
+        };
+        for event in self.metadata() {
+            comma(&mut out)?;
+            serde_json::to_writer(&mut out, &event)?;
+        }
+        for record in self.records() {
+            let marked;
+            let args = if record.unfinished {
+                let mut args = record.args.clone();
+                args.insert("unfinished".into(), json!(true));
+                marked = args;
+                &marked
+            } else {
+                &record.args
+            };
+            let complete = record.phase == Phase::Complete;
+            let event = Event {
+                name: &record.name,
+                cat: if complete { "span" } else { "event" },
+                ph: if complete { "X" } else { "i" },
+                ts: micros(record.start_nanos),
+                dur: complete.then(|| micros(record.dur_nanos)),
+                s: (!complete).then_some("t"),
+                pid: 1,
+                tid: record.tid,
+                args,
+            };
+            comma(&mut out)?;
+            serde_json::to_writer(&mut out, &event)?;
+        }
+        out.write_all(b"\n]}\n")?;
         out.flush()
     }
 
