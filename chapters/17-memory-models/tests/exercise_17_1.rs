@@ -12,17 +12,8 @@ use std::time::Duration;
 
 use chapter_17::max::atomic_max;
 use common::testing;
+use common::watchdog::panic_message;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-/// A worker thread's panic message, so the grader shows the learner's `todo!()` or assertion.
-fn why(payload: &(dyn std::any::Any + Send)) -> String {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_string());
-    format!("a worker thread panicked: {message}")
-}
 
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
     testing::watched(name, Duration::from_secs(30), body)
@@ -69,7 +60,9 @@ fn four_threads_end_at_the_true_maximum() {
             })
             .collect();
         for h in handles {
-            let returned_ok = h.join().unwrap_or_else(|e| panic!("{}", why(&*e)));
+            let returned_ok = h
+                .join()
+                .unwrap_or_else(|e| panic!("a worker thread panicked: {}", panic_message(&*e)));
             assert!(returned_ok, "a return value was never offered");
         }
         assert_eq!(cell.load(Ordering::Relaxed), THREADS * EACH - 1);

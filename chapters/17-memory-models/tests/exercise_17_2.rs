@@ -12,16 +12,7 @@ use std::time::Duration;
 
 use chapter_17::spin::SpinLock;
 use common::testing;
-
-/// A worker thread's panic message, so the grader shows the learner's `todo!()` or assertion.
-fn why(payload: &(dyn std::any::Any + Send)) -> String {
-    let message = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_string());
-    format!("a worker thread panicked: {message}")
-}
+use common::watchdog::panic_message;
 
 fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
     testing::watched(name, Duration::from_secs(10), body)
@@ -60,7 +51,8 @@ fn four_threads_keep_every_increment() {
             })
             .collect();
         for h in handles {
-            h.join().unwrap_or_else(|e| panic!("{}", why(&*e)));
+            h.join()
+                .unwrap_or_else(|e| panic!("a worker thread panicked: {}", panic_message(&*e)));
         }
         assert_eq!(*lock.lock(), THREADS * EACH);
     });
