@@ -12,19 +12,27 @@
 //! - `free`: the same steps, no global lock. On 2 cores, 2 threads take about half the time;
 //!   more threads than cores add nothing more.
 //!
+//! A full run of `gil` (without `--quick`) also times the free loop at every thread count,
+//! taking turns with the GIL loop so that other work on the machine slows both alike, and
+//! attaches a chart (`chapter-15-global-lock`: million steps per second by threads, one line per
+//! loop and the ideal line) that `cargo xtask bench` draws: the GIL line lies flat while the free
+//! line climbs to the core count. The `free` variant alone attaches none (its line is in that
+//! chart already).
+//!
 //! The verdict rests on counted facts: every step ran, and (for `gil`) no two threads ever held
 //! the GIL at once — a counter of holders kept apart from the lock itself, checked at every take.
 //! Times are medians on a shared machine: the shape (flat vs falling) is the lesson, not the digits.
 //!
-//! Run: `cargo run --release -p chapter-15 -- run global-lock --threads 4` (the table goes 1..4).
+//! Run: `cargo run --release -p chapter-15 -- run global-lock --threads 4` (the table goes 1..4);
+//! the chart: `chapter-15 run global-lock --variant gil --threads 4 --json`.
 //! Book: chapter 15, "The effect of the GIL" and "Why the GIL is still around".
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::timing::{human, median_of, speedup};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::timing::{human, median_of, speedup, time};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::gil::{Gil, GilStats, GilThread};
 
@@ -110,25 +118,166 @@ pub fn scaling(total: u64, max_threads: usize, with_gil: bool, runs: usize) -> V
         .collect()
 }
 
+/// The median of `times` (zero for none).
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// Both loops side by side: at every thread count 1..=`max_threads`, `runs` rounds of "the
+/// GIL loop, then the free loop". Taking turns means a burst of other work on a shared machine
+/// slows both lines of the plot alike, instead of bending one of them. Returns (GIL rows, free
+/// rows).
+pub fn scaling_side_by_side(
+    total: u64,
+    max_threads: usize,
+    runs: usize,
+) -> (Vec<ScalingRow>, Vec<ScalingRow>) {
+    let mut gil_rows = Vec::new();
+    let mut free_rows = Vec::new();
+    for threads in 1..=max_threads.max(1) {
+        let gil = Gil::cpython();
+        let (mut gil_times, mut free_times) = (Vec::new(), Vec::new());
+        let (mut gil_all, mut free_all) = (true, true);
+        for _ in 0..runs.max(1) {
+            let (ran, took) = time(|| split_run(total, threads, Some(&gil)));
+            gil_all &= ran == total;
+            gil_times.push(took);
+            let (ran, took) = time(|| split_run(total, threads, None));
+            free_all &= ran == total;
+            free_times.push(took);
+        }
+        gil_rows.push(ScalingRow {
+            threads,
+            time: median(gil_times),
+            all_steps_ran: gil_all,
+            gil: Some(gil.stats()),
+        });
+        free_rows.push(ScalingRow {
+            threads,
+            time: median(free_times),
+            all_steps_ran: free_all,
+            gil: None,
+        });
+    }
+    (gil_rows, free_rows)
+}
+
+/// Million steps per second for `total` steps in `time`.
+pub fn million_steps_per_second(total: u64, time: Duration) -> f64 {
+    total as f64 / time.as_secs_f64().max(1e-9) / 1e6
+}
+
+/// The id of the chart a full `gil` run attaches (`cargo xtask bench` writes
+/// `results/chapter-15-global-lock.svg`).
+pub const PLOT_ID: &str = "chapter-15-global-lock";
+
+/// The chart of both loops: throughput by thread count, measured, and the ideal line (one free
+/// thread's rate times the threads that can run at once: `min(threads, cores)`).
+pub fn scaling_plot(total: u64, gil: &[ScalingRow], free: &[ScalingRow], cores: usize) -> Plot {
+    let points = |rows: &[ScalingRow]| -> Vec<(f64, f64)> {
+        rows.iter()
+            .map(|r| (r.threads as f64, million_steps_per_second(total, r.time)))
+            .collect()
+    };
+    let one_free = free
+        .first()
+        .map_or(0.0, |r| million_steps_per_second(total, r.time));
+    let ideal = free
+        .iter()
+        .map(|r| {
+            (
+                r.threads as f64,
+                one_free * r.threads.min(cores.max(1)) as f64,
+            )
+        })
+        .collect();
+    Plot::new(
+        PLOT_ID,
+        format!(
+            "{total} interpreter steps split over 1..{} threads: one GIL vs none",
+            free.len()
+        ),
+        "threads",
+        "million steps per second",
+    )
+    .measured("GIL-modelled", points(gil))
+    .measured("free threads", points(free))
+    .predicted(
+        format!("ideal: one free thread x min(threads, {cores} cores)"),
+        ideal,
+    )
+}
+
+/// How much one run of `global-lock` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sizes {
+    /// Steps in all, split over each row's threads.
+    pub total: u64,
+    /// Runs per row; each row reports the median.
+    pub runs: usize,
+    /// Time the free loop beside the GIL one at every thread count, and attach the chart
+    /// ([`PLOT_ID`]): what a full run of the `gil` variant does.
+    pub side_by_side: bool,
+}
+
+impl Sizes {
+    /// The tour's sizes, or a full run's: 20,000,000 steps, median of 3 (full: 100,000,000,
+    /// median of 5, and the `gil` variant measures both loops for the chart).
+    pub fn for_config(config: &RunConfig) -> Self {
+        Self {
+            total: config.pick(20_000_000, 100_000_000),
+            runs: config.pick(3, 5),
+            side_by_side: !config.quick && config.variant == "gil",
+        }
+    }
+}
+
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let with_gil = config.variant == "gil";
-    let total = config.pick(20_000_000, 100_000_000);
-    let runs = config.pick(3, 5);
-    let rows = scaling(total, config.threads, with_gil, runs);
-    let base = rows.first().map_or(Duration::ZERO, |r| r.time);
+    Ok(report(
+        config.variant,
+        config.threads,
+        Sizes::for_config(config),
+    ))
+}
 
-    let title = if with_gil {
-        format!("{total} steps under one modelled GIL (5 ms switch interval), median of {runs}")
+/// Measures `variant` (`gil` or `free`) at 1..=`max_threads` threads with `sizes`, and reports.
+pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
+    let with_gil = variant == "gil";
+    let Sizes { total, runs, .. } = sizes;
+    let side_by_side = sizes.side_by_side && with_gil;
+    let (rows, free_rows) = if side_by_side {
+        let (gil, free) = scaling_side_by_side(total, max_threads, runs);
+        (gil, Some(free))
     } else {
-        format!("{total} steps, no global lock, median of {runs}")
+        (scaling(total, max_threads, with_gil, runs), None)
+    };
+    let base = rows.first().map_or(Duration::ZERO, |r| r.time);
+    let free_base = free_rows
+        .as_ref()
+        .and_then(|f| f.first())
+        .map_or(Duration::ZERO, |r| r.time);
+
+    let title = match (with_gil, side_by_side) {
+        (true, true) => format!(
+            "{total} steps under one modelled GIL (5 ms switch interval), and with no lock, \
+             taking turns; median of {runs}"
+        ),
+        (true, false) => {
+            format!("{total} steps under one modelled GIL (5 ms switch interval), median of {runs}")
+        }
+        _ => format!("{total} steps, no global lock, median of {runs}"),
     };
     let mut header = vec!["threads", "time", "speedup vs 1 thread"];
     if with_gil {
         header.extend(["GIL switches", "overlaps"]);
     }
+    if side_by_side {
+        header.extend(["no lock: time", "no lock: speedup"]);
+    }
     let mut table = TableData::new(title, &header);
-    for row in &rows {
+    for (i, row) in rows.iter().enumerate() {
         let mut cells = vec![
             row.threads.to_string(),
             human(row.time),
@@ -137,15 +286,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         if let Some(stats) = row.gil {
             cells.extend([stats.switches.to_string(), stats.overlaps.to_string()]);
         }
+        if let Some(free) = free_rows.as_ref().and_then(|f| f.get(i)) {
+            cells.extend([
+                human(free.time),
+                format!("{:.2}x", speedup(free_base, free.time)),
+            ]);
+        }
         table.row(cells);
     }
 
-    let all_ran = rows.iter().all(|r| r.all_steps_ran);
+    let all_ran = rows
+        .iter()
+        .chain(free_rows.iter().flatten())
+        .all(|r| r.all_steps_ran);
     let overlaps: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.overlaps).sum();
     let switches: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.switches).sum();
     let mut outcome = Outcome::new(
         "global-lock",
-        config.variant,
+        variant,
         Verdict::from(all_ran && overlaps == 0),
     )
     .table(table)
@@ -159,12 +317,28 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             outcome.figure(name, value, "x")
         };
     }
-    outcome = outcome.line(format!(
-        "Every run ran all {total} steps: {all_ran}. Cores available: {}.",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    ));
-    // Timings on a shared machine scatter: say so when this run's contradict the shape.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    outcome = outcome.line(format!(
+        "Every run ran all {total} steps: {all_ran}. Cores available: {cores}."
+    ));
+    if let Some(free) = &free_rows {
+        if let (Some(g), Some(f)) = (rows.last(), free.last()) {
+            outcome = outcome
+                .figure(
+                    format!("no-lock speedup with {} threads", f.threads),
+                    speedup(free_base, f.time),
+                    "x",
+                )
+                .line(format!(
+                    "Side by side at {} threads: {:.0} million steps/s under the GIL, {:.0} million with no lock.",
+                    f.threads,
+                    million_steps_per_second(total, g.time),
+                    million_steps_per_second(total, f.time),
+                ));
+        }
+        outcome = outcome.plot(scaling_plot(total, &rows, free, cores));
+    }
+    // Timings on a shared machine scatter: say so when this run's contradict the shape.
     let best = rows
         .iter()
         .map(|r| speedup(base, r.time))
@@ -184,7 +358,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
              The counts are what the verdict rests on; a full run (without --quick) times more steps."
         ));
     }
-    Ok(if with_gil {
+    if with_gil {
         outcome
             .figure("GIL switches", switches as f64, "switches")
             .figure("GIL overlaps", overlaps as f64, "overlaps")
@@ -196,7 +370,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         outcome.notice(
             "no global lock: the time falls with threads up to the core count, then flattens",
         )
-    })
+    }
 }
 
 #[cfg(all(test, not(feature = "shuttle")))]

@@ -12,10 +12,12 @@
 //! processes. Python's per-step cost is about a hundred times Rust's: the table shows the ratio.
 //!
 //! Without `python3` on `PATH` it says so and skips the CPython row (exit 0). The Python run has a
-//! deadline; the quick count is scaled down (8,000,000 instead of the book's 50,000,000) so the
-//! example takes a couple of seconds; a full run (`run python-side-by-side` without `--quick`)
-//! uses the book's count. Rust counts further (100,000,000 quick, 500,000,000 full): its steps
-//! are about a hundred times cheaper, and the "ns per step" column compares them fairly.
+//! deadline; the quick count is scaled down (5,000,000 instead of the book's 50,000,000) so the
+//! example takes about a second; a full run (`run python-side-by-side` without `--quick`) uses
+//! the book's count. Rust counts further (the book's 50,000,000 quick, 500,000,000 full): its
+//! steps are about a hundred times cheaper, and the "ns per step" column compares them fairly.
+//! In quick runs each Rust arrangement runs once, as each CPython one does (the `countdown`
+//! example takes medians); full runs take the median of 5.
 //! The verdict rests on facts (each program ran, every countdown reached zero), never on a time.
 //!
 //! Run: `cargo run --release -p chapter-15 -- run python-side-by-side`.
@@ -146,16 +148,17 @@ pub fn run_python(python: &Path, count: u64, deadline: Duration) -> anyhow::Resu
     result
 }
 
-/// The count CPython runs: scaled down in quick mode, the book's in a full run.
+/// The count CPython runs: a tenth of the book's in quick mode (a CPython step costs tens of
+/// nanoseconds: about a second for the three arrangements), the book's in a full run.
 pub fn python_count(config: &RunConfig) -> u64 {
-    config.pick(8_000_000, countdown::COUNT)
+    config.pick(countdown::COUNT / 10, countdown::COUNT)
 }
 
 /// The count Rust runs: a Rust step costs about a hundredth of a CPython one, so the same count
 /// would be over in milliseconds, too short to time threads; the table's "ns per step" column
-/// compares the two fairly.
+/// compares the two fairly. The same as the `countdown` example's.
 pub fn rust_count(config: &RunConfig) -> u64 {
-    config.pick(2 * countdown::COUNT, 10 * countdown::COUNT)
+    countdown::rust_count(config)
 }
 
 /// Builds the side-by-side outcome from what was measured (or from `None`: Python missing).
@@ -282,7 +285,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         None => None,
     };
-    let runs = config.pick(3, 5);
+    // Quick: each arrangement once, like the CPython program (the `countdown` example just
+    // before it in the tour takes the medians); full: the median of 5.
+    let runs = config.pick(1, 5);
     let gil = countdown::measure(count, true, runs)?;
     let free = countdown::measure(count, false, runs)?;
     Ok(side_by_side(py_count, count, measured, &gil, &free))
