@@ -18,7 +18,9 @@
 //! Variants:
 //! - `compare`: all four at 1..`--threads` threads, the same total work in every cell split
 //!   among its threads; each run checks the final count is exact (after the approximate
-//!   counter's flush) — the verdict rests on that, not on speed;
+//!   counter's flush) — the verdict rests on that, not on speed. The outcome carries a chart,
+//!   `chapter-16-counters` (million increments per second by threads, one line per counter),
+//!   which `cargo xtask bench` draws from a full run;
 //! - `approximate`: the threshold sweep (S = 1, 16, 256, 4096): throughput, and the error of
 //!   reads sampled while the threads count, against the bound `threads × (S − 1)`.
 //!
@@ -32,7 +34,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::approximate_counter::ApproximateCounter;
 use crate::bench::run_timed;
@@ -267,15 +269,26 @@ fn mops(per_second: f64) -> String {
     format!("{:.1}", per_second / 1e6)
 }
 
+/// The id of the chart the `compare` variant attaches (`cargo xtask bench` writes
+/// `results/chapter-16-counters.svg`).
+pub const PLOT_ID: &str = "chapter-16-counters";
+
 /// The `counters` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let threads = config.threads;
     if config.variant == "approximate" {
         return run_sweep(config);
     }
     // The same total work in every cell, split among its threads: a row costs the same whatever
     // its thread count, so `--threads 16` stays within the time budget.
-    let total = config.pick(12_000_000, 40_000_000);
+    // Quick: 8,000,000 a cell keeps the tour brisk (16 cells); full: 40,000,000.
+    compare(config.threads, config.pick(8_000_000, 40_000_000))
+}
+
+/// The `compare` variant: the four counters at 1..=`max_threads` threads, `total` increments
+/// per cell split among its threads. One table, every cell a figure, and a chart of throughput
+/// by threads with one line per counter ([`PLOT_ID`]).
+pub fn compare(max_threads: usize, total: u64) -> anyhow::Result<Outcome> {
+    let threads = max_threads.max(1);
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
     let mut table = TableData {
@@ -289,18 +302,32 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut all_exact = true;
     // Every cell is also a figure, so `--json` carries the whole table.
     let mut cells = Vec::new();
+    let mut lines: Vec<Vec<(f64, f64)>> = vec![Vec::new(); KINDS.len()];
     for n in 1..=threads {
         let mut row = vec![n.to_string()];
-        for kind in KINDS {
+        for (line, kind) in lines.iter_mut().zip(KINDS) {
             let m = measure(kind, n, total / n as u64, THRESHOLD)?;
             all_exact &= m.counted == m.expected;
             row.push(mops(m.per_second));
             cells.push((kind, n, m.per_second));
+            line.push((n as f64, m.per_second / 1e6));
         }
         table.rows.push(row);
     }
+    let plot = KINDS.iter().zip(lines).fold(
+        Plot::new(
+            PLOT_ID,
+            format!(
+                "a shared counter four ways: {total} increments split over 1..{threads} threads"
+            ),
+            "threads",
+            "million increments per second",
+        ),
+        |plot, (kind, points)| plot.measured(*kind, points),
+    );
     let mut outcome = Outcome::new("counters", "compare", Verdict::from(all_exact))
         .table(table)
+        .plot(plot)
         .line(format!(
             "each cell: {total} increments split among its threads, all started together; every \
              final count checked exact: {}",
@@ -323,7 +350,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 /// The `approximate` variant: the threshold sweep.
 fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
-    let each = config.pick(12_000_000, 40_000_000) / threads as u64;
+    let each = config.pick(8_000_000, 40_000_000) / threads as u64;
     let mut table = TableData::new(
         format!(
             "approximate counter, {threads} threads × {each} increments, reads sampled under load"

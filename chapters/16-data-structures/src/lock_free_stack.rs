@@ -13,7 +13,9 @@
 //!   are LIFO, which this load does not care about). Each thread pushes its own numbered values
 //!   and pops one after each push; at the end the popped and left-over values must be exactly
 //!   the pushed ones: nothing lost, nothing duplicated. That count is the verdict; the
-//!   throughput (1 and `--threads` threads) is reported, noisy on a shared machine;
+//!   throughput is reported, noisy on a shared machine: at 1 and `--threads` threads in the
+//!   tour, at every count 1..=`--threads` in a full run, whose chart
+//!   (`chapter-16-lock-free-stack`, one line per structure) `cargo xtask bench` draws;
 //! - `aba`: an arena stack without a tag, and the schedule "thread 1 reads head A and next B;
 //!   thread 2 pops A, pops B, pushes X into A's freed slot; thread 1's swap wins": a freed slot
 //!   is installed as the head and B comes out twice. Shows iff a duplicate is counted;
@@ -25,7 +27,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::aba;
 use crate::bench::run_timed;
@@ -181,11 +183,37 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The id of the chart the `compare` variant attaches (`cargo xtask bench` writes
+/// `results/chapter-16-lock-free-stack.svg`).
+pub const PLOT_ID: &str = "chapter-16-lock-free-stack";
+
+/// The thread counts `compare` measures: 1 and `--threads` in the tour (a quick look), every
+/// count 1..=`--threads` in a full run (the chart's points).
+pub fn thread_counts(config: &RunConfig) -> Vec<usize> {
+    let max = config.threads.max(1);
+    if config.quick {
+        let mut counts = vec![1, max];
+        counts.dedup();
+        counts
+    } else {
+        (1..=max).collect()
+    }
+}
+
 fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let threads = config.threads;
-    let each = config.pick(300_000, 2_000_000);
-    let mut counts = vec![1, threads];
-    counts.dedup();
+    compare(&thread_counts(config), config.pick(300_000, 1_000_000))
+}
+
+/// The `compare` variant: every structure under the same load at each of `counts` threads
+/// (ascending), `each` push + pop pairs per thread. One table, and a chart of throughput by
+/// threads with one line per structure ([`PLOT_ID`]). The verdict: nothing lost or duplicated.
+pub fn compare(counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
+    let counts: Vec<usize> = if counts.is_empty() {
+        vec![1]
+    } else {
+        counts.iter().map(|&n| n.max(1)).collect()
+    };
+    let threads = counts.iter().copied().max().unwrap_or(1);
     let mut header = vec!["structure".to_string()];
     header.extend(counts.iter().map(|n| format!("{n} thr (M pairs/s)")));
     header.extend(["lost", "duplicated"].map(String::from));
@@ -194,19 +222,27 @@ fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
         header,
         rows: Vec::new(),
     };
+    let mut plot = Plot::new(
+        PLOT_ID,
+        format!("push + pop pairs by threads, {each} per thread: lock-free vs locked vs queues"),
+        "threads",
+        "million push + pop pairs per second",
+    );
     let mut outcome = Outcome::new("lock-free-stack", "compare", Verdict::Showed);
     let mut intact = true;
     for name in STRUCTURES {
         let mut row = vec![name.to_string()];
+        let mut points = Vec::new();
         let (mut lost, mut duplicated) = (0, 0);
         for &n in &counts {
             let run = stress(make(name, n), n, each)?;
             lost += run.lost;
             duplicated += run.duplicated;
-            row.push(format!("{:.2}", run.pairs_per_second / 1e6));
+            let value = run.pairs_per_second / 1e6;
+            row.push(format!("{value:.2}"));
+            points.push((n as f64, value));
             if n == threads {
                 let figure = format!("{name} at {threads} threads");
-                let value = run.pairs_per_second / 1e6;
                 outcome = if name.starts_with("treiber") {
                     outcome.key_figure(figure, value, "M pairs/s")
                 } else {
@@ -214,6 +250,7 @@ fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
                 };
             }
         }
+        plot = plot.measured(name, points);
         intact &= lost == 0 && duplicated == 0;
         row.push(lost.to_string());
         row.push(duplicated.to_string());
@@ -222,6 +259,7 @@ fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
     outcome.verdict = Verdict::from(intact);
     Ok(outcome
         .table(table)
+        .plot(plot)
         .line(format!(
             "every value pushed came out exactly once, in every structure: {}",
             if intact { "yes" } else { "NO" }
