@@ -78,6 +78,10 @@ pub const BURSTY_TICKS: [u32; 14] = [0, 1, 2, 3, 9, 10, 17, 18, 19, 20, 21, 29, 
 /// Ticks in one round of the bursty pattern, the quiet tail included.
 pub const BURSTY_ROUND: u32 = 46;
 
+/// Quiet ticks after the last reading of a [`Schedule::first_bursts`] schedule: room for a
+/// debounce's 40 ms of quiet before the stream closes.
+pub const QUICK_TAIL: u32 = 5;
+
 impl Schedule {
     /// Readings at the given ticks with the given values; the stream closes at `close_tick`.
     pub fn from_ticks(tick: Duration, readings: &[(u32, i64)], close_tick: u32) -> Self {
@@ -95,6 +99,33 @@ impl Schedule {
             .map(|t| (t, 15 + rng.below(16) as i64))
             .collect();
         Self::from_ticks(tick, &readings, rounds * BURSTY_ROUND - 1)
+    }
+
+    /// The tour's shorter schedule: the first `bursts` bursts of [`Schedule::bursty`] (same
+    /// ticks, same values for the same seed), closing [`QUICK_TAIL`] ticks after the last reading.
+    /// Two bursts already show every operator at work (a batch's leftover, a throttled burst, one
+    /// debounced reading per burst) in a third of the time of a whole round.
+    pub fn first_bursts(tick: Duration, bursts: usize, seed: u64) -> Self {
+        let per_round = BURSTY_TICKS.windows(2).filter(|w| w[1] > w[0] + 1).count() + 1;
+        let rounds = bursts.div_ceil(per_round).max(1) as u32;
+        let all = Self::bursty(tick, rounds, seed);
+        let mut readings = Vec::new();
+        let mut seen = 0;
+        for (i, &(at, value)) in all.readings.iter().enumerate() {
+            // A reading more than a tick after the one before starts a new burst.
+            if i == 0 || at > all.readings[i - 1].0 + tick {
+                seen += 1;
+            }
+            if seen > bursts {
+                break;
+            }
+            readings.push((at, value));
+        }
+        let last = readings.last().map_or(Duration::ZERO, |&(at, _)| at);
+        Self {
+            readings,
+            closes_at: last + tick * QUICK_TAIL,
+        }
     }
 
     /// `count` readings every `every`, the first at `first`; values `first_value`, +1, +2, …
@@ -310,5 +341,22 @@ mod tests {
         assert_eq!(s.readings[14].0, Duration::from_millis(460));
         assert!(s.values().iter().all(|v| (15..=30).contains(v)));
         assert_eq!(s.closes_at, Duration::from_millis(910));
+    }
+
+    #[test]
+    fn the_quick_schedule_is_the_first_bursts() {
+        let tick = Duration::from_millis(10);
+        let whole = Schedule::bursty(tick, 2, 7);
+        let two = Schedule::first_bursts(tick, 2, 7);
+        assert_eq!(two.readings, whole.readings[..6]);
+        assert_eq!(two.closes_at, Duration::from_millis(150));
+        let three = Schedule::first_bursts(tick, 3, 7);
+        assert_eq!(three.readings, whole.readings[..11]);
+        assert_eq!(three.closes_at, Duration::from_millis(260));
+        // Past one round (five bursts), the pattern repeats: the sixth is the next round's first.
+        assert_eq!(
+            Schedule::first_bursts(tick, 6, 7).readings,
+            whole.readings[..18]
+        );
     }
 }
