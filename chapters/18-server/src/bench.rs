@@ -2,13 +2,19 @@
 //! how long clients waited to be welcomed.
 //!
 //! Used by the `load` tool (any clients × requests, or one external server) and by the
-//! `load-test` example (a small quick load, so the tour shows the table). The client and the
-//! servers share this machine's cores, so the figures compare the designs, not the hardware.
+//! `load-test` example, which sweeps the number of concurrent clients — 1, 5, 20 in the tour;
+//! 1, 10, 50, 100, 200 at full size — against one server of each kind and attaches four charts
+//! for `cargo xtask bench`: request latency p50 and p99, the p99 wait for the welcome line, and
+//! throughput, each by concurrent clients with one line per server. Every answer is checked, and
+//! each server's own count of requests answered must equal the replies its clients received.
+//! The client and the servers share this machine's cores, so the figures compare the designs,
+//! not the hardware.
 //!
 //! Run: `cargo run --release -p chapter-18 -- load --clients 100 --requests 200`, or
-//! `cargo run -p chapter-18 -- run load-test`. Book: chapter 18 (no measurement there).
+//! `cargo run --release -p chapter-18 -- run load-test` (full size, ~10 s), `--quick` for the
+//! tour's size. Book: chapter 18 (no measurement there).
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::load::{LoadConfig, LoadReport};
 use crate::protocol::Limits;
@@ -58,37 +64,183 @@ pub fn row(name: &str, requests_each: usize, report: &LoadReport) -> Vec<String>
     ]
 }
 
-/// The `load-test` example: each implementation under a small load.
+/// Concurrent clients at each step of the tour's sweep (`--quick`).
+pub const QUICK_LEVELS: [usize; 3] = [1, 5, 20];
+/// Concurrent clients at each step of the full-size sweep (`cargo xtask bench`).
+pub const FULL_LEVELS: [usize; 5] = [1, 10, 50, 100, 200];
+/// Requests each client sends: (quick, full size).
+pub const REQUESTS: (usize, usize) = (50, 200);
+
+/// One server, loaded at one level after another.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// Which server.
+    pub implementation: Impl,
+    /// One report a level, in the order of the levels.
+    pub reports: Vec<LoadReport>,
+    /// Requests the server itself counted as answered over the whole sweep.
+    pub server_answered: u64,
+}
+
+impl Sweep {
+    /// Reply lines the clients received over the whole sweep (mode switches and `bye` included,
+    /// as the server counts them).
+    pub fn client_replies(&self) -> u64 {
+        self.reports.iter().map(|r| r.replies).sum()
+    }
+
+    /// Every level answered every request exactly once and correctly, and the server's count
+    /// agrees with its clients'.
+    pub fn all_correct(&self, requests_each: usize) -> bool {
+        self.reports.iter().all(|r| r.all_correct(requests_each))
+            && self.server_answered == self.client_replies()
+    }
+}
+
+/// Starts one `implementation` server and runs `requests` requests from each of `clients`
+/// concurrent clients against it, for each level of `levels` in turn (one server for the whole
+/// sweep, so starting and stopping it is not measured), then stops it.
+pub fn sweep(
+    implementation: Impl,
+    levels: &[usize],
+    requests: usize,
+    seed: u64,
+) -> anyhow::Result<Sweep> {
+    let most = levels.iter().copied().max().unwrap_or(1);
+    let limits = Limits {
+        max_connections: most.max(Limits::default().max_connections),
+        ..Limits::default()
+    };
+    let server = start_local(implementation, limits)?;
+    let mut reports = Vec::with_capacity(levels.len());
+    for &clients in levels {
+        let mut load = LoadConfig::new(clients, requests);
+        load.seed = seed;
+        reports.push(crate::load::run(server.addr, load)?);
+    }
+    let stats = server.stop()?;
+    Ok(Sweep {
+        implementation,
+        reports,
+        server_answered: stats.requests,
+    })
+}
+
+fn millis(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The points `(clients, value)` of one series.
+fn points(sweep: &Sweep, value: impl Fn(&LoadReport) -> f64) -> Vec<(f64, f64)> {
+    sweep
+        .reports
+        .iter()
+        .map(|r| (r.clients as f64, value(r)))
+        .collect()
+}
+
+/// The four charts of the sweep, one line per server in each.
+pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
+    let each = format!("{requests} requests per client, one at a time");
+    let chart = |id: &str, title: String, y_label: &str, value: &dyn Fn(&LoadReport) -> f64| {
+        sweeps.iter().fold(
+            Plot::new(id, title, "concurrent clients", y_label),
+            |plot, sweep| plot.measured(sweep.implementation.name(), points(sweep, value)),
+        )
+    };
+    vec![
+        chart(
+            "chapter-18-latency-p50",
+            format!("Request latency, median, by concurrent clients ({each})"),
+            "p50 latency (ms)",
+            &|r| millis(r.latency(50.0)),
+        ),
+        chart(
+            "chapter-18-latency-p99",
+            format!("Request latency, 99th percentile, by concurrent clients ({each})"),
+            "p99 latency (ms)",
+            &|r| millis(r.latency(99.0)),
+        ),
+        chart(
+            "chapter-18-welcome-wait-p99",
+            "Wait from connect to the welcome line, 99th percentile: where the blocking server's clients queue".to_string(),
+            "p99 wait for welcome (ms)",
+            &|r| millis(r.welcome_wait(99.0)),
+        ),
+        chart(
+            "chapter-18-throughput",
+            format!("Throughput by concurrent clients ({each})"),
+            "correct answers per second",
+            &|r| r.throughput(),
+        ),
+    ]
+}
+
+/// The `load-test` example: each implementation at each level of the sweep.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let (clients, requests) = config.pick((20, 100), (100, 200));
+    let levels: &[usize] = if config.quick {
+        &QUICK_LEVELS
+    } else {
+        &FULL_LEVELS
+    };
+    let requests = config.pick(REQUESTS.0, REQUESTS.1);
+    let level_list: Vec<String> = levels.iter().map(usize::to_string).collect();
     let mut table = TableData::new(
-        format!("{clients} concurrent clients x {requests} requests, every answer checked"),
+        format!(
+            "{} concurrent clients x {requests} requests against each server, every answer checked",
+            level_list.join(", ")
+        ),
         &HEADER,
     );
     let mut outcome = Outcome::new("load-test", config.variant, Verdict::Showed);
     let mut all_correct = true;
+    let mut sweeps = Vec::new();
     for implementation in Impl::ALL {
-        let mut load = LoadConfig::new(clients, requests);
-        load.seed = config.seed;
-        let report = measure(implementation, load)?;
-        all_correct &= report.all_correct(requests);
-        table.row(row(implementation.name(), requests, &report));
-        let name = format!("{} throughput", implementation.name());
-        outcome = if implementation == Impl::Reactor {
-            outcome.key_figure(name, report.throughput(), "req/s")
-        } else {
-            outcome.figure(name, report.throughput(), "req/s")
-        };
-        outcome = outcome.figure(
-            format!("{} p99 latency", implementation.name()),
-            report.latency(99.0).as_secs_f64() * 1e3,
-            "ms",
-        );
-        for error in &report.errors {
-            outcome = outcome.line(format!("{}: {error}", implementation.name()));
+        let sweep = sweep(implementation, levels, requests, config.seed)?;
+        all_correct &= sweep.all_correct(requests);
+        for report in &sweep.reports {
+            table.row(row(implementation.name(), requests, report));
+            for error in &report.errors {
+                outcome = outcome.line(format!("{}: {error}", implementation.name()));
+            }
         }
+        if sweep.server_answered != sweep.client_replies() {
+            outcome = outcome.line(format!(
+                "{}: the server answered {} requests but its clients received {} replies",
+                implementation.name(),
+                sweep.server_answered,
+                sweep.client_replies()
+            ));
+        }
+        // The headline figures are the heaviest level's.
+        if let Some(report) = sweep.reports.last() {
+            let name = format!("{} throughput", implementation.name());
+            outcome = if implementation == Impl::Reactor {
+                outcome.key_figure(name, report.throughput(), "req/s")
+            } else {
+                outcome.figure(name, report.throughput(), "req/s")
+            };
+            outcome = outcome.figure(
+                format!("{} p99 latency", implementation.name()),
+                millis(report.latency(99.0)),
+                "ms",
+            );
+        }
+        sweeps.push(sweep);
     }
     outcome.verdict = Verdict::from(all_correct);
+    if all_correct {
+        outcome = outcome.line(
+            "Every request was answered exactly once and correctly, and each server counted as many answers as its clients received.",
+        );
+    }
+    let most = levels.last().copied().unwrap_or(1);
+    outcome = outcome.line(format!(
+        "The figures under the table are at {most} concurrent clients."
+    ));
+    for plot in plots(&sweeps, requests) {
+        outcome = outcome.plot(plot);
+    }
     Ok(outcome
         .table(table)
         .notice("the blocking server answers fast once it serves you; the wait for the welcome line is where its clients queue"))
