@@ -16,9 +16,11 @@
 //! - `if-not-while` (broken): 3 producers, 3 consumers, capacity 1, the `if` take. Expect
 //!   "consumer N woke to an empty buffer that was not closed" and the pipeline stopped early.
 //! - `compare`: messages/s through the hand-made buffer, `crossbeam_channel::bounded` and
-//!   `std::sync::mpsc::sync_channel` for 1:1, N:1, 1:N and N:M producers:consumers (median of
+//!   `std::sync::mpsc::sync_channel` for 1:1, N:1, 1:N and N:N producers:consumers (median of
 //!   three runs, `--threads N`), every run checked for exact-once delivery (count and checksum).
 //!   `mpsc` has one receiver, so its consumers share it behind a `Mutex`: notice what that costs.
+//!   At full size (no `--quick`) it also runs 2N:1, 1:2N and 2N:2N, and attaches the chart
+//!   `chapter-20-throughput-by-shape` (one line per channel) that `cargo xtask bench` draws.
 //!
 //! Every run of the examples is on real threads under the watchdog (`watched_buffer_pipeline`
 //! and the channel pipelines): each message counts as progress, and a stall (500 ms without
@@ -38,7 +40,7 @@ use std::time::{Duration, Instant};
 use common::sync::{lock, spawn_named};
 use common::timing::{Stopwatch, human};
 use common::watchdog::{Ending, Watchdog, Worker, WorkerCtx, worker};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 pub use crate::buffer::BoundedBuffer;
 use crate::buffer::wait;
@@ -105,6 +107,19 @@ impl Shape {
             consumers,
         };
         [s(1, 1), s(n, 1), s(1, n), s(n, n)]
+    }
+
+    /// The full-size sweep: the table's four shapes, then 2N:1, 1:2N and 2N:2N — with the
+    /// default N = 2 on a two-core machine, more threads than cores — in order of the threads
+    /// they run (1:1, 2:1, 1:2, 2:2, 4:1, 1:4, 4:4).
+    pub fn sweep(n: usize) -> Vec<Shape> {
+        let s = |producers, consumers| Shape {
+            producers,
+            consumers,
+        };
+        let mut shapes = Shape::table(n).to_vec();
+        shapes.extend([s(2 * n, 1), s(1, 2 * n), s(2 * n, 2 * n)]);
+        shapes
     }
 }
 
@@ -487,11 +502,11 @@ pub struct Throughput {
     pub unfinished: Option<String>,
 }
 
-/// Measures every channel on every shape: the median of `runs` runs of `messages` messages,
-/// every run under the watchdog, all of them within `budget` (cells the budget does not reach
-/// are reported as unfinished, never waited for).
+/// Measures every channel on every one of `shapes`: the median of `runs` runs of `messages`
+/// messages, every run under the watchdog, all of them within `budget` (cells the budget does
+/// not reach are reported as unfinished, never waited for).
 pub fn measure_throughput(
-    n: usize,
+    shapes: &[Shape],
     messages: u64,
     capacity: usize,
     runs: usize,
@@ -499,7 +514,7 @@ pub fn measure_throughput(
 ) -> Vec<Throughput> {
     let watch = Stopwatch::start();
     let mut cells = Vec::new();
-    for shape in Shape::table(n) {
+    for &shape in shapes {
         for channel in Channel::ALL {
             let mut times = Vec::new();
             let mut exactly_once = true;
@@ -608,16 +623,60 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
     }
 }
 
+/// The throughput chart for `cargo xtask bench`: one line per channel across `shapes`, in
+/// millions of messages per second. A cell that did not finish has no point (the verdict
+/// already says so).
+pub fn throughput_plot(
+    cells: &[Throughput],
+    shapes: &[Shape],
+    messages: u64,
+    capacity: usize,
+    runs: usize,
+) -> Plot {
+    let mut plot = Plot::new(
+        "chapter-20-throughput-by-shape",
+        format!(
+            "Messages per second by producers:consumers (capacity {capacity}, {messages} messages, median of {runs} runs)"
+        ),
+        "producers:consumers",
+        "throughput (million messages/s)",
+    )
+    .categories(shapes.iter().map(|s| s.label()));
+    for channel in Channel::ALL {
+        let points = shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(x, &shape)| {
+                let cell = cells
+                    .iter()
+                    .find(|c| c.channel == channel && c.shape == shape)?;
+                cell.unfinished
+                    .is_none()
+                    .then_some((x as f64, cell.per_second / 1e6))
+            })
+            .collect();
+        plot = plot.measured(channel.label(), points);
+    }
+    plot
+}
+
 fn run_compare(config: &RunConfig) -> Outcome {
     let n = config.threads;
-    let messages = config.pick(20_000, 500_000);
+    // The tour: the table's four shapes; full size (`cargo xtask bench`): three more, with more
+    // threads than this machine has cores.
+    let shapes = if config.quick {
+        Shape::table(n).to_vec()
+    } else {
+        Shape::sweep(n)
+    };
+    let messages = config.pick(20_000, 200_000);
     let capacity = 128;
     let runs = 3;
-    // 36 timed runs, a fifth of a second in all on an idle machine, but several seconds when
-    // other programs compete for the cores: a generous cap (a minute for the full
-    // 500,000-message runs). A hang is caught sooner, by the watchdog's 500 ms stall check.
+    // 36 timed runs quick, a fifth of a second in all on an idle machine, but several seconds
+    // when other programs compete for the cores: a generous cap (a minute for the 63 full-size
+    // runs). A hang is caught sooner, by the watchdog's 500 ms stall check.
     let budget = config.pick(Duration::from_secs(10), Duration::from_secs(60));
-    let cells = measure_throughput(n, messages, capacity, runs, budget);
+    let cells = measure_throughput(&shapes, messages, capacity, runs, budget);
     let all_exact = cells.iter().all(|c| c.exactly_once);
     let unfinished: Vec<String> = cells
         .iter()
@@ -635,7 +694,7 @@ fn run_compare(config: &RunConfig) -> Outcome {
         ),
         &header,
     );
-    for shape in Shape::table(n) {
+    for &shape in &shapes {
         let mut row = vec![shape.label()];
         for channel in Channel::ALL {
             let cell = cells
@@ -688,6 +747,7 @@ fn run_compare(config: &RunConfig) -> Outcome {
         get(Channel::SyncChannel, nn),
         "messages/s",
     )
+    .plot(throughput_plot(&cells, &shapes, messages, capacity, runs))
     .notice("one lock for the whole queue is the hand-made buffer's limit; mpsc's single receiver makes its consumers queue for a lock too");
     for why in unfinished {
         outcome = outcome.line(format!("Not finished: {why}."));
