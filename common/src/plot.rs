@@ -48,7 +48,7 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
     let root = SVGBackend::new(path, (760, 480)).into_drawing_area();
     root.fill(&WHITE).map_err(plot_error)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(&plot.title, ("sans-serif", 18))
+        .caption(&plot.title, ("sans-serif", 24))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(64)
@@ -82,6 +82,9 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
     };
     chart
         .configure_mesh()
+        .max_light_lines(2)
+        .label_style(("sans-serif", 16))
+        .axis_desc_style(("sans-serif", 18))
         .x_labels(x_ticks)
         .x_label_formatter(&label_x)
         .x_desc(plot.x_label.as_str())
@@ -118,6 +121,7 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
     }
     chart
         .configure_series_labels()
+        .label_font(("sans-serif", 16))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .position(SeriesLabelPosition::UpperLeft)
