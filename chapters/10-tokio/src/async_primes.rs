@@ -118,7 +118,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             human(*at),
         ]);
     }
-    let correct = answers.len() == 3 && answers.iter().all(|a| a.1 == is_prime(a.0));
+    // All three of the book's numbers are prime (the book says so, and `executors` checks it
+    // one after another): comparing with that known answer spares a second 16-digit check.
+    let correct = answers.len() == 3
+        && BOOK_NUMBERS
+            .iter()
+            .all(|n| answers.iter().any(|a| a.0 == *n && a.1));
     let small_first = answers.first().map(|a| a.0) != Some(BOOK_NUMBERS[0])
         && answers.last().map(|a| a.0) == Some(BOOK_NUMBERS[0]);
     let showed = correct

@@ -4,9 +4,9 @@
 //! The runtime has one thread (a current-thread runtime, like asyncio's event loop). A heartbeat
 //! task asks to wake every 10 ms and records how late it actually wakes. Meanwhile another task
 //! does one of four things:
-//! - `broken`: a blocking call, `std::thread::sleep(200 ms)` (standing for a synchronous file
-//!   read, a `ureq` request, a `std::sync::Mutex` wait...). The heartbeat wakes ~200 ms late: for
-//!   that whole stretch no task on the runtime could run.
+//! - `broken`: a blocking call, `std::thread::sleep(100 ms)` (1 s in a full run; standing for a
+//!   synchronous file read, a `ureq` request, a `std::sync::Mutex` wait...). The heartbeat wakes
+//!   ~100 ms late: for that whole stretch no task on the runtime could run.
 //! - `spawn-blocking`: the same call inside `tokio::task::spawn_blocking`, awaited. The heartbeat
 //!   stays on time (late by about a millisecond, the timer's granularity).
 //! - `cpu-broken`: CPU-bound work inline: the book's 16-digit prime 9637529763296797 checked by
@@ -100,7 +100,8 @@ pub async fn prime_on_rayon(n: u64) -> anyhow::Result<bool> {
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runtime = current_thread()?;
     let budget = config.budget();
-    let call = config.pick(Duration::from_millis(200), Duration::from_millis(1000));
+    // Ten heartbeat periods in the tour: `spawn-blocking` still sees its FREE_TICKS with room.
+    let call = config.pick(Duration::from_millis(100), Duration::from_millis(1000));
     let n = BOOK_NUMBERS[0];
     let what = "the heartbeat run";
     let (stall, work) = match config.variant {

@@ -5,7 +5,7 @@
 //!   countdowns written as *blocking* code (`std::thread::sleep`, like `time.sleep`) run on
 //!   `tokio::task::spawn_blocking`, tokio's thread pool for blocking calls, and are gathered with
 //!   `join_all`. They overlap: about the longest countdown, not the sum. Latency is the subject,
-//!   so these are real sleeps, the book's delays scaled by 0.1 (quick) or 0.5 (full).
+//!   so these are real sleeps, the book's delays scaled by 0.03 (quick) or 0.5 (full).
 //! - `processes` (`Chapter10/example6.py`, `ProcessPoolExecutor(max_workers=3)`, 1.23 s vs 1.29 s
 //!   sequential): each of the book's three numbers is checked for primality in a child made with
 //!   `fork` (nix); the parent awaits each child's one-byte answer on `spawn_blocking`.
@@ -113,7 +113,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runtime = multi_thread(2)?;
     let budget = config.budget() * 2;
     if config.variant == "threads" {
-        let scale = config.pick(0.1, 0.5);
+        let scale = config.pick(0.03, 0.5);
         let delays: Vec<Duration> = delays(scale).iter().map(|d| d.1).collect();
         let sum: Duration = delays.iter().map(|&d| d * STEPS).sum();
         let longest = delays.iter().map(|&d| d * STEPS).max().unwrap_or_default();

@@ -140,7 +140,7 @@ pub static CHAPTER: Chapter = Chapter {
             variants: &[
                 Variant {
                     name: "broken",
-                    summary: "std::thread::sleep(200 ms) inline: the heartbeat waits for all of it",
+                    summary: "std::thread::sleep(100 ms) inline: the heartbeat waits for all of it",
                 },
                 Variant {
                     name: "spawn-blocking",
