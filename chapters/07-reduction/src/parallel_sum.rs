@@ -19,6 +19,13 @@
 //! element, which is compute bound and scales with the cores. The plain sum is timed too, to
 //! show the difference.
 //!
+//! `large` then sweeps the tree over 1, 2, … `--threads` threads and sets each sum's speedup over
+//! one thread beside Amdahl's law. The serial fraction the law needs is estimated from the hashed
+//! sum itself (Karp–Flatt: the fraction that explains its speedup on as many threads as there are
+//! cores); the prediction is shown for n processors and for this machine's cores. The plain sum
+//! usually falls below it: memory bandwidth is shared by the cores, a limit Amdahl's law does not
+//! model. The outcome carries the chart as `chapter-7-parallel-sum-large` for `cargo xtask bench`.
+//!
 //! Run: `cargo run --release -p chapter-7 -- run parallel-sum --variant large`.
 
 use std::collections::VecDeque;
@@ -26,8 +33,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sync::{Mutex, lock, spawn_named};
-use common::timing::{human, median_of, speedup};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::timing::{amdahl, human, median_of, speedup};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use rayon::prelude::*;
 
 use crate::tree_reduce::tree_reduce;
@@ -133,9 +140,8 @@ fn timed(name: &'static str, mut work: impl FnMut() -> u64) -> Timed {
     Timed { name, time, result }
 }
 
-/// Times the large reductions over `0..n` on `threads` threads: plain sums, then hashed sums.
-pub fn measure_large(n: u64, threads: usize) -> Vec<Timed> {
-    let data: Vec<u64> = (0..n).collect();
+/// Times the large reductions of `data` on `threads` threads: plain sums, then hashed sums.
+pub fn measure_large(data: &[u64], threads: usize) -> Vec<Timed> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -144,17 +150,17 @@ pub fn measure_large(n: u64, threads: usize) -> Vec<Timed> {
         // The sequential baselines run the parallel code on one worker, so a speedup compares
         // the same compiled loop and measures the cores, not a difference in code generation.
         timed("plain sum, sequential", || {
-            tree_reduce(&data, 1, add).unwrap_or(0)
+            tree_reduce(data, 1, add).unwrap_or(0)
         }),
         timed("plain sum, tree of scoped threads", || {
-            tree_reduce(&data, threads, add).unwrap_or(0)
+            tree_reduce(data, threads, add).unwrap_or(0)
         }),
         timed("plain sum, rayon sum", || {
             pool.install(|| data.par_iter().copied().reduce(|| 0, add))
         }),
-        timed("hashed sum, sequential", || hashed_tree(&data, 1)),
+        timed("hashed sum, sequential", || hashed_tree(data, 1)),
         timed("hashed sum, tree of scoped threads", || {
-            hashed_tree(&data, threads)
+            hashed_tree(data, threads)
         }),
         timed("hashed sum, rayon map + reduce", || {
             pool.install(|| data.par_iter().map(|&x| mix(x)).reduce(|| 0, add))
@@ -177,6 +183,185 @@ fn hashed_tree(data: &[u64], threads: usize) -> u64 {
             .collect()
     });
     tree_reduce(&partials, threads, add).unwrap_or(0)
+}
+
+/// The serial fraction that explains a speedup of `speedup` on `threads` threads by Amdahl's law
+/// (the Karp–Flatt metric `(1/S − 1/n) / (1 − 1/n)`), kept within 0..=1; `None` for one thread.
+pub fn karp_flatt(speedup: f64, threads: usize) -> Option<f64> {
+    if threads < 2 || !speedup.is_finite() || speedup <= 0.0 {
+        return None;
+    }
+    let n = threads as f64;
+    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
+}
+
+/// One thread count of the sweep: the tree's plain and hashed sums, timed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepPoint {
+    /// Threads.
+    pub threads: usize,
+    /// The plain sum's median time.
+    pub plain: Duration,
+    /// The hashed sum's median time.
+    pub hashed: Duration,
+}
+
+/// The tree's sums on 1..=N threads, with the serial fraction estimated from the hashed sum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sweep {
+    /// One point per thread count, one thread first.
+    pub points: Vec<SweepPoint>,
+    /// The thread count the serial fraction was estimated at (the most threads with a core
+    /// each), `None` when that is one.
+    pub estimated_at: Option<usize>,
+    /// The serial fraction (Karp–Flatt on the hashed sum; 0 when not estimated).
+    pub serial: f64,
+    /// The machine's cores.
+    pub cores: usize,
+}
+
+impl Sweep {
+    /// Builds the sweep from its points (one thread first) and the machine's cores.
+    pub fn new(points: Vec<SweepPoint>, cores: usize) -> Self {
+        let mut sweep = Self {
+            points,
+            estimated_at: None,
+            serial: 0.0,
+            cores,
+        };
+        let at = sweep
+            .points
+            .iter()
+            .map(|p| p.threads)
+            .filter(|&n| n >= 2 && n <= cores)
+            .max();
+        if let Some(n) = at
+            && let Some(s) = karp_flatt(sweep.hashed_speedup(n), n)
+        {
+            sweep.estimated_at = Some(n);
+            sweep.serial = s;
+        }
+        sweep
+    }
+
+    fn speedup_of(&self, threads: usize, time: fn(&SweepPoint) -> Duration) -> f64 {
+        let one = &self.points[0];
+        match self.points.iter().find(|p| p.threads == threads) {
+            // One thread over itself: exactly 1.
+            Some(p) if p.threads == one.threads => 1.0,
+            Some(p) => speedup(time(one), time(p)),
+            None => f64::NAN,
+        }
+    }
+
+    /// The hashed sum's speedup on `threads` threads over one.
+    pub fn hashed_speedup(&self, threads: usize) -> f64 {
+        self.speedup_of(threads, |p| p.hashed)
+    }
+
+    /// The plain sum's speedup on `threads` threads over one.
+    pub fn plain_speedup(&self, threads: usize) -> f64 {
+        self.speedup_of(threads, |p| p.plain)
+    }
+
+    /// The chart: both sums' speedups, and Amdahl's law for n processors and for the cores.
+    pub fn plot(&self, variant: &str) -> Plot {
+        let line = |f: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
+            self.points
+                .iter()
+                .map(|p| (p.threads as f64, f(p.threads)))
+                .collect()
+        };
+        Plot::new(
+            format!("chapter-7-parallel-sum-{variant}"),
+            "A parallel sum (tree of scoped threads): speedup over one thread against Amdahl's law",
+            "threads",
+            "speedup (x)",
+        )
+        .measured(
+            "hashed sum (compute bound)",
+            line(&|n| self.hashed_speedup(n)),
+        )
+        .measured("plain sum (memory bound)", line(&|n| self.plain_speedup(n)))
+        .predicted(
+            format!("Amdahl, s = {:.3}: n processors", self.serial),
+            line(&|n| amdahl(self.serial, n)),
+        )
+        .predicted(
+            format!("Amdahl, s = {:.3}: {} cores", self.serial, self.cores),
+            line(&|n| amdahl(self.serial, n.min(self.cores))),
+        )
+    }
+
+    /// The sweep as a table.
+    pub fn table(&self) -> TableData {
+        let mut table = TableData::new(
+            format!(
+                "the tree on 1..{} threads (median of 3), beside Amdahl's law for s = {:.3}",
+                self.points.len(),
+                self.serial
+            ),
+            &[
+                "threads",
+                "plain sum",
+                "speedup",
+                "hashed sum",
+                "speedup",
+                "Amdahl: n processors",
+                format!("Amdahl: {} cores", self.cores).as_str(),
+            ],
+        );
+        for p in &self.points {
+            let marked = if p.threads > self.cores {
+                " (oversubscribed)"
+            } else {
+                ""
+            };
+            table.row([
+                format!("{}{marked}", p.threads),
+                human(p.plain),
+                format!("{:.2}x", self.plain_speedup(p.threads)),
+                human(p.hashed),
+                format!("{:.2}x", self.hashed_speedup(p.threads)),
+                format!("{:.2}x", amdahl(self.serial, p.threads)),
+                format!("{:.2}x", amdahl(self.serial, p.threads.min(self.cores))),
+            ]);
+        }
+        table
+    }
+}
+
+/// Times the tree's plain and hashed sums of `data` on 2..`threads` threads (the counts between
+/// the ones [`measure_large`] timed) and returns the whole sweep 1..=`threads`, reusing
+/// `timings` for one thread and for `threads`. Fails if any sum disagrees with one thread's.
+pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::Result<Sweep> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut points = vec![SweepPoint {
+        threads: 1,
+        plain: timings[0].time,
+        hashed: timings[3].time,
+    }];
+    for n in 2..threads {
+        let plain = timed("plain", || tree_reduce(data, n, add).unwrap_or(0));
+        let hashed = timed("hashed", || hashed_tree(data, n));
+        anyhow::ensure!(
+            plain.result == timings[0].result && hashed.result == timings[3].result,
+            "the sums on {n} threads differ from one thread's"
+        );
+        points.push(SweepPoint {
+            threads: n,
+            plain: plain.time,
+            hashed: hashed.time,
+        });
+    }
+    if threads > 1 {
+        points.push(SweepPoint {
+            threads,
+            plain: timings[1].time,
+            hashed: timings[4].time,
+        });
+    }
+    Ok(Sweep::new(points, cores))
 }
 
 /// Runs the example: `book` (the queue rounds over 0..20) or `large` (timed).
@@ -208,7 +393,10 @@ fn run_book(config: &RunConfig) -> anyhow::Result<Outcome> {
 fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
     let n = config.pick(10_000_000, 50_000_000);
     let threads = config.threads;
-    let timings = measure_large(n, threads);
+    let data: Vec<u64> = (0..n).collect();
+    let timings = measure_large(&data, threads);
+    let sweep = sweep_large(&data, threads, &timings)?;
+    drop(data);
     let agree = |from: usize| {
         timings[from..from + 3]
             .iter()
@@ -233,14 +421,31 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
     // used as the headline.
     let tree_hashed = speedup(timings[3].time, timings[4].time);
     let tree_plain = speedup(timings[0].time, timings[1].time);
-    Ok(Outcome::new("parallel-sum", config.variant, Verdict::from(all_agree))
+    let mut outcome = Outcome::new("parallel-sum", config.variant, Verdict::from(all_agree))
         .table(table)
+        .table(sweep.table())
+        .plot(sweep.plot(config.variant))
         .line(format!(
             "all three ways agree: {all_agree} (plain sum {}, hashed sum {})",
             timings[0].result, timings[3].result
         ))
         .line("the sequential rows run the tree's own code on one worker; rayon's inner loop is compiled differently, so its ratio can exceed the cores")
+        .line(match sweep.estimated_at {
+            Some(at) => format!(
+                "Amdahl's law, with the serial fraction that explains the hashed sum's speedup on {at} threads (Karp–Flatt): s = {:.3}; a plain sum below that curve hit the memory bandwidth, which the cores share",
+                sweep.serial
+            ),
+            None => "Amdahl's law needs a speedup on 2 or more threads with a core each to estimate the serial fraction: the prediction assumes none (s = 0)".to_string(),
+        })
         .key_figure("hashed sum speedup", tree_hashed, "x")
         .figure("plain sum speedup", tree_plain, "x")
-        .notice("a plain sum is memory bound, so its scaling depends on memory bandwidth; give each element some work and the tree scales with the cores"))
+        .figure("serial fraction (Karp–Flatt)", sweep.serial, "");
+    if sweep.points.iter().any(|p| p.threads == 2) {
+        outcome = outcome.figure(
+            "hashed sum speedup on 2 threads",
+            sweep.hashed_speedup(2),
+            "x",
+        );
+    }
+    Ok(outcome.notice("a plain sum is memory bound, so its scaling depends on memory bandwidth; give each element some work and the tree scales with the cores"))
 }
