@@ -463,7 +463,12 @@ where
             args: &mut args,
         });
         if let Some(span) = ctx.span(id) {
-            span.extensions_mut().insert(SpanArgs { label, args });
+            let mut extensions = span.extensions_mut();
+            // Two of these layers in one subscriber (chapter 19's own trace and `--trace`'s)
+            // read the same fields: the first one stores them for both.
+            if extensions.get_mut::<SpanArgs>().is_none() {
+                extensions.insert(SpanArgs { label, args });
+            }
         }
     }
 
@@ -733,6 +738,27 @@ mod tests {
         assert!(!records[0].unfinished);
         layer.restart();
         assert!(layer.records().is_empty());
+    }
+
+    #[test]
+    fn two_layers_in_one_subscriber_record_the_same_bars() {
+        let (first, second) = (ChromeLayer::new(), ChromeLayer::new());
+        let subscriber = tracing_subscriber::registry()
+            .with(first.clone())
+            .with(Some(second.clone()));
+        tracing::subscriber::with_default(subscriber, || {
+            let _outer = info_span!("outer", label = "labelled", n = 1u64).entered();
+            let _inner = info_span!("inner").entered();
+        });
+        let names = |layer: &ChromeLayer| {
+            layer
+                .records()
+                .into_iter()
+                .map(|r| (r.name, r.args))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&first), names(&second));
+        assert_eq!(names(&first)[0].0, "labelled");
     }
 
     #[test]
