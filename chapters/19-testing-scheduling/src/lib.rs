@@ -10,11 +10,11 @@
 //!
 //! The modules, one concept each, in tour order: [`scheduler`] (with [`calendar`], exercise 19.2,
 //! and [`instance_gate`], exercise 19.1), [`testing`] (with [`fib`]), [`model_checking`],
-//! [`tracing_demo`] (and its [`chrome_trace`] layer), [`deadlock_debugging`].
+//! [`tracing_demo`] (with the Chrome-trace layer of `common::trace`, which every chapter's
+//! `--trace FILE` uses), [`deadlock_debugging`].
 
 use common::{Chapter, Example, ThreadsSpec, Tool, Variant};
 
-pub mod chrome_trace;
 pub mod deadlock_debugging;
 pub mod fib;
 pub mod model_checking;

@@ -6,8 +6,9 @@
 //!
 //! - a log, from `tracing-subscriber`'s fmt layer: every line carries its thread's name and the
 //!   spans it is inside, so interleaved lines from different threads can be told apart;
-//! - a Chrome trace, from this chapter's [`ChromeLayer`]: one row per thread, one bar per span
-//!   entry, which Perfetto (<https://ui.perfetto.dev>) draws as a timeline. Lock waits show as
+//! - a Chrome trace, from [`ChromeLayer`] (`common::trace`, the layer behind every chapter's
+//!   `--trace FILE`): one row per thread, one bar per span entry, which Perfetto
+//!   (<https://ui.perfetto.dev>) draws as a timeline. Lock waits show as
 //!   gaps between "wait for lock" and "critical section"; async tasks show one bar per poll, on
 //!   whichever worker thread polled them.
 //!
@@ -16,12 +17,15 @@
 //! runtime each do three steps of work separated by a 1 ms timer (the await is where a task
 //! leaves its thread; the timer is there to make it wait, so here latency is the subject).
 //! The subscriber is handed to each thread and task explicitly (`with_default`,
-//! `with_subscriber`) rather than set globally, so tests can run it side by side.
+//! `with_subscriber`) rather than set globally, so tests can run it side by side; under
+//! `--trace FILE` the same spans go to that file too.
 //!
 //! Run: `cargo run -p chapter-19 -- run tracing` (writes the trace to the temp directory and
-//! prints the path) or `cargo run -p chapter-19 -- trace --out trace.json`.
+//! prints the path), `cargo run -p chapter-19 -- trace --out trace.json`, or
+//! `cargo run -p chapter-19 -- run tracing --trace trace.json` (the run's own spans as well).
 //! Expect: log lines from worker-0..2 and the tokio workers interleaved; a trace whose every
-//! begin has its end; tasks polled on more than one worker thread (usually).
+//! span was closed and whose bars nest on each row; tasks polled on more than one worker thread
+//! (usually). Book section: chapter 19, "Debugging concurrent programs".
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
@@ -37,8 +41,8 @@ use tracing::{Instrument, info, info_span};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 
-use crate::chrome_trace::{ChromeLayer, Record};
 use crate::fib::fib_iterative;
+use common::trace::{ChromeLayer, Phase, Record};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 /// Log output collected in memory (the fmt layer's writer).
@@ -102,13 +106,17 @@ async fn task_steps(n: u32) {
 pub fn traced_run(n: u32) -> anyhow::Result<TracedRun> {
     let trace = ChromeLayer::new();
     let log = SharedBuf::default();
-    let subscriber = tracing_subscriber::registry().with(trace.clone()).with(
-        tracing_subscriber::fmt::layer()
-            .with_writer(log.clone())
-            .with_thread_names(true)
-            .with_target(false)
-            .with_timer(tracing_subscriber::fmt::time::uptime()),
-    );
+    let subscriber = tracing_subscriber::registry()
+        .with(trace.clone())
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(log.clone())
+                .with_thread_names(true)
+                .with_target(false)
+                .with_timer(tracing_subscriber::fmt::time::uptime()),
+        )
+        // Under `--trace FILE`, this run's threads and tasks go into that file as well.
+        .with(common::trace::global_layer().cloned());
     let dispatch = tracing::Dispatch::new(subscriber);
 
     let results = Mutex::new(Vec::new());
@@ -165,28 +173,41 @@ pub fn traced_run(n: u32) -> anyhow::Result<TracedRun> {
     })
 }
 
-/// Whether every thread's begins and ends nest properly (each end closes the latest open span).
+/// Whether every span was closed (none left unfinished) and, on each thread, the bars nest: a
+/// bar that starts inside another ends inside it too.
 pub fn balanced(records: &[Record]) -> bool {
-    let mut open: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for r in records {
-        let stack = open.entry(r.thread.as_str()).or_default();
-        match r.phase {
-            'B' => stack.push(r.name.as_str()),
-            'E' if stack.pop() != Some(r.name.as_str()) => return false,
-            _ => {}
+    let mut rows: BTreeMap<&str, Vec<&Record>> = BTreeMap::new();
+    for r in records.iter().filter(|r| r.phase == Phase::Complete) {
+        if r.unfinished {
+            return false;
         }
+        rows.entry(r.thread.as_str()).or_default().push(r);
     }
-    open.values().all(Vec::is_empty)
+    rows.values_mut().all(|bars| {
+        bars.sort_by_key(|b| (b.start_nanos, std::cmp::Reverse(b.dur_nanos)));
+        // The ends of the bars that enclose the current one, innermost last.
+        let mut enclosing: Vec<u64> = Vec::new();
+        bars.iter().all(|bar| {
+            let end = bar.start_nanos + bar.dur_nanos;
+            while enclosing.last().is_some_and(|&e| e <= bar.start_nanos) {
+                enclosing.pop();
+            }
+            let fits = enclosing.last().is_none_or(|&e| end <= e);
+            enclosing.push(end);
+            fits
+        })
+    })
 }
 
-/// For each task span (by its fields, `id=N`), the threads it was polled on.
+/// For each task span (by its field, `id=N`), the threads it was polled on.
 pub fn task_threads(records: &[Record]) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in records
         .iter()
-        .filter(|r| r.phase == 'B' && r.name == "task")
+        .filter(|r| r.phase == Phase::Complete && r.name == "task")
     {
-        out.entry(r.fields.clone())
+        let id = r.arg("id").unwrap_or_default();
+        out.entry(format!("id={id}"))
             .or_default()
             .insert(r.thread.clone());
     }

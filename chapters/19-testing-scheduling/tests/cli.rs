@@ -1,6 +1,7 @@
 //! CLI tests against the real `chapter-19` binary: every usage error the registry implies exits 2
-//! with one line naming the valid choices; the `trace` tool writes a Chrome trace and rejects bad
-//! arguments with exit 2; `--json` prints one outcome per line.
+//! with one line naming the valid choices; the `trace` tool (and the common `--trace FILE`
+//! option) writes a Chrome trace, the tool rejects bad arguments with exit 2; `--json` prints one
+//! outcome per line.
 
 #![cfg(not(any(feature = "shuttle", loom)))]
 
@@ -27,7 +28,7 @@ fn the_trace_tool_writes_a_chrome_trace() {
     assert!(
         events
             .iter()
-            .any(|e| e["ph"] == "B" && e["name"] == "wait for lock")
+            .any(|e| e["ph"] == "X" && e["name"] == "wait for lock")
     );
     assert!(
         events
@@ -35,6 +36,31 @@ fn the_trace_tool_writes_a_chrome_trace() {
             .any(|e| e["ph"] == "M" && e["args"]["name"] == "worker-0")
     );
     let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn the_common_trace_option_records_the_example_and_its_threads() {
+    let out =
+        std::env::temp_dir().join(format!("chapter-19-cli-option-{}.json", std::process::id()));
+    let path = out.to_string_lossy().into_owned();
+    let stdout = CHAPTER_19.stdout(&["run", "tracing", "--quick", "--trace", &path], 0);
+    assert!(stdout.contains("ui.perfetto.dev"), "{stdout}");
+    let trace: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("trace written")).expect("JSON");
+    let _ = std::fs::remove_file(out);
+    let events = trace["traceEvents"].as_array().expect("traceEvents");
+    // The run's own bar (from common), and the example's spans on its threads and tasks.
+    assert!(
+        events
+            .iter()
+            .any(|e| e["ph"] == "X" && e["name"] == "tracing")
+    );
+    for name in ["wait for lock", "task"] {
+        assert!(
+            events.iter().any(|e| e["ph"] == "X" && e["name"] == name),
+            "no {name} bar"
+        );
+    }
 }
 
 #[test]

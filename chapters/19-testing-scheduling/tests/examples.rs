@@ -156,7 +156,7 @@ fn the_trace_nests_and_names_every_thread() {
         // Three jobs, each entered once: job, compute, wait for lock, critical section.
         let entered = records
             .iter()
-            .filter(|r| r.thread == worker && r.phase == 'B')
+            .filter(|r| r.thread == worker && r.phase == common::trace::Phase::Complete)
             .count();
         assert_eq!(entered, 3 * 4, "{worker}");
     }
