@@ -16,17 +16,24 @@
 //!   of N threads.
 //!
 //! Each worker count runs three times and the median is kept; every run's output is compared with
-//! the one-worker output byte for byte. Run `cargo run --release -p chapter-8 -- run batch
-//! --threads 4` (files under `target/chapter-8/batch/`). Expect speedups near the core count for
-//! `worker-reads` and the rayon variants, less for `parent-reads`, and identical outputs always.
-//! Mirrors the book's Chapter08 generate_input.py, example5.py and example6.py.
+//! the one-worker output byte for byte. With `--quick` (the tour) only the grid's first
+//! [`QUICK_GRID_ROWS`] rows of tiles (or of pixels, for `rayon-rows`) are processed. Run `cargo
+//! run --release -p chapter-8 -- run batch --threads 4` (files under `target/chapter-8/batch/`).
+//! Expect speedups near the core count for `worker-reads` and the rayon variants, less for
+//! `parent-reads`, and identical outputs always.
+//!
+//! The speedups over one worker are set beside Amdahl's law, with the serial fraction that
+//! explains the speedup measured on as many workers as there are cores (the Karp–Flatt metric),
+//! for n processors and for this machine's cores; the outcome carries that chart as
+//! `chapter-8-batch-<variant>` for `cargo xtask bench`. Mirrors the book's Chapter08
+//! generate_input.py, example5.py and example6.py.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use common::timing::{human, speedup};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::timing::{amdahl, human, speedup};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use image::{GrayImage, ImageFormat, RgbImage};
 use rayon::prelude::*;
 
@@ -37,6 +44,9 @@ use crate::threshold::{Adaptive, filter_rows, grayscale, process_tile, threshold
 
 /// The book's grid: 20×20 tiles.
 pub const GRID: u32 = 20;
+
+/// How many of the grid's rows of tiles a `--quick` run processes: the first 5 of 20, 100 tiles.
+pub const QUICK_GRID_ROWS: u32 = 5;
 
 /// One tile's place in the grid and its file.
 #[derive(Debug, Clone)]
@@ -249,6 +259,50 @@ fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Durati
     Ok(times[1])
 }
 
+/// The serial fraction that explains a speedup of `speedup` on `workers` workers by Amdahl's law
+/// (the Karp–Flatt metric `(1/S − 1/n) / (1 − 1/n)`), kept within 0..=1; `None` for one worker.
+pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
+    if workers < 2 || !speedup.is_finite() || speedup <= 0.0 {
+        return None;
+    }
+    let n = workers as f64;
+    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
+}
+
+/// The serial fraction of a sweep's `(workers, speedup)` points: Karp–Flatt on the most workers
+/// with a core each, and that worker count; `(0, None)` when that is one worker.
+pub fn serial_fraction(speedups: &[(usize, f64)], cores: usize) -> (f64, Option<usize>) {
+    speedups
+        .iter()
+        .filter(|&&(n, _)| n >= 2 && n <= cores)
+        .max_by_key(|&&(n, _)| n)
+        .and_then(|&(n, s)| Some((karp_flatt(s, n)?, Some(n))))
+        .unwrap_or((0.0, None))
+}
+
+/// The chart of a sweep: measured speedups over one worker, and Amdahl's law for the serial
+/// fraction `serial`, for n processors and for `cores` cores.
+pub fn plot(variant: &str, speedups: &[(usize, f64)], serial: f64, cores: usize) -> Plot {
+    let line = |f: &dyn Fn(usize, f64) -> f64| -> Vec<(f64, f64)> {
+        speedups.iter().map(|&(n, s)| (n as f64, f(n, s))).collect()
+    };
+    Plot::new(
+        format!("chapter-8-batch-{variant}"),
+        format!("Image batch ({variant}): speedup over one worker against Amdahl's law"),
+        "workers (threads)",
+        "speedup (x)",
+    )
+    .measured("measured speedup", line(&|_, s| s))
+    .predicted(
+        format!("Amdahl, s = {serial:.3}: n processors"),
+        line(&|n, _| amdahl(serial, n)),
+    )
+    .predicted(
+        format!("Amdahl, s = {serial:.3}: {cores} cores"),
+        line(&|n, _| amdahl(serial, n.min(cores))),
+    )
+}
+
 /// True if every file in `a` has a byte-identical twin in `b`; returns the count compared.
 fn same_files(a: &Path, b: &Path, tiles: &[Tile]) -> anyhow::Result<(usize, usize)> {
     let mut differ = 0;
@@ -264,16 +318,24 @@ fn same_files(a: &Path, b: &Path, tiles: &[Tile]) -> anyhow::Result<(usize, usiz
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let root = output_root().join("batch");
     let picture = test_image(BOOK_WIDTH, BOOK_HEIGHT, config.seed);
+    let grid_rows = config.pick(QUICK_GRID_ROWS, GRID);
     let mut table = TableData::new(
         format!("{} — median of 3 runs each", config.variant),
-        &["workers", "time", "speedup", "efficiency"],
+        &[
+            "workers",
+            "time",
+            "speedup",
+            "efficiency",
+            "Amdahl: n processors",
+            "Amdahl: cores",
+        ],
     );
     let mut times: Vec<(usize, Duration)> = Vec::new();
     let (compared, differ, unit);
     if config.variant == "rayon-rows" {
         // The tiled area of the picture as one image: the same pixels as the 400 tiles.
         let (tw, th) = (picture.width() / GRID, picture.height() / GRID);
-        let area = image::imageops::crop_imm(&picture, 0, 0, tw * GRID, th * GRID).to_image();
+        let area = image::imageops::crop_imm(&picture, 0, 0, tw * GRID, th * grid_rows).to_image();
         let gray = grayscale(&area);
         let reference = crate::threshold::adaptive_threshold(&gray, Adaptive::Gaussian);
         let mut total = (0, 0);
@@ -307,7 +369,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             picture.height(),
             config.seed
         );
-        let tiles = write_tiles(&picture, GRID, &root.join("input"), &mark)?;
+        let mut tiles = write_tiles(&picture, GRID, &root.join("input"), &mark)?;
+        tiles.retain(|tile| tile.row < grid_rows);
         let out = |n: usize| {
             root.join("output")
                 .join(config.variant)
@@ -323,34 +386,57 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         unit = "files";
     }
     let base = times[0].1;
-    for &(n, took) in &times {
-        let s = speedup(base, took);
+    // One worker over itself is exactly 1.
+    let speedups: Vec<(usize, f64)> = times
+        .iter()
+        .map(|&(n, took)| (n, if n == 1 { 1.0 } else { speedup(base, took) }))
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (serial, estimated_at) = serial_fraction(&speedups, cores);
+    for (&(n, took), &(_, s)) in times.iter().zip(&speedups) {
         table.row([
             n.to_string(),
             human(took),
             format!("{s:.2}×"),
             format!("{:.0}%", 100.0 * s / n as f64),
+            format!("{:.2}×", amdahl(serial, n)),
+            format!("{:.2}×", amdahl(serial, n.min(cores))),
         ]);
     }
-    let (top_n, top_time) = *times.last().expect("at least one count");
-    let top = speedup(base, top_time);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(Outcome::new("batch", config.variant, Verdict::from(differ == 0))
+    let (top_n, top) = *speedups.last().expect("at least one count");
+    let mut outcome = Outcome::new("batch", config.variant, Verdict::from(differ == 0))
         .line(format!(
-            "{} tiles of {}×{} px (a {GRID}×{GRID} grid of a {}×{} picture), gray + Gaussian adaptive threshold each; {cores} cores here",
-            GRID * GRID,
+            "{} tiles of {}×{} px ({} a {GRID}×{GRID} grid of a {}×{} picture), gray + Gaussian adaptive threshold each; {cores} cores here",
+            GRID * grid_rows,
             picture.width() / GRID,
             picture.height() / GRID,
+            if grid_rows == GRID {
+                String::new()
+            } else {
+                format!("the first {grid_rows} rows of")
+            },
             picture.width(),
             picture.height()
         ))
+        .line(match estimated_at {
+            Some(at) => format!(
+                "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {serial:.3}"
+            ),
+            None => "Amdahl's law needs a speedup on 2 or more workers with a core each to estimate the serial fraction: the prediction assumes none (s = 0)".to_string(),
+        })
         .table(table)
+        .plot(plot(config.variant, &speedups, serial, cores))
         .line(format!(
             "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
         ))
         .key_figure(format!("speedup at {top_n} workers"), top, "x")
         .figure("differing outputs", differ as f64, unit)
-        .notice(match config.variant {
+        .figure("serial fraction (Karp–Flatt)", serial, "");
+    // The key figure already is the speedup at 2 workers when the sweep stops there.
+    if let Some(&(_, two)) = speedups.iter().find(|p| p.0 == 2 && top_n != 2) {
+        outcome = outcome.figure("speedup at 2 workers", two, "x");
+    }
+    Ok(outcome.notice(match config.variant {
             "parent-reads" => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5 (and even \"1 worker\" is two threads: parent and worker form a pipeline)",
             "worker-reads" => "each worker reads its own files (example6): nothing serial left but the channel, so the speedup follows the cores",
             "rayon-tiles" => "the same work with no channel to write: rayon's pool splits the tile list and steals work",
