@@ -40,7 +40,8 @@ pub mod approximate_counter;
 #[cfg_attr(feature = "learner", path = "../exercises/e2_published.rs")]
 pub mod published;
 
-/// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N).
+/// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N in
+/// the tour, 1..N in a full run).
 const MEASURED_THREADS: ThreadsSpec = ThreadsSpec {
     meaning: "max threads",
     default: 4,
