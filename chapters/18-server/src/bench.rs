@@ -141,7 +141,8 @@ fn points(sweep: &Sweep, value: impl Fn(&LoadReport) -> f64) -> Vec<(f64, f64)> 
 
 /// The four charts of the sweep, one line per server in each.
 pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
-    let each = format!("{requests} requests per client, one at a time");
+    // Short titles: the chart is 760 pixels wide.
+    let each = format!("{requests} requests each");
     let chart = |id: &str, title: String, y_label: &str, value: &dyn Fn(&LoadReport) -> f64| {
         sweeps.iter().fold(
             Plot::new(id, title, "concurrent clients", y_label),
@@ -151,19 +152,19 @@ pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
     vec![
         chart(
             "chapter-18-latency-p50",
-            format!("Request latency, median, by concurrent clients ({each})"),
+            format!("Request latency p50 by concurrent clients ({each})"),
             "p50 latency (ms)",
             &|r| millis(r.latency(50.0)),
         ),
         chart(
             "chapter-18-latency-p99",
-            format!("Request latency, 99th percentile, by concurrent clients ({each})"),
+            format!("Request latency p99 by concurrent clients ({each})"),
             "p99 latency (ms)",
             &|r| millis(r.latency(99.0)),
         ),
         chart(
             "chapter-18-welcome-wait-p99",
-            "Wait from connect to the welcome line, 99th percentile: where the blocking server's clients queue".to_string(),
+            "Wait for the welcome line, p99, by concurrent clients".to_string(),
             "p99 wait for welcome (ms)",
             &|r| millis(r.welcome_wait(99.0)),
         ),

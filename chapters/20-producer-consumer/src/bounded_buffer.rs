@@ -635,9 +635,7 @@ pub fn throughput_plot(
 ) -> Plot {
     let mut plot = Plot::new(
         "chapter-20-throughput-by-shape",
-        format!(
-            "Messages per second by producers:consumers (capacity {capacity}, {messages} messages, median of {runs} runs)"
-        ),
+        format!("Throughput by shape (capacity {capacity}, {messages} messages, median of {runs})"),
         "producers:consumers",
         "throughput (million messages/s)",
     )
