@@ -20,8 +20,8 @@ const COLORS: [RGBColor; 6] = [
     RGBColor(0x55, 0x55, 0x55),
 ];
 
-/// The axis ranges: x from the smallest to the largest x (a unit wide at least), y from 0 to a
-/// tenth above the largest y.
+/// The axis ranges: x from the smallest to the largest x (a unit wide at least), y from 0 to
+/// enough above the largest y that the legend (upper left, a line a series) covers no point.
 fn ranges(plot: &Plot) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
     let points = || plot.series.iter().flat_map(|s| s.points.iter());
     let min_x = points().map(|p| p.0).fold(f64::INFINITY, f64::min);
@@ -38,7 +38,8 @@ fn ranges(plot: &Plot) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
         // Categories sit at 0, 1, ...: leave half a slot on each side.
         (-0.5, plot.x_categories.len() as f64 - 0.5)
     };
-    let max_y = if max_y > 0.0 { max_y * 1.1 } else { 1.0 };
+    let headroom = 1.15 + 0.07 * plot.series.len() as f64;
+    let max_y = if max_y > 0.0 { max_y * headroom } else { 1.0 };
     (min_x..max_x, 0.0..max_y)
 }
 
