@@ -7,7 +7,8 @@
 //!
 //! The modules, one concept each, in tour order: [`two_locks`], [`dining_philosophers`],
 //! [`ordering_cost`], [`livelock`]; and the exercise modules [`ordered_locking`] (12.1) and
-//! [`waiter`] (12.2), which the examples use too.
+//! [`waiter`] (12.2), which the examples use too. [`traced`] draws lock waits and holds as
+//! `tracing` spans for `--trace FILE` (a Chrome trace for <https://ui.perfetto.dev>).
 
 use common::{Chapter, Example, ThreadsSpec, Variant};
 
