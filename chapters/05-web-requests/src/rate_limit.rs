@@ -16,7 +16,7 @@
 //! speed); without one it climbs past K. `--threads K` sets the limit (default 4).
 //!
 //! Run: `cargo run -p chapter-5 -- run rate-limit` or `--variant semaphore --threads 8`.
-//! Expect (quick, N=20, L=50 ms, K=4): unbounded ≈ 50 ms, peak 20; limited ≈ 250 ms, peak 4.
+//! Expect (quick, N=20, L=25 ms, K=4): unbounded ≈ 25 ms, peak 20; limited ≈ 125 ms, peak 4.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,7 +110,7 @@ fn on_threads(targets: &[Target], fetch: impl Fn(&Target) -> Probe + Sync) -> Ve
 /// The example's three variants.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let n: usize = config.pick(20, 100);
-    let latency = Duration::from_millis(config.pick(50, 100));
+    let latency = Duration::from_millis(config.pick(25, 100));
     let k = config.threads;
     let limiter = match config.variant {
         "unbounded" => Limiter::Unbounded,
