@@ -115,7 +115,7 @@ pub fn plot(variant: &str, s: f64, cores: usize, cells: &[ScaledCell]) -> Plot {
     Plot::new(
         format!("chapter-2-gustafson-{variant}"),
         format!(
-            "Gustafson's law, {:.0} % serial: scaled speedup, measured vs predicted",
+            "Gustafson's law, {:.0} % serial: measured vs predicted",
             s * 100.0
         ),
         "workers (threads)",

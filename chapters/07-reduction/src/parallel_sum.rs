@@ -274,7 +274,7 @@ impl Sweep {
         };
         Plot::new(
             format!("chapter-7-parallel-sum-{variant}"),
-            "A parallel sum (tree of scoped threads): speedup over one thread against Amdahl's law",
+            "A parallel sum (tree of threads): speedup against Amdahl's law",
             "threads",
             "speedup (x)",
         )

@@ -288,7 +288,7 @@ pub fn plot(variant: &str, speedups: &[(usize, f64)], serial: f64, cores: usize)
     };
     Plot::new(
         format!("chapter-8-batch-{variant}"),
-        format!("Image batch ({variant}): speedup over one worker against Amdahl's law"),
+        format!("Image batch ({variant}): speedup against Amdahl's law"),
         "workers (threads)",
         "speedup (x)",
     )
