@@ -468,7 +468,8 @@ pub fn measure(
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let duration = config.pick(Duration::from_millis(400), Duration::from_secs(3));
+    // The tour: 250 ms, thousands of accesses; a starved side still waits the whole run.
+    let duration = config.pick(Duration::from_millis(250), Duration::from_secs(3));
     let kind = Kind::from_variant(config.variant)?;
     let m = measure(kind.lock(), READERS, WRITERS, duration, config.seed);
     let (reads, read_wait) = m.side(Role::Reader);
