@@ -167,7 +167,12 @@ impl Sweep {
             title,
             &[
                 "workers",
-                format!("time (median of {})", self.runs).as_str(),
+                if self.runs == 1 {
+                    "time (1 run)".to_string()
+                } else {
+                    format!("time (median of {})", self.runs)
+                }
+                .as_str(),
                 "measured speedup",
                 "Amdahl: n processors",
                 format!("Amdahl: {} cores", self.cores).as_str(),
