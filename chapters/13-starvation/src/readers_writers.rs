@@ -35,7 +35,10 @@
 //!
 //! Run: `cargo run -p chapter-13 -- run readers-writers [--variant readers-first]`. Expect the
 //! starving side to show a handful of accesses (often none) and a longest wait close to the
-//! whole run; the fair variants to show every thread with thousands of accesses.
+//! whole run; the fair variants to show every thread with thousands of accesses. With
+//! `--trace trace.json`, each access is a "waiting to read"/"waiting to write" bar (its
+//! `overtaken` argument counts who got in meanwhile) then a "reading"/"writing" bar, per thread:
+//! under `readers-first` the writers' rows are one bar of waiting, the whole run long.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +48,7 @@ use common::rng::SplitMix64;
 use common::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use common::sync::{Mutex, lock};
 use common::timing::human;
+use common::trace::tracing::{field::Empty, info_span};
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
 
@@ -329,10 +333,26 @@ pub fn access_watched(
     micros: u64,
     ctx: &WorkerCtx,
 ) -> Wait {
+    // Under `--trace`: the wait, then the access, as two bars. Disabled spans cost a check each.
+    let mut waiting = Some(
+        match role {
+            Role::Reader => info_span!("waiting to read", overtaken = Empty),
+            Role::Writer => info_span!("waiting to write", overtaken = Empty),
+        }
+        .entered(),
+    );
     let request = room.entries.request();
     let mut seen = Wait::default();
     let mut body = || {
         seen = request.admitted(ctx);
+        if let Some(waiting) = waiting.take() {
+            waiting.record("overtaken", seen.overtaken);
+        }
+        let _inside = match role {
+            Role::Reader => info_span!("reading"),
+            Role::Writer => info_span!("writing"),
+        }
+        .entered();
         room.enter(role);
         hold(micros);
         room.leave(role);

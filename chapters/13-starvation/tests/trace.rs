@@ -1,6 +1,7 @@
 //! `--trace FILE` against the real `chapter-13` binary: the greedy lock's trace is valid JSON in
 //! the Trace Event Format and shows the starvation the run measured — the polite thread's longest
-//! wait is one bar, during which the other threads' "holding the lock" bars pile up.
+//! wait is one bar, during which the other threads' "holding the lock" bars pile up; under
+//! readers-first, the writers' waits are bars that thousands of reads overtook.
 
 #![cfg(not(feature = "shuttle"))]
 
@@ -86,4 +87,45 @@ fn the_greedy_lock_trace_shows_a_polite_thread_overtaken_in_one_long_wait() {
         overtakers + 2 >= measured,
         "{overtakers} holding bars inside a wait overtaken {measured} times"
     );
+}
+
+#[test]
+fn the_readers_first_trace_shows_a_writer_waiting_while_readers_come_and_go() {
+    let path = std::env::temp_dir().join(format!("chapter-13-rw-{}.json", std::process::id()));
+    let path_text = path.to_string_lossy().into_owned();
+    CHAPTER_13.stdout(
+        &[
+            "run",
+            "readers-writers",
+            "--variant",
+            "readers-first",
+            "--quick",
+            "--trace",
+            &path_text,
+        ],
+        0,
+    );
+    let text = std::fs::read_to_string(&path).expect("the trace file is written");
+    let _ = std::fs::remove_file(&path);
+    let trace: Value = serde_json::from_str(&text).expect("the trace is JSON");
+    let events = trace["traceEvents"]
+        .as_array()
+        .expect("a traceEvents array");
+    let count = |name: &str| {
+        events
+            .iter()
+            .filter(|e| e["ph"] == "X" && e["name"] == name)
+            .count()
+    };
+    // The run showed the writers starving: the readers' rows are full of reads, and a writer's
+    // longest wait is one bar that thousands of reads overtook (a starved side gets in a
+    // handful of times at most).
+    assert!(count("reading") > 10 * count("writing").max(1));
+    let longest_write_wait = events
+        .iter()
+        .filter(|e| e["ph"] == "X" && e["name"] == "waiting to write")
+        .filter_map(|e| e["args"]["overtaken"].as_u64())
+        .max()
+        .expect("writers waited");
+    assert!(longest_write_wait > 100, "{longest_write_wait}");
 }
