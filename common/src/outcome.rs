@@ -175,6 +175,22 @@ impl Plot {
         self
     }
 
+    /// Adds Amdahl's prediction for the serial fraction `serial` at each worker count of
+    /// `workers`, twice: on as many processors as workers, and on this machine's `cores` (where
+    /// the curve flattens once the workers outnumber the cores).
+    pub fn amdahl_lines(self, serial: f64, workers: &[usize], cores: usize) -> Self {
+        let line = |on: &dyn Fn(usize) -> usize| -> Vec<(f64, f64)> {
+            workers
+                .iter()
+                .map(|&n| (n as f64, crate::timing::amdahl(serial, on(n))))
+                .collect()
+        };
+        let processors = line(&|n| n);
+        let here = line(&|n| n.min(cores));
+        self.predicted(format!("Amdahl, s = {serial:.3}: n processors"), processors)
+            .predicted(format!("Amdahl, s = {serial:.3}: {cores} cores"), here)
+    }
+
     /// Adds a predicted series (drawn dashed).
     pub fn predicted(mut self, name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
         self.series.push(Series {

@@ -62,6 +62,29 @@ pub fn amdahl(serial: f64, workers: usize) -> f64 {
     1.0 / (serial + (1.0 - serial) / workers.max(1) as f64)
 }
 
+/// The Karp–Flatt metric: the serial fraction that Amdahl's law would need to predict the
+/// measured `speedup` on `workers` workers, clamped to 0..=1. `None` for fewer than 2 workers
+/// (one worker says nothing about the serial part) or a speedup that is not a positive number.
+pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
+    if workers < 2 || !speedup.is_finite() || speedup <= 0.0 {
+        return None;
+    }
+    let n = workers as f64;
+    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
+}
+
+/// The serial fraction of a sweep's `(workers, speedup)` points: Karp–Flatt at the most workers
+/// that still have a core each (beyond the cores, time-slicing, not the serial part, caps the
+/// speedup), with that worker count; `(0.0, None)` when no point has 2..=`cores` workers.
+pub fn serial_fraction(speedups: &[(usize, f64)], cores: usize) -> (f64, Option<usize>) {
+    speedups
+        .iter()
+        .filter(|&&(n, _)| n >= 2 && n <= cores)
+        .max_by_key(|&&(n, _)| n)
+        .and_then(|&(n, s)| Some((karp_flatt(s, n)?, Some(n))))
+        .unwrap_or((0.0, None))
+}
+
 /// Gustafson's law: the scaled speedup when the parallel part grows with the workers.
 pub fn gustafson(serial: f64, workers: usize) -> f64 {
     let serial = serial.clamp(0.0, 1.0);
@@ -84,6 +107,25 @@ pub fn human(duration: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn karp_flatt_inverts_amdahl_and_picks_the_widest_point_with_cores() {
+        for s in [0.0, 0.05, 0.3, 1.0] {
+            for n in [2, 3, 8] {
+                let estimate = karp_flatt(amdahl(s, n), n).expect("n >= 2");
+                assert!((estimate - s).abs() < 1e-9, "s {s} n {n}: {estimate}");
+            }
+        }
+        assert_eq!(karp_flatt(1.0, 1), None);
+        assert_eq!(karp_flatt(f64::NAN, 2), None);
+        assert_eq!(karp_flatt(3.0, 2), Some(0.0));
+        assert_eq!(karp_flatt(0.5, 2), Some(1.0));
+        let points = [(1, 1.0), (2, amdahl(0.2, 2)), (4, 1.1)];
+        let (s, at) = serial_fraction(&points, 2);
+        assert_eq!(at, Some(2));
+        assert!((s - 0.2).abs() < 1e-9);
+        assert_eq!(serial_fraction(&points[..1], 2), (0.0, None));
+    }
 
     #[test]
     fn amdahl_matches_the_closed_form() {

@@ -74,17 +74,8 @@ const RUNS: usize = 5;
 /// then times each count once.
 const QUICK_RUNS: usize = 3;
 
-/// The serial fraction that explains a speedup of `speedup` on `workers` workers by Amdahl's
-/// law (the Karp–Flatt metric): `(1/S − 1/n) / (1 − 1/n)`, kept within 0..=1 (a speedup above
-/// `n` would give a negative fraction, one below 1 a fraction above 1). `None` for one worker,
-/// where every fraction predicts the same.
-pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
-    if workers < 2 || !speedup.is_finite() || speedup <= 0.0 {
-        return None;
-    }
-    let n = workers as f64;
-    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
-}
+/// The Karp–Flatt metric, from `common` (the tests reach it here).
+pub use common::timing::karp_flatt;
 
 /// One worker count of a variant's sweep.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,13 +161,10 @@ impl Sweep {
             "speedup (x)",
         )
         .measured("measured speedup", line(&|p| p.speedup))
-        .predicted(
-            format!("Amdahl, s = {:.3}: n processors", self.serial),
-            line(&|p| self.predicted(p.workers)),
-        )
-        .predicted(
-            format!("Amdahl, s = {:.3}: {} cores", self.serial, self.cores),
-            line(&|p| self.predicted_here(p.workers)),
+        .amdahl_lines(
+            self.serial,
+            &self.points.iter().map(|p| p.workers).collect::<Vec<_>>(),
+            self.cores,
         )
     }
 

@@ -185,15 +185,8 @@ fn hashed_tree(data: &[u64], threads: usize) -> u64 {
     tree_reduce(&partials, threads, add).unwrap_or(0)
 }
 
-/// The serial fraction that explains a speedup of `speedup` on `threads` threads by Amdahl's law
-/// (the Karp–Flatt metric `(1/S − 1/n) / (1 − 1/n)`), kept within 0..=1; `None` for one thread.
-pub fn karp_flatt(speedup: f64, threads: usize) -> Option<f64> {
-    if threads < 2 || !speedup.is_finite() || speedup <= 0.0 {
-        return None;
-    }
-    let n = threads as f64;
-    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
-}
+/// The Karp–Flatt metric, from `common` (the tests reach it here).
+pub use common::timing::karp_flatt;
 
 /// One thread count of the sweep: the tree's plain and hashed sums, timed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -283,13 +276,10 @@ impl Sweep {
             line(&|n| self.hashed_speedup(n)),
         )
         .measured("plain sum (memory bound)", line(&|n| self.plain_speedup(n)))
-        .predicted(
-            format!("Amdahl, s = {:.3}: n processors", self.serial),
-            line(&|n| amdahl(self.serial, n)),
-        )
-        .predicted(
-            format!("Amdahl, s = {:.3}: {} cores", self.serial, self.cores),
-            line(&|n| amdahl(self.serial, n.min(self.cores))),
+        .amdahl_lines(
+            self.serial,
+            &self.points.iter().map(|p| p.threads).collect::<Vec<_>>(),
+            self.cores,
         )
     }
 

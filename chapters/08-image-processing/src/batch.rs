@@ -259,26 +259,8 @@ fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Durati
     Ok(times[1])
 }
 
-/// The serial fraction that explains a speedup of `speedup` on `workers` workers by Amdahl's law
-/// (the Karp–Flatt metric `(1/S − 1/n) / (1 − 1/n)`), kept within 0..=1; `None` for one worker.
-pub fn karp_flatt(speedup: f64, workers: usize) -> Option<f64> {
-    if workers < 2 || !speedup.is_finite() || speedup <= 0.0 {
-        return None;
-    }
-    let n = workers as f64;
-    Some(((1.0 / speedup - 1.0 / n) / (1.0 - 1.0 / n)).clamp(0.0, 1.0))
-}
-
-/// The serial fraction of a sweep's `(workers, speedup)` points: Karp–Flatt on the most workers
-/// with a core each, and that worker count; `(0, None)` when that is one worker.
-pub fn serial_fraction(speedups: &[(usize, f64)], cores: usize) -> (f64, Option<usize>) {
-    speedups
-        .iter()
-        .filter(|&&(n, _)| n >= 2 && n <= cores)
-        .max_by_key(|&&(n, _)| n)
-        .and_then(|&(n, s)| Some((karp_flatt(s, n)?, Some(n))))
-        .unwrap_or((0.0, None))
-}
+/// The Karp–Flatt metric and the serial fraction of a sweep, from `common`.
+pub use common::timing::{karp_flatt, serial_fraction};
 
 /// The chart of a sweep: measured speedups over one worker, and Amdahl's law for the serial
 /// fraction `serial`, for n processors and for `cores` cores.
@@ -286,6 +268,7 @@ pub fn plot(variant: &str, speedups: &[(usize, f64)], serial: f64, cores: usize)
     let line = |f: &dyn Fn(usize, f64) -> f64| -> Vec<(f64, f64)> {
         speedups.iter().map(|&(n, s)| (n as f64, f(n, s))).collect()
     };
+    let workers: Vec<usize> = speedups.iter().map(|&(n, _)| n).collect();
     Plot::new(
         format!("chapter-8-batch-{variant}"),
         format!("Image batch ({variant}): speedup against Amdahl's law"),
@@ -293,14 +276,7 @@ pub fn plot(variant: &str, speedups: &[(usize, f64)], serial: f64, cores: usize)
         "speedup (x)",
     )
     .measured("measured speedup", line(&|_, s| s))
-    .predicted(
-        format!("Amdahl, s = {serial:.3}: n processors"),
-        line(&|n, _| amdahl(serial, n)),
-    )
-    .predicted(
-        format!("Amdahl, s = {serial:.3}: {cores} cores"),
-        line(&|n, _| amdahl(serial, n.min(cores))),
-    )
+    .amdahl_lines(serial, &workers, cores)
 }
 
 /// True if every file in `a` has a byte-identical twin in `b`; returns the count compared.
