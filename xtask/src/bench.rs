@@ -66,19 +66,29 @@ pub const BENCHES: &[Bench] = &[
         measures: "a 10 % serial job: speedup by workers against Amdahl",
     },
     Bench {
+        chapter: 2,
+        args: &["gustafson", "--variant", "serial-0.5", "--threads", "4"],
+        measures: "a job that grows with the workers: scaled speedup against Gustafson",
+    },
+    Bench {
         chapter: 7,
         args: &["parallel-sum", "--variant", "large", "--threads", "4"],
         measures: "a parallel sum: speedup by threads against Amdahl",
     },
     Bench {
         chapter: 8,
-        args: &["batch", "--variant", "rayon-tiles", "--threads", "4"],
-        measures: "an image batch: speedup by threads against Amdahl",
+        args: &["batch", "--variant", "parent-reads", "--threads", "4"],
+        measures: "an image batch, the parent reading every tile: speedup by workers",
+    },
+    Bench {
+        chapter: 8,
+        args: &["batch", "--variant", "worker-reads", "--threads", "4"],
+        measures: "an image batch, each worker reading its tiles: speedup by workers",
     },
     Bench {
         chapter: 15,
         args: &["global-lock", "--variant", "gil", "--threads", "4"],
-        measures: "a GIL-modelled lock against free threads, by threads",
+        measures: "a GIL-modelled lock against free threads: throughput by threads",
     },
     Bench {
         chapter: 16,
