@@ -195,7 +195,8 @@ pub fn scaling_plot(total: u64, gil: &[ScalingRow], free: &[ScalingRow], cores: 
     Plot::new(
         PLOT_ID,
         format!(
-            "{total} interpreter steps split over 1..{} threads: one GIL vs none",
+            "{} interpreter steps split over 1..{} threads: one GIL vs none",
+            common::report::format_value(total as f64),
             free.len()
         ),
         "threads",

@@ -318,7 +318,8 @@ pub fn compare(max_threads: usize, total: u64) -> anyhow::Result<Outcome> {
         Plot::new(
             PLOT_ID,
             format!(
-                "a shared counter four ways: {total} increments split over 1..{threads} threads"
+                "a shared counter four ways: {} increments split over 1..{threads} threads",
+                common::report::format_value(total as f64)
             ),
             "threads",
             "million increments per second",

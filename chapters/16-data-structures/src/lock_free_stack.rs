@@ -224,7 +224,10 @@ pub fn compare(counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
     };
     let mut plot = Plot::new(
         PLOT_ID,
-        format!("push + pop pairs by threads, {each} per thread: lock-free vs locked vs queues"),
+        format!(
+            "push + pop pairs by threads, {} per thread: lock-free vs locked vs queues",
+            common::report::format_value(each as f64)
+        ),
         "threads",
         "million push + pop pairs per second",
     );
