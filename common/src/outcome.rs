@@ -109,7 +109,7 @@ pub struct Outcome {
 }
 
 /// A chart of measured series (and the predictions they are held against), carried in an
-/// outcome's `--json` so that `cargo xtask bench` can draw it; [`crate::plot`] (feature `plot`)
+/// outcome's `--json` so that `cargo xtask bench` can draw it; `common::plot` (feature `plot`)
 /// renders it as an SVG.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plot {

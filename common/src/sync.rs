@@ -4,7 +4,7 @@
 //! In normal builds these are `std`'s `Mutex`, `Condvar` and `thread`; with the `shuttle`
 //! feature they are shuttle's, whose every lock, wait and spawn is a point where the checker may
 //! switch threads. Code written against this module is checked as it is, not as a copy.
-//! [`model_check`] runs a test body under shuttle with the iteration count from the environment
+//! `model_check` (feature `shuttle`) runs a test body under shuttle with the iteration count from the environment
 //! (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
 
 /// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
