@@ -1,5 +1,6 @@
-//! Timing helpers: a stopwatch, the median of repeated runs, speedup, efficiency, and the
-//! predictions of Amdahl's and Gustafson's laws (the book's chapter 2).
+//! Timing helpers: a stopwatch, the median of repeated runs, speedup, efficiency, the
+//! predictions of Amdahl's and Gustafson's laws (the book's chapter 2), and Amdahl's law fitted
+//! to a measured sweep ([`SerialFit`], the Karp–Flatt metric).
 //!
 //! Wall-clock time is noisy on a shared machine, so figures that compare speeds take the median
 //! of several runs; tests never assert on them.
@@ -85,6 +86,62 @@ pub fn serial_fraction(speedups: &[(usize, f64)], cores: usize) -> (f64, Option<
         .unwrap_or((0.0, None))
 }
 
+/// Amdahl's law fitted to a sweep: the serial fraction that explains the measured speedup (the
+/// Karp–Flatt metric at the most workers with a core each, see [`serial_fraction`]), and the
+/// predictions it makes for n processors and for this machine's cores. Chapters 1, 7 and 8 set
+/// their speedup sweeps beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SerialFit {
+    /// The serial fraction (Karp–Flatt at `estimated_at`; 0 when not estimated).
+    pub serial: f64,
+    /// The worker count the serial fraction was estimated at: the most workers with a core
+    /// each, `None` when no point had 2 or more (one worker says nothing about the serial part).
+    pub estimated_at: Option<usize>,
+    /// The machine's cores.
+    pub cores: usize,
+}
+
+impl SerialFit {
+    /// Fits a sweep's `(workers, speedup over one worker)` points, on a machine with `cores`.
+    pub fn from_speedups(speedups: &[(usize, f64)], cores: usize) -> Self {
+        let (serial, estimated_at) = serial_fraction(speedups, cores);
+        Self {
+            serial,
+            estimated_at,
+            cores,
+        }
+    }
+
+    /// Amdahl's prediction for `workers` workers on as many processors.
+    pub fn predicted(&self, workers: usize) -> f64 {
+        amdahl(self.serial, workers)
+    }
+
+    /// Amdahl's prediction for `workers` workers on this machine's cores: beyond the cores,
+    /// more workers share them and add nothing.
+    pub fn predicted_here(&self, workers: usize) -> f64 {
+        amdahl(self.serial, workers.min(self.cores))
+    }
+
+    /// The one narrative line on the fit: where `s` was estimated, its value and the ceiling it
+    /// puts on the speedup, or why there was nothing to estimate from. No closing full stop, so
+    /// a chapter can go on with its own clause.
+    pub fn describe(&self) -> String {
+        match self.estimated_at {
+            Some(at) => format!(
+                "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {:.3}, so {} however many cores",
+                self.serial,
+                if self.serial > 0.0 {
+                    format!("at most {:.1}x", 1.0 / self.serial)
+                } else {
+                    "no limit".to_string()
+                }
+            ),
+            None => "Amdahl's law needs a speedup on 2 or more workers with a core each to estimate the serial fraction: the prediction assumes none (s = 0)".to_string(),
+        }
+    }
+}
+
 /// Gustafson's law: the scaled speedup when the parallel part grows with the workers.
 pub fn gustafson(serial: f64, workers: usize) -> f64 {
     let serial = serial.clamp(0.0, 1.0);
@@ -125,6 +182,32 @@ mod tests {
         assert_eq!(at, Some(2));
         assert!((s - 0.2).abs() < 1e-9);
         assert_eq!(serial_fraction(&points[..1], 2), (0.0, None));
+    }
+
+    #[test]
+    fn a_serial_fit_predicts_for_n_processors_and_for_the_cores() {
+        let points = [(1, 1.0), (2, amdahl(0.2, 2)), (3, 1.2)];
+        let fit = SerialFit::from_speedups(&points, 2);
+        assert_eq!((fit.estimated_at, fit.cores), (Some(2), 2));
+        assert!((fit.serial - 0.2).abs() < 1e-9);
+        assert!((fit.predicted(4) - amdahl(0.2, 4)).abs() < 1e-9);
+        assert!((fit.predicted_here(4) - amdahl(0.2, 2)).abs() < 1e-9);
+        assert!((fit.predicted_here(1) - 1.0).abs() < 1e-9);
+        let line = fit.describe();
+        assert!(line.contains("on 2 workers"), "{line}");
+        assert!(line.contains("s = 0.200, so at most 5.0x"), "{line}");
+
+        let none = SerialFit::from_speedups(&points, 1);
+        assert_eq!((none.serial, none.estimated_at), (0.0, None));
+        assert!((none.predicted(3) - 3.0).abs() < 1e-12);
+        assert!(none.describe().contains("assumes none (s = 0)"));
+        // A superlinear speedup leaves no serial part, and no ceiling.
+        let superlinear = SerialFit::from_speedups(&[(1, 1.0), (2, 2.5)], 2);
+        assert_eq!(
+            (superlinear.serial, superlinear.estimated_at),
+            (0.0, Some(2))
+        );
+        assert!(superlinear.describe().contains("so no limit"));
     }
 
     #[test]

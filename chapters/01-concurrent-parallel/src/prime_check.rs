@@ -46,7 +46,7 @@ use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::timing::{amdahl, human, median_of, speedup, time};
+use common::timing::{SerialFit, human, median_of, speedup, time};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -88,18 +88,14 @@ pub struct SweepPoint {
     pub speedup: f64,
 }
 
-/// A sweep over 1..=N workers and the serial fraction estimated from it.
+/// A sweep over 1..=N workers and Amdahl's law fitted to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
     /// One point per worker count, one worker first.
     pub points: Vec<SweepPoint>,
-    /// The worker count the serial fraction was estimated at: the most workers with a core each
-    /// (`None` when that is one: nothing to estimate from).
-    pub estimated_at: Option<usize>,
-    /// The serial fraction (Karp–Flatt at `estimated_at`; 0 when not estimated).
-    pub serial: f64,
-    /// The machine's cores.
-    pub cores: usize,
+    /// The serial fraction that explains the speedup on the most workers with a core each, and
+    /// Amdahl's predictions from it.
+    pub fit: SerialFit,
 }
 
 impl Sweep {
@@ -118,31 +114,11 @@ impl Sweep {
                 },
             })
             .collect();
-        let at = points
-            .iter()
-            .filter(|p| p.workers >= 2 && p.workers <= cores)
-            .max_by_key(|p| p.workers);
-        let (estimated_at, serial) =
-            match at.and_then(|p| Some((p.workers, karp_flatt(p.speedup, p.workers)?))) {
-                Some((workers, s)) => (Some(workers), s),
-                None => (None, 0.0),
-            };
+        let speedups: Vec<(usize, f64)> = points.iter().map(|p| (p.workers, p.speedup)).collect();
         Self {
+            fit: SerialFit::from_speedups(&speedups, cores),
             points,
-            estimated_at,
-            serial,
-            cores,
         }
-    }
-
-    /// Amdahl's prediction for `workers` workers on as many processors.
-    pub fn predicted(&self, workers: usize) -> f64 {
-        amdahl(self.serial, workers)
-    }
-
-    /// Amdahl's prediction for `workers` workers on this machine's cores.
-    pub fn predicted_here(&self, workers: usize) -> f64 {
-        amdahl(self.serial, workers.min(self.cores))
     }
 
     /// The sweep as a chart: measured speedup, and Amdahl's law for n processors and for the
@@ -162,9 +138,9 @@ impl Sweep {
         )
         .measured("measured speedup", line(&|p| p.speedup))
         .amdahl_lines(
-            self.serial,
+            self.fit.serial,
             &self.points.iter().map(|p| p.workers).collect::<Vec<_>>(),
-            self.cores,
+            self.fit.cores,
         )
     }
 
@@ -178,18 +154,18 @@ impl Sweep {
                 } else {
                     format!("median of {runs}")
                 },
-                self.serial
+                self.fit.serial
             ),
             &[
                 "workers",
                 "time",
                 "speedup",
                 "Amdahl: n processors",
-                format!("Amdahl: {} cores", self.cores).as_str(),
+                format!("Amdahl: {} cores", self.fit.cores).as_str(),
             ],
         );
         for p in &self.points {
-            let marked = if p.workers > self.cores {
+            let marked = if p.workers > self.fit.cores {
                 " (oversubscribed)"
             } else {
                 ""
@@ -198,8 +174,8 @@ impl Sweep {
                 format!("{}{marked}", p.workers),
                 human(p.time),
                 format!("{:.2}x", p.speedup),
-                format!("{:.2}x", self.predicted(p.workers)),
-                format!("{:.2}x", self.predicted_here(p.workers)),
+                format!("{:.2}x", self.fit.predicted(p.workers)),
+                format!("{:.2}x", self.fit.predicted_here(p.workers)),
             ]);
         }
         table
@@ -742,18 +718,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 String::new()
             }
         ))
-        .line(match sweep.estimated_at {
-            Some(at) => format!(
-                "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {:.3}, so at most {} however many cores.",
-                sweep.serial,
-                if sweep.serial > 0.0 {
-                    format!("{:.1}x", 1.0 / sweep.serial)
-                } else {
-                    "no limit".to_string()
-                }
-            ),
-            None => "Amdahl's law needs a speedup on 2 or more workers with a core each to estimate the serial fraction: the prediction below assumes none (s = 0).".to_string(),
-        })
+        .line(format!("{}.", sweep.fit.describe()))
         .table(sweep.table(sweep_runs))
         .plot(sweep.plot(config.variant))
         .key_figure("speedup", gain, "x")
@@ -764,7 +729,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("cores available", cores as f64, "cores")
         .figure("cores busy (parallel)", timed.parallel_cores, "cores")
         .figure("cores busy (sequential)", timed.sequential_cores, "cores")
-        .figure("serial fraction (Karp–Flatt)", sweep.serial, "");
+        .figure("serial fraction (Karp–Flatt)", sweep.fit.serial, "");
     if let Some(two) = sweep.points.iter().find(|p| p.workers == 2) {
         outcome = outcome.figure("speedup on 2 workers (over 1)", two.speedup, "x");
     }

@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sync::{Mutex, lock, spawn_named};
-use common::timing::{amdahl, human, median_of, speedup};
+use common::timing::{SerialFit, human, median_of, speedup};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use rayon::prelude::*;
 
@@ -199,62 +199,50 @@ pub struct SweepPoint {
     pub hashed: Duration,
 }
 
-/// The tree's sums on 1..=N threads, with the serial fraction estimated from the hashed sum.
+/// The speedup on `threads` threads over the first point (one thread), timed by `time`; NaN
+/// when the sweep has no such point.
+fn speedup_in(points: &[SweepPoint], threads: usize, time: fn(&SweepPoint) -> Duration) -> f64 {
+    let one = &points[0];
+    match points.iter().find(|p| p.threads == threads) {
+        // One thread over itself: exactly 1.
+        Some(p) if p.threads == one.threads => 1.0,
+        Some(p) => speedup(time(one), time(p)),
+        None => f64::NAN,
+    }
+}
+
+/// The tree's sums on 1..=N threads, with Amdahl's law fitted to the hashed sum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
     /// One point per thread count, one thread first.
     pub points: Vec<SweepPoint>,
-    /// The thread count the serial fraction was estimated at (the most threads with a core
-    /// each), `None` when that is one.
-    pub estimated_at: Option<usize>,
-    /// The serial fraction (Karp–Flatt on the hashed sum; 0 when not estimated).
-    pub serial: f64,
-    /// The machine's cores.
-    pub cores: usize,
+    /// The serial fraction that explains the hashed sum's speedup on the most threads with a
+    /// core each (the compute-bound sum: the plain one measures memory bandwidth too), and
+    /// Amdahl's predictions from it.
+    pub fit: SerialFit,
 }
 
 impl Sweep {
     /// Builds the sweep from its points (one thread first) and the machine's cores.
     pub fn new(points: Vec<SweepPoint>, cores: usize) -> Self {
-        let mut sweep = Self {
-            points,
-            estimated_at: None,
-            serial: 0.0,
-            cores,
-        };
-        let at = sweep
-            .points
+        let hashed: Vec<(usize, f64)> = points
             .iter()
-            .map(|p| p.threads)
-            .filter(|&n| n >= 2 && n <= cores)
-            .max();
-        if let Some(n) = at
-            && let Some(s) = karp_flatt(sweep.hashed_speedup(n), n)
-        {
-            sweep.estimated_at = Some(n);
-            sweep.serial = s;
-        }
-        sweep
-    }
-
-    fn speedup_of(&self, threads: usize, time: fn(&SweepPoint) -> Duration) -> f64 {
-        let one = &self.points[0];
-        match self.points.iter().find(|p| p.threads == threads) {
-            // One thread over itself: exactly 1.
-            Some(p) if p.threads == one.threads => 1.0,
-            Some(p) => speedup(time(one), time(p)),
-            None => f64::NAN,
+            .map(|p| (p.threads, speedup_in(&points, p.threads, |p| p.hashed)))
+            .collect();
+        Self {
+            fit: SerialFit::from_speedups(&hashed, cores),
+            points,
         }
     }
 
     /// The hashed sum's speedup on `threads` threads over one.
     pub fn hashed_speedup(&self, threads: usize) -> f64 {
-        self.speedup_of(threads, |p| p.hashed)
+        speedup_in(&self.points, threads, |p| p.hashed)
     }
 
     /// The plain sum's speedup on `threads` threads over one.
     pub fn plain_speedup(&self, threads: usize) -> f64 {
-        self.speedup_of(threads, |p| p.plain)
+        speedup_in(&self.points, threads, |p| p.plain)
     }
 
     /// The chart: both sums' speedups, and Amdahl's law for n processors and for the cores.
@@ -277,9 +265,9 @@ impl Sweep {
         )
         .measured("plain sum (memory bound)", line(&|n| self.plain_speedup(n)))
         .amdahl_lines(
-            self.serial,
+            self.fit.serial,
             &self.points.iter().map(|p| p.threads).collect::<Vec<_>>(),
-            self.cores,
+            self.fit.cores,
         )
     }
 
@@ -289,7 +277,7 @@ impl Sweep {
             format!(
                 "the tree on 1..{} threads (median of 3), beside Amdahl's law for s = {:.3}",
                 self.points.len(),
-                self.serial
+                self.fit.serial
             ),
             &[
                 "threads",
@@ -298,11 +286,11 @@ impl Sweep {
                 "hashed sum",
                 "speedup",
                 "Amdahl: n processors",
-                format!("Amdahl: {} cores", self.cores).as_str(),
+                format!("Amdahl: {} cores", self.fit.cores).as_str(),
             ],
         );
         for p in &self.points {
-            let marked = if p.threads > self.cores {
+            let marked = if p.threads > self.fit.cores {
                 " (oversubscribed)"
             } else {
                 ""
@@ -313,8 +301,8 @@ impl Sweep {
                 format!("{:.2}x", self.plain_speedup(p.threads)),
                 human(p.hashed),
                 format!("{:.2}x", self.hashed_speedup(p.threads)),
-                format!("{:.2}x", amdahl(self.serial, p.threads)),
-                format!("{:.2}x", amdahl(self.serial, p.threads.min(self.cores))),
+                format!("{:.2}x", self.fit.predicted(p.threads)),
+                format!("{:.2}x", self.fit.predicted_here(p.threads)),
             ]);
         }
         table
@@ -420,16 +408,11 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
             timings[0].result, timings[3].result
         ))
         .line("the sequential rows run the tree's own code on one worker; rayon's inner loop is compiled differently, so its ratio can exceed the cores")
-        .line(match sweep.estimated_at {
-            Some(at) => format!(
-                "Amdahl's law, with the serial fraction that explains the hashed sum's speedup on {at} threads (Karp–Flatt): s = {:.3}; a plain sum below that curve hit the memory bandwidth, which the cores share",
-                sweep.serial
-            ),
-            None => "Amdahl's law needs a speedup on 2 or more threads with a core each to estimate the serial fraction: the prediction assumes none (s = 0)".to_string(),
-        })
+        .line(sweep.fit.describe())
+        .line("Amdahl's law is fitted to the hashed sum (compute bound); a plain sum below that curve hit the memory bandwidth, which the cores share")
         .key_figure("hashed sum speedup", tree_hashed, "x")
         .figure("plain sum speedup", tree_plain, "x")
-        .figure("serial fraction (Karp–Flatt)", sweep.serial, "");
+        .figure("serial fraction (Karp–Flatt)", sweep.fit.serial, "");
     if sweep.points.iter().any(|p| p.threads == 2) {
         outcome = outcome.figure(
             "hashed sum speedup on 2 threads",

@@ -74,16 +74,16 @@ fn the_serial_fraction_is_estimated_on_the_most_threads_with_a_core_each() {
         })
         .to_vec();
     let sweep = Sweep::new(points.clone(), 2);
-    assert_eq!(sweep.estimated_at, Some(2));
+    assert_eq!(sweep.fit.estimated_at, Some(2));
     assert!(close(
-        sweep.serial,
+        sweep.fit.serial,
         karp_flatt(100.0 / 55.0, 2).expect("n = 2")
     ));
     let sweep = Sweep::new(points.clone(), 8);
-    assert_eq!(sweep.estimated_at, Some(4));
+    assert_eq!(sweep.fit.estimated_at, Some(4));
     assert!(close(sweep.hashed_speedup(1), 1.0));
     let sweep = Sweep::new(points.clone(), 1);
-    assert_eq!((sweep.estimated_at, sweep.serial), (None, 0.0));
+    assert_eq!((sweep.fit.estimated_at, sweep.fit.serial), (None, 0.0));
     // One thread: a one-point chart at speedup 1.
     let sweep = Sweep::new(points[..1].to_vec(), 2);
     for series in &sweep.plot("large").series {

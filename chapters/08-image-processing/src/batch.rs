@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use common::timing::{amdahl, human, speedup};
+use common::timing::{SerialFit, human, speedup};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 use image::{GrayImage, ImageFormat, RgbImage};
 use rayon::prelude::*;
@@ -259,8 +259,8 @@ fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Durati
     Ok(times[1])
 }
 
-/// The Karp–Flatt metric and the serial fraction of a sweep, from `common`.
-pub use common::timing::{karp_flatt, serial_fraction};
+/// The Karp–Flatt metric, from `common` (the tests reach it here).
+pub use common::timing::karp_flatt;
 
 /// The chart of a sweep: measured speedups over one worker, and Amdahl's law for the serial
 /// fraction `serial`, for n processors and for `cores` cores.
@@ -368,15 +368,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .map(|&(n, took)| (n, if n == 1 { 1.0 } else { speedup(base, took) }))
         .collect();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (serial, estimated_at) = serial_fraction(&speedups, cores);
+    let fit = SerialFit::from_speedups(&speedups, cores);
     for (&(n, took), &(_, s)) in times.iter().zip(&speedups) {
         table.row([
             n.to_string(),
             human(took),
             format!("{s:.2}×"),
             format!("{:.0}%", 100.0 * s / n as f64),
-            format!("{:.2}×", amdahl(serial, n)),
-            format!("{:.2}×", amdahl(serial, n.min(cores))),
+            format!("{:.2}×", fit.predicted(n)),
+            format!("{:.2}×", fit.predicted_here(n)),
         ]);
     }
     let (top_n, top) = *speedups.last().expect("at least one count");
@@ -394,20 +394,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             picture.width(),
             picture.height()
         ))
-        .line(match estimated_at {
-            Some(at) => format!(
-                "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {serial:.3}"
-            ),
-            None => "Amdahl's law needs a speedup on 2 or more workers with a core each to estimate the serial fraction: the prediction assumes none (s = 0)".to_string(),
-        })
+        .line(fit.describe())
         .table(table)
-        .plot(plot(config.variant, &speedups, serial, cores))
+        .plot(plot(config.variant, &speedups, fit.serial, cores))
         .line(format!(
             "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
         ))
         .key_figure(format!("speedup at {top_n} workers"), top, "x")
         .figure("differing outputs", differ as f64, unit)
-        .figure("serial fraction (Karp–Flatt)", serial, "");
+        .figure("serial fraction (Karp–Flatt)", fit.serial, "");
     // The key figure already is the speedup at 2 workers when the sweep stops there.
     if let Some(&(_, two)) = speedups.iter().find(|p| p.0 == 2 && top_n != 2) {
         outcome = outcome.figure("speedup at 2 workers", two, "x");

@@ -7,10 +7,10 @@
 #![cfg(not(feature = "shuttle"))]
 
 use chapter_8::CHAPTER;
-use chapter_8::batch::{karp_flatt, plot, serial_fraction};
+use chapter_8::batch::{karp_flatt, plot};
 use common::Outcome;
 use common::testing::run_quick_threads;
-use common::timing::amdahl;
+use common::timing::{SerialFit, amdahl};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
@@ -65,11 +65,15 @@ fn the_tile_and_row_batches_chart_their_sweeps_beside_amdahls_law() {
 #[test]
 fn the_serial_fraction_comes_from_the_most_workers_with_a_core_each() {
     let speedups = [(1, 1.0), (2, 1.6), (3, 2.1), (4, 2.4)];
-    assert_eq!(serial_fraction(&speedups, 1), (0.0, None));
-    let (s, at) = serial_fraction(&speedups, 2);
-    assert_eq!(at, Some(2));
-    assert!(close(s, karp_flatt(1.6, 2).expect("n = 2")));
-    assert_eq!(serial_fraction(&speedups, 16).1, Some(4));
+    let fit = SerialFit::from_speedups(&speedups, 1);
+    assert_eq!((fit.serial, fit.estimated_at), (0.0, None));
+    let fit = SerialFit::from_speedups(&speedups, 2);
+    assert_eq!(fit.estimated_at, Some(2));
+    assert!(close(fit.serial, karp_flatt(1.6, 2).expect("n = 2")));
+    assert_eq!(
+        SerialFit::from_speedups(&speedups, 16).estimated_at,
+        Some(4)
+    );
     // Karp–Flatt inverts Amdahl's law, and stays within 0..=1.
     for s in [0.0, 0.2, 0.7] {
         assert!(close(karp_flatt(amdahl(s, 3), 3).expect("n = 3"), s));
