@@ -52,7 +52,7 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
         .caption(&plot.title, ("sans-serif", 24))
         .margin(16)
         .x_label_area_size(44)
-        .y_label_area_size(64)
+        .y_label_area_size(76)
         .build_cartesian_2d(x_range.clone(), y_range)
         .map_err(plot_error)?;
 
@@ -88,6 +88,7 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
         .axis_desc_style(("sans-serif", 18))
         .x_labels(x_ticks)
         .x_label_formatter(&label_x)
+        .y_label_formatter(&|y| tick(*y))
         .x_desc(plot.x_label.as_str())
         .y_desc(plot.y_label.as_str())
         .draw()
@@ -130,6 +131,17 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
         .map_err(plot_error)?;
     root.present().map_err(plot_error)?;
     Ok(())
+}
+
+/// A tick label with no more digits than it needs: `2000`, `2.5`, `0.25`.
+fn tick(value: f64) -> String {
+    let text = format!("{value:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 fn plot_error(e: impl std::fmt::Display) -> anyhow::Error {
@@ -179,6 +191,15 @@ mod tests {
         for text in ["1p-1c", "4p-1c", "1p-4c"] {
             assert!(svg.contains(text), "missing {text:?}");
         }
+    }
+
+    #[test]
+    fn tick_labels_carry_no_trailing_zeros() {
+        assert_eq!(tick(2000.0), "2000");
+        assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.25), "0.25");
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(-0.0001), "0");
     }
 
     #[test]

@@ -309,8 +309,13 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
     )
     .table(table)
     .figure("one-thread time", base.as_secs_f64(), "s");
+    let measured = if rows.iter().any(|r| r.gil.is_some()) {
+        "GIL-modelled"
+    } else {
+        "no-lock"
+    };
     for row in rows.iter().filter(|r| r.threads > 1) {
-        let name = format!("speedup with {} threads", row.threads);
+        let name = format!("{measured} speedup with {} threads", row.threads);
         let value = speedup(base, row.time);
         outcome = if row.threads == 2 {
             outcome.key_figure(name, value, "x")
@@ -323,14 +328,15 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
         "Every run ran all {total} steps: {all_ran}. Cores available: {cores}."
     ));
     if let Some(free) = &free_rows {
+        for f in free.iter().filter(|f| f.threads > 1) {
+            outcome = outcome.figure(
+                format!("no-lock speedup with {} threads", f.threads),
+                speedup(free_base, f.time),
+                "x",
+            );
+        }
         if let (Some(g), Some(f)) = (rows.last(), free.last()) {
-            outcome = outcome
-                .figure(
-                    format!("no-lock speedup with {} threads", f.threads),
-                    speedup(free_base, f.time),
-                    "x",
-                )
-                .line(format!(
+            outcome = outcome.line(format!(
                     "Side by side at {} threads: {:.0} million steps/s under the GIL, {:.0} million with no lock.",
                     f.threads,
                     million_steps_per_second(total, g.time),

@@ -635,7 +635,10 @@ pub fn throughput_plot(
 ) -> Plot {
     let mut plot = Plot::new(
         "chapter-20-throughput-by-shape",
-        format!("Throughput by shape (capacity {capacity}, {messages} messages, median of {runs})"),
+        format!(
+            "Throughput by shape (capacity {capacity}, {} messages, median of {runs})",
+            common::report::format_value(messages as f64)
+        ),
         "producers:consumers",
         "throughput (million messages/s)",
     )
