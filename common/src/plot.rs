@@ -79,7 +79,7 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
     let x_ticks = if categories.is_empty() {
         (span as usize + 1).clamp(2, 12)
     } else {
-        categories.len() * 2 + 1
+        categories.len()
     };
     chart
         .configure_mesh()
@@ -182,13 +182,17 @@ mod tests {
     #[test]
     fn a_categorical_chart_labels_its_categories() {
         let plot = Plot::new("t", "throughput by shape", "shape", "items/s")
-            .categories(["1p-1c", "4p-1c", "1p-4c"])
-            .measured("bounded", vec![(0.0, 5.0), (1.0, 7.0), (2.0, 6.0)]);
+            .categories([
+                "1p-1c", "4p-1c", "1p-4c", "2p-2c", "8p-1c", "1p-8c", "8p-8c",
+            ])
+            .measured("bounded", (0..7).map(|i| (f64::from(i), 5.0)).collect());
         let path = temp_svg("categories");
         write_svg(&path, &plot).expect("draws");
         let svg = std::fs::read_to_string(&path).expect("written");
         let _ = std::fs::remove_file(&path);
-        for text in ["1p-1c", "4p-1c", "1p-4c"] {
+        for text in [
+            "1p-1c", "4p-1c", "1p-4c", "2p-2c", "8p-1c", "1p-8c", "8p-8c",
+        ] {
             assert!(svg.contains(text), "missing {text:?}");
         }
     }
