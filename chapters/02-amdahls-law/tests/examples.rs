@@ -1,6 +1,7 @@
 //! Integration tests on the examples' outcomes: the sweeps cover 1..=N workers with the right
-//! predictions beside each measurement, the book's sweep finds its 34 primes, and the plot writes
-//! an SVG with both curves. Measured speedups are only reported, never asserted.
+//! predictions beside each measurement, the book's sweep finds its 34 primes, and the plot
+//! example finds the target folder it writes to (the chart itself: `tests/plots.rs`). Measured
+//! speedups are only reported, never asserted.
 
 use chapter_2::amdahl::{self, Workload};
 use chapter_2::{CHAPTER, gustafson, plot, primes};
@@ -129,24 +130,6 @@ fn gustafson_grows_the_job_with_the_workers() {
     let outcome = run_quick_threads(&CHAPTER, "gustafson", "serial-0.5", 2);
     assert_eq!(outcome.tables[0].rows.len(), 2);
     assert!(outcome.get("scaled speedup on 2 workers").is_some());
-}
-
-#[test]
-fn the_plot_example_writes_its_file_and_prints_its_path() {
-    let outcome = run_quick_threads(&CHAPTER, "plot", "serial-0.5", 2);
-    let line = outcome
-        .narrative
-        .iter()
-        .find(|l| l.starts_with("wrote "))
-        .expect("the path is printed");
-    let path = std::path::Path::new(line.trim_start_matches("wrote "));
-    assert!(
-        path.ends_with("plots/chapter-2-amdahl-serial-0.5.svg"),
-        "{line}"
-    );
-    let svg = std::fs::read_to_string(path).expect("the file exists");
-    assert!(svg.contains("<polyline"));
-    assert_eq!(outcome.tables[0].rows.len(), 3);
 }
 
 #[test]

@@ -122,4 +122,6 @@ fn the_plot_example_draws_the_amdahl_chart_with_common_plot() {
     }
     // common::plot puts a dot on every measured point, none on the predictions.
     assert_eq!(svg.matches("<circle").count(), n);
+    // The terminal shows the same sweep as a table.
+    assert_eq!(outcome.tables[0].rows.len(), n + 1);
 }
