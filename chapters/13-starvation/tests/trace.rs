@@ -10,6 +10,17 @@ use serde_json::Value;
 
 const CHAPTER_13: ChapterBinary = ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-13"));
 
+/// The trace file's events (the file is removed once read).
+fn take_events(path: &std::path::Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).expect("the trace file is written");
+    let _ = std::fs::remove_file(path);
+    let mut trace: Value = serde_json::from_str(&text).expect("the trace is JSON");
+    match trace["traceEvents"].take() {
+        Value::Array(events) => events,
+        other => panic!("no traceEvents array: {other}"),
+    }
+}
+
 #[test]
 fn the_greedy_lock_trace_shows_a_polite_thread_overtaken_in_one_long_wait() {
     let path = std::env::temp_dir().join(format!("chapter-13-greedy-{}.json", std::process::id()));
@@ -24,12 +35,7 @@ fn the_greedy_lock_trace_shows_a_polite_thread_overtaken_in_one_long_wait() {
         "--trace",
         &path_text,
     ]);
-    let text = std::fs::read_to_string(&path).expect("the trace file is written");
-    let _ = std::fs::remove_file(&path);
-    let trace: Value = serde_json::from_str(&text).expect("the trace is JSON");
-    let events = trace["traceEvents"]
-        .as_array()
-        .expect("a traceEvents array");
+    let events = take_events(&path);
 
     // What the run measured: the most turns that overtook a polite thread in one wait.
     let measured = outcome[0]["figures"]
@@ -105,12 +111,7 @@ fn the_readers_first_trace_shows_a_writer_waiting_while_readers_come_and_go() {
         ],
         0,
     );
-    let text = std::fs::read_to_string(&path).expect("the trace file is written");
-    let _ = std::fs::remove_file(&path);
-    let trace: Value = serde_json::from_str(&text).expect("the trace is JSON");
-    let events = trace["traceEvents"]
-        .as_array()
-        .expect("a traceEvents array");
+    let events = take_events(&path);
     let count = |name: &str| {
         events
             .iter()
