@@ -186,6 +186,34 @@ impl Progress {
     }
 }
 
+/// Exercises for tests: one entry per id (`12.1`), in chapter `12`'s package, with files named
+/// after the id.
+#[cfg(test)]
+pub fn sample(ids: &[&str]) -> Vec<Exercise> {
+    ids.iter()
+        .map(|id| {
+            let chapter: u32 = id
+                .split('.')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("ids look like 12.1");
+            let stem = id.replace('.', "_");
+            Exercise {
+                id: id.to_string(),
+                chapter,
+                package: format!("chapter-{chapter}"),
+                title: format!("exercise {id}"),
+                starter: format!("starter_{stem}.rs"),
+                solution: format!("solution_{stem}.rs"),
+                suite: format!("exercise_{stem}"),
+                time_limit_secs: default_time_limit(),
+                task: String::new(),
+                hints: Vec::new(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
