@@ -395,16 +395,20 @@ pub fn run(root: &Path, wanted: &[String], solutions: bool, json: bool) -> Resul
     for exercise in chosen {
         bar.set_message(format!("{} {}", exercise.id, exercise.title));
         let report = grade_exercise(root, &chapters, exercise, solutions)?;
-        bar.println(format!(
-            "{} {}: {}",
-            exercise.id,
-            match report.status {
-                Status::Passed => "passed",
-                Status::TimedOut => "timed out",
-                Status::Failed | Status::NotRun => "failed",
-            },
-            report.reason
-        ));
+        // Above the bar on a terminal, and still on stderr when it is a file or a pipe (where
+        // the bar does not draw), so an autograder's log shows the progress too.
+        bar.suspend(|| {
+            eprintln!(
+                "grade {} {}: {}",
+                exercise.id,
+                match report.status {
+                    Status::Passed => "passed",
+                    Status::TimedOut => "timed out",
+                    Status::Failed | Status::NotRun => "failed",
+                },
+                report.reason
+            );
+        });
         reports.push(report);
         bar.inc(1);
     }
