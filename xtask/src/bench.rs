@@ -163,11 +163,10 @@ struct Results<'a> {
 pub fn run(root: &Path, selection: &[String], out: Option<&Path>) -> Result<ExitCode> {
     let chapters = workspace::discover(root)?;
     let benches = select(selection)?;
-    let wanted: Vec<String> = {
-        let mut numbers: Vec<u32> = benches.iter().map(|b| b.chapter).collect();
-        numbers.dedup();
-        numbers.iter().map(u32::to_string).collect()
-    };
+    let wanted: Vec<String> = chapters_in(benches.iter().map(|b| b.chapter))
+        .iter()
+        .map(u32::to_string)
+        .collect();
     let selected = workspace::select(&chapters, &wanted)?;
     let out_dir = out.map_or_else(|| root.join("results"), Path::to_path_buf);
     std::fs::create_dir_all(&out_dir)
@@ -229,11 +228,7 @@ fn select(selection: &[String]) -> Result<Vec<Bench>, UsageError> {
     if selection.is_empty() {
         return Ok(BENCHES.to_vec());
     }
-    let measured: Vec<u32> = {
-        let mut n: Vec<u32> = BENCHES.iter().map(|b| b.chapter).collect();
-        n.dedup();
-        n
-    };
+    let measured = chapters_in(BENCHES.iter().map(|b| b.chapter));
     let valid = || {
         measured
             .iter()
@@ -265,6 +260,17 @@ fn select(selection: &[String]) -> Result<Vec<Bench>, UsageError> {
         }
     }
     Ok(picked)
+}
+
+/// Each chapter number once, in the order first seen.
+fn chapters_in(numbers: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut chapters: Vec<u32> = Vec::new();
+    for n in numbers {
+        if !chapters.contains(&n) {
+            chapters.push(n);
+        }
+    }
+    chapters
 }
 
 fn progress_bar(runs: usize) -> ProgressBar {
@@ -397,9 +403,7 @@ fn results_markdown(machine: &Machine, measured: &[Measured], charts: &[Chart]) 
          Figures on a shared machine vary from run to run; the charts show the shape.\n"
     );
     let _ = writeln!(md, "**Machine:** {}\n", machine_line(machine));
-    let mut chapters: Vec<u32> = measured.iter().map(|m| m.chapter).collect();
-    chapters.dedup();
-    for chapter in chapters {
+    for chapter in chapters_in(measured.iter().map(|m| m.chapter)) {
         let _ = writeln!(md, "## Chapter {chapter}\n");
         for run in measured.iter().filter(|m| m.chapter == chapter) {
             let _ = writeln!(
