@@ -281,9 +281,7 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
         out.push_str(&render_table(&table));
         out.push('\n');
     }
-    let mut failed_chapters = 0;
     for run in runs.iter().filter(|r| !r.problems.is_empty()) {
-        failed_chapters += 1;
         for problem in &run.problems {
             out.push_str(&format!("✘ {}: {problem}\n", run.chapter.label()));
         }
@@ -292,13 +290,12 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
             out.push_str(&format!("  its stderr ended with:\n{tail}"));
         }
     }
-    let all = runs.iter().flat_map(|r| &r.outcomes);
-    let showed = all.clone().filter(|o| o.verdict == Verdict::Showed).count();
-    let did_not = all.filter(|o| o.verdict == Verdict::DidNotShow).count();
+    let tally = Round::of(runs, seconds);
     out.push_str(&format!(
-        "run-all: {showed} runs showed what they teach, {did_not} did not, \
-         {failed_chapters} chapters failed or timed out, in {seconds:.1} s of tours \
-         (+{build_seconds:.1} s to build)\n"
+        "run-all: {} runs showed what they teach, {} did not, \
+         {} chapters failed or timed out, in {seconds:.1} s of tours \
+         (+{build_seconds:.1} s to build)\n",
+        tally.showed, tally.did_not_show, tally.failed_chapters
     ));
     out
 }
