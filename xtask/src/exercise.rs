@@ -6,6 +6,7 @@
 //! errors. A pass is recorded in the progress file and points to the reference solution. `hint`
 //! reveals one more hint each time it is called; `solution` prints the reference solution.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,7 +15,7 @@ use common::TableData;
 use common::report::render_table;
 
 use crate::exercises::{self, Exercise, Progress};
-use crate::grade::{self, Graded};
+use crate::grade::{self, Graded, PassSpec};
 use crate::libtest;
 use crate::workspace::{self, Chapter};
 
@@ -29,12 +30,17 @@ pub fn list(root: &Path) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let progress = Progress::load(root)?;
+    let done_ids: BTreeSet<String> = exercises
+        .iter()
+        .filter(|e| progress.is_done(root, e))
+        .map(|e| e.id.clone())
+        .collect();
     let mut table = TableData::new(
         "Exercises",
         &["id", "chapter", "title", "status", "time limit"],
     );
     for exercise in &exercises {
-        let done = progress.done.contains(&exercise.id);
+        let done = done_ids.contains(&exercise.id);
         table.row([
             exercise.id.clone(),
             exercise.chapter.to_string(),
@@ -46,12 +52,9 @@ pub fn list(root: &Path) -> Result<ExitCode> {
     println!("{}", render_table(&table));
     println!(
         "{}",
-        render_table(&progress_by_chapter(&exercises, &progress))
+        render_table(&progress_by_chapter(&exercises, &done_ids))
     );
-    let done = exercises
-        .iter()
-        .filter(|e| progress.done.contains(&e.id))
-        .count();
+    let done = done_ids.len();
     println!(
         "{done} of {} done. Edit the starter file, then: cargo xtask exercise check ID",
         exercises.len()
@@ -60,7 +63,7 @@ pub fn list(root: &Path) -> Result<ExitCode> {
 }
 
 /// One row a chapter: exercises done of the chapter's total, with a bar.
-fn progress_by_chapter(exercises: &[Exercise], progress: &Progress) -> TableData {
+fn progress_by_chapter(exercises: &[Exercise], done_ids: &BTreeSet<String>) -> TableData {
     let mut table = TableData::new("Progress by chapter", &["chapter", "done", "progress"]);
     let mut chapters: Vec<u32> = exercises.iter().map(|e| e.chapter).collect();
     chapters.sort_unstable();
@@ -70,7 +73,7 @@ fn progress_by_chapter(exercises: &[Exercise], progress: &Progress) -> TableData
             exercises.iter().filter(|e| e.chapter == chapter).collect();
         let done = of_chapter
             .iter()
-            .filter(|e| progress.done.contains(&e.id))
+            .filter(|e| done_ids.contains(&e.id))
             .count();
         let width = 10;
         let filled = done * width / of_chapter.len();
@@ -101,10 +104,21 @@ fn lookup(root: &Path, id: &str) -> Result<(Exercise, Chapter)> {
 /// `exercise check ID`: grades the learner's starter; exit 0 on a pass, 1 otherwise.
 pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
     let (exercise, chapter) = lookup(root, id)?;
+    Ok(if check_exercise(root, &exercise, &chapter)? {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Grades one exercise as `check` does, printing what happened; records a pass in the progress
+/// file (keyed to the file's content) and a failure too (an edit that breaks a passed exercise
+/// puts it back to todo). Returns whether it passed.
+pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Result<bool> {
     println!("Checking exercise {} — {}", exercise.id, exercise.title);
     println!("  your file: {}", exercise.starter);
-    let passes = grade::passes(&chapter, true);
-    let mut all_passed = true;
+    let passes = grade::passes(chapter, exercise, true);
+    let mut failed_pass = None;
     for (i, spec) in passes.iter().enumerate() {
         let label = format!("pass {}/{} ({})", i + 1, passes.len(), spec.label);
         eprintln!(
@@ -112,39 +126,56 @@ pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
             exercise.suite,
             spec.features_text()
         );
-        let graded = grade::grade(root, &exercise, spec)?;
+        let graded = grade::grade(root, exercise, spec)?;
         let mark = if graded.passed() { "✔" } else { "✘" };
         println!("{mark} {label}: {}", graded.headline());
         for line in graded.details("    ") {
             println!("{line}");
         }
-        if !graded.passed() {
-            all_passed = false;
-            if let Graded::BuildFailed(errors) = &graded {
-                if let Some(note) = elsewhere_note(&exercise, errors) {
-                    println!("    {note}");
-                }
-                // The next pass compiles the same file: it would only repeat the errors.
-                break;
-            }
+        if graded.passed() {
+            continue;
         }
-    }
-    if !all_passed {
-        println!(
-            "\nTip: cargo xtask exercise hint {} (full output: cargo test -p {} --features learner --test {})",
-            exercise.id, exercise.package, exercise.suite
-        );
-        return Ok(ExitCode::FAILURE);
+        if let Graded::BuildFailed(errors) = &graded
+            && let Some(note) = elsewhere_note(exercise, errors)
+        {
+            println!("    {note}");
+        }
+        // Every later pass builds the same file, and a hang would cost its limit again.
+        failed_pass = Some(spec.clone());
+        break;
     }
     let mut progress = Progress::load(root)?;
-    progress.done.insert(exercise.id.clone());
+    let fingerprint = exercises::fingerprint(root, exercise)?;
+    if let Some(spec) = failed_pass {
+        progress.done.remove(&exercise.id);
+        progress.save(root)?;
+        println!(
+            "\nTip: cargo xtask exercise hint {}   (the same run by hand: {})",
+            exercise.id,
+            replay_command(exercise, &spec)
+        );
+        return Ok(false);
+    }
+    progress.done.insert(exercise.id.clone(), fingerprint);
     progress.save(root)?;
     println!(
         "\n✔ Exercise {} passed. Compare with the reference solution: {} \
          (cargo xtask exercise solution {})",
         exercise.id, exercise.solution, exercise.id
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(true)
+}
+
+/// The cargo command that rebuilds and reruns a pass as the grader did, in the grader's own
+/// target directory (so the ordinary `target/debug` binaries stay as they are).
+pub fn replay_command(exercise: &Exercise, spec: &PassSpec) -> String {
+    format!(
+        "CARGO_TARGET_DIR={} cargo test -p {} {} --test {} -- --test-threads 1",
+        grade::TARGET_DIR,
+        exercise.package,
+        spec.features_text(),
+        exercise.suite
+    )
 }
 
 /// A note when the compiler errors are all in other files than the exercise's starter: every
@@ -226,9 +257,8 @@ mod tests {
     #[test]
     fn progress_is_counted_per_chapter() {
         let exercises = exercises::sample(&["12.1", "12.2", "3.1"]);
-        let mut progress = Progress::parse("");
-        progress.done.insert("12.2".to_string());
-        let table = progress_by_chapter(&exercises, &progress);
+        let done = BTreeSet::from(["12.2".to_string()]);
+        let table = progress_by_chapter(&exercises, &done);
         assert_eq!(
             table.rows,
             [["3", "0 / 1", "░░░░░░░░░░"], ["12", "1 / 2", "█████░░░░░"],]

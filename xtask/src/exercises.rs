@@ -4,10 +4,12 @@
 //! `exercises.toml` holds one `[[exercise]]` table per exercise: id (`12.1`), chapter, package,
 //! title, the starter and reference-solution files, the test suite (a test target of the
 //! package), a time limit, the task and hints in increasing detail. The progress file is plain
-//! text the runner keeps: one line per finished exercise id, and `hint <id> <n>` lines counting
-//! the hints already shown. Lines it does not understand are kept as they are.
+//! text the runner keeps: a `done <id> <fingerprint>` line per exercise that passed (the
+//! fingerprint of the file that passed, so an edit after a pass makes it todo again), and
+//! `hint <id> <n>` lines counting the hints already shown. Lines it does not understand are kept
+//! as they are.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -49,6 +51,9 @@ pub struct Exercise {
     /// Hints, from vague to nearly the answer.
     #[serde(default)]
     pub hints: Vec<String>,
+    /// The rules of [`crate::scan`] this exercise's lesson needs (chapter 6 starts processes).
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 fn default_time_limit() -> u64 {
@@ -56,6 +61,20 @@ fn default_time_limit() -> u64 {
 }
 
 impl Exercise {
+    /// The exercise's number within its chapter: `2` for `12.2` (0 when the id is malformed,
+    /// which `cargo xtask tidy` reports).
+    pub fn number(&self) -> u32 {
+        self.id
+            .split_once('.')
+            .and_then(|(_, n)| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The feature that swaps in this exercise's starter alone: `learner-e2` for `12.2`.
+    pub fn learner_feature(&self) -> String {
+        format!("learner-e{}", self.number())
+    }
+
     /// The chapter crate this exercise belongs to, if it exists.
     pub fn chapter_crate<'a>(&self, chapters: &'a [Chapter]) -> Option<&'a Chapter> {
         chapters.iter().find(|c| c.package == self.package)
@@ -74,9 +93,11 @@ struct ExercisesFile {
     exercise: Vec<Exercise>,
 }
 
-/// Parses the text of an `exercises.toml`.
+/// Parses the text of an `exercises.toml`, in course order (chapter, then number), whatever
+/// order the file lists them in.
 pub fn parse(text: &str) -> Result<Vec<Exercise>> {
-    let file: ExercisesFile = toml::from_str(text)?;
+    let mut file: ExercisesFile = toml::from_str(text)?;
+    file.exercise.sort_by_key(|e| (e.chapter, e.number()));
     Ok(file.exercise)
 }
 
@@ -113,11 +134,22 @@ pub fn find<'a>(exercises: &'a [Exercise], id: &str) -> Result<&'a Exercise, Usa
     })
 }
 
+/// A fingerprint of the learner's file as it was when it passed: 64-bit FNV-1a of its bytes, in
+/// hex. An edit after a pass changes it, and the exercise is todo again until it passes again.
+pub fn fingerprint(root: &Path, exercise: &Exercise) -> Result<String> {
+    let path = root.join(&exercise.starter);
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Ok(format!("{hash:016x}"))
+}
+
 /// What the learner has done so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
-    /// Ids of exercises that passed `check`.
-    pub done: BTreeSet<String>,
+    /// Exercises that passed `check`, with the fingerprint of the file that passed.
+    pub done: BTreeMap<String, String>,
     /// How many hints have been shown, by exercise id.
     pub hints: BTreeMap<String, usize>,
     /// Lines not understood, kept as they were.
@@ -139,8 +171,10 @@ impl Progress {
                     }
                     Err(_) => progress.other.push(line.to_string()),
                 },
-                [id] if !id.starts_with('#') => {
-                    progress.done.insert(id.to_string());
+                ["done", id, fingerprint] => {
+                    progress
+                        .done
+                        .insert(id.to_string(), fingerprint.to_string());
                 }
                 _ => progress.other.push(line.to_string()),
             }
@@ -151,8 +185,8 @@ impl Progress {
     /// The file's text: finished ids, then hint counts, then anything else.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        for id in &self.done {
-            out.push_str(&format!("{id}\n"));
+        for (id, fingerprint) in &self.done {
+            out.push_str(&format!("done {id} {fingerprint}\n"));
         }
         for (id, count) in &self.hints {
             out.push_str(&format!("hint {id} {count}\n"));
@@ -178,6 +212,13 @@ impl Progress {
         let path = root.join(PROGRESS_FILE);
         std::fs::write(&path, self.render())
             .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Whether `exercise` passed with its file exactly as it is now.
+    pub fn is_done(&self, root: &Path, exercise: &Exercise) -> bool {
+        self.done
+            .get(&exercise.id)
+            .is_some_and(|f| fingerprint(root, exercise).is_ok_and(|now| &now == f))
     }
 
     /// How many hints of `id` have been shown.
@@ -209,6 +250,7 @@ pub fn sample(ids: &[&str]) -> Vec<Exercise> {
                 time_limit_secs: default_time_limit(),
                 task: String::new(),
                 hints: Vec::new(),
+                allow: Vec::new(),
             }
         })
         .collect()
@@ -272,9 +314,9 @@ suite = "exercise_12_2"
 
     #[test]
     fn progress_round_trips_and_keeps_unknown_lines() {
-        let text = "12.1\nhint 12.2 2\n# a note\nhint 12.3 x\n\n";
+        let text = "done 12.1 00ff\nhint 12.2 2\n# a note\nhint 12.3 x\n\n";
         let progress = Progress::parse(text);
-        assert!(progress.done.contains("12.1"));
+        assert_eq!(progress.done.get("12.1").map(String::as_str), Some("00ff"));
         assert_eq!(progress.hints_shown("12.2"), 2);
         assert_eq!(progress.hints_shown("12.1"), 0);
         let again = Progress::parse(&progress.render());

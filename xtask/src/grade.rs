@@ -1,22 +1,37 @@
-//! Grading one exercise suite in one pass: build it, run it under the exercise's time limit, and
-//! turn cargo's output into what a learner needs to read.
+//! Grading one exercise suite in one pass: scan the learner's file, build the suite, list its
+//! tests, run them under the exercise's time limit, and prove from the harness's own report that
+//! every listed test passed.
 //!
 //! A suite is graded in two passes: real threads under the tests' own watchdogs, then (if the
-//! chapter has a `shuttle` feature) the model checker. With the `learner` feature the suites test
-//! the learner's starter; without it, the reference solution. The build runs first and without a
-//! limit (a cold build is slow, and compiling is not what the limit is about); only the test run
-//! is timed, and an overrun kills the test process group: the last resort against a deadlock the
-//! tests' watchdogs did not catch.
+//! chapter has a `shuttle` feature) the model checker. The learner's pass swaps in only this
+//! exercise's starter (`--features learner-eK`); without it, the suite tests the reference
+//! solution. Everything builds in its own target directory (`target/grade`), so a graded build
+//! never replaces the ordinary `target/debug/chapter-N` that `cargo run` starts.
+//!
+//! A pass is proven, not printed. The test binary is run directly: first `--list`, which names
+//! the suite's tests (a listing runs none of the learner's code), then the tests one at a time.
+//! Every listed test must report its own `ok` in the harness's running section and the closing
+//! summary must count them all; a missing, extra or unfinished test, a clean exit before the
+//! summary, or no tests at all is a failure with its reason. The build runs without a limit (a
+//! cold build is slow, and compiling is not what the limit is about); only the run is timed, and
+//! an overrun kills the test process: the last resort against a hang the watchdogs missed.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::exercises::Exercise;
-use crate::libtest::{self, Counts, Failure};
+use crate::libtest::{self, Counts, Failure, Reported};
 use crate::process::{self, Ending, Stream};
+use crate::scan;
 use crate::workspace::{self, Chapter};
+
+/// Where graded builds go, below the workspace root.
+pub const TARGET_DIR: &str = "target/grade";
 
 /// One way of running a suite: which features, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,11 +39,13 @@ pub struct PassSpec {
     /// `real threads` or `model checker (shuttle)`.
     pub label: &'static str,
     /// Cargo features for the package.
-    pub features: Vec<&'static str>,
+    pub features: Vec<String>,
+    /// Whether the learner's starter is swapped in (and so scanned, and its warnings count).
+    pub learner: bool,
 }
 
 impl PassSpec {
-    /// `--features learner,shuttle` for messages (or `no features`).
+    /// `--features learner-e1,shuttle` for messages (or `no features`).
     pub fn features_text(&self) -> String {
         if self.features.is_empty() {
             "no features".to_string()
@@ -38,19 +55,25 @@ impl PassSpec {
     }
 }
 
-/// The passes of a suite, against the learner's starter or the reference solution.
-pub fn passes(chapter: &Chapter, learner: bool) -> Vec<PassSpec> {
-    let base: Vec<&'static str> = if learner { vec!["learner"] } else { vec![] };
+/// The passes of an exercise's suite, against the learner's starter or the reference solution.
+pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<PassSpec> {
+    let base: Vec<String> = if learner {
+        vec![exercise.learner_feature()]
+    } else {
+        Vec::new()
+    };
     let mut passes = vec![PassSpec {
         label: "real threads",
         features: base.clone(),
+        learner,
     }];
     if chapter.shuttle {
         let mut features = base;
-        features.push("shuttle");
+        features.push("shuttle".to_string());
         passes.push(PassSpec {
             label: "model checker (shuttle)",
             features,
+            learner,
         });
     }
     passes
@@ -59,121 +82,479 @@ pub fn passes(chapter: &Chapter, learner: bool) -> Vec<PassSpec> {
 /// How one pass went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Graded {
+    /// The learner's file uses something a solution may not (the scan's findings).
+    Refused(Vec<String>),
     /// The suite did not compile; the first error lines.
     BuildFailed(Vec<String>),
     /// The test run overran the time limit and was killed.
-    TimedOut(Duration),
-    /// Some tests failed (or the test binary crashed).
+    TimedOut {
+        /// The limit.
+        limit: Duration,
+        /// The test that was running.
+        hung: Option<String>,
+        /// Where its threads were, when that could be seen (a few frames each).
+        blocked_in: Vec<String>,
+    },
+    /// Some tests failed, or the harness's report does not prove that all passed.
     Failed {
         /// The harness's counts.
         counts: Counts,
         /// The failing tests and their messages.
         failures: Vec<Failure>,
-        /// The last lines of stderr, when no failing test could be named (a crash).
+        /// What is wrong with the report itself (a test that never reported, an early exit).
+        problems: Vec<String>,
+        /// The last lines of output, when no failing test could be named (a crash).
         tail: Vec<String>,
     },
-    /// Every test passed.
+    /// This pass has no test under its features (a suite without model-checking tests).
+    Skipped,
+    /// Every test passed, but the learner's file compiles with warnings.
+    Warnings {
+        /// The harness's counts.
+        counts: Counts,
+        /// The warnings located in the learner's file.
+        warnings: Vec<String>,
+    },
+    /// Every listed test reported `ok`.
     Passed(Counts),
 }
 
 impl Graded {
     /// Whether the pass succeeded.
     pub fn passed(&self) -> bool {
-        matches!(self, Self::Passed(_))
+        matches!(self, Self::Passed(_) | Self::Skipped)
     }
 
     /// One line on how it went.
     pub fn headline(&self) -> String {
         match self {
-            Self::BuildFailed(_) => "does not compile".to_string(),
-            Self::TimedOut(limit) => format!(
-                "deadlock or hang: the grader's time limit of {} s ran out",
-                limit.as_secs()
+            Self::Refused(findings) => format!(
+                "refused before building: {} use(s) of something a solution may not do",
+                findings.len()
             ),
-            Self::Failed { counts, .. } => {
-                if counts.failed == 0 {
-                    "the test binary failed without naming a failing test".to_string()
-                } else {
+            Self::BuildFailed(_) => "does not compile".to_string(),
+            Self::TimedOut { limit, hung, .. } => match hung {
+                Some(test) => format!(
+                    "deadlock or hang: {test} did not finish within the time limit of {} s",
+                    limit.as_secs()
+                ),
+                None => format!(
+                    "deadlock or hang: the time limit of {} s ran out",
+                    limit.as_secs()
+                ),
+            },
+            Self::Failed {
+                counts, problems, ..
+            } => {
+                if counts.failed > 0 {
                     format!(
                         "{} of {} test(s) failed",
                         counts.failed,
                         counts.failed + counts.passed
                     )
+                } else if let Some(first) = problems.first() {
+                    first.clone()
+                } else {
+                    "the test binary failed without naming a failing test".to_string()
                 }
             }
-            Self::Passed(counts) if counts.passed == 0 => {
-                "skipped: the suite has no test under these features".to_string()
-            }
+            Self::Skipped => "skipped: the suite has no test under these features".to_string(),
+            Self::Warnings { counts, warnings } => format!(
+                "{} test(s) passed, but your file compiles with {} warning(s)",
+                counts.passed,
+                warnings.len()
+            ),
             Self::Passed(counts) => format!("{} test(s) passed", counts.passed),
         }
     }
 
     /// The details a learner needs, indented by `indent`: failing tests with their messages,
-    /// compiler errors, or the end of a crash's output.
+    /// compiler errors, findings, warnings, or the end of a crash's output.
     pub fn details(&self, indent: &str) -> Vec<String> {
-        let mut lines = Vec::new();
+        let indented = |lines: &[String]| -> Vec<String> {
+            lines.iter().map(|l| format!("{indent}{l}")).collect()
+        };
         match self {
-            Self::BuildFailed(errors) => {
-                lines.extend(errors.iter().map(|e| format!("{indent}{e}")));
-            }
-            Self::Failed { failures, tail, .. } => {
+            Self::Refused(lines) | Self::BuildFailed(lines) => indented(lines),
+            Self::Warnings { warnings, .. } => indented(warnings),
+            Self::TimedOut { blocked_in, .. } => indented(blocked_in),
+            Self::Failed {
+                failures,
+                problems,
+                tail,
+                ..
+            } => {
+                let mut lines = Vec::new();
                 for failure in failures {
                     lines.push(format!("{indent}✘ {}", failure.name));
                     lines.extend(failure.message.iter().map(|m| format!("{indent}    {m}")));
                 }
-                lines.extend(tail.iter().map(|t| format!("{indent}{t}")));
+                // The headline already says the first problem when no test failed.
+                let skip = usize::from(failures.is_empty());
+                lines.extend(indented(problems.get(skip..).unwrap_or_default()));
+                lines.extend(indented(tail));
+                lines
             }
-            Self::TimedOut(_) | Self::Passed(_) => {}
+            Self::Skipped | Self::Passed(_) => Vec::new(),
         }
-        lines
     }
 }
 
-/// Builds and runs the exercise's suite in one pass, the run limited to the exercise's time.
+/// Scans (for the learner), builds and runs the exercise's suite in one pass.
 pub fn grade(root: &Path, exercise: &Exercise, spec: &PassSpec) -> Result<Graded> {
-    let mut build = suite_command(root, exercise, spec);
-    build.args(["--no-run", "--message-format", "short"]);
-    let built = process::run(build, Stream::Capture, Stream::Capture, None)?;
-    if !built.ending.success() {
-        let mut errors = libtest::compile_errors(&built.stderr, 8);
-        if errors.is_empty() {
-            errors = last_lines(&built.stderr, 8);
-        }
-        return Ok(Graded::BuildFailed(errors));
+    if spec.learner
+        && let Some(refused) = refusal(root, exercise)?
+    {
+        return Ok(refused);
     }
-
+    let built = build(root, &exercise.package, &spec.features, &[&exercise.suite])?;
+    let Some(executable) = built.executables.get(&exercise.suite) else {
+        return Ok(Graded::BuildFailed(built.errors));
+    };
     let limit = Duration::from_secs(exercise.time_limit_secs.max(1));
-    let run = suite_command(root, exercise, spec);
-    let finished = process::run(run, Stream::Capture, Stream::Capture, Some(limit))?;
-    let counts = libtest::sum_results(&finished.stdout);
-    Ok(match finished.ending {
-        Ending::TimedOut(limit) => Graded::TimedOut(limit),
-        ending if ending.success() => Graded::Passed(counts),
-        Ending::Exited(_) => {
-            let failures = libtest::failures(&finished.stdout, 12, 240);
-            let tail = if failures.is_empty() {
-                last_lines(&format!("{}{}", finished.stdout, finished.stderr), 12)
-            } else {
-                Vec::new()
-            };
-            Graded::Failed {
-                counts,
-                failures,
-                tail,
-            }
-        }
+    let graded = run_suite(root, executable, None, limit)?;
+    let starter = libtest::resolve_dots(&exercise.starter);
+    let warnings: Vec<String> = built
+        .warnings
+        .iter()
+        .filter(|w| spec.learner && w.file == starter)
+        .map(|w| w.line.clone())
+        .collect();
+    Ok(match graded {
+        Graded::Passed(counts) if !warnings.is_empty() => Graded::Warnings { counts, warnings },
+        other => other,
     })
 }
 
-/// `cargo test -p <package> [--features ...] --test <suite>`.
-fn suite_command(root: &Path, exercise: &Exercise, spec: &PassSpec) -> std::process::Command {
+/// The scan's verdict on the learner's file: `None` when it may be built.
+pub fn refusal(root: &Path, exercise: &Exercise) -> Result<Option<Graded>> {
+    let path = root.join(&exercise.starter);
+    let source = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let findings = match scan::scan(&source, &exercise.allow) {
+        Ok(findings) => findings,
+        // Not even Rust tokens: the compiler says it best.
+        Err(_) => return Ok(None),
+    };
+    Ok((!findings.is_empty()).then(|| {
+        Graded::Refused(
+            findings
+                .iter()
+                .map(|f| format!("{}:{f}", exercise.starter))
+                .collect(),
+        )
+    }))
+}
+
+/// What a build produced: the suites' test binaries, or the first errors; and every warning.
+#[derive(Debug, Default)]
+pub struct Built {
+    /// Test binaries by suite name (only when the build succeeded).
+    pub executables: BTreeMap<String, PathBuf>,
+    /// The first compiler errors, when it failed.
+    pub errors: Vec<String>,
+    /// Every located warning.
+    pub warnings: Vec<libtest::Warning>,
+}
+
+/// Builds the named test targets of `package` with `features`, in [`TARGET_DIR`].
+pub fn build(root: &Path, package: &str, features: &[String], suites: &[&str]) -> Result<Built> {
     let mut command = workspace::cargo(root);
-    command.args(["test", "-p", &exercise.package]);
-    if !spec.features.is_empty() {
-        command.args(["--features", &spec.features.join(",")]);
+    command.args(["test", "--no-run", "-p", package]);
+    command.args(["--message-format", "json-diagnostic-short"]);
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
     }
-    command.args(["--test", &exercise.suite]);
+    for suite in suites {
+        command.args(["--test", suite]);
+    }
+    command.env("CARGO_TARGET_DIR", root.join(TARGET_DIR));
+    let finished = process::run(command, Stream::Capture, Stream::Capture, None)?;
+    let mut built = Built::default();
+    let mut rendered = String::new();
+    for line in finished.stdout.lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-message") => {
+                if let Some(text) = message["message"]["rendered"].as_str() {
+                    rendered.push_str(text);
+                    if !text.ends_with('\n') {
+                        rendered.push('\n');
+                    }
+                }
+            }
+            Some("compiler-artifact") => {
+                let name = message["target"]["name"].as_str().unwrap_or_default();
+                let is_test = message["profile"]["test"].as_bool() == Some(true);
+                if let (true, true, Some(exe)) = (
+                    is_test,
+                    suites.contains(&name),
+                    message["executable"].as_str(),
+                ) {
+                    built
+                        .executables
+                        .insert(name.to_string(), PathBuf::from(exe));
+                }
+            }
+            _ => {}
+        }
+    }
+    built.warnings = libtest::located_warnings(&rendered);
+    if !finished.ending.success() {
+        built.executables.clear();
+        built.errors = libtest::compile_errors(&rendered, 8);
+        if built.errors.is_empty() {
+            // Cargo's own errors (an unknown feature, say) are plain text on stderr.
+            built.errors = last_lines(&finished.stderr, 8);
+        }
+    }
+    Ok(built)
+}
+
+/// The command that runs a test binary as the grader does (`--test-threads 1`, so a hang names
+/// its test), in its package's directory; `filter` picks the tests whose names contain it.
+pub fn test_command(root: &Path, executable: &Path, filter: Option<&str>) -> Command {
+    let mut command = Command::new(executable);
+    command.arg("--test-threads").arg("1");
+    if let Some(filter) = filter {
+        command.arg(filter);
+    }
+    if let Some(dir) = package_dir(root, executable) {
+        command.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
+    }
+    command.env("RUST_BACKTRACE", "0");
     command
+}
+
+/// The package directory a test binary belongs to: cargo runs integration tests there.
+fn package_dir(root: &Path, executable: &Path) -> Option<PathBuf> {
+    let stem = executable.file_name()?.to_string_lossy().into_owned();
+    let suite = stem.rsplit_once('-').map_or(stem.as_str(), |(s, _)| s);
+    let chapters = workspace::discover(root).ok()?;
+    chapters
+        .into_iter()
+        .find(|c| c.dir.join("tests").join(format!("{suite}.rs")).is_file())
+        .map(|c| c.dir)
+}
+
+/// Lists and runs the tests of a built suite (those containing `filter`, if given) and proves
+/// from the harness's report that every one passed.
+pub fn run_suite(
+    root: &Path,
+    executable: &Path,
+    filter: Option<&str>,
+    limit: Duration,
+) -> Result<Graded> {
+    let mut list = test_command(root, executable, filter);
+    list.args(["--list", "--format", "terse"]);
+    let listed = process::run(list, Stream::Capture, Stream::Capture, Some(limit))?;
+    let mut ignored = test_command(root, executable, filter);
+    ignored.args(["--list", "--format", "terse", "--ignored"]);
+    let ignored = process::run(ignored, Stream::Capture, Stream::Capture, Some(limit))?;
+    if !listed.ending.success() || !ignored.ending.success() {
+        return Ok(Graded::Failed {
+            counts: Counts::default(),
+            failures: Vec::new(),
+            problems: vec!["the test binary could not list its tests".to_string()],
+            tail: last_lines(&format!("{}{}", listed.stdout, listed.stderr), 12),
+        });
+    }
+    let skipped = libtest::listed_tests(&ignored.stdout);
+    let expected: Vec<String> = libtest::listed_tests(&listed.stdout)
+        .into_iter()
+        .filter(|name| !skipped.contains(name))
+        .collect();
+    if expected.is_empty() {
+        return Ok(Graded::Skipped);
+    }
+
+    let stacks = Mutex::new(Vec::new());
+    let finished = process::run_inspecting(
+        test_command(root, executable, filter),
+        Stream::Capture,
+        Stream::Capture,
+        Some(limit),
+        &|pid| {
+            if let Ok(mut stacks) = stacks.lock() {
+                *stacks = blocked_in(pid);
+            }
+        },
+    )?;
+    let report = libtest::run_report(&finished.stdout);
+    if let Ending::TimedOut(limit) = finished.ending {
+        return Ok(Graded::TimedOut {
+            limit,
+            hung: report.unfinished,
+            blocked_in: stacks.into_inner().unwrap_or_default(),
+        });
+    }
+    Ok(verdict(&expected, &report, &finished))
+}
+
+/// Whether the harness's report proves that every expected test passed.
+fn verdict(
+    expected: &[String],
+    report: &libtest::RunReport,
+    finished: &process::Finished,
+) -> Graded {
+    let reported = |name: &str| {
+        report
+            .results
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, r)| *r)
+    };
+    let mut problems = Vec::new();
+    let missing: Vec<&str> = expected
+        .iter()
+        .map(String::as_str)
+        .filter(|name| reported(name).is_none())
+        .collect();
+    let extra: Vec<&str> = report
+        .results
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !expected.iter().any(|e| e == n))
+        .collect();
+    let ok = expected
+        .iter()
+        .filter(|name| reported(name) == Some(Reported::Ok))
+        .count() as u64;
+    let failed = expected
+        .iter()
+        .filter(|name| reported(name) == Some(Reported::Failed))
+        .count() as u64;
+    if let Some(test) = &report.unfinished {
+        problems.push(format!(
+            "the test process ended inside {test}, before it reported ({})",
+            ending_text(&finished.ending)
+        ));
+    }
+    if !missing.is_empty() {
+        problems.push(format!(
+            "{} of {} test(s) never reported a result ({}): the process ended early ({})",
+            missing.len(),
+            expected.len(),
+            missing.join(", "),
+            ending_text(&finished.ending)
+        ));
+    }
+    if !extra.is_empty() {
+        problems.push(format!(
+            "the report names tests the suite does not have: {}",
+            extra.join(", ")
+        ));
+    }
+    let counted = Counts { passed: ok, failed };
+    if report.summary != Some(counted) && problems.is_empty() && failed == 0 {
+        problems.push(match report.summary {
+            None => "the test harness never printed its summary".to_string(),
+            Some(summary) => format!(
+                "the harness's summary ({} passed, {} failed) does not match its {} reported test(s)",
+                summary.passed,
+                summary.failed,
+                expected.len()
+            ),
+        });
+    }
+    if problems.is_empty()
+        && failed == 0
+        && ok == expected.len() as u64
+        && finished.ending.success()
+    {
+        return Graded::Passed(counted);
+    }
+    if problems.is_empty() && failed == 0 {
+        problems.push(format!(
+            "the test binary {} although every test reported ok",
+            ending_text(&finished.ending)
+        ));
+    }
+    let failures = libtest::failures(&finished.stdout, 12, 240)
+        .into_iter()
+        .filter(|f| expected.contains(&f.name))
+        .collect::<Vec<_>>();
+    let tail = if failures.is_empty() {
+        last_lines(&format!("{}{}", finished.stdout, finished.stderr), 12)
+    } else {
+        Vec::new()
+    };
+    Graded::Failed {
+        counts: counted,
+        failures,
+        problems,
+        tail,
+    }
+}
+
+fn ending_text(ending: &Ending) -> String {
+    match ending {
+        Ending::Exited(status) => match status.code() {
+            Some(code) => format!("exit code {code}"),
+            None => format!("killed by a signal: {status}"),
+        },
+        Ending::TimedOut(limit) => format!("killed after {} s", limit.as_secs()),
+    }
+}
+
+/// Where a hung test process's threads are, read with gdb when it is installed: the innermost
+/// frames of each thread that are in the workspace's own code (what it was blocked on).
+fn blocked_in(pid: u32) -> Vec<String> {
+    let Ok(output) = Command::new("gdb")
+        .args(["-p", &pid.to_string(), "-batch", "-nx"])
+        .args(["-ex", "set print frame-arguments none"])
+        .args(["-ex", "thread apply all bt 24"])
+        .stdin(std::process::Stdio::null())
+        .output()
+    else {
+        return Vec::new();
+    };
+    summarize_stacks(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// From gdb's `thread apply all bt`: one line per thread that is inside the workspace's code
+/// (`chapters/` or `common/`), naming the thread and its innermost such frame.
+fn summarize_stacks(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut thread = String::new();
+    let mut found = false;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("Thread ") {
+            thread = rest
+                .split_once('"')
+                .and_then(|(_, r)| r.split_once('"'))
+                .map_or_else(|| rest.to_string(), |(name, _)| name.to_string());
+            found = false;
+            continue;
+        }
+        if found || !line.starts_with('#') {
+            continue;
+        }
+        let in_workspace = ["chapters/", "common/src/"]
+            .iter()
+            .any(|d| line.contains(d));
+        if in_workspace && let Some((function, place)) = frame_parts(line) {
+            lines.push(format!("thread '{thread}' was in {function} ({place})"));
+            found = true;
+        }
+    }
+    lines.truncate(8);
+    lines
+}
+
+/// `#3  0x… in chapter_12::waiter::Waiter::sit_down (self=…) at chapters/…/e2_waiter.rs:30`
+/// gives the function and the file and line.
+fn frame_parts(line: &str) -> Option<(String, String)> {
+    let after_in = line.split_once(" in ").map_or(line, |(_, r)| r);
+    let function = after_in.split([' ', '(']).next()?.to_string();
+    let place = line.rsplit_once(" at ")?.1.trim();
+    let place = place
+        .find("chapters/")
+        .or_else(|| place.find("common/"))
+        .map_or(place, |i| &place[i..]);
+    Some((function, place.to_string()))
 }
 
 /// The last `n` non-empty lines, shortened.
@@ -188,6 +569,7 @@ fn last_lines(text: &str, n: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::process::ExitStatusExt as _;
 
     fn chapter(shuttle: bool) -> Chapter {
         Chapter {
@@ -203,22 +585,95 @@ mod tests {
 
     #[test]
     fn learner_and_solution_passes_pick_their_features() {
-        let learner = passes(&chapter(true), true);
+        let exercise = &crate::exercises::sample(&["12.2"])[0];
+        let learner = passes(&chapter(true), exercise, true);
         assert_eq!(learner.len(), 2);
-        assert_eq!(learner[0].features_text(), "--features learner");
-        assert_eq!(learner[1].features_text(), "--features learner,shuttle");
-        let solution = passes(&chapter(true), false);
+        assert_eq!(learner[0].features_text(), "--features learner-e2");
+        assert_eq!(learner[1].features_text(), "--features learner-e2,shuttle");
+        let solution = passes(&chapter(true), exercise, false);
         assert_eq!(solution[0].features_text(), "no features");
         assert_eq!(solution[1].features_text(), "--features shuttle");
-        assert_eq!(passes(&chapter(false), true).len(), 1);
+        assert_eq!(passes(&chapter(false), exercise, true).len(), 1);
+    }
+
+    fn finished(code: i32, stdout: &str) -> process::Finished {
+        process::Finished {
+            ending: Ending::Exited(std::process::ExitStatus::from_raw(code << 8)),
+            stdout: stdout.to_string(),
+            stderr: String::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn judge(code: i32, stdout: &str) -> Graded {
+        let expected = ["graded::a".to_string(), "graded::b".to_string()];
+        verdict(
+            &expected,
+            &libtest::run_report(stdout),
+            &finished(code, stdout),
+        )
+    }
+
+    const SUMMARY_OK: &str = "test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+
+    #[test]
+    fn only_a_full_report_of_oks_is_a_pass() {
+        let honest = format!("test graded::a ... ok\ntest graded::b ... ok\n\n{SUMMARY_OK}");
+        assert_eq!(
+            judge(0, &honest),
+            Graded::Passed(Counts {
+                passed: 2,
+                failed: 0
+            })
+        );
+        // `process::exit(0)` inside the second test: a clean exit, no result, no summary.
+        let exited = judge(0, "test graded::a ... ok\ntest graded::b ... ");
+        assert!(!exited.passed());
+        assert_eq!(
+            exited.headline(),
+            "the test process ended inside graded::b, before it reported (exit code 0)"
+        );
+        // A forged summary with no result lines for the tests.
+        let forged = judge(0, SUMMARY_OK);
+        assert!(!forged.passed());
+        assert!(
+            forged.headline().contains("2 of 2 test(s) never reported"),
+            "{}",
+            forged.headline()
+        );
+        // Fake oks in a failing test's captured output do not count.
+        let captured = format!(
+            "test graded::a ... ok\ntest graded::b ... FAILED\n\nfailures:\n\n---- graded::b stdout ----\ntest graded::b ... ok\n{SUMMARY_OK}"
+        );
+        assert!(!judge(101, &captured).passed());
+        // A test name the suite does not have.
+        let extra = format!(
+            "test graded::a ... ok\ntest graded::b ... ok\ntest graded::z ... ok\n{SUMMARY_OK}"
+        );
+        assert!(
+            judge(0, &extra)
+                .headline()
+                .contains("tests the suite does not have: graded::z")
+        );
+        // Every test ok, but the process then failed.
+        let late = format!("test graded::a ... ok\ntest graded::b ... ok\n{SUMMARY_OK}");
+        assert!(!judge(1, &late).passed());
     }
 
     #[test]
     fn headlines_say_what_happened() {
-        let timed_out = Graded::TimedOut(Duration::from_secs(120));
+        let timed_out = Graded::TimedOut {
+            limit: Duration::from_secs(120),
+            hung: Some("graded::waits".into()),
+            blocked_in: vec!["thread 'diner 0' was in x (chapters/a.rs:3)".into()],
+        };
         assert_eq!(
             timed_out.headline(),
-            "deadlock or hang: the grader's time limit of 120 s ran out"
+            "deadlock or hang: graded::waits did not finish within the time limit of 120 s"
+        );
+        assert_eq!(
+            timed_out.details("  "),
+            ["  thread 'diner 0' was in x (chapters/a.rs:3)"]
         );
         let failed = Graded::Failed {
             counts: Counts {
@@ -229,6 +684,7 @@ mod tests {
                 name: "no_deadlock".into(),
                 message: vec!["not yet implemented".into()],
             }],
+            problems: Vec::new(),
             tail: Vec::new(),
         };
         assert_eq!(failed.headline(), "2 of 3 test(s) failed");
@@ -237,13 +693,39 @@ mod tests {
             ["  ✘ no_deadlock", "      not yet implemented"]
         );
         assert!(!failed.passed());
-        let empty = Graded::Passed(Counts {
-            passed: 0,
-            failed: 0,
-        });
+        assert!(Graded::Skipped.passed());
+        let warned = Graded::Warnings {
+            counts: Counts {
+                passed: 3,
+                failed: 0,
+            },
+            warnings: vec!["e1.rs:3:9: warning: unused variable: `x`".into()],
+        };
+        assert!(!warned.passed());
         assert_eq!(
-            empty.headline(),
-            "skipped: the suite has no test under these features"
+            warned.headline(),
+            "3 test(s) passed, but your file compiles with 1 warning(s)"
+        );
+    }
+
+    #[test]
+    fn stacks_name_each_thread_in_the_workspaces_code() {
+        let gdb = "\
+Thread 3 (Thread 0x7f (LWP 12) \"diner 1\"):
+#0  0x00007f in syscall () from /lib/libc.so.6
+#1  0x000055 in std::sys::pal::unix::futex::futex_wait () at library/std/src/futex.rs:70
+#2  0x000055 in chapter_12::waiter::Waiter::sit_down (self=...) at chapters/12-deadlocks/src/../exercises/e2_waiter.rs:41
+#3  0x000055 in exercise_12_2::dine () at chapters/12-deadlocks/tests/exercise_12_2.rs:20
+
+Thread 1 (Thread 0x7e (LWP 11) \"graded::waits\"):
+#0  0x00007f in clock_nanosleep () from /lib/libc.so.6
+";
+        assert_eq!(
+            summarize_stacks(gdb),
+            [
+                "thread 'diner 1' was in chapter_12::waiter::Waiter::sit_down \
+                 (chapters/12-deadlocks/src/../exercises/e2_waiter.rs:41)"
+            ]
         );
     }
 }

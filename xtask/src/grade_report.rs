@@ -35,7 +35,7 @@ pub const SCHEMA: &str = "concurrency-chapters/grade/v1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Subject {
-    /// The learner's files (`--features learner`).
+    /// The learner's files (`--features learner-eK`, one exercise at a time).
     LearnerFiles,
     /// The reference solutions (`--solutions`).
     ReferenceSolutions,
@@ -169,21 +169,37 @@ impl Report {
 
 /// A pass's report from how it was graded.
 fn pass_report(spec: &grade::PassSpec, graded: &Graded, seconds: f64) -> PassReport {
+    let as_one = |test: &str, lines: &[String]| {
+        vec![FailedTest {
+            test: test.to_string(),
+            message: lines.join("\n"),
+        }]
+    };
     let (status, tests_passed, tests_failed, failures) = match graded {
         Graded::Passed(counts) => (Status::Passed, counts.passed, counts.failed, Vec::new()),
-        Graded::TimedOut(_) => (Status::TimedOut, 0, 0, Vec::new()),
-        Graded::BuildFailed(errors) => (
+        Graded::Skipped => (Status::Passed, 0, 0, Vec::new()),
+        Graded::TimedOut {
+            hung, blocked_in, ..
+        } => (
+            Status::TimedOut,
+            0,
+            0,
+            hung.as_ref()
+                .map(|test| as_one(test, blocked_in))
+                .unwrap_or_default(),
+        ),
+        Graded::Refused(findings) => (Status::Failed, 0, 0, as_one("(scan)", findings)),
+        Graded::BuildFailed(errors) => (Status::Failed, 0, 0, as_one("(build)", errors)),
+        Graded::Warnings { counts, warnings } => (
             Status::Failed,
+            counts.passed,
             0,
-            0,
-            vec![FailedTest {
-                test: "(build)".to_string(),
-                message: errors.join("\n"),
-            }],
+            as_one("(warnings)", warnings),
         ),
         Graded::Failed {
             counts,
             failures,
+            problems,
             tail,
         } => {
             let mut list: Vec<FailedTest> = failures
@@ -193,18 +209,18 @@ fn pass_report(spec: &grade::PassSpec, graded: &Graded, seconds: f64) -> PassRep
                     message: f.message.join("\n"),
                 })
                 .collect();
+            if !problems.is_empty() {
+                list.extend(as_one("(report)", problems));
+            }
             if list.is_empty() && !tail.is_empty() {
-                list.push(FailedTest {
-                    test: "(crash)".to_string(),
-                    message: tail.join("\n"),
-                });
+                list.extend(as_one("(crash)", tail));
             }
             (Status::Failed, counts.passed, counts.failed, list)
         }
     };
     PassReport {
         pass: spec.label.to_string(),
-        features: spec.features.iter().map(|f| f.to_string()).collect(),
+        features: spec.features.clone(),
         status,
         reason: graded.headline(),
         tests_passed,
@@ -276,11 +292,11 @@ fn grade_exercise(
     };
     let mut passes = Vec::new();
     let mut failed = false;
-    for spec in grade::passes(chapter, !solutions) {
+    for spec in grade::passes(chapter, exercise, !solutions) {
         if failed {
             passes.push(PassReport {
                 pass: spec.label.to_string(),
-                features: spec.features.iter().map(|f| f.to_string()).collect(),
+                features: spec.features.clone(),
                 status: Status::NotRun,
                 reason: "not run: an earlier pass failed".to_string(),
                 tests_passed: 0,
@@ -310,7 +326,7 @@ fn grade_exercise(
 }
 
 /// The exercises named by `--exercises` (ids or chapter numbers), or all of them.
-fn select<'a>(all: &'a [Exercise], wanted: &[String]) -> Result<Vec<&'a Exercise>, UsageError> {
+pub fn select<'a>(all: &'a [Exercise], wanted: &[String]) -> Result<Vec<&'a Exercise>, UsageError> {
     if wanted.is_empty() {
         return Ok(all.iter().collect());
     }
@@ -440,7 +456,8 @@ mod tests {
     fn spec() -> grade::PassSpec {
         grade::PassSpec {
             label: "real threads",
-            features: vec!["learner"],
+            features: vec!["learner-e1".to_string()],
+            learner: true,
         }
     }
 
@@ -459,6 +476,7 @@ mod tests {
                 name: "no_lost_updates".into(),
                 message: vec!["not yet implemented".into()],
             }],
+            problems: Vec::new(),
             tail: Vec::new(),
         };
         let pass = pass_report(&spec(), &graded, 1.234);
@@ -475,10 +493,17 @@ mod tests {
 
     #[test]
     fn a_timeout_is_its_own_status() {
-        let pass = pass_report(&spec(), &Graded::TimedOut(Duration::from_secs(120)), 120.0);
+        let hung = Graded::TimedOut {
+            limit: Duration::from_secs(120),
+            hung: Some("on_real_threads::waits".into()),
+            blocked_in: vec!["thread 'diner 1' was in sit_down (e2.rs:4)".into()],
+        };
+        let pass = pass_report(&spec(), &hung, 120.0);
+        assert_eq!(pass.failures[0].test, "on_real_threads::waits");
         let (status, reason) = summarize(&[pass]);
         assert_eq!(status, Status::TimedOut);
         assert!(reason.contains("time limit of 120 s"), "{reason}");
+        assert!(reason.contains("on_real_threads::waits"), "{reason}");
     }
 
     #[test]

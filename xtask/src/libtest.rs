@@ -245,6 +245,74 @@ pub fn resolve_dots(path: &str) -> String {
     parts.join("/")
 }
 
+/// The test names in a test binary's `--list --format terse` output (`name: test` lines).
+pub fn listed_tests(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// How one test reported, in the harness's running section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    /// `test name ... ok`
+    Ok,
+    /// `test name ... FAILED`
+    Failed,
+    /// `test name ... ignored` (with or without a reason)
+    Ignored,
+}
+
+/// What a test binary run with `--test-threads 1` said about its tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Each test that reported, in order.
+    pub results: Vec<(String, Reported)>,
+    /// A test that started but never reported (it hung, or the process ended inside it).
+    pub unfinished: Option<String>,
+    /// The counts of the harness's closing `test result:` line, if it printed one.
+    pub summary: Option<Counts>,
+}
+
+/// Reads the harness's report. Only the running section counts: everything from the first
+/// `failures:` or `successes:` line on is the tests' captured output, which a test (or the code
+/// it tests) could fill with lines that look like results. The closing summary is the last
+/// `test result:` line, which the harness prints after every test has ended.
+pub fn run_report(stdout: &str) -> RunReport {
+    let mut report = RunReport::default();
+    for line in stdout.lines() {
+        if matches!(line.trim_end(), "failures:" | "successes:") {
+            break;
+        }
+        let Some(rest) = line.strip_prefix("test ") else {
+            continue;
+        };
+        if let Some((name, result)) = rest.split_once(" ... ") {
+            let reported = match result.trim_end() {
+                "ok" => Some(Reported::Ok),
+                "FAILED" => Some(Reported::Failed),
+                r if r.starts_with("ignored") => Some(Reported::Ignored),
+                _ => None,
+            };
+            match reported {
+                Some(reported) => report.results.push((name.to_string(), reported)),
+                None => report.unfinished = Some(name.to_string()),
+            }
+        } else if let Some(name) = rest.strip_suffix(" ...") {
+            report.unfinished = Some(name.to_string());
+        }
+    }
+    if let Some((last, _)) = report.results.last()
+        && report.unfinished.as_deref() == Some(last.as_str())
+    {
+        report.unfinished = None;
+    }
+    report.summary = stdout.lines().filter_map(parse_result_line).next_back();
+    report
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,5 +456,48 @@ error: could not compile `chapter-12` (lib) due to 1 previous error; 1 warning e
             compile_errors("error: could not compile `x`\n", 5),
             ["error: could not compile `x`"]
         );
+    }
+
+    #[test]
+    fn listings_and_run_reports_are_read_from_the_running_section_only() {
+        let listing = "graded::a: test\ngraded::b: test\n\n2 tests, 0 benchmarks\n";
+        assert_eq!(listed_tests(listing), ["graded::a", "graded::b"]);
+        let stdout = "\
+running 3 tests
+test graded::a ... ok
+test graded::b ... FAILED
+test graded::c ... ignored, slow
+
+failures:
+
+---- graded::b stdout ----
+test graded::b ... ok
+test result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s
+
+failures:
+    graded::b
+
+test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s
+";
+        let report = run_report(stdout);
+        assert_eq!(
+            report.results,
+            [
+                ("graded::a".to_string(), Reported::Ok),
+                ("graded::b".to_string(), Reported::Failed),
+                ("graded::c".to_string(), Reported::Ignored),
+            ]
+        );
+        assert_eq!(report.unfinished, None);
+        assert_eq!(
+            report.summary,
+            Some(Counts {
+                passed: 1,
+                failed: 1
+            })
+        );
+        let hung = run_report("running 2 tests\ntest graded::a ... ok\ntest graded::b ... ");
+        assert_eq!(hung.unfinished.as_deref(), Some("graded::b"));
+        assert_eq!(hung.summary, None);
     }
 }

@@ -27,6 +27,7 @@ mod list;
 mod process;
 mod run;
 mod run_all;
+mod scan;
 mod test_cmd;
 mod tidy;
 mod verify;
@@ -165,8 +166,13 @@ enum ExerciseCommand {
         /// The exercise id, e.g. 12.1.
         id: String,
     },
-    /// Maintainers: every starter compiles cleanly and fails, every solution passes.
-    Verify,
+    /// Maintainers: every starter compiles cleanly and fails, every solution passes, every
+    /// committed mutant is caught.
+    Verify {
+        /// Only these exercises or chapters, comma-separated (e.g. 12.1,16).
+        #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+        exercises: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -204,11 +210,13 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             ExerciseCommand::Check { id } => exercise::check(root, &id),
             ExerciseCommand::Hint { id } => exercise::hint(root, &id),
             ExerciseCommand::Solution { id } => exercise::solution(root, &id),
-            ExerciseCommand::Verify => Ok(if verify::run(root, verify::Solutions::Run)? {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }),
+            ExerciseCommand::Verify { exercises } => {
+                Ok(if verify::run(root, &exercises, verify::Solutions::Run)? {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                })
+            }
         },
         Command::Grade {
             json,

@@ -68,10 +68,22 @@ const DRAIN: Duration = Duration::from_secs(3);
 
 /// Runs `command` to completion, or kills its process group once `limit` has passed.
 pub fn run(
+    command: Command,
+    stdout: Stream,
+    stderr: Stream,
+    limit: Option<Duration>,
+) -> Result<Finished> {
+    run_inspecting(command, stdout, stderr, limit, &|_| ())
+}
+
+/// [`run`], calling `before_kill` with the child's pid when it overran, before it is killed: the
+/// moment to ask what it was blocked on.
+pub fn run_inspecting(
     mut command: Command,
     stdout: Stream,
     stderr: Stream,
     limit: Option<Duration>,
+    before_kill: &dyn Fn(u32),
 ) -> Result<Finished> {
     command.stdin(Stdio::null());
     command.stdout(stdio(stdout));
@@ -92,7 +104,7 @@ pub fn run(
         .take()
         .map(|pipe| Reader::spawn(pipe, stderr == Stream::Tee, Echo::Stderr));
 
-    let ending = wait(&mut child, started, limit)?;
+    let ending = wait(&mut child, started, limit, before_kill)?;
     let elapsed = started.elapsed();
     let drain_until = Instant::now() + DRAIN;
     Ok(Finished {
@@ -110,7 +122,12 @@ fn stdio(stream: Stream) -> Stdio {
     }
 }
 
-fn wait(child: &mut Child, started: Instant, limit: Option<Duration>) -> Result<Ending> {
+fn wait(
+    child: &mut Child,
+    started: Instant,
+    limit: Option<Duration>,
+    before_kill: &dyn Fn(u32),
+) -> Result<Ending> {
     let Some(limit) = limit else {
         return Ok(Ending::Exited(
             child.wait().context("cannot wait for a child")?,
@@ -121,6 +138,7 @@ fn wait(child: &mut Child, started: Instant, limit: Option<Duration>) -> Result<
             return Ok(Ending::Exited(status));
         }
         if started.elapsed() >= limit {
+            before_kill(child.id());
             kill_group(child);
             return Ok(Ending::TimedOut(limit));
         }

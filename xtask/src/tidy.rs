@@ -203,6 +203,44 @@ fn check_exercises(root: &Path, problems: &mut Vec<String>) -> Result<()> {
             )),
             Some(_) => {}
         }
+        for (what, path) in [
+            ("starter", &exercise.starter),
+            ("solution", &exercise.solution),
+        ] {
+            let Ok(source) = std::fs::read_to_string(root.join(path)) else {
+                continue;
+            };
+            // A learner's file is refused for what its reference needs: allow it, or rewrite.
+            for finding in crate::scan::scan(&source, &exercise.allow).unwrap_or_default() {
+                problems.push(format!(
+                    "{file}: exercise {id}: the {what} {path} breaks a scan rule at line {finding}; \
+                     list the rule in its allow key or do without"
+                ));
+            }
+        }
+        for rule in &exercise.allow {
+            if !crate::scan::RULES.iter().any(|r| r.name == rule) {
+                problems.push(format!(
+                    "{file}: exercise {id}: allow names no scan rule \"{rule}\"; the rules: {}",
+                    crate::scan::rule_names()
+                ));
+            }
+        }
+        let prefix = format!("e{}", exercise.number());
+        let starter_name = Path::new(&exercise.starter)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let named_for_it = starter_name
+            .strip_prefix(&prefix)
+            .is_some_and(|rest| rest.starts_with(['_', '.']));
+        if !named_for_it {
+            problems.push(format!(
+                "{file}: exercise {id}: its starter's name must start with {prefix}_ (the \
+                 feature learner-e{} swaps that file in)",
+                exercise.number()
+            ));
+        }
     }
 
     let starters: HashSet<String> = exercises.iter().map(|e| normalize(&e.starter)).collect();
@@ -379,6 +417,7 @@ suite = "exercise_12_1"
             "does not start with its chapter number 13",
             "starter file chapters/12-x/exercises/missing.rs does not exist",
             "solution file chapters/12-x/src/solutions/missing.rs does not exist",
+            "its starter's name must start with e1_",
             "chapters/12-x/exercises/stray.rs: an exercise file that no exercises.toml entry lists",
         ];
         for needle in expected {
@@ -395,7 +434,7 @@ suite = "exercise_12_1"
         let ws = tidy_scratch();
         std::fs::remove_file(ws.0.join("chapters/12-x/tests/exercise_12_1.rs")).expect("rm");
         let other = ENTRY
-            .replace("12.1", "14.1")
+            .replace("12.1", "14.2")
             .replace("chapter = 12", "chapter = 14")
             .replace("chapter-12", "chapter-14")
             .replace("exercises/e1.rs", "exercises/e2.rs");
@@ -406,7 +445,7 @@ suite = "exercise_12_1"
             found,
             [
                 "exercises.toml: exercise 12.1: suite file chapters/12-x/tests/exercise_12_1.rs does not exist",
-                "exercises.toml: exercise 14.1: package chapter-14 is not a chapter crate under chapters/",
+                "exercises.toml: exercise 14.2: package chapter-14 is not a chapter crate under chapters/",
             ]
         );
     }

@@ -1,26 +1,33 @@
 //! `cargo xtask exercise verify` (maintainers; also the last step of `cargo xtask test`): proves
-//! that no exercise ships broken or solved.
+//! that no exercise ships broken or solved, and that its suite catches wrong solutions.
 //!
-//! For every exercise in `exercises.toml`:
+//! For every exercise in `exercises.toml`, graded exactly as a learner's file is (see
+//! [`crate::grade`]), each with only its own starter swapped in:
 //!
-//! - the starter compiles warning-free (`cargo build -p <pkg> --features learner --tests`, and
-//!   with `learner,shuttle` when the chapter has shuttle), counting the warnings located in its
-//!   own file or elsewhere in its chapter, but not in another exercise's starter;
+//! - the starter passes the scan and compiles warning-free (counting warnings in its own file
+//!   and elsewhere in its chapter, but not in another exercise's starter);
 //! - the starter fails its suite: at least one pass fails (a timeout counts, and is reported);
-//! - the reference solution passes its suite in every pass.
+//! - the reference solution passes its suite in every pass;
+//! - every committed mutant fails, with a message that names its fault. A mutant is a wrong
+//!   solution kept beside the reference, `src/mutants/eK_<name>.rs`, compiled into the chapter
+//!   with the `mutants` feature; the suite runs its tests against it in a module of the same
+//!   name. Its doc comment says what is wrong (`//! Wrong: …`) and which words the grader's
+//!   message must contain (`//! Caught: …`). One build per chapter serves all of its mutants.
 //!
-//! The result is one table, with the details of every ✘ below it.
+//! The result is a table per exercise, a table of every mutant, the details of every ✘, and the
+//! line `mutants: N of M caught`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use common::TableData;
 use common::report::render_table;
 
 use crate::exercises::{self, Exercise};
 use crate::grade::{self, Graded, PassSpec};
 use crate::libtest;
-use crate::process::{self, Stream};
+use crate::scan;
 use crate::workspace::{self, Chapter};
 
 /// One check's verdict: passed, or failed with a short reason and detail lines.
@@ -47,6 +54,10 @@ impl Check {
             details,
         }
     }
+
+    fn mark(&self) -> String {
+        format!("{} {}", if self.ok { "✔" } else { "✘" }, self.cell)
+    }
 }
 
 /// Which suites `run` checks on the reference solutions.
@@ -55,37 +66,136 @@ pub enum Solutions {
     /// Run each solution's suite in every pass (`cargo xtask exercise verify`).
     Run,
     /// Trust passes that already ran every suite on the solutions (`cargo xtask test` runs
-    /// them in its plain and shuttle passes), and check only the starters.
+    /// them in its plain and shuttle passes), and check only the starters and the mutants.
     AlreadyTested,
 }
 
-/// Verifies every exercise; prints the table and returns whether all checks held.
-pub fn run(root: &Path, solutions: Solutions) -> Result<bool> {
-    let exercises = exercises::load(root)?;
+/// A committed wrong solution of one exercise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mutant {
+    /// The exercise's id.
+    pub exercise: String,
+    /// The module name, `e1_unsorted`: the file's stem, and the suite's module for it.
+    pub module: String,
+    /// The file, relative to the workspace root.
+    pub file: String,
+    /// What it gets wrong, in a line.
+    pub wrong: String,
+    /// The words the grader's message must contain.
+    pub caught: String,
+}
+
+/// The mutants of `exercise` in its chapter's `src/mutants/`, sorted by name.
+pub fn mutants_of(root: &Path, chapter: &Chapter, exercise: &Exercise) -> Result<Vec<Mutant>> {
+    let dir = chapter.dir.join("src").join("mutants");
+    let prefix = format!("e{}_", exercise.number());
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(found);
+    };
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if !stem.starts_with(&prefix) || path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let tagged = |tag: &str| {
+            text.lines()
+                .filter_map(|l| l.strip_prefix("//! "))
+                .find_map(|l| l.strip_prefix(tag))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default()
+        };
+        found.push(Mutant {
+            exercise: exercise.id.clone(),
+            module: stem,
+            file: relative(root, &path),
+            wrong: tagged("Wrong:"),
+            caught: tagged("Caught:"),
+        });
+    }
+    found.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(found)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// How one mutant fared.
+#[derive(Debug, Clone)]
+struct MutantResult {
+    mutant: Mutant,
+    check: Check,
+    seconds: f64,
+}
+
+/// Verifies every exercise; prints the tables and returns whether all checks held.
+pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool> {
+    let all = exercises::load(root)?;
+    let exercises: Vec<Exercise> = crate::grade_report::select(&all, wanted)?
+        .into_iter()
+        .cloned()
+        .collect();
     if exercises.is_empty() {
         println!("exercise verify: no exercises yet, nothing to verify");
         return Ok(true);
     }
     let chapters = workspace::discover(root)?;
+    let names = ["starter", "starter fails", "solution passes", "mutants"];
     let mut table = TableData::new(
         "exercise verify",
-        &[
-            "id",
-            "starter compiles clean",
-            "starter fails",
-            "solution passes",
-        ],
+        &["id", names[0], names[1], names[2], names[3]],
     );
     let mut details = Vec::new();
     let mut all_ok = true;
+    let mut all_mutants = Vec::new();
+    let mut without_mutants = Vec::new();
     for exercise in &exercises {
-        let other_starters: Vec<String> = exercises
+        let Some(chapter) = exercise.chapter_crate(&chapters) else {
+            all_ok = false;
+            details.push(format!(
+                "✘ {}: no chapter crate named {}",
+                exercise.id, exercise.package
+            ));
+            continue;
+        };
+        let other_starters: Vec<String> = all
             .iter()
             .filter(|e| e.id != exercise.id)
             .map(|e| libtest::resolve_dots(&e.starter))
             .collect();
-        let checks = verify_one(root, &chapters, exercise, &other_starters, solutions)?;
-        let names = ["starter compiles clean", "starter fails", "solution passes"];
+        let starter = starter_checks(root, chapter, exercise, &other_starters)?;
+        let (solution, mutants) = reference_and_mutants(root, chapter, exercise, solutions)?;
+        let caught = mutants.iter().filter(|m| m.check.ok).count();
+        let mutants_cell = if mutants.is_empty() {
+            // Not yet written for every exercise: shown, and listed at the end, until they are.
+            without_mutants.push(exercise.id.clone());
+            Check::ok("none committed yet")
+        } else if mutants.len() < 3 {
+            Check::failed(
+                format!("{caught} of {} caught (3 at least)", mutants.len()),
+                vec![format!(
+                    "commit at least three wrong solutions in {}/src/mutants/e{}_*.rs",
+                    relative(root, &chapter.dir),
+                    exercise.number()
+                )],
+            )
+        } else if caught == mutants.len() {
+            Check::ok(format!("{caught} of {} caught", mutants.len()))
+        } else {
+            Check::failed(format!("{caught} of {} caught", mutants.len()), Vec::new())
+        };
+        let checks = [starter.0, starter.1, solution, mutants_cell];
         for (name, check) in names.iter().zip(&checks) {
             if !check.ok {
                 all_ok = false;
@@ -93,13 +203,50 @@ pub fn run(root: &Path, solutions: Solutions) -> Result<bool> {
                 details.extend(check.details.iter().map(|d| format!("    {d}")));
             }
         }
-        let [clean, fails, passes] = checks;
-        let mark = |c: Check| format!("{} {}", if c.ok { "✔" } else { "✘" }, c.cell);
-        table.row([exercise.id.clone(), mark(clean), mark(fails), mark(passes)]);
+        table.row([
+            exercise.id.clone(),
+            checks[0].mark(),
+            checks[1].mark(),
+            checks[2].mark(),
+            checks[3].mark(),
+        ]);
+        all_mutants.extend(mutants);
     }
     println!("{}", render_table(&table));
+    let mut mutant_table = TableData::new(
+        "mutants",
+        &["exercise", "mutant", "what is wrong", "caught by", "time"],
+    );
+    for result in &all_mutants {
+        mutant_table.row([
+            result.mutant.exercise.clone(),
+            result.mutant.module.clone(),
+            result.mutant.wrong.clone(),
+            result.check.mark(),
+            format!("{:.1} s", result.seconds),
+        ]);
+        if !result.check.ok {
+            details.push(format!(
+                "✘ {} mutant {} ({}): {}",
+                result.mutant.exercise, result.mutant.module, result.mutant.file, result.check.cell
+            ));
+            details.extend(result.check.details.iter().map(|d| format!("    {d}")));
+        }
+    }
+    if !all_mutants.is_empty() {
+        println!("{}", render_table(&mutant_table));
+    }
     for line in &details {
         println!("{line}");
+    }
+    let caught = all_mutants.iter().filter(|m| m.check.ok).count();
+    println!("mutants: {caught} of {} caught", all_mutants.len());
+    if !without_mutants.is_empty() {
+        println!(
+            "exercises without committed mutants yet ({}): {}",
+            without_mutants.len(),
+            without_mutants.join(", ")
+        );
     }
     println!(
         "exercise verify: {}",
@@ -112,129 +259,215 @@ pub fn run(root: &Path, solutions: Solutions) -> Result<bool> {
     Ok(all_ok)
 }
 
-fn verify_one(
-    root: &Path,
-    chapters: &[Chapter],
-    exercise: &Exercise,
-    other_starters: &[String],
-    solutions: Solutions,
-) -> Result<[Check; 3]> {
-    let Some(chapter) = exercise.chapter_crate(chapters) else {
-        let missing = || {
-            Check::failed(
-                format!("no chapter crate named {}", exercise.package),
-                Vec::new(),
-            )
-        };
-        return Ok([missing(), missing(), missing()]);
-    };
-    let learner = grade::passes(chapter, true);
-
-    eprintln!("verify {}: building the starter …", exercise.id);
-    let clean = compiles_clean(root, chapter, exercise, other_starters, &learner)?;
-
-    let fails = if clean.cell == "does not compile" {
-        Check::failed("does not compile", Vec::new())
-    } else {
-        eprintln!("verify {}: running the suite on the starter …", exercise.id);
-        starter_fails(root, exercise, &learner)?
-    };
-
-    let passes = match solutions {
-        Solutions::AlreadyTested => Check::ok("tested in the passes above"),
-        Solutions::Run => {
-            eprintln!(
-                "verify {}: running the suite on the reference solution …",
-                exercise.id
-            );
-            solution_passes(root, exercise, &grade::passes(chapter, false))?
-        }
-    };
-    Ok([clean, fails, passes])
-}
-
-/// The starter builds (tests included) with no warning of its own: none in its file, and none
-/// elsewhere in its chapter (a warning in another exercise's starter is that exercise's).
-fn compiles_clean(
+/// The starter passes the scan, compiles warning-free and fails its suite.
+fn starter_checks(
     root: &Path,
     chapter: &Chapter,
     exercise: &Exercise,
     other_starters: &[String],
-    passes: &[PassSpec],
-) -> Result<Check> {
-    let relative = chapter.dir.strip_prefix(root).unwrap_or(&chapter.dir);
-    let dir = format!("{}/", relative.display());
+) -> Result<(Check, Check)> {
+    eprintln!("verify {}: the starter …", exercise.id);
+    if let Some(Graded::Refused(findings)) = grade::refusal(root, exercise)? {
+        return Ok((
+            Check::failed("refused by the scan", findings),
+            Check::failed("not run", Vec::new()),
+        ));
+    }
+    let relative_dir = format!("{}/", relative(root, &chapter.dir));
     let own_starter = libtest::resolve_dots(&exercise.starter);
-    let mut warnings = Vec::new();
-    for spec in passes {
-        let mut command = workspace::cargo(root);
-        command.args(["build", "-p", &chapter.package, "--tests"]);
-        command.args(["--features", &spec.features.join(",")]);
-        command.args(["--message-format", "short"]);
-        let built = process::run(command, Stream::Capture, Stream::Capture, None)?;
-        if !built.ending.success() {
-            let errors = libtest::compile_errors(&built.stderr, 8);
-            return Ok(Check::failed("does not compile", errors));
-        }
-        for warning in libtest::located_warnings(&built.stderr) {
+    let mut warnings: Vec<String> = Vec::new();
+    let mut how = Vec::new();
+    for spec in grade::passes(chapter, exercise, true) {
+        let built = grade::build(root, &chapter.package, &spec.features, &[&exercise.suite])?;
+        for warning in &built.warnings {
             let ours = warning.file == own_starter
-                || (warning.file.starts_with(&dir) && !other_starters.contains(&warning.file));
+                || (warning.file.starts_with(&relative_dir)
+                    && !other_starters.contains(&warning.file));
             if ours && !warnings.contains(&warning.line) {
-                warnings.push(warning.line);
+                warnings.push(warning.line.clone());
             }
         }
+        let Some(executable) = built.executables.get(&exercise.suite) else {
+            return Ok((
+                Check::failed("does not compile", built.errors),
+                Check::failed("not run", Vec::new()),
+            ));
+        };
+        let graded = grade::run_suite(root, executable, None, limit(exercise))?;
+        match &graded {
+            Graded::Passed(_) | Graded::Skipped => {}
+            other => how.push(format!("{}: {}", spec.label, short(other))),
+        }
     }
-    Ok(if warnings.is_empty() {
-        Check::ok("yes")
+    let clean = if warnings.is_empty() {
+        Check::ok("scans and compiles clean")
     } else {
         Check::failed(format!("{} warning(s)", warnings.len()), warnings)
-    })
-}
-
-/// At least one pass of the suite fails on the unsolved starter.
-fn starter_fails(root: &Path, exercise: &Exercise, passes: &[PassSpec]) -> Result<Check> {
-    let mut how = Vec::new();
-    for spec in passes {
-        let graded = grade::grade(root, exercise, spec)?;
-        match &graded {
-            Graded::BuildFailed(errors) => {
-                return Ok(Check::failed("suite does not compile", errors.clone()));
-            }
-            Graded::Passed(_) => {}
-            Graded::TimedOut(limit) => {
-                how.push(format!(
-                    "{}: timed out after {} s",
-                    spec.label,
-                    limit.as_secs()
-                ));
-            }
-            Graded::Failed { counts, .. } => {
-                how.push(format!("{}: {} failed", spec.label, counts.failed.max(1)));
-            }
-        }
-    }
-    Ok(if how.is_empty() {
+    };
+    let fails = if how.is_empty() {
         Check::failed(
             "passes its suite unsolved",
             vec!["every pass of the suite passed against the starter".to_string()],
         )
     } else {
         Check::ok(how.join("; "))
-    })
+    };
+    Ok((clean, fails))
 }
 
-/// Every pass of the suite passes on the reference solution.
-fn solution_passes(root: &Path, exercise: &Exercise, passes: &[PassSpec]) -> Result<Check> {
-    let mut passed = Vec::new();
-    for spec in passes {
-        let graded = grade::grade(root, exercise, spec)?;
-        if !graded.passed() {
-            return Ok(Check::failed(
-                format!("{}: {}", spec.label, graded.headline()),
-                graded.details(""),
-            ));
-        }
-        passed.push(spec.label);
+fn limit(exercise: &Exercise) -> Duration {
+    Duration::from_secs(exercise.time_limit_secs.max(1))
+}
+
+/// A pass's outcome in a few words, for a table cell.
+fn short(graded: &Graded) -> String {
+    match graded {
+        Graded::Failed { counts, .. } if counts.failed > 0 => format!("{} failed", counts.failed),
+        Graded::TimedOut { limit, .. } => format!("timed out after {} s", limit.as_secs()),
+        other => other.headline(),
     }
-    Ok(Check::ok(passed.join(", ")))
+}
+
+/// The reference passes its suite (when asked), and every mutant fails it with its message.
+/// One build per pass, with the `mutants` feature, serves the reference and all the mutants.
+fn reference_and_mutants(
+    root: &Path,
+    chapter: &Chapter,
+    exercise: &Exercise,
+    solutions: Solutions,
+) -> Result<(Check, Vec<MutantResult>)> {
+    let mutants = mutants_of(root, chapter, exercise)?;
+    if mutants.is_empty() && solutions == Solutions::AlreadyTested {
+        return Ok((Check::ok("tested in the passes above"), Vec::new()));
+    }
+    eprintln!(
+        "verify {}: the reference and {} mutant(s) …",
+        exercise.id,
+        mutants.len()
+    );
+    let mut executables: Vec<(PassSpec, PathBuf)> = Vec::new();
+    for mut spec in grade::passes(chapter, exercise, false) {
+        if !mutants.is_empty() {
+            spec.features.push("mutants".to_string());
+        }
+        let built = grade::build(root, &chapter.package, &spec.features, &[&exercise.suite])?;
+        let Some(executable) = built.executables.get(&exercise.suite) else {
+            let failed = Check::failed(
+                format!("{}: does not compile", spec.label),
+                built.errors.clone(),
+            );
+            let results = mutants
+                .into_iter()
+                .map(|mutant| MutantResult {
+                    mutant,
+                    check: Check::failed("the suite does not compile", built.errors.clone()),
+                    seconds: 0.0,
+                })
+                .collect();
+            return Ok((failed, results));
+        };
+        executables.push((spec, executable.clone()));
+    }
+
+    let solution = match solutions {
+        Solutions::AlreadyTested => Check::ok("tested in the passes above"),
+        Solutions::Run => {
+            let mut passed = Vec::new();
+            let mut failure = None;
+            for (spec, executable) in &executables {
+                let graded = grade::run_suite(root, executable, Some("graded::"), limit(exercise))?;
+                let graded = if graded == Graded::Skipped && passed.is_empty() {
+                    // Suites not yet split into `graded` and mutant modules name no `graded::`.
+                    grade::run_suite(root, executable, None, limit(exercise))?
+                } else {
+                    graded
+                };
+                if !graded.passed() {
+                    failure = Some(Check::failed(
+                        format!("{}: {}", spec.label, graded.headline()),
+                        graded.details(""),
+                    ));
+                    break;
+                }
+                passed.push(spec.label);
+            }
+            failure.unwrap_or_else(|| Check::ok(passed.join(", ")))
+        }
+    };
+
+    let mut results = Vec::new();
+    for mutant in mutants {
+        let started = Instant::now();
+        let check = judge_mutant(root, chapter, exercise, &mutant, &executables)?;
+        results.push(MutantResult {
+            mutant,
+            check,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    Ok((solution, results))
+}
+
+/// A mutant is caught when the scan refuses it or a pass fails, and the words of its `Caught:`
+/// line appear in what the learner would read.
+fn judge_mutant(
+    root: &Path,
+    chapter: &Chapter,
+    exercise: &Exercise,
+    mutant: &Mutant,
+    executables: &[(PassSpec, PathBuf)],
+) -> Result<Check> {
+    if mutant.wrong.is_empty() || mutant.caught.is_empty() {
+        return Ok(Check::failed(
+            "no `//! Wrong:` or `//! Caught:` line",
+            vec![format!(
+                "{} must say what is wrong and which words catch it",
+                mutant.file
+            )],
+        ));
+    }
+    let mut said: Vec<String> = Vec::new();
+    let source = std::fs::read_to_string(root.join(&mutant.file))
+        .with_context(|| format!("cannot read {}", mutant.file))?;
+    if let Ok(findings) = scan::scan(&source, &exercise.allow) {
+        said.extend(findings.iter().map(|f| format!("scan: {f}")));
+    }
+    let filter = format!("{}::", mutant.module);
+    let mut failed_pass = None;
+    let mut listed = false;
+    for (spec, executable) in executables {
+        let graded = grade::run_suite(root, executable, Some(&filter), limit(exercise))?;
+        listed |= graded != Graded::Skipped;
+        if !graded.passed() {
+            said.push(format!("{}: {}", spec.label, graded.headline()));
+            said.extend(graded.details(""));
+            failed_pass = Some(spec.label);
+            break;
+        }
+    }
+    if !listed {
+        return Ok(Check::failed(
+            format!("the suite has no module {}", mutant.module),
+            vec![format!(
+                "add `mod {}` to {}'s suite, testing chapter_{}::mutants::{}",
+                mutant.module, exercise.id, chapter.number, mutant.module
+            )],
+        ));
+    }
+    let text = said.join("\n");
+    let named = text.contains(&mutant.caught);
+    Ok(match (failed_pass, said.is_empty(), named) {
+        (None, true, _) => {
+            Check::failed("passes every pass: the suite misses this fault", Vec::new())
+        }
+        (_, _, true) => Check::ok(format!(
+            "{}: \"{}\"",
+            failed_pass.unwrap_or("scan"),
+            mutant.caught
+        )),
+        (_, _, false) => Check::failed(
+            format!("caught, but no message says \"{}\"", mutant.caught),
+            said.into_iter().take(12).collect(),
+        ),
+    })
 }

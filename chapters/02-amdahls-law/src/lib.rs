@@ -19,14 +19,14 @@ pub mod plot;
 pub mod primes;
 pub mod workload;
 
-/// Exercise 2.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_predictions.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_predictions.rs")]
+/// Exercise 2.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_predictions.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_predictions.rs")]
 pub mod predictions;
 
-/// Exercise 2.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_split.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_split.rs")]
+/// Exercise 2.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_split.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_split.rs")]
 pub mod split;
 
 /// `--threads` for every example: the sweep runs 1..=N workers.

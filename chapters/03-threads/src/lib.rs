@@ -22,14 +22,14 @@ pub mod spawn_join;
 pub mod synchronizing;
 pub mod work_queue;
 
-/// Exercise 3.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_join_all.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_join_all.rs")]
+/// Exercise 3.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_join_all.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_join_all.rs")]
 pub mod join_all;
 
-/// Exercise 3.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_priority_queue.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_priority_queue.rs")]
+/// Exercise 3.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_priority_queue.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_priority_queue.rs")]
 pub mod priority_queue;
 
 const WORKERS: ThreadsSpec = ThreadsSpec {

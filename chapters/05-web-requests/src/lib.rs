@@ -22,14 +22,14 @@ pub mod serve;
 pub mod single_request;
 pub mod timeouts;
 
-/// Exercise 5.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_pool_map.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_pool_map.rs")]
+/// Exercise 5.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_pool_map.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_pool_map.rs")]
 pub mod pool;
 
-/// Exercise 5.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_deadline.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_deadline.rs")]
+/// Exercise 5.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_deadline.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_deadline.rs")]
 pub mod deadline;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -22,14 +22,14 @@ pub mod process_pool;
 pub mod signals;
 pub mod spawn;
 
-/// Exercise 6.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_wait_timeout.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_wait_timeout.rs")]
+/// Exercise 6.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_wait_timeout.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_wait_timeout.rs")]
 pub mod wait_timeout;
 
-/// Exercise 6.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_framing.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_framing.rs")]
+/// Exercise 6.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_framing.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_framing.rs")]
 pub mod framing;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

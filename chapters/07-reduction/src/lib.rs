@@ -16,14 +16,14 @@ pub mod associativity;
 pub mod map_reduce;
 pub mod parallel_sum;
 
-/// Exercise 7.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_tree_reduce.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_tree_reduce.rs")]
+/// Exercise 7.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_tree_reduce.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_tree_reduce.rs")]
 pub mod tree_reduce;
 
-/// Exercise 7.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_word_count.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_word_count.rs")]
+/// Exercise 7.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_word_count.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_word_count.rs")]
 pub mod word_count;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

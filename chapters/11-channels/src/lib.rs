@@ -25,14 +25,14 @@ pub mod framed_protocol;
 pub mod graceful_shutdown;
 pub mod serve;
 
-/// Exercise 11.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_line_codec.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_line_codec.rs")]
+/// Exercise 11.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_line_codec.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_line_codec.rs")]
 pub mod line_codec;
 
-/// Exercise 11.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_drain.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_drain.rs")]
+/// Exercise 11.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_drain.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_drain.rs")]
 pub mod drain;
 
 // Always std's lock: tokio tasks never run under the shuttle model checker, so this chapter's

@@ -23,14 +23,14 @@ pub mod process;
 pub mod python;
 pub mod refcount;
 
-/// Exercise 15.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_allow_threads.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_allow_threads.rs")]
+/// Exercise 15.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_allow_threads.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_allow_threads.rs")]
 pub mod allow_threads;
 
-/// Exercise 15.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_refcount.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_refcount.rs")]
+/// Exercise 15.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_refcount.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_refcount.rs")]
 pub mod refcount_exercise;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -30,14 +30,20 @@ pub mod sync;
 #[allow(unsafe_code)]
 pub mod treiber_stack;
 
-/// Exercise 16.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_approximate_counter.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_approximate_counter.rs")]
+/// Exercise 16.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(
+    not(feature = "learner-e1"),
+    path = "solutions/e1_approximate_counter.rs"
+)]
+#[cfg_attr(
+    feature = "learner-e1",
+    path = "../exercises/e1_approximate_counter.rs"
+)]
 pub mod approximate_counter;
 
-/// Exercise 16.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_published.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_published.rs")]
+/// Exercise 16.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_published.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_published.rs")]
 pub mod published;
 
 /// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N in

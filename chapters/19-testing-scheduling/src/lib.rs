@@ -22,14 +22,14 @@ pub mod scheduler;
 pub mod testing;
 pub mod tracing_demo;
 
-/// Exercise 19.1: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e1_instance_gate.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e1_instance_gate.rs")]
+/// Exercise 19.1: the reference solution, or the learner's starter with `--features learner-e1`.
+#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_instance_gate.rs")]
+#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_instance_gate.rs")]
 pub mod instance_gate;
 
-/// Exercise 19.2: the reference solution, or the learner's starter with `--features learner`.
-#[cfg_attr(not(feature = "learner"), path = "solutions/e2_calendar.rs")]
-#[cfg_attr(feature = "learner", path = "../exercises/e2_calendar.rs")]
+/// Exercise 19.2: the reference solution, or the learner's starter with `--features learner-e2`.
+#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_calendar.rs")]
+#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_calendar.rs")]
 pub mod calendar;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
