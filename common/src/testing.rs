@@ -123,6 +123,21 @@ pub fn watched_with_hint<R: Send + 'static>(
         .unwrap_or_else(|why| panic!("{why}{}", with_dash(hint)))
 }
 
+/// The CPU time the calling thread has used so far (user and system), from
+/// `/proc/thread-self/stat`, in the kernel's clock ticks (10 ms each on Linux); `None` where that
+/// file does not exist. A thread blocked on a lock or a condition variable uses none, one that
+/// spins (even with `yield_now`, a system call) uses about as much as it waits: that is how a
+/// suite tells waiting from busy-waiting on real threads without reading the clock.
+pub fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // Fields 14 (utime) and 15 (stime) of proc(5); `fields[0]` is field 3.
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
 /// Asserts that a watched group ended with every thread returned and none panicked. Otherwise
 /// fails with the ending (a deadlock names its cycle), `hint` (what a learner should look at;
 /// may be empty), each thread's state and counters, and any panic messages.
@@ -157,6 +172,21 @@ fn with_dash(hint: &str) -> String {
 mod tests {
     use super::*;
     use crate::watchdog::{WorkerCtx, worker};
+
+    #[test]
+    fn a_spinning_thread_uses_cpu_time_and_a_sleeping_one_does_not() {
+        let start = thread_cpu_time().expect("Linux has /proc/thread-self/stat");
+        let until = std::time::Instant::now() + Duration::from_millis(300);
+        while std::time::Instant::now() < until {
+            std::hint::spin_loop();
+        }
+        let spun = thread_cpu_time().expect("still readable") - start;
+        assert!(spun >= Duration::from_millis(50), "spun for {spun:?}");
+        let before = thread_cpu_time().expect("still readable");
+        std::thread::sleep(Duration::from_millis(300));
+        let slept = thread_cpu_time().expect("still readable") - before;
+        assert!(slept <= Duration::from_millis(20), "slept using {slept:?}");
+    }
 
     #[test]
     fn watched_returns_the_value() {

@@ -2,8 +2,8 @@
 //!
 //! The book's process pool takes jobs from a shared queue, so a worker that finishes early asks
 //! for more, and the expensive numbers (the primes) spread over the workers by themselves. For
-//! jobs numbered `0..len` the queue can be one shared counter that each worker bumps to claim
-//! its next job. `prime-check --variant threads` is a pool of worker threads built on your
+//! jobs numbered `0..len` the queue can be one shared counter that workers use to claim their
+//! next job. `prime-check --variant threads` is a pool of worker threads built on your
 //! `WorkIndex`.
 //!
 //! Use the atomic from `common::sync` (it becomes the model checker's under test).
@@ -11,7 +11,8 @@
 //! What the grader checks (`cargo xtask exercise check 1.2`):
 //! - `claim` returns each of `0..len` exactly once across all callers, then only `None`;
 //! - with several workers claiming at once — on real threads under a watchdog, and under the
-//!   shuttle model checker across many schedules — no index is handed out twice or skipped.
+//!   shuttle model checker across many schedules — no index is handed out twice or skipped;
+//! - the pool built on it tests each of the book's numbers once and finds the right primes.
 
 use common::sync::atomic::AtomicUsize;
 #[allow(unused_imports)] // you will need it
@@ -35,9 +36,9 @@ impl WorkIndex {
 
     /// Claims the next job: `Some(i)` for a job no other caller got, `None` once all are gone.
     pub fn claim(&self) -> Option<usize> {
-        // TODO: take the next index from `next` so that no two callers can ever get the same
-        // one, even when they call at the same moment (a load, then a store, is not enough).
-        // TODO: return `None` once the index reaches `len`.
+        // TODO: give this caller an index that no other caller gets, even one calling at the
+        // same moment.
+        // TODO: return `None` once every index of `0..len` is gone.
         let _ = (&self.next, self.len);
         todo!("claim the next job")
     }

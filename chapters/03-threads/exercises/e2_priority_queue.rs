@@ -3,14 +3,16 @@
 //!
 //! The book's chapter 3 drains a FIFO `queue.Queue` with worker threads and names Python's
 //! `queue.PriorityQueue` as its priority twin. Write that twin: `pop` returns the greatest item
-//! present, blocks while the queue is empty and open, and returns `None` once the queue is closed
-//! *and* drained. Use the `Mutex` and `Condvar` from `common::sync` (they become the model
-//! checker's own under test).
+//! present, blocks (without spinning) while the queue is empty and open, and returns `None` once
+//! the queue is closed *and* drained. Use the `Mutex` and `Condvar` from `common::sync` (they
+//! become the model checker's own under test).
 //!
 //! What the grader checks (`cargo xtask exercise check 3.2`):
 //! - a single worker gets the items greatest first; `push` after `close` gives the item back;
+//!   a closed, drained queue pops `None` at once;
 //! - producers and workers at once: no item lost or duplicated, and every worker stops after
-//!   `close` (no one sleeps forever) — on real threads under a watchdog, and under shuttle;
+//!   `close`, also those already asleep in `pop` (no one sleeps forever) — on real threads
+//!   under a watchdog, and under shuttle;
 //! - with the queue filled before the workers start, each worker sees non-increasing priorities.
 
 use std::collections::BinaryHeap;
@@ -70,8 +72,8 @@ impl<T: Ord> PriorityQueue<T> {
 
     /// Adds an item and wakes one waiting worker. After `close`, gives the item back as `Err`.
     pub fn push(&self, item: T) -> Result<(), T> {
-        // TODO: under the lock: if closed, return Err(item); else push onto the heap.
-        // TODO: then wake one waiting worker (`self.available`).
+        // TODO: refuse the item once the queue is closed; otherwise add it, so that a worker
+        // asleep in `pop` gets to it.
         let _fields_you_need = (item, &self.available);
         todo!("push an item")
     }
@@ -79,15 +81,15 @@ impl<T: Ord> PriorityQueue<T> {
     /// Takes the greatest item, waiting while the queue is empty and open. `None` once the queue
     /// is closed and empty: the worker's signal to stop.
     pub fn pop(&self) -> Option<T> {
-        // TODO: while the heap is empty and the queue open, wait on `self.available`
-        // (`wait` gives the lock back while asleep and returns it re-locked); then pop.
+        // TODO: sleep while there is nothing to pop and the queue is open; then take the
+        // greatest item, or `None` if the queue is closed and drained.
         todo!("pop the greatest item")
     }
 
-    /// No more items will come: wake every waiting worker so each sees the flag and stops once
-    /// the queue is drained.
+    /// No more items will come: every worker, including those asleep in `pop`, must find out
+    /// and stop once the queue is drained.
     pub fn close(&self) {
-        // TODO: set `closed` under the lock, then wake the waiting workers.
+        // TODO: mark the queue closed so that every worker, asleep or not, finds out.
         todo!("close the queue")
     }
 }

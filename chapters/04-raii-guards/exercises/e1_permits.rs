@@ -1,12 +1,16 @@
 //! Exercise 4.1: a counting semaphore whose permit is a guard.
 //!
-//! A [`Semaphore`] holds `n` permits. [`Semaphore::acquire`] must wait until one is free and
-//! hand it out as a [`Permit`]; dropping the `Permit` must give it back and wake one waiter.
-//! Because the return happens in `Drop`, no exit — early return, `?`, panic — can forget it.
+//! A [`Semaphore`] holds `n` permits. [`Semaphore::acquire`] must wait (without spinning) until
+//! one is free and hand it out as a [`Permit`]; dropping the `Permit` must give it back, and a
+//! thread waiting for a permit must then get it. Because the return happens in `Drop`, no exit —
+//! early return, `?`, panic — can forget it: the book's `with` statement, for a resource of your
+//! own.
 //!
-//! The grader (`cargo xtask exercise check 4.1`) checks: never more than `n` holders at once,
-//! every permit back after the workers finish, and a waiter woken when a permit returns — on
-//! real threads under a watchdog, and across many schedules under the shuttle model checker.
+//! What the grader checks (`cargo xtask exercise check 4.1`):
+//! - `available()` counts the permits taken and given back, even by a holder that panics;
+//! - never more than `n` holders at once, and every permit back after the workers finish;
+//! - a waiter is woken when a permit returns (one permit, two workers taking turns) — on real
+//!   threads under a watchdog, and across many schedules under the shuttle model checker.
 
 use std::sync::PoisonError;
 
@@ -39,9 +43,8 @@ impl Semaphore {
 
     /// Waits until a permit is free, takes it, and returns it as a guard.
     pub fn acquire(&self) -> Permit<'_> {
-        // TODO: lock `self.free`; while it is 0, wait on `self.returned` (a `while`, not an
-        // `if`: wake-ups can be spurious); then take one permit and return
-        // `Permit { semaphore: self }`.
+        // TODO: wait, without spinning, until a permit is free; take it and return it as a
+        // `Permit`.
         let _ = &self.returned;
         todo!()
     }
@@ -59,8 +62,8 @@ impl Semaphore {
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        // TODO: give the permit back to `self.semaphore` (add one to `free`) and wake one
-        // waiter with `notify_one`.
+        // TODO: give the permit back to `self.semaphore`, so that a thread waiting in
+        // `acquire` gets it.
         let _ = self.semaphore;
         todo!()
     }

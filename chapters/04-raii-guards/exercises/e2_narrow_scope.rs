@@ -14,9 +14,8 @@ use common::sync::{Mutex, lock};
 /// the result to `results`.
 pub fn work_through(queue: &Mutex<Vec<u64>>, results: &Mutex<Vec<u64>>, slow: &dyn Fn(u64) -> u64) {
     loop {
-        // TODO: `pending` lives to the end of the loop body, so the queue stays locked while
-        // `slow` runs. Take the item out in one statement (or end the guard with `drop`) so
-        // that no lock is held during `slow`.
+        // TODO: as written, the queue stays locked while `slow` runs. Change this loop so that
+        // no lock is held during `slow`.
         let mut pending = lock(queue);
         let Some(item) = pending.pop() else {
             break;

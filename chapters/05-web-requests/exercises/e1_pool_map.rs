@@ -10,9 +10,10 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 5.1`):
 //! - results in the items' order, for any number of workers (1, 3, more than items) and no items;
+//! - 0 workers panics, with a message containing "at least one worker";
 //! - never more than `workers` calls of `work` at once, and some overlap when `workers > 1`
 //!   (real requests to the local server, counted by the server itself);
-//! - every item is worked on exactly once, under shuttle across many schedules
+//! - every item is worked on exactly once, also under shuttle across many schedules
 //!   (`--features shuttle`).
 //!
 //! The `check-status --variant thread-pool` example runs your code with `--features learner`.
@@ -25,10 +26,11 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    // TODO: start `workers.min(items.len())` scoped threads. Each loops: take the next unclaimed
-    // index under a lock (then let go of the lock!), call `work` on that item, and store the
-    // result in that index's slot of a `Mutex<Vec<Option<R>>>`. Stop when no item is left.
-    // Finally unwrap every slot, in order.
+    // TODO: refuse 0 workers.
+    // TODO: start at most `workers` scoped threads that share the items: each thread takes an
+    // item no other thread took, runs `work` on it, and comes back for more until none is left.
+    // The calls of `work` on different threads must be able to overlap.
+    // TODO: return the results in the items' order.
     let _what_you_get = (items.len(), workers, &work);
     todo!("run work on every item with a pool of threads")
 }

@@ -3,16 +3,19 @@
 //!
 //! The book's `Chapter05/example6.py` gives its threads 5 seconds by polling `isAlive()` every
 //! 10 ms. Do it without polling: each worker sends `(index, result)` on a channel when it is
-//! done; the collector waits on the channel for at most the time left before the deadline.
+//! done, and the collector sleeps until a result comes in or there is no point waiting any more.
 //!
 //! Write `collect_until`: fill `n` slots from the channel and return as soon as every slot is
 //! filled, or every sender has hung up (nothing more can come), or the deadline has passed.
 //! Slots never filled stay `None`. An index out of range is ignored.
 //!
 //! What the grader checks (`cargo xtask exercise check 5.2`):
-//! - results land in their slots whatever order they arrive in;
-//! - a worker that never reports leaves `None`, and the call returns at the deadline, not later;
-//! - when every sender has hung up the call returns at once, without waiting for the deadline;
+//! - results land in their slots whatever order they arrive in, and the call returns once all
+//!   are in, even with a sender still alive;
+//! - a worker that never reports leaves `None`, and the call returns at the deadline: not before,
+//!   not long after;
+//! - when every sender has hung up the call returns at once, without waiting for the deadline,
+//!   and an out-of-range index is ignored;
 //! - real requests to the local server: the slow one is missing, the others are there.
 //!
 //! The `timeouts --variant custom-timeout` example runs your code with `--features learner`.
@@ -28,9 +31,9 @@ pub fn collect_until<T>(
     n: usize,
     deadline: Instant,
 ) -> Vec<Option<T>> {
-    // TODO: start with `n` empty slots. Loop while some slot is empty: compute the time left
-    // (`deadline.saturating_duration_since(Instant::now())`) and `recv_timeout` for that long.
-    // A value fills its slot; a timeout or a disconnect ends the loop.
+    // TODO: start with `n` empty slots and fill them as results arrive; stop when all are
+    // filled, when no sender is left, or when `deadline` has passed. Never wait past the
+    // deadline, and never poll.
     let _what_you_get = (results, n, deadline);
     todo!("collect results until done or the deadline")
 }

@@ -19,8 +19,8 @@ use nix::unistd::Pid;
 /// reaped: no zombie left), or `None` if it is still running at the deadline (left running and
 /// unreaped, for the caller to decide). Never blocks much past `timeout`.
 pub fn wait_timeout(child: Pid, timeout: Duration) -> nix::Result<Option<WaitStatus>> {
-    // TODO: poll `nix::sys::wait::waitpid(child, Some(WaitPidFlag::WNOHANG))` until it reports
-    // something other than `WaitStatus::StillAlive`, or until the deadline passes.
+    // TODO: return `Some(status)` as soon as `child` has ended (reaping it), or `None` once
+    // `timeout` has passed with the child still running. Never block much past `timeout`.
     let _ = (child, timeout);
     todo!("join the child with a timeout")
 }

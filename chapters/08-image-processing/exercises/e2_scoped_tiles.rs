@@ -7,14 +7,17 @@
 //! (including more threads than tiles).
 //!
 //! Checked by `cargo xtask exercise check 8.2`: equal to the sequential results for 1 to 40 threads
-//! (more threads than tiles too), and, with `--features shuttle`, under many schedules.
+//! (more threads than tiles too) and for no tiles, and, with `--features shuttle`, under many
+//! schedules.
 
 use image::{GrayImage, RgbImage};
 
 /// Gray + Gaussian adaptive threshold of every tile, on `threads` scoped threads, in input order.
 pub fn threshold_tiles_scoped(tiles: &[RgbImage], threads: usize) -> Vec<GrayImage> {
-    // TODO: `tiles.chunks(..)`, one `s.spawn` per chunk inside `common::sync::thread::scope`,
-    // then join the handles in spawn order and concatenate.
+    // TODO: choose at most `threads` contiguous chunks covering every tile (there may be more
+    // threads than tiles, or no tiles at all).
+    // TODO: process each chunk on its own scoped thread; return the results in tile order,
+    // whichever thread finishes first.
     let _ = (tiles, threads);
     todo!("exercise 8.2: threshold the tiles on scoped threads")
 }

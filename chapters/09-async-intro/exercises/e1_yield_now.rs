@@ -4,14 +4,17 @@
 //! other tasks get a turn. Write its Rust twin by hand: a future whose first poll returns
 //! `Poll::Pending` and whose second poll returns `Poll::Ready(())`.
 //!
-//! The catch: an executor polls a pending task again only after its waker is called. Return
-//! `Pending` without arranging that, and the task sleeps forever.
+//! The catch: the task must actually get its second poll. A future that returns `Pending` and
+//! leaves it at that sleeps forever.
 //!
 //! What the grader checks (`cargo xtask exercise check 9.1`):
-//! - polled by hand, the first poll is `Pending` *and* has called the waker; the second is `Ready`;
+//! - polled by hand, the first poll is `Pending` *and* has called the waker exactly once; the
+//!   second is `Ready`;
 //! - on the chapter's executor, two tasks that yield between steps take turns: A1 B1 A2 B2 ...;
 //! - the `sync-vs-async` cooperative check finishes the small numbers first (the examples use
-//!   this module too).
+//!   this module too);
+//! - under the shuttle model checker, with another thread waking the task at the same time, the
+//!   task is back on the run queue after its `Pending` poll.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -32,9 +35,8 @@ impl Future for YieldNow {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // TODO: on the first poll, remember that you yielded, make sure the executor will poll
-        // this task again (`cx.waker()`), and return `Poll::Pending`. On the next poll, return
-        // `Poll::Ready(())`. (`YieldNow` is `Unpin`, so `mut self` lets you set the field.)
+        // TODO: the first poll returns `Poll::Pending`, and the executor must then poll this
+        // task again; the next poll returns `Poll::Ready(())`.
         let _fields_you_need = (self.yielded, cx);
         todo!("yield once, then complete")
     }

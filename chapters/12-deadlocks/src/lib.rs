@@ -18,6 +18,9 @@ pub mod ordering_cost;
 pub mod traced;
 pub mod two_locks;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 12.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_ordered_locking.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_ordered_locking.rs")]

@@ -1,0 +1,58 @@
+//! A wrong waiter for exercise 12.2.
+//!
+//! Wrong: gives the seat back but never wakes a waiting diner.
+//! Caught: never woken
+
+use common::sync::{Condvar, Mutex, MutexGuard};
+
+/// Hands out a fixed number of seats.
+#[derive(Debug)]
+pub struct Waiter {
+    free_seats: Mutex<usize>,
+    seat_freed: Condvar,
+}
+
+/// A taken seat, given back on drop.
+#[derive(Debug)]
+pub struct Seat<'a> {
+    waiter: &'a Waiter,
+}
+
+impl Waiter {
+    /// A waiter with `seats` seats.
+    pub fn new(seats: usize) -> Self {
+        Self {
+            free_seats: Mutex::new(seats),
+            seat_freed: Condvar::new(),
+        }
+    }
+
+    /// Takes a seat.
+    pub fn sit_down(&self) -> Seat<'_> {
+        let mut free = self.count();
+        while *free == 0 {
+            free = self
+                .seat_freed
+                .wait(free)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *free -= 1;
+        Seat { waiter: self }
+    }
+
+    /// Seats free right now.
+    pub fn free_seats(&self) -> usize {
+        *self.count()
+    }
+
+    fn count(&self) -> MutexGuard<'_, usize> {
+        common::sync::lock(&self.free_seats)
+    }
+}
+
+impl Drop for Seat<'_> {
+    fn drop(&mut self) {
+        *self.waiter.count() += 1;
+        let _ = &self.waiter.seat_freed;
+    }
+}
