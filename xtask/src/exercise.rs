@@ -15,7 +15,7 @@ use common::TableData;
 use common::report::render_table;
 
 use crate::exercises::{self, Exercise, Progress};
-use crate::grade::{self, Graded, PassSpec};
+use crate::grade::{self, Graded};
 use crate::libtest;
 use crate::workspace::{self, Chapter};
 
@@ -152,7 +152,7 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
         println!(
             "\nTip: cargo xtask exercise hint {}   (the same run by hand: {})",
             exercise.id,
-            replay_command(exercise, &spec)
+            spec.replay_command(exercise)
         );
         return Ok(false);
     }
@@ -164,18 +164,6 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
         exercise.id, exercise.solution, exercise.id
     );
     Ok(true)
-}
-
-/// The cargo command that rebuilds and reruns a pass as the grader did, in the grader's own
-/// target directory (so the ordinary `target/debug` binaries stay as they are).
-pub fn replay_command(exercise: &Exercise, spec: &PassSpec) -> String {
-    format!(
-        "CARGO_TARGET_DIR={} cargo test -p {} {} --test {} -- --test-threads 1",
-        grade::TARGET_DIR,
-        exercise.package,
-        spec.features_text(),
-        exercise.suite
-    )
 }
 
 /// A note when the compiler errors are all in other files than the exercise's starter: every

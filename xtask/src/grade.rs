@@ -33,6 +33,10 @@ use crate::workspace::{self, Chapter};
 /// Where graded builds go, below the workspace root.
 pub const TARGET_DIR: &str = "target/grade";
 
+/// Where the loom pass's graded builds go: `--cfg loom` rebuilds every crate, so it gets its
+/// own directory rather than invalidating [`TARGET_DIR`]'s.
+pub const LOOM_TARGET_DIR: &str = "target/grade-loom";
+
 /// One way of running a suite: which features, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassSpec {
@@ -42,6 +46,8 @@ pub struct PassSpec {
     pub features: Vec<String>,
     /// Whether the learner's starter is swapped in (and so scanned, and its warnings count).
     pub learner: bool,
+    /// Whether this is the loom pass: built in release under `RUSTFLAGS="--cfg loom"`.
+    pub loom: bool,
 }
 
 impl PassSpec {
@@ -52,6 +58,39 @@ impl PassSpec {
         } else {
             format!("--features {}", self.features.join(","))
         }
+    }
+
+    /// The target directory of this pass's builds, below the workspace root.
+    pub fn target_dir(&self) -> &'static str {
+        if self.loom {
+            LOOM_TARGET_DIR
+        } else {
+            TARGET_DIR
+        }
+    }
+
+    /// The cargo command that rebuilds and reruns this pass of `exercise` as the grader does,
+    /// for a learner to paste.
+    pub fn replay_command(&self, exercise: &Exercise) -> String {
+        let (env, release) = if self.loom {
+            (
+                "RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 ",
+                " --release",
+            )
+        } else {
+            ("", "")
+        };
+        let features = if self.features.is_empty() {
+            String::new()
+        } else {
+            format!(" --features {}", self.features.join(","))
+        };
+        format!(
+            "{env}CARGO_TARGET_DIR={} cargo test -p {}{release}{features} --test {} -- --test-threads 1",
+            self.target_dir(),
+            exercise.package,
+            exercise.suite
+        )
     }
 }
 
@@ -66,14 +105,24 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
         label: "real threads",
         features: base.clone(),
         learner,
+        loom: false,
     }];
     if chapter.shuttle {
-        let mut features = base;
+        let mut features = base.clone();
         features.push("shuttle".to_string());
         passes.push(PassSpec {
             label: "model checker (shuttle)",
             features,
             learner,
+            loom: false,
+        });
+    }
+    if chapter.loom {
+        passes.push(PassSpec {
+            label: "model checker (loom)",
+            features: base,
+            learner,
+            loom: true,
         });
     }
     passes
@@ -207,7 +256,7 @@ pub fn grade(root: &Path, exercise: &Exercise, spec: &PassSpec) -> Result<Graded
     {
         return Ok(refused);
     }
-    let built = build(root, &exercise.package, &spec.features, &[&exercise.suite])?;
+    let built = build(root, &exercise.package, spec, &[&exercise.suite])?;
     let Some(executable) = built.executables.get(&exercise.suite) else {
         return Ok(Graded::BuildFailed(built.errors));
     };
@@ -257,18 +306,23 @@ pub struct Built {
     pub warnings: Vec<libtest::Warning>,
 }
 
-/// Builds the named test targets of `package` with `features`, in [`TARGET_DIR`].
-pub fn build(root: &Path, package: &str, features: &[String], suites: &[&str]) -> Result<Built> {
+/// Builds the named test targets of `package` as the pass `spec` needs them, in its target
+/// directory.
+pub fn build(root: &Path, package: &str, spec: &PassSpec, suites: &[&str]) -> Result<Built> {
     let mut command = workspace::cargo(root);
     command.args(["test", "--no-run", "-p", package]);
     command.args(["--message-format", "json-diagnostic-short"]);
-    if !features.is_empty() {
-        command.args(["--features", &features.join(",")]);
+    if !spec.features.is_empty() {
+        command.args(["--features", &spec.features.join(",")]);
     }
     for suite in suites {
         command.args(["--test", suite]);
     }
-    command.env("CARGO_TARGET_DIR", root.join(TARGET_DIR));
+    if spec.loom {
+        command.arg("--release");
+        command.env("RUSTFLAGS", workspace::rustflags_with("--cfg loom"));
+    }
+    command.env("CARGO_TARGET_DIR", root.join(spec.target_dir()));
     let finished = process::run(command, Stream::Capture, Stream::Capture, None)?;
     let mut built = Built::default();
     let mut rendered = String::new();
@@ -325,6 +379,10 @@ pub fn test_command(root: &Path, executable: &Path, filter: Option<&str>) -> Com
         command.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
     }
     command.env("RUST_BACKTRACE", "0");
+    // The bound `cargo xtask test` gives its loom pass; without it loom explores for hours.
+    if std::env::var_os("LOOM_MAX_PREEMPTIONS").is_none() {
+        command.env("LOOM_MAX_PREEMPTIONS", "2");
+    }
     command
 }
 

@@ -109,11 +109,7 @@ fn loom_command(root: &Path, chapter: &Chapter) -> Command {
         "--release",
         "--tests",
     ]);
-    let rustflags = match std::env::var("RUSTFLAGS") {
-        Ok(existing) if !existing.trim().is_empty() => format!("{} --cfg loom", existing.trim()),
-        _ => "--cfg loom".to_string(),
-    };
-    command.env("RUSTFLAGS", rustflags);
+    command.env("RUSTFLAGS", workspace::rustflags_with("--cfg loom"));
     command.env("CARGO_TARGET_DIR", root.join("target").join("loom"));
     if std::env::var_os("LOOM_MAX_PREEMPTIONS").is_none() {
         command.env("LOOM_MAX_PREEMPTIONS", "2");

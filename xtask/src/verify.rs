@@ -105,23 +105,34 @@ pub fn mutants_of(root: &Path, chapter: &Chapter, exercise: &Exercise) -> Result
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let tagged = |tag: &str| {
-            text.lines()
-                .filter_map(|l| l.strip_prefix("//! "))
-                .find_map(|l| l.strip_prefix(tag))
-                .map(|s| s.trim().to_string())
-                .unwrap_or_default()
-        };
         found.push(Mutant {
             exercise: exercise.id.clone(),
             module: stem,
             file: relative(root, &path),
-            wrong: tagged("Wrong:"),
-            caught: tagged("Caught:"),
+            wrong: doc_field(&text, "Wrong:"),
+            caught: doc_field(&text, "Caught:"),
         });
     }
     found.sort_by(|a, b| a.module.cmp(&b.module));
     Ok(found)
+}
+
+/// The text of a `//! Tag: ...` line in a file's opening doc comment, with the lines that continue
+/// it (up to a blank doc line or the next tag) joined by spaces; empty when there is none.
+fn doc_field(text: &str, tag: &str) -> String {
+    let mut doc = text
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .map(str::trim);
+    let Some(first) = doc.by_ref().find_map(|l| l.strip_prefix(tag)) else {
+        return String::new();
+    };
+    let mut field = first.trim().to_string();
+    for line in doc.take_while(|l| !l.is_empty() && !l.starts_with("Caught:")) {
+        field.push(' ');
+        field.push_str(line);
+    }
+    field
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -278,7 +289,7 @@ fn starter_checks(
     let mut warnings: Vec<String> = Vec::new();
     let mut how = Vec::new();
     for spec in grade::passes(chapter, exercise, true) {
-        let built = grade::build(root, &chapter.package, &spec.features, &[&exercise.suite])?;
+        let built = grade::build(root, &chapter.package, &spec, &[&exercise.suite])?;
         for warning in &built.warnings {
             let ours = warning.file == own_starter
                 || (warning.file.starts_with(&relative_dir)
@@ -350,7 +361,7 @@ fn reference_and_mutants(
         if !mutants.is_empty() {
             spec.features.push("mutants".to_string());
         }
-        let built = grade::build(root, &chapter.package, &spec.features, &[&exercise.suite])?;
+        let built = grade::build(root, &chapter.package, &spec, &[&exercise.suite])?;
         let Some(executable) = built.executables.get(&exercise.suite) else {
             let failed = Check::failed(
                 format!("{}: does not compile", spec.label),
@@ -470,4 +481,18 @@ fn judge_mutant(
             said.into_iter().take(12).collect(),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutant_field_may_continue_on_the_next_doc_lines() {
+        let text = "//! A wrong lock.\n//!\n//! Wrong: takes it\n//! twice.\n//! Caught: held at once\n\
+                    //!\n//! More.\nuse x;\n//! Wrong: not the header\n";
+        assert_eq!(doc_field(text, "Wrong:"), "takes it twice.");
+        assert_eq!(doc_field(text, "Caught:"), "held at once");
+        assert_eq!(doc_field("//! Nothing here.\n", "Caught:"), "");
+    }
 }

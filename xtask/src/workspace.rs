@@ -39,6 +39,14 @@ pub fn cargo(root: &Path) -> Command {
     command
 }
 
+/// The `RUSTFLAGS` a child cargo gets: ours, if any, with `extra` added.
+pub fn rustflags_with(extra: &str) -> String {
+    match std::env::var("RUSTFLAGS") {
+        Ok(existing) if !existing.trim().is_empty() => format!("{} {extra}", existing.trim()),
+        _ => extra.to_string(),
+    }
+}
+
 /// One chapter crate found under `chapters/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chapter {

@@ -20,6 +20,9 @@ pub mod non_atomic_increment;
 pub mod store_buffering;
 pub mod sync;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 17.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_atomic_max.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_atomic_max.rs")]

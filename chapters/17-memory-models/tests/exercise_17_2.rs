@@ -1,59 +1,140 @@
 //! Grading suite of exercise 17.2 (`SpinLock`), run by `cargo xtask exercise check 17.2`.
 //!
-//! Without the `learner` feature it checks the reference solution (every normal test run); with
-//! it, the learner's `exercises/e2_spin_lock.rs`. Real threads under a watchdog: a lock that is
-//! never released fails fast with a report instead of hanging the grader. (The loom suite checks
-//! the same lock across every interleaving of two threads, orderings included.)
+//! The suite is written once, in `suite!`, and run against each implementation in a module of
+//! its own: `graded` is the reference solution in a normal test run and the learner's
+//! `exercises/e2_spin_lock.rs` with `--features learner-e2`; with `--features mutants`, every
+//! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
+//! verify` proves each one fails.
+//!
+//! Two passes. On real threads under a watchdog: a lock that is never released fails fast with a
+//! report instead of hanging the grader, and four threads check that no two are inside at once.
+//! Under loom (`RUSTFLAGS="--cfg loom"`, release), every interleaving of two threads and every
+//! value a load may legally return: x86 publishes a holder's writes even through `Relaxed`
+//! orderings, loom does not, so only this pass catches a lock that excludes but does not publish.
 
-#![cfg(not(loom))]
+/// The tests, against the spin-lock module named by the path.
+macro_rules! suite {
+    ($($module:ident)::+) => {
+        use $($module)::+::SpinLock;
 
-use std::sync::Arc;
-use std::time::Duration;
+        #[cfg(not(loom))]
+        mod on_real_threads {
+            use super::*;
+            use std::sync::Arc;
+            use std::sync::atomic::{AtomicU64, Ordering};
+            use std::time::Duration;
 
-use chapter_17::spin::SpinLock;
-use common::testing;
-use common::watchdog::panic_message;
+            use common::testing::watched_with_hint;
+            use common::watchdog::panic_message;
 
-fn watched<R: Send + 'static>(name: &str, body: impl FnOnce() -> R + Send + 'static) -> R {
-    testing::watched(name, Duration::from_secs(10), body)
-}
+            #[test]
+            fn a_dropped_guard_frees_the_lock() {
+                let hint = "the second lock() never returned: dropping a guard must free the lock";
+                watched_with_hint("one thread", Duration::from_secs(5), hint, || {
+                    let lock = SpinLock::new(vec![1]);
+                    lock.lock().push(2);
+                    lock.lock().push(3);
+                    assert_eq!(*lock.lock(), vec![1, 2, 3]);
+                    assert_eq!(lock.into_inner(), vec![1, 2, 3]);
+                });
+            }
 
-#[test]
-fn a_dropped_guard_frees_the_lock() {
-    watched("one thread", || {
-        let lock = SpinLock::new(vec![1]);
-        lock.lock().push(2);
-        // If the first guard's drop did not release, this second lock() would spin forever
-        // (and the watchdog would fail the test).
-        lock.lock().push(3);
-        assert_eq!(*lock.lock(), vec![1, 2, 3]);
-        assert_eq!(lock.into_inner(), vec![1, 2, 3]);
-    });
-}
-
-#[test]
-fn four_threads_keep_every_increment() {
-    const THREADS: u64 = 4;
-    const EACH: u64 = 20_000;
-    watched("four threads", || {
-        let lock = Arc::new(SpinLock::new(0u64));
-        let handles: Vec<_> = (0..THREADS)
-            .map(|_| {
-                let lock = Arc::clone(&lock);
-                std::thread::spawn(move || {
-                    for _ in 0..EACH {
-                        // A read and a write under one guard: only mutual exclusion keeps it.
-                        let mut guard = lock.lock();
-                        let seen = *guard;
-                        *guard = seen + 1;
+            #[test]
+            fn four_threads_keep_every_increment() {
+                const THREADS: u64 = 4;
+                const EACH: u64 = 20_000;
+                let hint = "a thread never got the lock: does dropping a guard free the lock?";
+                watched_with_hint("four threads", Duration::from_secs(10), hint, || {
+                    let lock = Arc::new(SpinLock::new(0u64));
+                    let inside = Arc::new(AtomicU64::new(0));
+                    let handles: Vec<_> = (0..THREADS)
+                        .map(|_| {
+                            let (lock, inside) = (Arc::clone(&lock), Arc::clone(&inside));
+                            std::thread::spawn(move || {
+                                for _ in 0..EACH {
+                                    // A read and a write under one guard: only mutual
+                                    // exclusion keeps it.
+                                    let mut guard = lock.lock();
+                                    let others = inside.fetch_add(1, Ordering::SeqCst);
+                                    assert_eq!(others, 0, "two threads held the lock at once");
+                                    let seen = *guard;
+                                    *guard = seen + 1;
+                                    inside.fetch_sub(1, Ordering::SeqCst);
+                                }
+                            })
+                        })
+                        .collect();
+                    for h in handles {
+                        h.join().unwrap_or_else(|e| panic!("{}", panic_message(&*e)));
                     }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join()
-                .unwrap_or_else(|e| panic!("a worker thread panicked: {}", panic_message(&*e)));
+                    assert_eq!(*lock.lock(), THREADS * EACH, "increments were lost");
+                });
+            }
         }
-        assert_eq!(*lock.lock(), THREADS * EACH);
-    });
+
+        #[cfg(loom)]
+        mod under_loom {
+            use super::*;
+            use chapter_17::sync::{Arc, AtomicU64, Ordering, thread};
+
+            /// Two threads each take the lock once and bump a counter with a split `Relaxed`
+            /// load and store: only the lock's own orderings can make the second holder see the
+            /// first one's store. (The lock's `UnsafeCell` is std's, which loom does not track,
+            /// hence the atomic counter.)
+            #[test]
+            fn every_holder_sees_the_previous_holders_write() {
+                loom::model::Builder::new().check(|| {
+                    let lock = Arc::new(SpinLock::new(()));
+                    let counter = Arc::new(AtomicU64::new(0));
+                    let inside = Arc::new(AtomicU64::new(0));
+                    let bump = |lock: &SpinLock<()>, counter: &AtomicU64, inside: &AtomicU64| {
+                        let _guard = lock.lock();
+                        // Relaxed: a stronger ordering here would publish the counter itself
+                        // and hide a lock that does not.
+                        let others = inside.fetch_add(1, Ordering::Relaxed);
+                        assert_eq!(others, 0, "two threads held the lock at once");
+                        let seen = counter.load(Ordering::Relaxed);
+                        counter.store(seen + 1, Ordering::Relaxed);
+                        inside.fetch_sub(1, Ordering::Relaxed);
+                    };
+                    let (l2, c2, i2) = (Arc::clone(&lock), Arc::clone(&counter), Arc::clone(&inside));
+                    let t = thread::spawn(move || bump(&l2, &c2, &i2));
+                    bump(&lock, &counter, &inside);
+                    t.join().expect("the other thread finished");
+                    let total = counter.load(Ordering::Relaxed);
+                    assert_eq!(
+                        total, 2,
+                        "a holder did not see the previous holder's write (the counter ends at \
+                         {total}, not 2): taking the lock must make the last holder's writes \
+                         visible, and releasing it must publish them"
+                    );
+                });
+            }
+        }
+    };
+}
+
+/// The learner's lock (`--features learner-e2`), or the reference solution.
+mod graded {
+    suite!(chapter_17::spin);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_all_relaxed {
+    suite!(chapter_17::mutants::e2_all_relaxed);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_load_then_store {
+    suite!(chapter_17::mutants::e2_load_then_store);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_never_released {
+    suite!(chapter_17::mutants::e2_never_released);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_relaxed_release {
+    suite!(chapter_17::mutants::e2_relaxed_release);
 }

@@ -1,5 +1,6 @@
 //! Loom litmus tests: every interleaving *and every value a load may legally return*, for the
-//! chapter's own litmus bodies, CAS loop and spin lock.
+//! chapter's own litmus bodies (exercises 17.1 and 17.2 have their loom tests in their own
+//! suites, `tests/exercise_17_*.rs`).
 //!
 //! Each test runs a tiny two-thread program under `loom::model`, collects the outcome of every
 //! execution loom explores, and asserts on the set: a weak outcome the model allows must be in
@@ -33,8 +34,6 @@ use std::collections::BTreeSet;
 use std::sync::Mutex as StdMutex;
 
 use chapter_17::litmus::{self, Order};
-use chapter_17::max::atomic_max;
-use chapter_17::spin::SpinLock;
 use chapter_17::sync::{Arc, AtomicBool, AtomicU64, Ordering, thread};
 
 /// Runs `program` under loom and returns every outcome any explored execution produced.
@@ -146,48 +145,6 @@ fn release_acquire_message_passing_always_sees_the_data() {
         "the flag was seen in some execution: {seen:?}"
     );
     assert!(seen.contains(&(0, 0)), "{seen:?}");
-}
-
-#[test]
-fn atomic_max_never_loses_the_larger_offer() {
-    // Exercise 17.1's CAS loop: two threads offer 3 and 5 over an initial 4; in every
-    // interleaving the cell ends at 5 and each call returns a value the cell really held.
-    let seen = outcomes("atomic_max", || {
-        let cell = Arc::new(AtomicU64::new(4));
-        let other = Arc::clone(&cell);
-        let t = thread::spawn(move || atomic_max(&other, 3));
-        let mine = atomic_max(&cell, 5);
-        let theirs = t.join().expect("finished");
-        assert_eq!(cell.load(Ordering::Relaxed), 5);
-        (mine, theirs)
-    });
-    assert!(
-        seen.iter()
-            .all(|&(mine, theirs)| mine == 4 && (theirs == 4 || theirs == 5)),
-        "{seen:?}"
-    );
-}
-
-#[test]
-fn the_spin_lock_loses_no_update() {
-    // Exercise 17.2's lock guards a split read-modify-write of a Relaxed atomic: only the lock's
-    // Acquire/Release can make the second holder see the first one's store. (The lock's own
-    // `UnsafeCell` is std's, which loom does not track, hence the atomic counter.)
-    let seen = outcomes("spin lock", || {
-        let lock = Arc::new(SpinLock::new(()));
-        let counter = Arc::new(AtomicU64::new(0));
-        let (l2, c2) = (Arc::clone(&lock), Arc::clone(&counter));
-        let bump = |lock: &SpinLock<()>, counter: &AtomicU64| {
-            let _guard = lock.lock();
-            let seen = counter.load(Ordering::Relaxed);
-            counter.store(seen + 1, Ordering::Relaxed);
-        };
-        let t = thread::spawn(move || bump(&l2, &c2));
-        bump(&lock, &counter);
-        t.join().expect("finished");
-        (counter.load(Ordering::Relaxed), 0)
-    });
-    assert_eq!(seen, BTreeSet::from([(2, 0)]));
 }
 
 /// The same lock with every ordering `Relaxed`: it still excludes (the CAS is atomic), but it no
