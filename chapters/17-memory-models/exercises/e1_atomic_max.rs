@@ -10,17 +10,20 @@
 //! What the grader checks (`cargo xtask exercise check 17.1`):
 //! - one thread: the return value is the previous value, and the cell only ever grows;
 //! - four threads offering 50 000 values each, interleaved: the cell ends at the true maximum,
-//!   and every call returns a value some thread had stored (or the initial one).
+//!   and every call returns a value some thread had stored (or the initial one); a call that
+//!   never returns fails in seconds;
+//! - under the loom model checker, two threads offering at once, in every interleaving: the
+//!   larger offer is never lost.
 
 use crate::sync::{AtomicU64, Ordering};
 
 /// Raises `cell` to `value` if `value` is larger, atomically, and returns the previous value —
 /// what `cell.fetch_max(value, Relaxed)` does, built from a `compare_exchange_weak` loop.
 pub fn atomic_max(cell: &AtomicU64, value: u64) -> u64 {
-    // TODO: read the current value (`Ordering::Relaxed` is enough here).
-    // TODO: while it is smaller than `value`, try `compare_exchange_weak(current, value, ..)`:
-    //       on `Ok(previous)` return `previous`; on `Err(actual)` retry from `actual`.
-    // TODO: if the current value is already >= `value`, return it unchanged.
+    // TODO: replace the cell's value by `value` only if it is smaller, in one atomic step
+    //       that fails if another thread changed the cell in between; then try again from
+    //       what is there now.
+    // TODO: return the value the cell held before this call changed it (or held all along).
     let _ = (cell, value, Ordering::Relaxed);
     todo!("a compare_exchange_weak loop")
 }
