@@ -5,10 +5,12 @@
 //! [`gather_limited`]: run the jobs concurrently, never more than `limit` at a time (treat 0 as
 //! 1), and return the results in input order, like `gather` (the book's `Chapter10` countdowns).
 //!
-//! What the grader checks (`cargo xtask exercise check 10.1`), under tokio's paused clock:
+//! What the grader checks (`cargo xtask exercise check 10.1`), under tokio's paused clock, by
+//! counting the jobs in progress (each job checks at its start, a watcher every 10 ms):
 //! - results in input order, whatever order the jobs finish in;
-//! - never more than `limit` jobs in progress, and exactly `limit` at the peak;
-//! - ten 100 ms jobs with a limit of 3 take 400 ms of (paused) time: limited, yet concurrent;
+//! - never more than `limit` jobs in progress at once;
+//! - while some jobs have not started, exactly `limit` in progress at every moment, also when
+//!   the jobs take very different times (limited, yet as concurrent as the limit allows);
 //! - a limit of 0 runs one job at a time; a limit above the number of jobs runs them all at once;
 //!   no jobs give no results.
 

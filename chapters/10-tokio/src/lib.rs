@@ -22,6 +22,9 @@ pub mod support;
 pub mod sync_primitives;
 pub mod tasks;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 10.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_limited_gather.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_limited_gather.rs")]

@@ -1,0 +1,10 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e1_buffered;
+pub mod e1_no_limit;
+pub mod e1_one_at_a_time;
+pub mod e1_unordered;
+pub mod e1_waves;
+pub mod e1_zero_limit_waits;
