@@ -261,7 +261,7 @@ pub fn grade(root: &Path, exercise: &Exercise, spec: &PassSpec) -> Result<Graded
         return Ok(Graded::BuildFailed(built.errors));
     };
     let limit = Duration::from_secs(exercise.time_limit_secs.max(1));
-    let graded = run_suite(root, executable, None, limit)?;
+    let graded = run_suite(root, executable, &Select::all(), limit)?;
     let starter = libtest::resolve_dots(&exercise.starter);
     let warnings: Vec<String> = built
         .warnings
@@ -309,71 +309,167 @@ pub struct Built {
 /// Builds the named test targets of `package` as the pass `spec` needs them, in its target
 /// directory.
 pub fn build(root: &Path, package: &str, spec: &PassSpec, suites: &[&str]) -> Result<Built> {
+    let request = BuildRequest {
+        package: package.to_string(),
+        features: spec.features.clone(),
+        suites: suites.iter().map(|s| s.to_string()).collect(),
+    };
+    let mut built = build_many(root, &[request], spec.loom)?;
+    Ok(built.remove(package).unwrap_or_default())
+}
+
+/// One package's part of a [`build_many`]: its features and the suites wanted from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildRequest {
+    /// The package, `chapter-12`.
+    pub package: String,
+    /// Its features, unqualified (`learner`, `mutants`, `shuttle`).
+    pub features: Vec<String>,
+    /// The test targets wanted, `exercise_12_2`.
+    pub suites: Vec<String>,
+}
+
+/// Builds several packages' suites in one cargo run (so cargo spreads the work over every core
+/// and builds the shared crates once), in [`TARGET_DIR`] or, for `loom`, in [`LOOM_TARGET_DIR`]
+/// under `--cfg loom`. Each package gets its own [`Built`]: its suites' binaries, its errors,
+/// and the warnings located in its files. `--no-fail-fast`: one package that does not compile
+/// does not stop the others.
+pub fn build_many(
+    root: &Path,
+    requests: &[BuildRequest],
+    loom: bool,
+) -> Result<BTreeMap<String, Built>> {
     let mut command = workspace::cargo(root);
-    command.args(["test", "--no-run", "-p", package]);
+    command.args(["test", "--no-run", "--no-fail-fast"]);
     command.args(["--message-format", "json-diagnostic-short"]);
-    if !spec.features.is_empty() {
-        command.args(["--features", &spec.features.join(",")]);
+    let mut features = Vec::new();
+    for request in requests {
+        command.args(["-p", &request.package]);
+        features.extend(
+            request
+                .features
+                .iter()
+                .map(|f| format!("{}/{f}", request.package)),
+        );
+        for suite in &request.suites {
+            command.args(["--test", suite]);
+        }
     }
-    for suite in suites {
-        command.args(["--test", suite]);
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
     }
-    if spec.loom {
+    let target_dir = if loom {
         command.arg("--release");
         command.env("RUSTFLAGS", workspace::rustflags_with("--cfg loom"));
-    }
-    command.env("CARGO_TARGET_DIR", root.join(spec.target_dir()));
+        LOOM_TARGET_DIR
+    } else {
+        TARGET_DIR
+    };
+    command.env("CARGO_TARGET_DIR", root.join(target_dir));
     let finished = process::run(command, Stream::Capture, Stream::Capture, None)?;
-    let mut built = Built::default();
-    let mut rendered = String::new();
+    let chapters = workspace::discover(root)?;
+    let package_of = |manifest: &str| {
+        chapters
+            .iter()
+            .find(|c| Path::new(manifest).parent() == Some(c.dir.as_path()))
+            .map(|c| c.package.clone())
+    };
+    let mut rendered: BTreeMap<String, String> = BTreeMap::new();
+    let mut built: BTreeMap<String, Built> = requests
+        .iter()
+        .map(|r| (r.package.clone(), Built::default()))
+        .collect();
     for line in finished.stdout.lines() {
         let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(package) = message["manifest_path"].as_str().and_then(package_of) else {
             continue;
         };
         match message["reason"].as_str() {
             Some("compiler-message") => {
                 if let Some(text) = message["message"]["rendered"].as_str() {
-                    rendered.push_str(text);
+                    let into = rendered.entry(package).or_default();
+                    into.push_str(text);
                     if !text.ends_with('\n') {
-                        rendered.push('\n');
+                        into.push('\n');
                     }
                 }
             }
             Some("compiler-artifact") => {
                 let name = message["target"]["name"].as_str().unwrap_or_default();
                 let is_test = message["profile"]["test"].as_bool() == Some(true);
-                if let (true, true, Some(exe)) = (
+                let wanted = requests
+                    .iter()
+                    .any(|r| r.package == package && r.suites.iter().any(|s| s == name));
+                if let (true, true, Some(exe), Some(into)) = (
                     is_test,
-                    suites.contains(&name),
+                    wanted,
                     message["executable"].as_str(),
+                    built.get_mut(&package),
                 ) {
-                    built
-                        .executables
+                    into.executables
                         .insert(name.to_string(), PathBuf::from(exe));
                 }
             }
             _ => {}
         }
     }
-    built.warnings = libtest::located_warnings(&rendered);
-    if !finished.ending.success() {
-        built.executables.clear();
-        built.errors = libtest::compile_errors(&rendered, 8);
-        if built.errors.is_empty() {
-            // Cargo's own errors (an unknown feature, say) are plain text on stderr.
-            built.errors = last_lines(&finished.stderr, 8);
+    for (package, into) in &mut built {
+        let text = rendered.get(package).map_or("", String::as_str);
+        into.warnings = libtest::located_warnings(text);
+        let complete = requests
+            .iter()
+            .filter(|r| &r.package == package)
+            .flat_map(|r| &r.suites)
+            .all(|suite| into.executables.contains_key(suite));
+        if !complete {
+            into.executables.clear();
+            into.errors = libtest::compile_errors(text, 8);
+            if into.errors.is_empty() {
+                // Cargo's own errors (an unknown feature, a dependency that failed) are plain
+                // text on stderr.
+                into.errors = last_lines(&finished.stderr, 8);
+            }
         }
     }
     Ok(built)
 }
 
+/// Which of a suite's tests a run takes, by libtest's substring filters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Select {
+    /// Only the tests whose names contain this.
+    pub only: Option<String>,
+    /// Minus those whose names contain any of these.
+    pub skip: Vec<String>,
+}
+
+impl Select {
+    /// Every test.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// The tests whose names contain `filter`.
+    pub fn only(filter: impl Into<String>) -> Self {
+        Self {
+            only: Some(filter.into()),
+            skip: Vec::new(),
+        }
+    }
+}
+
 /// The command that runs a test binary as the grader does (`--test-threads 1`, so a hang names
-/// its test), in its package's directory; `filter` picks the tests whose names contain it.
-pub fn test_command(root: &Path, executable: &Path, filter: Option<&str>) -> Command {
+/// its test), in its package's directory, on the tests `select` picks.
+pub fn test_command(root: &Path, executable: &Path, select: &Select) -> Command {
     let mut command = Command::new(executable);
     command.arg("--test-threads").arg("1");
-    if let Some(filter) = filter {
+    if let Some(filter) = &select.only {
         command.arg(filter);
+    }
+    for skip in &select.skip {
+        command.args(["--skip", skip]);
     }
     if let Some(dir) = package_dir(root, executable) {
         command.current_dir(&dir).env("CARGO_MANIFEST_DIR", &dir);
@@ -397,18 +493,18 @@ fn package_dir(root: &Path, executable: &Path) -> Option<PathBuf> {
         .map(|c| c.dir)
 }
 
-/// Lists and runs the tests of a built suite (those containing `filter`, if given) and proves
-/// from the harness's report that every one passed.
+/// Lists and runs the tests of a built suite that `select` picks and proves from the harness's
+/// report that every one passed.
 pub fn run_suite(
     root: &Path,
     executable: &Path,
-    filter: Option<&str>,
+    select: &Select,
     limit: Duration,
 ) -> Result<Graded> {
-    let mut list = test_command(root, executable, filter);
+    let mut list = test_command(root, executable, select);
     list.args(["--list", "--format", "terse"]);
     let listed = process::run(list, Stream::Capture, Stream::Capture, Some(limit))?;
-    let mut ignored = test_command(root, executable, filter);
+    let mut ignored = test_command(root, executable, select);
     ignored.args(["--list", "--format", "terse", "--ignored"]);
     let ignored = process::run(ignored, Stream::Capture, Stream::Capture, Some(limit))?;
     if !listed.ending.success() || !ignored.ending.success() {
@@ -430,7 +526,7 @@ pub fn run_suite(
 
     let stacks = Mutex::new(Vec::new());
     let finished = process::run_inspecting(
-        test_command(root, executable, filter),
+        test_command(root, executable, select),
         Stream::Capture,
         Stream::Capture,
         Some(limit),

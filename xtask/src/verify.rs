@@ -1,8 +1,7 @@
 //! `cargo xtask exercise verify` (maintainers; also the last step of `cargo xtask test`): proves
 //! that no exercise ships broken or solved, and that its suite catches wrong solutions.
 //!
-//! For every exercise in `exercises.toml`, graded exactly as a learner's file is (see
-//! [`crate::grade`]), each with only its own starter swapped in:
+//! For every exercise in `exercises.toml`, graded as a learner's file is (see [`crate::grade`]):
 //!
 //! - the starter passes the scan and compiles warning-free (counting warnings in its own file
 //!   and elsewhere in its chapter, but not in another exercise's starter);
@@ -12,11 +11,18 @@
 //!   solution kept beside the reference, `src/mutants/eK_<name>.rs`, compiled into the chapter
 //!   with the `mutants` feature; the suite runs its tests against it in a module of the same
 //!   name. Its doc comment says what is wrong (`//! Wrong: …`) and which words the grader's
-//!   message must contain (`//! Caught: …`). One build per chapter serves all of its mutants.
+//!   message must contain (`//! Caught: …`).
+//!
+//! The builds are made first, one cargo run per pass for every chapter at once (cargo then
+//! spreads them over the cores and builds the shared crates once): a chapter's starters are
+//! swapped in together, with its mutants compiled in beside them, and a starter's run skips the
+//! mutants' modules. Only `cargo xtask exercise check` needs one starter alone (a learner's
+//! solved exercise beside an unsolved one); a starter fails either way.
 //!
 //! The result is a table per exercise, a table of every mutant, the details of every ✘, and the
 //! line `mutants: N of M caught`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -171,6 +177,7 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
     let mut all_ok = true;
     let mut all_mutants = Vec::new();
     let mut without_mutants = Vec::new();
+    let builds = Builds::make(root, &chapters, &exercises, solutions)?;
     for exercise in &exercises {
         let Some(chapter) = exercise.chapter_crate(&chapters) else {
             all_ok = false;
@@ -185,8 +192,9 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
             .filter(|e| e.id != exercise.id)
             .map(|e| libtest::resolve_dots(&e.starter))
             .collect();
-        let starter = starter_checks(root, chapter, exercise, &other_starters)?;
-        let (solution, mutants) = reference_and_mutants(root, chapter, exercise, solutions)?;
+        let starter = starter_checks(root, &builds, chapter, exercise, &other_starters)?;
+        let (solution, mutants) =
+            reference_and_mutants(root, &builds, chapter, exercise, solutions)?;
         let caught = mutants.iter().filter(|m| m.check.ok).count();
         let mutants_cell = if mutants.is_empty() {
             // Not yet written for every exercise: shown, and listed at the end, until they are.
@@ -270,9 +278,97 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
     Ok(all_ok)
 }
 
+/// Which implementation of a chapter's exercises a build swaps in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    /// Every starter of the chapter (`learner`), with the committed mutants compiled in
+    /// (`mutants`): the starters' checks and the mutants' share one build.
+    Starters,
+    /// The reference solutions, for [`Solutions::Run`].
+    References,
+}
+
+/// Every build `verify` needs, made before anything runs: one cargo run per side and pass for
+/// all the chapters at once, instead of one per exercise and pass.
+struct Builds {
+    built: BTreeMap<(Side, &'static str, String), grade::Built>,
+}
+
+impl Builds {
+    fn make(
+        root: &Path,
+        chapters: &[Chapter],
+        exercises: &[Exercise],
+        solutions: Solutions,
+    ) -> Result<Self> {
+        let sides: &[Side] = match solutions {
+            Solutions::Run => &[Side::Starters, Side::References],
+            Solutions::AlreadyTested => &[Side::Starters],
+        };
+        let mut groups: BTreeMap<(Side, &'static str), (bool, Vec<grade::BuildRequest>)> =
+            BTreeMap::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for exercise in exercises {
+            let Some(chapter) = exercise.chapter_crate(chapters) else {
+                continue;
+            };
+            if seen.contains(&chapter.package.as_str()) {
+                continue;
+            }
+            seen.push(&chapter.package);
+            let suites: Vec<String> = exercises
+                .iter()
+                .filter(|e| e.package == chapter.package)
+                .map(|e| e.suite.clone())
+                .collect();
+            let has_mutants = chapter.dir.join("src").join("mutants").is_dir();
+            for spec in grade::passes(chapter, exercise, false) {
+                for &side in sides {
+                    let mut features = match side {
+                        Side::Starters if has_mutants => vec!["learner".into(), "mutants".into()],
+                        Side::Starters => vec!["learner".into()],
+                        Side::References => Vec::new(),
+                    };
+                    features.extend(spec.features.iter().cloned());
+                    groups
+                        .entry((side, spec.label))
+                        .or_insert((spec.loom, Vec::new()))
+                        .1
+                        .push(grade::BuildRequest {
+                            package: chapter.package.clone(),
+                            features,
+                            suites: suites.clone(),
+                        });
+                }
+            }
+        }
+        let mut built = BTreeMap::new();
+        for ((side, label), (loom, requests)) in groups {
+            eprintln!(
+                "verify: building {} chapter(s) with the {}, for the {label} pass …",
+                requests.len(),
+                match side {
+                    Side::Starters => "starters and mutants",
+                    Side::References => "reference solutions",
+                }
+            );
+            for (package, result) in grade::build_many(root, &requests, loom)? {
+                built.insert((side, label, package), result);
+            }
+        }
+        Ok(Self { built })
+    }
+
+    /// The build of `package` for `side` and the pass labelled `label`.
+    fn get(&self, side: Side, label: &'static str, package: &str) -> Option<&grade::Built> {
+        self.built.get(&(side, label, package.to_string()))
+    }
+}
+
 /// The starter passes the scan, compiles warning-free and fails its suite.
 fn starter_checks(
     root: &Path,
+    builds: &Builds,
     chapter: &Chapter,
     exercise: &Exercise,
     other_starters: &[String],
@@ -288,8 +384,18 @@ fn starter_checks(
     let own_starter = libtest::resolve_dots(&exercise.starter);
     let mut warnings: Vec<String> = Vec::new();
     let mut how = Vec::new();
+    // The mutants share the starters' build: their modules are not the starter's to fail.
+    let skip_mutants = grade::Select {
+        only: None,
+        skip: mutants_of(root, chapter, exercise)?
+            .into_iter()
+            .map(|m| format!("{}::", m.module))
+            .collect(),
+    };
     for spec in grade::passes(chapter, exercise, true) {
-        let built = grade::build(root, &chapter.package, &spec, &[&exercise.suite])?;
+        let Some(built) = builds.get(Side::Starters, spec.label, &chapter.package) else {
+            continue;
+        };
         for warning in &built.warnings {
             let ours = warning.file == own_starter
                 || (warning.file.starts_with(&relative_dir)
@@ -300,11 +406,11 @@ fn starter_checks(
         }
         let Some(executable) = built.executables.get(&exercise.suite) else {
             return Ok((
-                Check::failed("does not compile", built.errors),
+                Check::failed("does not compile", built.errors.clone()),
                 Check::failed("not run", Vec::new()),
             ));
         };
-        let graded = grade::run_suite(root, executable, None, limit(exercise))?;
+        let graded = grade::run_suite(root, executable, &skip_mutants, limit(exercise))?;
         match &graded {
             Graded::Passed(_) | Graded::Skipped => {}
             other => how.push(format!("{}: {}", spec.label, short(other))),
@@ -340,9 +446,9 @@ fn short(graded: &Graded) -> String {
 }
 
 /// The reference passes its suite (when asked), and every mutant fails it with its message.
-/// One build per pass, with the `mutants` feature, serves the reference and all the mutants.
 fn reference_and_mutants(
     root: &Path,
+    builds: &Builds,
     chapter: &Chapter,
     exercise: &Exercise,
     solutions: Solutions,
@@ -356,43 +462,53 @@ fn reference_and_mutants(
         exercise.id,
         mutants.len()
     );
-    let mut executables: Vec<(PassSpec, PathBuf)> = Vec::new();
-    for mut spec in grade::passes(chapter, exercise, false) {
-        if !mutants.is_empty() {
-            spec.features.push("mutants".to_string());
+    let executables = |side: Side| -> std::result::Result<Vec<(PassSpec, PathBuf)>, Check> {
+        let mut found = Vec::new();
+        for spec in grade::passes(chapter, exercise, false) {
+            let built = builds.get(side, spec.label, &chapter.package);
+            match built.and_then(|b| b.executables.get(&exercise.suite)) {
+                Some(executable) => found.push((spec, executable.clone())),
+                None => {
+                    return Err(Check::failed(
+                        format!("{}: does not compile", spec.label),
+                        built.map(|b| b.errors.clone()).unwrap_or_default(),
+                    ));
+                }
+            }
         }
-        let built = grade::build(root, &chapter.package, &spec, &[&exercise.suite])?;
-        let Some(executable) = built.executables.get(&exercise.suite) else {
-            let failed = Check::failed(
-                format!("{}: does not compile", spec.label),
-                built.errors.clone(),
-            );
+        Ok(found)
+    };
+    let starters = match executables(Side::Starters) {
+        Ok(found) => found,
+        Err(failed) => {
             let results = mutants
                 .into_iter()
                 .map(|mutant| MutantResult {
                     mutant,
-                    check: Check::failed("the suite does not compile", built.errors.clone()),
+                    check: Check::failed("the suite does not compile", failed.details.clone()),
                     seconds: 0.0,
                 })
                 .collect();
             return Ok((failed, results));
-        };
-        executables.push((spec, executable.clone()));
-    }
+        }
+    };
 
     let solution = match solutions {
         Solutions::AlreadyTested => Check::ok("tested in the passes above"),
         Solutions::Run => {
             let mut passed = Vec::new();
             let mut failure = None;
-            for (spec, executable) in &executables {
-                let graded = grade::run_suite(root, executable, Some("graded::"), limit(exercise))?;
-                let graded = if graded == Graded::Skipped && passed.is_empty() {
-                    // Suites not yet split into `graded` and mutant modules name no `graded::`.
-                    grade::run_suite(root, executable, None, limit(exercise))?
-                } else {
-                    graded
-                };
+            let references = executables(Side::References);
+            let references = match &references {
+                Ok(found) => found.as_slice(),
+                Err(failed) => {
+                    failure = Some(failed.clone());
+                    &[]
+                }
+            };
+            for (spec, executable) in references {
+                let graded =
+                    grade::run_suite(root, executable, &grade::Select::all(), limit(exercise))?;
                 if !graded.passed() {
                     failure = Some(Check::failed(
                         format!("{}: {}", spec.label, graded.headline()),
@@ -409,7 +525,7 @@ fn reference_and_mutants(
     let mut results = Vec::new();
     for mutant in mutants {
         let started = Instant::now();
-        let check = judge_mutant(root, chapter, exercise, &mutant, &executables)?;
+        let check = judge_mutant(root, chapter, exercise, &mutant, &starters)?;
         results.push(MutantResult {
             mutant,
             check,
@@ -443,11 +559,11 @@ fn judge_mutant(
     if let Ok(findings) = scan::scan(&source, &exercise.allow) {
         said.extend(findings.iter().map(|f| format!("scan: {f}")));
     }
-    let filter = format!("{}::", mutant.module);
+    let select = grade::Select::only(format!("{}::", mutant.module));
     let mut failed_pass = None;
     let mut listed = false;
     for (spec, executable) in executables {
-        let graded = grade::run_suite(root, executable, Some(&filter), limit(exercise))?;
+        let graded = grade::run_suite(root, executable, &select, limit(exercise))?;
         listed |= graded != Graded::Skipped;
         if !graded.passed() {
             said.push(format!("{}: {}", spec.label, graded.headline()));

@@ -35,3 +35,23 @@ pub fn spin_hint() {
     #[cfg(not(loom))]
     std::hint::spin_loop();
 }
+
+/// Runs `body` under loom in every interleaving (up to `LOOM_MAX_PREEMPTIONS`), like
+/// `loom::model`, but a loop that never ends in some interleaving — which loom reports as
+/// "Model exceeded maximum number of branches" — fails with `endless` (what to look at) added.
+#[cfg(loom)]
+pub fn model<F>(endless: &str, body: F)
+where
+    F: Fn() + Sync + Send + 'static,
+{
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        loom::model::Builder::new().check(body)
+    }));
+    if let Err(payload) = checked {
+        let message = common::watchdog::panic_message(payload.as_ref());
+        if message.contains("maximum number of branches") {
+            panic!("a loop never ended in some interleaving: {endless} (loom: {message})");
+        }
+        std::panic::resume_unwind(payload);
+    }
+}

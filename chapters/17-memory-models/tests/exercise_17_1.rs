@@ -95,7 +95,9 @@ macro_rules! suite {
             /// value the cell never held.
             #[test]
             fn no_interleaving_loses_the_larger_offer() {
-                loom::model::Builder::new().check(|| {
+                let endless = "when a compare-and-swap fails, retry from the value the failed \
+                               compare-and-swap saw";
+                chapter_17::sync::model(endless, || {
                     let cell = Arc::new(AtomicU64::new(4));
                     let other = Arc::clone(&cell);
                     let t = thread::spawn(move || atomic_max(&other, 5));
