@@ -9,10 +9,12 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 3.2`):
 //! - a single worker gets the items greatest first; `push` after `close` gives the item back;
-//!   a closed, drained queue pops `None` at once;
-//! - producers and workers at once: no item lost or duplicated, and every worker stops after
-//!   `close`, also those already asleep in `pop` (no one sleeps forever) — on real threads
-//!   under a watchdog, and under shuttle;
+//!   items still queued at `close` are all popped; a closed, drained queue pops `None` at once;
+//! - a worker in `pop` on an empty, open queue falls asleep (the grader reads its thread's state
+//!   and CPU time: blocked, not spinning), and wakes when an item is pushed;
+//! - workers seen asleep in `pop` all wake at `close` and get `None` (no one sleeps forever);
+//! - producers and workers at once: no item lost or duplicated, and `pop` gives `None` only once
+//!   the queue is closed and drained — on real threads under a watchdog, and under shuttle;
 //! - with the queue filled before the workers start, each worker sees non-increasing priorities.
 
 use std::collections::BinaryHeap;

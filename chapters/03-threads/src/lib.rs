@@ -22,6 +22,9 @@ pub mod spawn_join;
 pub mod synchronizing;
 pub mod work_queue;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 3.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_join_all.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_join_all.rs")]

@@ -1,0 +1,9 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e2_busy_wait;
+pub mod e2_if_not_while;
+pub mod e2_no_notify_all;
+pub mod e2_notify_one_at_close;
+pub mod e2_stops_before_drained;
