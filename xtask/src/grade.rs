@@ -117,7 +117,7 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
             loom: false,
         });
     }
-    if chapter.loom {
+    if chapter.loom && has_loom_tests(chapter, exercise) {
         passes.push(PassSpec {
             label: "model checker (loom)",
             features: base,
@@ -126,6 +126,16 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
         });
     }
     passes
+}
+
+/// Whether the exercise's suite has tests for loom (a `#[cfg(loom)]` module); a chapter's
+/// loom tests elsewhere do not make its other suites worth a loom build.
+fn has_loom_tests(chapter: &Chapter, exercise: &Exercise) -> bool {
+    let suite = chapter
+        .dir
+        .join("tests")
+        .join(format!("{}.rs", exercise.suite));
+    std::fs::read_to_string(suite).is_ok_and(|text| text.contains("#[cfg(loom)]"))
 }
 
 /// How one pass went.

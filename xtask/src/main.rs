@@ -7,7 +7,7 @@
 //! cargo xtask run-all [--chapters 12,14] [--timeout SECS] [--repeat N]
 //!                                               every tour under a time limit, one summary
 //! cargo xtask test                              plain, shuttle and loom passes, exercise verify
-//! cargo xtask exercise list|check|hint|solution|verify
+//! cargo xtask exercise list|next|check|watch|hint|solution|reset|verify
 //! cargo xtask grade [--json] [--solutions] [--exercises 12.1,16]
 //!                                               every exercise graded, for an autograder
 //! cargo xtask bench [--chapters 2,16]           measured examples at full size: results/
@@ -19,6 +19,7 @@
 mod bench;
 mod binaries;
 mod exercise;
+mod exercise_loop;
 mod exercises;
 mod grade;
 mod grade_report;
@@ -166,6 +167,22 @@ enum ExerciseCommand {
         /// The exercise id, e.g. 12.1.
         id: String,
     },
+    /// Name the first exercise (in chapter order) that is not done yet, with its task.
+    Next,
+    /// Check an exercise (the next one by default), then again on every save; move on after a
+    /// pass. Ctrl-C stops.
+    Watch {
+        /// The exercise id, e.g. 12.1 (default: the first one not done).
+        id: Option<String>,
+    },
+    /// Put an exercise's starter back as committed and forget its hints and progress.
+    Reset {
+        /// The exercise id, e.g. 12.1.
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Maintainers: every starter compiles cleanly and fails, every solution passes, every
     /// committed mutant is caught.
     Verify {
@@ -210,6 +227,9 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             ExerciseCommand::Check { id } => exercise::check(root, &id),
             ExerciseCommand::Hint { id } => exercise::hint(root, &id),
             ExerciseCommand::Solution { id } => exercise::solution(root, &id),
+            ExerciseCommand::Next => exercise_loop::next(root),
+            ExerciseCommand::Watch { id } => exercise_loop::watch(root, id.as_deref()),
+            ExerciseCommand::Reset { id, yes } => exercise_loop::reset(root, &id, yes),
             ExerciseCommand::Verify { exercises } => {
                 Ok(if verify::run(root, &exercises, verify::Solutions::Run)? {
                     ExitCode::SUCCESS

@@ -316,13 +316,18 @@ impl Builds {
                 continue;
             }
             seen.push(&chapter.package);
-            let suites: Vec<String> = exercises
-                .iter()
-                .filter(|e| e.package == chapter.package)
-                .map(|e| e.suite.clone())
-                .collect();
             let has_mutants = chapter.dir.join("src").join("mutants").is_dir();
-            for spec in grade::passes(chapter, exercise, false) {
+            // A pass builds the suites that run in it (only some suites have loom tests).
+            let mut by_pass: Vec<(PassSpec, Vec<String>)> = Vec::new();
+            for of_chapter in exercises.iter().filter(|e| e.package == chapter.package) {
+                for spec in grade::passes(chapter, of_chapter, false) {
+                    match by_pass.iter_mut().find(|(s, _)| s.label == spec.label) {
+                        Some((_, suites)) => suites.push(of_chapter.suite.clone()),
+                        None => by_pass.push((spec, vec![of_chapter.suite.clone()])),
+                    }
+                }
+            }
+            for (spec, suites) in by_pass {
                 for &side in sides {
                     let mut features = match side {
                         Side::Starters if has_mutants => vec!["learner".into(), "mutants".into()],
