@@ -18,10 +18,16 @@
 //! `common::sync::Mutex<usize>`, `resource` a binary [`Semaphore`] (the first reader acquires it,
 //! possibly another reader releases it).
 //!
-//! What the grader checks (`cargo xtask exercise check 13.1`): no reader ever meets a writer and
-//! no writer meets anyone; on real threads under a watchdog, 3 readers and 2 writers all make
-//! progress; under the shuttle model checker, a waiting writer is never overtaken by more than the
-//! readers already queued, and no schedule deadlocks.
+//! What the grader checks (`cargo xtask exercise check 13.1`):
+//! - no reader ever meets a writer and no writer meets anyone;
+//! - one thread alone gets through a read, a write and a read;
+//! - two readers are inside the read lock at once (each waits inside until the other is in);
+//! - step by step, on real threads under a watchdog: while two readers read, a writer waits; a
+//!   reader that comes after the waiting writer does not go in before it; the writer goes in only
+//!   once the *last* reader is out;
+//! - 3 readers and 2 writers all make progress;
+//! - under the shuttle model checker, a waiting writer is never overtaken by more than the readers
+//!   already queued, and no schedule deadlocks.
 
 use common::sync::{Mutex, lock};
 

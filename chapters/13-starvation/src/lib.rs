@@ -20,6 +20,9 @@ pub mod priority_scheduling;
 pub mod readers_writers;
 pub mod tally;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 13.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_fair_rwlock.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_fair_rwlock.rs")]

@@ -1,0 +1,9 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e1_every_reader_releases;
+pub mod e1_fifo_mutex;
+pub mod e1_no_release_after_write;
+pub mod e1_turn_held_while_reading;
+pub mod e1_turnstile_released_early;

@@ -1,0 +1,59 @@
+//! A wrong readers-writers lock for exercise 13.1.
+//!
+//! Wrong: the reader's turnstile guard lives to the end of `read`, not of the counting block,
+//! so each reader keeps the turnstile while it reads and readers take turns one at a time.
+//! Caught: two readers could not hold the read lock at once
+
+use common::sync::{Mutex, lock};
+
+use crate::primitives::{Semaphore, TicketLock};
+use crate::readers_writers::RwAccess;
+
+/// The book's third readers-writers lock: neither side starves.
+#[derive(Debug)]
+pub struct FairRwLock {
+    /// The turnstile every thread passes, readers and writers alike.
+    service: TicketLock,
+    /// `rcount`, guarded by the `rcounter` lock.
+    rcount: Mutex<usize>,
+    /// Held by a writer, or by the readers as a group.
+    resource: Semaphore,
+}
+
+impl Default for FairRwLock {
+    fn default() -> Self {
+        Self {
+            service: TicketLock::new(),
+            rcount: Mutex::new(0),
+            resource: Semaphore::new(1),
+        }
+    }
+}
+
+impl RwAccess for FairRwLock {
+    fn read(&self, body: &mut dyn FnMut()) {
+        let _turn = self.service.lock();
+        {
+            let mut rcount = lock(&self.rcount);
+            *rcount += 1;
+            if *rcount == 1 {
+                self.resource.acquire();
+            }
+        }
+        body();
+        let mut rcount = lock(&self.rcount);
+        *rcount -= 1;
+        if *rcount == 0 {
+            self.resource.release();
+        }
+    }
+
+    fn write(&self, body: &mut dyn FnMut()) {
+        {
+            let _turn = self.service.lock();
+            self.resource.acquire();
+        }
+        body();
+        self.resource.release();
+    }
+}
