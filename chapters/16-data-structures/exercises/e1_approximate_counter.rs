@@ -11,10 +11,15 @@
 //! model checker's own under test); `pending`, `flush` and the rest are done.
 //!
 //! What the grader checks (`cargo xtask exercise check 16.1`):
-//! - single-threaded: the read moves in steps of S, and `flush` makes it exact;
-//! - on real threads (4 threads × 20 000 increments): no count is lost, and every read taken
-//!   under load is at most the true count and short of it by at most `threads × (S − 1)`;
-//! - under the shuttle model checker: the same invariants in every explored schedule.
+//! - single-threaded: the read moves in steps of S (a count stays local until its local count
+//!   reaches S, and the read counts only the global count), and `flush` makes it exact;
+//! - on real threads (4 threads × 20 000 increments, with a reader checking every read while
+//!   they run): no count is lost or counted twice, every read is at most the true count and
+//!   short of it by at most `threads × (S − 1)`, and no thread ever waits forever (a deadlock
+//!   fails in seconds);
+//! - the same when two threads share each local count (`thread % threads` wraps around);
+//! - under the shuttle model checker: the same invariants in every explored schedule, also with
+//!   two threads on one local count.
 
 use crate::padded::Padded;
 use crate::sync::{Mutex, lock};

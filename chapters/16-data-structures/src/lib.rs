@@ -46,6 +46,10 @@ pub mod approximate_counter;
 #[cfg_attr(feature = "learner-e2", path = "../exercises/e2_published.rs")]
 pub mod published;
 
+/// Committed wrong solutions of the exercises, for `cargo xtask exercise verify`.
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N in
 /// the tour, 1..N in a full run).
 const MEASURED_THREADS: ThreadsSpec = ThreadsSpec {

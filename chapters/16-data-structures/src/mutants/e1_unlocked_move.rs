@@ -1,0 +1,78 @@
+//! A wrong approximate counter for exercise 16.1.
+//!
+//! Wrong: releases the local lock before moving the count, then re-locks it to reset it, so an
+//! increment by another thread on the same local count in between is counted twice.
+//! Caught: two threads share each local count
+
+use crate::padded::Padded;
+use crate::sync::{Mutex, lock};
+
+/// A counter for `threads` threads, approximate to within `threads × (threshold − 1)`.
+#[derive(Debug)]
+pub struct ApproximateCounter {
+    /// The count every read sees.
+    global: Mutex<u64>,
+    /// One local count per thread, each on its own cache line so that threads updating their
+    /// own counts do not fight over one line of memory (false sharing).
+    locals: Vec<Padded<Mutex<u64>>>,
+    /// A local count moves to the global one when it reaches this.
+    threshold: u64,
+}
+
+impl ApproximateCounter {
+    /// A counter for `threads` threads (at least 1) moving local counts at `threshold` (at
+    /// least 1; 1 moves every increment, like a single-lock counter).
+    pub fn new(threads: usize, threshold: u64) -> Self {
+        Self {
+            global: Mutex::new(0),
+            locals: (0..threads.max(1)).map(|_| Padded(Mutex::new(0))).collect(),
+            threshold: threshold.max(1),
+        }
+    }
+
+    /// Adds one for thread `thread` (thread numbers wrap around the number of local counts).
+    pub fn increment(&self, thread: usize) {
+        let local = &self.locals[thread % self.locals.len()];
+        let reached = {
+            let mut count = lock(local);
+            *count += 1;
+            *count
+        };
+        // Never two locks at once: the local lock is released before the global one is taken.
+        if reached >= self.threshold {
+            *lock(&self.global) += reached;
+            *lock(local) = 0;
+        }
+    }
+
+    /// The approximate count: the global count only.
+    pub fn read(&self) -> u64 {
+        *lock(&self.global)
+    }
+
+    /// Counts held locally right now, not yet in the global count: what a read misses. Each
+    /// local count is read under its own lock, one after the other.
+    pub fn pending(&self) -> u64 {
+        self.locals.iter().map(|local| *lock(local)).sum()
+    }
+
+    /// Moves every local count into the global one: afterwards, with no thread incrementing, a
+    /// read is exact.
+    pub fn flush(&self) {
+        for local in &self.locals {
+            let mut local = lock(local);
+            *lock(&self.global) += *local;
+            *local = 0;
+        }
+    }
+
+    /// The most a read can miss: `threads × (threshold − 1)`.
+    pub fn error_bound(&self) -> u64 {
+        self.locals.len() as u64 * (self.threshold - 1)
+    }
+
+    /// The threshold.
+    pub fn threshold(&self) -> u64 {
+        self.threshold
+    }
+}
