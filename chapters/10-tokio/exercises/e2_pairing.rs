@@ -9,7 +9,8 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 10.2`):
 //! - pairs come out in order, a closed channel gives `None`, and a lone last value is left for
-//!   `take_pending`;
+//!   `take_pending`; at every `None`, the channel must be closed and drained (a `None` ends the
+//!   caller's loop);
 //! - a fresh call polled once and dropped after every value sent, and every combination of
 //!   cancelled rounds among a loop's first ten: nothing lost, duplicated or reordered;
 //! - under tokio's paused clock, in a `select!` loop against tickers of many periods and phases,

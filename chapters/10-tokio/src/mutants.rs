@@ -8,3 +8,7 @@ pub mod e1_one_at_a_time;
 pub mod e1_unordered;
 pub mod e1_waves;
 pub mod e1_zero_limit_waits;
+pub mod e2_first_in_future;
+pub mod e2_local_buffer;
+pub mod e2_pending_not_cleared;
+pub mod e2_try_recv_second;

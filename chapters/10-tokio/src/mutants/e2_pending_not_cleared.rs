@@ -1,0 +1,40 @@
+//! A wrong `Pairer::next_pair` for exercise 10.2.
+//!
+//! Wrong: keeps the first value in `self.pending` but never clears it when the pair completes, so it is paired again and again.
+//! Caught: received more than once
+
+use tokio::sync::mpsc;
+
+/// Pairs up values from a channel, keeping a half-received pair across cancellations.
+#[derive(Debug, Default)]
+pub struct Pairer {
+    pending: Option<u64>,
+}
+
+impl Pairer {
+    /// A pairer with nothing pending.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Receives the next two values. Cancellation safe: if the returned future is dropped before
+    /// it completes, no value received so far is lost; the next call continues the pair.
+    /// `None` once the channel is closed and empty (a lone pending value stays pending).
+    pub async fn next_pair(&mut self, rx: &mut mpsc::Receiver<u64>) -> Option<(u64, u64)> {
+        let first = match self.pending {
+            Some(v) => v,
+            None => {
+                let v = rx.recv().await?;
+                self.pending = Some(v);
+                v
+            }
+        };
+        let second = rx.recv().await?;
+        Some((first, second))
+    }
+
+    /// The value still waiting for its partner, if any (taken out).
+    pub fn take_pending(&mut self) -> Option<u64> {
+        self.pending.take()
+    }
+}
