@@ -12,9 +12,10 @@
 //! `Err(its message)`.
 //!
 //! What the grader checks (`cargo xtask exercise check 3.1`):
-//! - results come back in the jobs' order, each thread ran under its job's name;
-//! - a panicking job gives `Err(its message)` and the other jobs' results still arrive; no jobs
-//!   give no results;
+//! - results come back in the jobs' order, also when the jobs finish last to first; each
+//!   thread ran under its job's name;
+//! - a panicking job gives `Err(its message)`, for `panic!("literal")` and `panic!("{}", x)`
+//!   alike, and the other jobs' results still arrive; no jobs give no results;
 //! - jobs that wait for each other (a barrier) all finish: they must run at the same time —
 //!   on real threads under a watchdog, and under the shuttle model checker.
 
