@@ -17,7 +17,11 @@
 //! - threads taking tickets at once get every number from 0 to n−1 exactly once, and
 //!   `issued()` is n;
 //! - with a limit, exactly `limit` tickets are handed out, all below it, and `issued()` stops
-//!   at `limit` — on real threads under a watchdog, and under the shuttle model checker.
+//!   at `limit` — on real threads under a watchdog, and under the shuttle model checker;
+//! - at every step, not only at the end: each `take_below` is checked as it returns (its ticket
+//!   below the limit, `issued()` not past it, `None` only once every ticket is gone), and an
+//!   observer reads `issued()` while customers take: it must never pass the limit, not even for
+//!   a moment, and never go down.
 
 use common::sync::atomic::{AtomicU64, Ordering};
 

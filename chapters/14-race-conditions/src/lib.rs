@@ -19,6 +19,9 @@ pub mod lost_updates;
 pub mod serialized;
 pub mod what_rust_refuses;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 14.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_tickets.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_tickets.rs")]

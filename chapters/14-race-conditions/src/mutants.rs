@@ -1,0 +1,9 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e1_check_then_add;
+pub mod e1_load_then_store;
+pub mod e1_no_retry;
+pub mod e1_store_limit;
+pub mod e1_up_to_limit;
