@@ -221,6 +221,23 @@ impl LockGraph {
         out.sort_by_key(|entry| natural_key(&entry.0));
         out
     }
+
+    /// Every thread waiting for a lock right now, with the lock it waits for (for tests that
+    /// must see a thread blocked before they look at what it holds).
+    #[cfg(not(feature = "shuttle"))]
+    pub fn waiting(&self) -> Vec<(String, String)> {
+        let state = self.state.lock();
+        let mut out: Vec<(String, String)> = state
+            .waiting
+            .iter()
+            .map(|(t, &lock)| {
+                let thread = state.names.get(t).cloned().unwrap_or_default();
+                (thread, state.locks[lock].0.clone())
+            })
+            .collect();
+        out.sort();
+        out
+    }
 }
 
 /// Sorts "philosopher 10" after "philosopher 9": text first, then the trailing number.

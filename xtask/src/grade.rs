@@ -342,7 +342,7 @@ pub struct BuildRequest {
 /// Builds several packages' suites in one cargo run (so cargo spreads the work over every core
 /// and builds the shared crates once), in [`TARGET_DIR`] or, for `loom`, in [`LOOM_TARGET_DIR`]
 /// under `--cfg loom`. Each package gets its own [`Built`]: its suites' binaries, its errors,
-/// and the warnings located in its files. `--no-fail-fast`: one package that does not compile
+/// and the warnings located in its files. `--keep-going`: one package that does not compile
 /// does not stop the others.
 pub fn build_many(
     root: &Path,
@@ -350,7 +350,9 @@ pub fn build_many(
     loom: bool,
 ) -> Result<BTreeMap<String, Built>> {
     let mut command = workspace::cargo(root);
-    command.args(["test", "--no-run", "--no-fail-fast"]);
+    // `cargo build --test` makes the same test binaries as `cargo test --no-run`, and unlike
+    // it can keep going past a package that does not compile.
+    command.args(["build", "--keep-going"]);
     command.args(["--message-format", "json-diagnostic-short"]);
     let mut features = Vec::new();
     for request in requests {
