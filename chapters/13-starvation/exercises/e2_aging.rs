@@ -11,10 +11,14 @@
 //!
 //! Pick the job with the highest effective priority; among equals, the oldest (lowest `seq`).
 //!
-//! What the grader checks (`cargo xtask exercise check 13.2`): the pick on small queues; driven
-//! step by step with high-priority work always queued, the low-priority producer runs and is never
-//! overtaken by more than `aging_bound` jobs; the same on real threads under a watchdog; and under
-//! the shuttle model checker, in every schedule explored.
+//! What the grader checks (`cargo xtask exercise check 13.2`):
+//! - the pick on small queues, one rule at a time: fresh jobs go by priority; among equals the
+//!   oldest goes first, wherever it stands in the queue; waiting raises a job's priority, by one
+//!   level per `every` dispatches; and the same rules on many random queues;
+//! - a queue driven step by step with high-priority work always queued: after every dispatch, no
+//!   job still waiting has been overtaken by more than `aging_bound` jobs, and every producer runs;
+//! - the chapter's scheduler with your pick: the same bound on real threads under a watchdog, and
+//!   under the shuttle model checker, in every schedule explored.
 
 use crate::priority_scheduling::Job;
 

@@ -1,0 +1,18 @@
+//! A wrong aging pick for exercise 13.2.
+//!
+//! Wrong: breaks ties with `job.seq` instead of `Reverse(job.seq)`: among equals the *youngest* job
+//! goes first, so a job that has just caught up loses the tie to a fresher one.
+//! Caught: the oldest job (lowest seq) goes first
+
+use crate::priority_scheduling::Job;
+
+/// Index in `queue` of the job with the highest effective priority at dispatch count `now`;
+/// among equals, the oldest (lowest `seq`). `None` for an empty queue.
+pub fn pick_with_aging(queue: &[Job], now: u64, every: u64) -> Option<usize> {
+    let effective = |job: &Job| u64::from(job.priority) + (now - job.submitted_tick) / every.max(1);
+    queue
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, job)| (effective(job), job.seq))
+        .map(|(i, _)| i)
+}
