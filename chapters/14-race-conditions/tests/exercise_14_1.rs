@@ -222,6 +222,7 @@ macro_rules! suite {
                             let mine = (0..each)
                                 .filter_map(|_| take(&dispenser))
                                 .collect::<Vec<u64>>();
+                            done.fetch_add(1, Ordering::SeqCst);
                             mine
                         })
                     })
