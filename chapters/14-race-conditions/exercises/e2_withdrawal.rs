@@ -10,11 +10,14 @@
 //! it stands for the latency between the two (the grader uses it to widen the window).
 //!
 //! What the grader checks (`cargo xtask exercise check 14.2`):
-//! - one customer: a covered withdrawal is approved and subtracted; an uncovered one is refused
-//!   and leaves the balance alone;
-//! - customers withdrawing at once never overdraw the account, and exactly as many are approved
-//!   as the money allows — on real threads under a watchdog (a deadlock fails fast), and under
-//!   the shuttle model checker across many schedules.
+//! - one customer: a covered withdrawal is approved and subtracted (the whole balance too); an
+//!   uncovered one is refused and leaves the balance alone;
+//! - `between()` runs once per approved withdrawal, never for a refused one, and always while the
+//!   balance is locked;
+//! - customers withdrawing at once never overdraw the account, not even for a moment (an
+//!   observer reads the balance meanwhile), and exactly as many are approved as the money allows
+//!   — on real threads under a watchdog (a deadlock fails fast), and under the shuttle model
+//!   checker across many schedules.
 
 use crate::check_then_act::Account;
 

@@ -58,6 +58,12 @@ impl Account {
     pub fn balance(&self) -> i64 {
         *self.lock()
     }
+
+    /// Whether someone holds the lock right now; never waits. Exercise 14.2's grader asks it
+    /// from inside `between` to see that one guard spans the check and the act.
+    pub fn is_locked(&self) -> bool {
+        self.balance.try_lock().is_err()
+    }
 }
 
 /// The broken withdrawal: the check and the act each take the lock, separately. Returns whether

@@ -7,3 +7,8 @@ pub mod e1_load_then_store;
 pub mod e1_no_retry;
 pub mod e1_store_limit;
 pub mod e1_up_to_limit;
+pub mod e2_balance_under_guard;
+pub mod e2_between_before_check;
+pub mod e2_check_before_lock;
+pub mod e2_refuses_whole_balance;
+pub mod e2_two_locks;
