@@ -101,24 +101,41 @@ fn lookup(root: &Path, id: &str) -> Result<(Exercise, Chapter)> {
     Ok((exercise, chapter))
 }
 
-/// `exercise check ID`: grades the learner's starter; exit 0 on a pass, 1 otherwise.
+/// `exercise check ID`: grades the learner's starter; exit 0 on a pass, 1 on a failing suite, 2
+/// (with one line naming the problem) when the file could not be graded at all.
 pub fn check(root: &Path, id: &str) -> Result<ExitCode> {
     let (exercise, chapter) = lookup(root, id)?;
-    Ok(if check_exercise(root, &exercise, &chapter)? {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    Ok(match check_exercise(root, &exercise, &chapter)? {
+        Checked::Passed => ExitCode::SUCCESS,
+        Checked::Failed => ExitCode::FAILURE,
+        Checked::Ungradable(why) => {
+            eprintln!("error: {why}");
+            ExitCode::from(2)
+        }
     })
+}
+
+/// How a check ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// Every pass passed.
+    Passed,
+    /// The suite ran and failed.
+    Failed,
+    /// The file was refused by the scan or did not compile: the first reason, in one line.
+    Ungradable(String),
 }
 
 /// Grades one exercise as `check` does, printing what happened; records a pass in the progress
 /// file (keyed to the file's content) and a failure too (an edit that breaks a passed exercise
-/// puts it back to todo). Returns whether it passed.
-pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Result<bool> {
+/// puts it back to todo).
+pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Result<Checked> {
     println!("Checking exercise {} — {}", exercise.id, exercise.title);
     println!("  your file: {}", exercise.starter);
     let passes = grade::passes(chapter, exercise, true);
     let mut failed_pass = None;
+    let mut ungradable = None;
+    let mut refused = false;
     for (i, spec) in passes.iter().enumerate() {
         let label = format!("pass {}/{} ({})", i + 1, passes.len(), spec.label);
         eprintln!(
@@ -140,6 +157,16 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
         {
             println!("    {note}");
         }
+        refused = matches!(graded, Graded::Refused(_));
+        ungradable = match &graded {
+            Graded::Refused(findings) => findings.first().map(|f| format!("refused: {f}")),
+            Graded::BuildFailed(errors) => Some(format!(
+                "{} does not compile: {}",
+                exercise.starter,
+                errors.first().map_or("see above", String::as_str)
+            )),
+            _ => None,
+        };
         // Every later pass builds the same file, and a hang would cost its limit again.
         failed_pass = Some(spec.clone());
         break;
@@ -149,12 +176,17 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
     if let Some(spec) = failed_pass {
         progress.done.remove(&exercise.id);
         progress.save(root)?;
-        println!(
-            "\nTip: cargo xtask exercise hint {}   (the same run by hand: {})",
-            exercise.id,
-            spec.replay_command(exercise)
-        );
-        return Ok(false);
+        // The scan is the grader's, not cargo's: a refused file has no run to replay.
+        if refused {
+            println!("\nChange the lines named above; the grader builds nothing until then.");
+        } else {
+            println!(
+                "\nTip: cargo xtask exercise hint {}   (the same run by hand: {})",
+                exercise.id,
+                spec.replay_command(exercise)
+            );
+        }
+        return Ok(ungradable.map_or(Checked::Failed, Checked::Ungradable));
     }
     progress.done.insert(exercise.id.clone(), fingerprint);
     progress.save(root)?;
@@ -163,7 +195,7 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
          (cargo xtask exercise solution {})",
         exercise.id, exercise.solution, exercise.id
     );
-    Ok(true)
+    Ok(Checked::Passed)
 }
 
 /// A note when the compiler errors are all in other files than the exercise's starter: every

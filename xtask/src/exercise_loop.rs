@@ -16,7 +16,7 @@ use anyhow::{Context, Result, anyhow};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
 use crate::UsageError;
-use crate::exercise::check_exercise;
+use crate::exercise::{Checked, check_exercise};
 use crate::exercises::{self, Exercise, Progress};
 use crate::workspace;
 
@@ -84,7 +84,7 @@ pub fn watch(root: &Path, id: Option<&str>) -> Result<ExitCode> {
         let chapter = current
             .chapter_crate(&chapters)
             .ok_or_else(|| anyhow!("exercise {} has no chapter crate", current.id))?;
-        if check_exercise(root, &current, chapter)? {
+        if check_exercise(root, &current, chapter)? == Checked::Passed {
             match first_undone(root, &exercises)? {
                 Some(next) => {
                     println!("\n→ On to exercise {} — {}", next.id, next.title);
