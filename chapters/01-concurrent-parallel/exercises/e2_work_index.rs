@@ -11,7 +11,9 @@
 //! What the grader checks (`cargo xtask exercise check 1.2`):
 //! - `claim` returns each of `0..len` exactly once across all callers, then only `None`;
 //! - with several workers claiming at once — on real threads under a watchdog, and under the
-//!   shuttle model checker across many schedules — no index is handed out twice or skipped;
+//!   shuttle model checker across many schedules (and every schedule of two workers) — no
+//!   index is handed out twice, skipped or past the end, and a worker that got `None` gets
+//!   `None` again;
 //! - the pool built on it tests each of the book's numbers once and finds the right primes.
 
 use common::sync::atomic::AtomicUsize;

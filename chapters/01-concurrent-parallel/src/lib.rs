@@ -18,6 +18,9 @@ pub mod io_bound;
 pub mod prime_check;
 pub mod primes;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 1.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_split.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_split.rs")]

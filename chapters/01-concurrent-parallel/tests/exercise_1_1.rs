@@ -1,78 +1,132 @@
 //! Grading suite of exercise 1.1 (split the prime check across N scoped threads), run by
 //! `cargo xtask exercise check 1.1`.
 //!
-//! Without the `learner` feature it checks the reference solution (every normal test run); with
-//! it, the learner's `exercises/e1_split.rs`. Two passes: real threads under a watchdog (a hang
-//! or a panic fails fast with a clear message), and, with `--features shuttle`, the model
-//! checker across many schedules (threads finishing in any order must not change the answer).
+//! The suite is written once, in `suite!`, and run against each implementation in a module of
+//! its own: `graded` is the reference solution in a normal test run and the learner's
+//! `exercises/e1_split.rs` with `--features learner-e1`; with `--features mutants`, every
+//! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
+//! verify` proves each one fails. Two passes: real threads under a watchdog (a hang or a panic
+//! fails fast with a clear message), and, with `--features shuttle`, the model checker across
+//! many schedules (threads finishing in any order must not change the answer).
+//!
+//! A wrong answer is diagnosed, not just shown: primes missing (numbers never tested), primes
+//! twice (numbers tested twice), or the right primes in the wrong order.
 
-use chapter_1::primes::primes_sequential;
-use chapter_1::split::primes_split;
+/// The tests, against the split module named by the path.
+macro_rules! suite {
+    ($($module:ident)::+) => {
+        use $($module)::+::primes_split;
+        use chapter_1::primes::primes_sequential;
+        use common::watchdog::panic_message;
 
-/// Checks `primes_split` against the sequential check for `numbers` and `threads`.
-fn check(numbers: &[u64], threads: usize) {
-    assert_eq!(
-        primes_split(numbers, threads),
-        primes_sequential(numbers),
-        "primes_split({} numbers, {threads} threads) must give the primes in input order",
-        numbers.len()
-    );
-}
-
-#[cfg(not(feature = "shuttle"))]
-mod on_real_threads {
-    use super::*;
-    use chapter_1::primes::{BOOK_START, numbers};
-    use common::testing::assert_finished;
-    use common::watchdog::{Watchdog, WorkerCtx, worker};
-    use std::time::Duration;
-
-    /// Runs `body` on a watched thread: a hang or a `todo!()` fails with a clear message.
-    fn watched(name: &str, body: impl FnOnce(&WorkerCtx) + Send + 'static) {
-        let report = Watchdog::new(Duration::from_secs(30))
-            .stall_after(Duration::from_secs(20))
-            .run(vec![worker(name, body)]);
-        assert_finished(&report, "");
-    }
-
-    #[test]
-    fn every_thread_count_gives_the_sequential_answer() {
-        watched("split checker", |ctx| {
-            let small: Vec<u64> = (0..100).collect();
-            for threads in 1..=9 {
-                check(&small, threads);
-                ctx.progress();
+        /// Checks `primes_split` against the sequential check for `numbers` and `threads`, and
+        /// says what is wrong with a wrong answer.
+        fn check(numbers: &[u64], threads: usize) {
+            let case = format!("primes_split({} numbers, {threads} threads)", numbers.len());
+            let got = std::panic::catch_unwind(|| primes_split(numbers, threads))
+                .unwrap_or_else(|payload| panic!("{case} panicked: {}", panic_message(&*payload)));
+            let want = primes_sequential(numbers);
+            if got == want {
+                return;
             }
-        });
-    }
+            let missing: Vec<u64> = want.iter().filter(|p| !got.contains(p)).copied().collect();
+            assert!(
+                missing.is_empty(),
+                "{case} missed the primes {missing:?}: some numbers were never tested — do the \
+                 chunks cover every number, the remainder too when the thread count does not \
+                 divide the length?"
+            );
+            let wrong: Vec<u64> = got.iter().filter(|p| !want.contains(p)).copied().collect();
+            assert!(wrong.is_empty(), "{case} returned numbers that are not primes: {wrong:?}");
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{case} gave some primes more than once ({got:?}): every number belongs to \
+                 exactly one chunk"
+            );
+            panic!(
+                "{case} gave the right primes in the wrong order: {got:?} instead of {want:?} — \
+                 they must come back in input order, whichever thread finishes first (contiguous \
+                 chunks, combined in chunk order)"
+            );
+        }
 
-    #[test]
-    fn a_remainder_and_more_threads_than_numbers() {
-        watched("edge cases", |ctx| {
-            check(&(0..10).collect::<Vec<u64>>(), 3); // 10 = 3 + 3 + 3 + 1
-            check(&(0..10).collect::<Vec<u64>>(), 4);
-            check(&[2, 3, 4], 8);
-            check(&[], 3);
-            ctx.progress();
-        });
-    }
+        #[cfg(not(feature = "shuttle"))]
+        mod on_real_threads {
+            use super::*;
+            use chapter_1::primes::{BOOK_START, numbers};
+            use common::testing::watched;
+            use std::time::Duration;
 
-    #[test]
-    fn the_books_numbers() {
-        watched("book numbers", |ctx| {
-            check(&numbers(BOOK_START, 60), 3);
-            ctx.progress();
-        });
-    }
+            /// Runs `body` on a watched thread: a hang or a panic fails with a clear message.
+            fn graded(name: &str, body: impl FnOnce() + Send + 'static) {
+                watched(name, Duration::from_secs(30), body);
+            }
+
+            #[test]
+            fn every_thread_count_gives_the_sequential_answer() {
+                graded("split checker", || {
+                    let small: Vec<u64> = (0..100).collect();
+                    for threads in 1..=9 {
+                        check(&small, threads);
+                    }
+                });
+            }
+
+            #[test]
+            fn a_remainder_and_more_threads_than_numbers() {
+                graded("edge cases", || {
+                    check(&(0..10).collect::<Vec<u64>>(), 3); // 10 = 4 + 4 + 2
+                    check(&(0..12).collect::<Vec<u64>>(), 5); // 11 is in the remainder
+                    check(&(0..14).collect::<Vec<u64>>(), 4); // and 13
+                    check(&[2, 3, 4], 8);
+                    check(&[], 3);
+                });
+            }
+
+            #[test]
+            fn the_books_numbers() {
+                graded("book numbers", || check(&numbers(BOOK_START, 60), 3));
+            }
+        }
+
+        #[cfg(feature = "shuttle")]
+        mod under_the_model_checker {
+            use super::*;
+            use common::sync::model_check;
+
+            /// 14 numbers on 3 threads: chunks of 5, 5 and 4, each holding primes, so any
+            /// schedule in which the threads finish out of order shows in a finishing-order
+            /// answer; and a chunk length rounded down leaves 13 untested.
+            #[test]
+            fn no_schedule_changes_the_answer() {
+                model_check(|| check(&(0..14).collect::<Vec<u64>>(), 3));
+            }
+        }
+    };
 }
 
-#[cfg(feature = "shuttle")]
-mod under_the_model_checker {
-    use super::*;
-    use common::sync::model_check;
+/// The learner's split (`--features learner-e1`), or the reference solution.
+mod graded {
+    suite!(chapter_1::split);
+}
 
-    #[test]
-    fn no_schedule_changes_the_answer() {
-        model_check(|| check(&(0..13).collect::<Vec<u64>>(), 3));
-    }
+#[cfg(feature = "mutants")]
+mod e1_drops_remainder {
+    suite!(chapter_1::mutants::e1_drops_remainder);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_finish_order {
+    suite!(chapter_1::mutants::e1_finish_order);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_strided {
+    suite!(chapter_1::mutants::e1_strided);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_zero_chunk {
+    suite!(chapter_1::mutants::e1_zero_chunk);
 }
