@@ -9,7 +9,8 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 2.2`), on real threads under a watchdog:
 //! - the total is right (the 34 primes among the book's 1,000 integers from 10^13, and more);
-//! - one `WorkerTiming` per worker, in chunk order, chunks contiguous and covering the range,
+//! - one `WorkerTiming` per worker, in chunk order (even when the first chunk's thread finishes
+//!   last), chunks contiguous and covering the range,
 //!   lengths differing by at most one with the longer ones first, each worker's `hits` right for
 //!   its chunk, and every integer tested exactly once;
 //! - each worker's `elapsed` includes its own work and is no longer than the whole call;

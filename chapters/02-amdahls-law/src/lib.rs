@@ -19,6 +19,9 @@ pub mod plot;
 pub mod primes;
 pub mod workload;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 2.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_predictions.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_predictions.rs")]
