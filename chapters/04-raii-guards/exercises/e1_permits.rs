@@ -7,8 +7,11 @@
 //! own.
 //!
 //! What the grader checks (`cargo xtask exercise check 4.1`):
-//! - `available()` counts the permits taken and given back, even by a holder that panics;
+//! - `available()` counts the permits taken and given back, even by a holder that panics, and
+//!   one thread can take every free permit without blocking;
 //! - never more than `n` holders at once, and every permit back after the workers finish;
+//! - a thread waiting for a permit is asleep (seen so in `/proc`: no CPU used while it waits),
+//!   and is woken and gets the permit when it returns;
 //! - a waiter is woken when a permit returns (one permit, two workers taking turns) — on real
 //!   threads under a watchdog, and across many schedules under the shuttle model checker.
 

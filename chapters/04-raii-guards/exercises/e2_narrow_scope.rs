@@ -4,9 +4,12 @@
 //! data. The version below holds the queue's guard across that work, so the workers take turns.
 //! Change it so the guard is gone before `slow` runs.
 //!
-//! The grader (`cargo xtask exercise check 4.2`) checks: every item processed exactly once, and
-//! two workers inside `slow` at the same time (its `slow` waits for the other worker: a guard
-//! held across it makes that impossible, and the watchdog or shuttle reports the hang).
+//! The grader (`cargo xtask exercise check 4.2`) checks: every item processed exactly once; with
+//! one worker alone, neither the queue nor the results list is locked while `slow` runs (its
+//! `slow` tries both locks and counts the calls that found one taken); and two workers inside
+//! `slow` at the same time (its `slow` waits for the other worker: a guard held across it, or a
+//! worker that keeps every item to itself, makes that impossible, and the watchdog or shuttle
+//! reports the hang).
 
 use common::sync::{Mutex, lock};
 

@@ -20,6 +20,9 @@ pub mod guards;
 pub mod held_too_long;
 pub mod poisoning;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 4.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_permits.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_permits.rs")]
