@@ -141,9 +141,38 @@ fn walk(tokens: TokenStream, allowed: &[String], findings: &mut Vec<Finding>) {
                 }
             }
             // Attributes, macro arguments and bodies alike: a banned name is banned anywhere.
-            TokenTree::Group(group) => walk(group.stream(), allowed, findings),
+            TokenTree::Group(group) => {
+                if let Some(line) = path_attribute(&group) {
+                    let files = RULES.iter().find(|r| r.name == "files");
+                    if let Some(rule) = files.filter(|r| !allowed.iter().any(|a| a == r.name)) {
+                        findings.push(Finding {
+                            rule,
+                            ident: "path".to_string(),
+                            line,
+                        });
+                    }
+                }
+                walk(group.stream(), allowed, findings)
+            }
             TokenTree::Punct(_) | TokenTree::Literal(_) => {}
         }
+    }
+}
+
+/// The line of a `#[path = "…"]` attribute (a module read from another file), if `group` is
+/// one's brackets. Only as an attribute: `path` is an ordinary name anywhere else.
+fn path_attribute(group: &proc_macro2::Group) -> Option<usize> {
+    if group.delimiter() != proc_macro2::Delimiter::Bracket {
+        return None;
+    }
+    let mut inside = group.stream().into_iter();
+    match (inside.next(), inside.next()) {
+        (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(eq)))
+            if name == "path" && eq.as_char() == '=' =>
+        {
+            Some(name.span().start().line)
+        }
+        _ => None,
     }
 }
 
@@ -234,5 +263,12 @@ fn printer(env_name: u8, files: u8) -> u8 { env_name + files }
     #[test]
     fn unbalanced_source_is_reported_not_panicked_on() {
         assert!(scan("fn f( {", &[]).is_err());
+    }
+
+    #[test]
+    fn a_module_read_from_another_file_is_refused_but_a_path_is_a_name() {
+        let source = "#[path = \"../src/solutions/e1.rs\"]\nmod reference;\n\
+                      fn f(path: &std::path::Path) -> usize { let v = [path]; v.len() }\n";
+        assert_eq!(rules_broken(source), [("files", 1)]);
     }
 }
