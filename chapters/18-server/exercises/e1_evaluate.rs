@@ -7,15 +7,20 @@
 //! `EvalError::NotAnInteger(item)` with the item trimmed; a result that does not fit in an `i64`
 //! is `EvalError::Overflow` — never a wrapped number, never a panic.
 //!
-//! Checked by `cargo xtask exercise check 18.1`: fixed cases plus property tests that compare
-//! your answer with 128-bit arithmetic on random lists. Book: chapter 18, example2.py.
+//! What the grader checks (`cargo xtask exercise check 18.1`):
+//! - the examples above, whitespace around items included;
+//! - an empty or all-whitespace list is `Empty`; a bad item, an empty one too, is named trimmed;
+//! - a sum or product that leaves `i64` at any step (the list is folded left to right) is
+//!   `Overflow`: a wrapped or clamped number is a wrong answer, and a panic fails the test;
+//! - random lists, compared with 128-bit arithmetic.
+//!
+//! Book: chapter 18, example2.py.
 
 use crate::protocol::{EvalError, Mode};
 
 /// The sum or product of `list`; see the module doc for the rules.
 pub fn evaluate(mode: Mode, list: &str) -> Result<i64, EvalError> {
-    // TODO: reject an empty list, split on ',', trim and parse each item as i64, and combine
-    // them with checked arithmetic (sum starts at 0, product at 1).
-    let _ = (mode, list, EvalError::Empty);
+    // TODO: answer the list as the module doc says, with every error an `EvalError`.
+    let _ = (mode, list);
     todo!("evaluate the list")
 }

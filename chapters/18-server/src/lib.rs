@@ -30,6 +30,9 @@ pub mod sum_product;
 pub mod tokio_server;
 pub mod tools;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 18.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_evaluate.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_evaluate.rs")]

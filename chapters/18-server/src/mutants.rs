@@ -1,0 +1,8 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e1_saturating;
+pub mod e1_unchecked_fold;
+pub mod e1_untrimmed_items;
+pub mod e1_whitespace_not_empty;
