@@ -11,8 +11,12 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 19.1`):
 //! - `try_enter` admits exactly `max` callers and refuses the next; `leave` frees a place;
-//! - eight real threads entering and leaving never see more than `max` inside;
-//! - under the shuttle model checker, no schedule lets three threads into a gate of two.
+//! - eight real threads entering and leaving never see more than `max` inside, and an observer
+//!   reading `running()` meanwhile never reads more than `max` either;
+//! - a run is never turned away while a place is free, however many threads race for it;
+//! - every place is given back once every run has left;
+//! - under the shuttle model checker, the same over many schedules of three runs and an observer
+//!   at a gate of two.
 
 use common::sync::atomic::{AtomicUsize, Ordering};
 
@@ -34,16 +38,14 @@ impl InstanceGate {
 
     /// Takes a place if fewer than `max` instances are running; `false` means "skip this run".
     pub fn try_enter(&self) -> bool {
-        // TODO: read the count; while it is below `self.max`, try to replace it with count + 1
-        // using `compare_exchange_weak`; on success return true, on failure retry with the value
-        // you got back. Return false once the count is at the cap.
-        let _ = (&self.running, self.max, Ordering::AcqRel);
+        // TODO: take a place only while one is free, checking and taking in one atomic step.
+        let _ = (&self.running, self.max);
         todo!("take a place atomically, or refuse")
     }
 
     /// Gives back a place taken by a successful [`InstanceGate::try_enter`].
     pub fn leave(&self) {
-        // TODO: subtract one from the count, atomically.
+        // TODO: give the place back, however many runs leave at once.
         todo!("give the place back")
     }
 

@@ -22,6 +22,9 @@ pub mod scheduler;
 pub mod testing;
 pub mod tracing_demo;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 19.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_instance_gate.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_instance_gate.rs")]

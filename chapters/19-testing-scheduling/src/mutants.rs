@@ -1,0 +1,8 @@
+//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
+//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! proves the exercise's suite fails it with a message that names the fault.
+
+pub mod e1_add_then_undo;
+pub mod e1_load_then_store;
+pub mod e1_one_too_many;
+pub mod e1_one_try;

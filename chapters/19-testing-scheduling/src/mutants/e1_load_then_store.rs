@@ -1,0 +1,50 @@
+//! A wrong `InstanceGate` for exercise 19.1.
+//!
+//! Wrong: loads the count, compares it with `max` and stores count + 1 in three steps, so two
+//! runs can both see the last free place and both take it: `max_instances` is not enforced.
+//! Caught: a race lost an update
+
+use common::sync::atomic::{AtomicUsize, Ordering};
+
+/// Lets at most `max` instances of a job run at once.
+#[derive(Debug)]
+pub struct InstanceGate {
+    running: AtomicUsize,
+    max: usize,
+}
+
+impl InstanceGate {
+    /// A gate for at most `max` concurrent instances.
+    pub fn new(max: usize) -> Self {
+        Self {
+            running: AtomicUsize::new(0),
+            max,
+        }
+    }
+
+    /// Gives back a place taken by a successful [`InstanceGate::try_enter`].
+    pub fn leave(&self) {
+        self.running.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Instances running right now.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::Acquire)
+    }
+
+    /// The cap.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Takes a place if fewer than `max` instances are running; `false` means "skip this run".
+    pub fn try_enter(&self) -> bool {
+        let seen = self.running.load(Ordering::Acquire);
+        if seen < self.max {
+            self.running.store(seen + 1, Ordering::Release);
+            true
+        } else {
+            false
+        }
+    }
+}
