@@ -12,6 +12,10 @@
 //! What the grader checks (`cargo xtask exercise check 19.2`):
 //! - Friday 16:59 gives Friday 17:00; Friday 17:00 itself gives *Monday* 17:00;
 //! - a Sunday-only job asked on Sunday evening fires a week later;
+//! - a 23:59 rule fires at 23:59; times before 1970 (negative) work too;
+//! - asked from Monday 00:00 and then again at each answer, as the scheduler asks, a Mon-Fri
+//!   17:00 rule gives the five weekdays at 17:00;
+//! - random rules at random instants agree with a minute-by-minute search;
 //! - the scheduler driven by your rule fires exactly five times in a week, Monday to Friday at
 //!   17:00, on tokio's paused clock.
 
@@ -54,10 +58,8 @@ pub struct Weekly {
 impl Weekly {
     /// The first firing time strictly after `now` (Unix seconds), or `None` if `days` is empty.
     pub fn next_after(&self, now: i64) -> Option<i64> {
-        // TODO: find today's day number (`now.div_euclid(DAY)`) and the slot's offset into a day
-        // (hour * 3600 + minute * 60). Try today and the next seven days: keep the days whose
-        // weekday (`weekday_of_day`) is in `self.days`, and return the first slot later than `now`.
-        let _ = (now, weekday_of_day(0), DAY);
+        // TODO: the first slot (a selected day at hour:minute) strictly after `now`.
+        let _ = now;
         todo!("the next firing time")
     }
 }
