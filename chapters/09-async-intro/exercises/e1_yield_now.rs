@@ -10,7 +10,9 @@
 //! What the grader checks (`cargo xtask exercise check 9.1`):
 //! - polled by hand, the first poll is `Pending` *and* has called the waker exactly once; the
 //!   second is `Ready`;
-//! - on the chapter's executor, two tasks that yield between steps take turns: A1 B1 A2 B2 ...;
+//! - two `yield_now`s alive at once each yield once, on their own;
+//! - on the chapter's executor, two tasks that yield between steps take turns: A1 B1 A2 B2 ...
+//!   (a yield that never completes is stopped after a bounded number of polls);
 //! - the `sync-vs-async` cooperative check finishes the small numbers first (the examples use
 //!   this module too);
 //! - under the shuttle model checker, with another thread waking the task at the same time, the

@@ -22,6 +22,9 @@ pub mod mini_executor;
 pub mod primes;
 pub mod sync_vs_async;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 9.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_yield_now.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_yield_now.rs")]
