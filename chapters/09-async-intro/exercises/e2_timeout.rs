@@ -7,8 +7,12 @@
 //! every time is exact:
 //! - a 30 ms sleep under a 50 ms limit gives `Ok` at 30 ms; an 80 ms sleep gives `Err` at 50 ms;
 //! - a future that never completes gives `Err` at the limit (the timer alone must wake the task);
-//! - a future that is ready at once gives `Ok` even with a zero limit;
-//! - a spawned task that ends at 40 ms under a 100 ms limit gives `Ok` at 40 ms.
+//! - a 50 ms sleep under a 50 ms limit (both end at 50 ms) gives `Ok`: work done by the limit is
+//!   in time;
+//! - a zero limit: a future that is ready at once gives `Ok`, one that is not gives `Err` at 0 ms;
+//! - a future that wakes the task every 10 ms still gives `Err` at the limit;
+//! - a spawned task that ends at 40 ms under a 100 ms limit gives `Ok` at 40 ms;
+//! - `timeout` is polled only when something woke it: a few polls each, never a busy loop.
 
 use std::future::Future;
 use std::pin::Pin;

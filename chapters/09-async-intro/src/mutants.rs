@@ -6,3 +6,8 @@ pub mod e1_never_ready;
 pub mod e1_no_wake;
 pub mod e1_ready_at_once;
 pub mod e1_thread_local_flag;
+pub mod e2_future_only;
+pub mod e2_restarts_timer;
+pub mod e2_timer_first;
+pub mod e2_wakes_itself;
+pub mod e2_zero_is_no_limit;
