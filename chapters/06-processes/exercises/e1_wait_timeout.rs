@@ -8,7 +8,12 @@
 //! - a child that exits with code 3 is reported as `Some(WaitStatus::Exited(pid, 3))`, and is
 //!   reaped (a second `waitpid` on it answers ECHILD);
 //! - a child killed by SIGKILL is reported as `Some(WaitStatus::Signaled(pid, SIGKILL, _))`;
-//! - a child that sleeps for seconds gives `None` after a short timeout, and is still alive.
+//! - a child that has already ended is reported and reaped even with a zero timeout;
+//! - a child that runs past a short timeout gives `None`, and is left running and unreaped: it
+//!   can still exit later with a code of its own;
+//! - it never blocks much past the timeout (a watchdog fails the test in seconds), and waits
+//!   without spinning (the waiting thread uses little CPU).
+//!
 
 use std::time::Duration;
 

@@ -5,7 +5,8 @@
 //! with its length in front. Do the same: a 4-byte little-endian length, then the bytes.
 //!
 //! What the grader checks (`cargo xtask exercise check 6.2`):
-//! - the bytes written are exactly that: `b"hi"` is `[2, 0, 0, 0, b'h', b'i']`;
+//! - the bytes written are exactly that: `b"hi"` is `[2, 0, 0, 0, b'h', b'i']`; and frames
+//!   written that way by the test itself are read back;
 //! - frames round-trip, including the empty message, even through a reader that hands out one
 //!   byte per `read`;
 //! - a clean end of stream gives `Ok(None)`; a stream cut inside a frame (in its length or in its

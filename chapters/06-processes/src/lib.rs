@@ -22,6 +22,9 @@ pub mod process_pool;
 pub mod signals;
 pub mod spawn;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 6.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_wait_timeout.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_wait_timeout.rs")]

@@ -1,0 +1,40 @@
+//! A wrong framing for exercise 6.2.
+//!
+//! Wrong: reads the length right but the bytes with a single `read`, keeping however many it
+//! returned, so a message that arrives in pieces comes back cut short.
+//! Caught: fewer bytes than asked
+
+use std::io::{self, ErrorKind, Read, Write};
+
+/// Writes `msg` as one frame: its length as a `u32` in little-endian, then its bytes.
+pub fn write_frame(w: &mut impl Write, msg: &[u8]) -> io::Result<()> {
+    let len = u32::try_from(msg.len())
+        .map_err(|_| io::Error::new(ErrorKind::InvalidInput, "message longer than u32::MAX"))?;
+    w.write_all(&len.to_le_bytes())?;
+    w.write_all(msg)
+}
+
+/// Reads one frame. `Ok(None)` at a clean end of stream (before any byte of a frame); an error
+/// of kind `UnexpectedEof` if the stream ends inside a frame.
+pub fn read_frame(r: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    let mut len = [0u8; 4];
+    let mut got = 0;
+    while got < len.len() {
+        match r.read(&mut len[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => {
+                return Err(io::Error::new(
+                    ErrorKind::UnexpectedEof,
+                    "the stream ended inside a length",
+                ));
+            }
+            Ok(n) => got += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
+    let n = r.read(&mut body)?;
+    body.truncate(n);
+    Ok(Some(body))
+}
