@@ -5,22 +5,32 @@
 //! shows what that does to a client that sends several requests at once. Write the `decode` half
 //! of a `tokio_util::codec::Decoder` that restores the messages.
 //!
-//! `decode(buf)` is called whenever new bytes arrive in `buf`. It must:
-//! - find the first `\n`; if there is none yet, return `Ok(None)` (wait for more bytes) — but if
-//!   `buf` already holds more than `MAX_LINE + 1` bytes, drop them (`buf.clear()`) and remember
-//!   that you are `discarding` the rest of this line;
-//! - otherwise take the line *and* its `\n` out of `buf` (`buf.split_to(end + 1)`), leaving any
-//!   following bytes for the next call;
-//! - if you were discarding, clear the flag and return `Ok(Some(Err(FrameError::TooLong)))`;
-//! - strip the `\n` and one `\r` before it (telnet sends `\r\n`); a line longer than `MAX_LINE`
-//!   is `Err(FrameError::TooLong)`; bytes that are not UTF-8 are `Err(FrameError::NotUtf8)`;
-//!   otherwise `Ok(line)`. Malformed frames are *items*, not `Err` of the outer `Result`: the
+//! `decode(buf)` is called whenever new bytes arrive in `buf`, which holds everything received
+//! and not yet taken. Each call returns the next frame, if a whole line has arrived, and leaves
+//! the bytes after that line for the next call; otherwise `Ok(None)`: wait for more.
+//! - A line ends with `\n`; an `\r` just before it belongs to the ending too (telnet sends
+//!   `\r\n`). The frame is the line's text: `Ok(line)`.
+//! - A line is at most `MAX_LINE` bytes, not counting its ending. A longer one is one
+//!   `Err(FrameError::TooLong)`, and the line after it is read as usual. Its bytes need not be
+//!   kept: the codec must not hold much more than `MAX_LINE` bytes of a line however long it
+//!   gets, or one client that never sends `\n` fills the server's memory.
+//! - A line that is not UTF-8 is `Err(FrameError::NotUtf8)`.
+//! - Malformed frames are *items* (`Ok(Some(Err(..)))`), not `Err` of the outer `Result`: the
 //!   server replies `ERR ...` and keeps the connection.
 //!
-//! What the grader checks (`cargo xtask exercise check 11.1`): every way of splitting a stream
-//! of requests into reads gives the same lines; over-long lines, invalid UTF-8 and a connection
-//! closed mid-line become the right `FrameError`s and the lines after them still come through;
-//! and the real server, running your codec, answers a real client line for line.
+//! `decode_eof` (given) reports a line cut off by the end of the stream; it relies on
+//! `discarding` being true while the rest of an over-long line is still to come.
+//!
+//! What the grader checks (`cargo xtask exercise check 11.1`):
+//! - every way of splitting a stream of requests into reads (every split, every pair of splits,
+//!   one byte at a time) gives the same frames;
+//! - lines over the limit are one `TooLong` each, a line of exactly `MAX_LINE` bytes comes
+//!   through (also when its `\r` and `\n` arrive in different reads), and the lines after them
+//!   still come through;
+//! - the buffer stays bounded after every read of an endless line, and no frame comes before
+//!   its `\n`;
+//! - invalid UTF-8 and a connection closed mid-line become the right `FrameError`s;
+//! - the real server, running your codec, answers a real client line for line.
 
 use bytes::{BufMut, BytesMut};
 use tokio_util::codec::{Decoder, Encoder};
@@ -47,8 +57,8 @@ impl Decoder for LineCodec {
     type Error = std::io::Error;
 
     fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Self::Item>, Self::Error> {
-        // TODO: find the first b'\n' in `buf`; split the line off with `buf.split_to(end + 1)`;
-        // handle `self.discarding`, "\r\n", MAX_LINE and UTF-8 as the module doc says.
+        // TODO: the next frame if a whole line is in `buf` (take it out, leave the rest), else
+        // `Ok(None)`; keep the buffer bounded while an over-long line arrives (module doc).
         let _state_you_need = (&mut self.discarding, buf.len(), MAX_LINE);
         todo!("cut one line off the front of the buffer")
     }

@@ -25,6 +25,9 @@ pub mod framed_protocol;
 pub mod graceful_shutdown;
 pub mod serve;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 11.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_line_codec.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_line_codec.rs")]
