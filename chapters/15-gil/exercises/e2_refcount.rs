@@ -9,8 +9,9 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 15.2`):
 //! - four threads doing many retain/release pairs on one count leave it at exactly 1;
-//! - across threads, `release` returns true exactly once, when the last reference goes;
-//! - under the shuttle model checker, no schedule loses an update.
+//! - across threads, `release` returns true exactly once, when the last reference goes, also
+//!   when two threads drop the last two references at the same moment;
+//! - under the shuttle model checker, no schedule loses an update or frees twice.
 
 use common::sync::atomic::{AtomicUsize, Ordering};
 
@@ -30,16 +31,15 @@ impl SharedCount {
 
     /// Adds a reference (`Py_INCREF`, `Arc::clone`).
     pub fn retain(&self) {
-        // TODO: add one in a single atomic step (a separate load and store can lose updates).
-        let _ = (&self.count, Ordering::Relaxed);
+        // TODO: add one reference to `self.count`, as one indivisible update.
         todo!("add one reference atomically")
     }
 
     /// Drops a reference (`Py_DECREF`, dropping an `Arc`). Returns true for exactly one call: the
     /// one that took the count to zero, whose caller must free the object.
     pub fn release(&self) -> bool {
-        // TODO: take one away in a single atomic step and return whether it was the last one
-        // (which ordering lets the freeing thread see every other thread's last use?).
+        // TODO: take one reference away, as one indivisible update, and return whether this
+        // call was the one that took the count to zero.
         todo!("drop one reference atomically; true if it was the last")
     }
 

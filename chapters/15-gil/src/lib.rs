@@ -23,6 +23,9 @@ pub mod process;
 pub mod python;
 pub mod refcount;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 15.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_allow_threads.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_allow_threads.rs")]

@@ -1,0 +1,45 @@
+//! A wrong `SharedCount` for exercise 15.2.
+//!
+//! Wrong: subtracts atomically but then loads the count again to see whether it is zero, so two
+//! threads dropping the last two references can both see zero and both free.
+//! Caught: freed twice
+
+use common::sync::atomic::{AtomicUsize, Ordering};
+
+/// A reference count shared by threads: starts at 1 (its creator's reference).
+#[derive(Debug)]
+pub struct SharedCount {
+    count: AtomicUsize,
+}
+
+impl SharedCount {
+    /// A count of 1.
+    pub fn new() -> Self {
+        Self {
+            count: AtomicUsize::new(1),
+        }
+    }
+
+    /// Adds a reference (`Py_INCREF`, `Arc::clone`).
+    pub fn retain(&self) {
+        self.count.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Drops a reference (`Py_DECREF`, dropping an `Arc`). Returns true for exactly one call: the
+    /// one that took the count to zero, whose caller must free the object.
+    pub fn release(&self) -> bool {
+        self.count.fetch_sub(1, Ordering::AcqRel);
+        self.count.load(Ordering::Acquire) == 0
+    }
+
+    /// The count now (`sys.getrefcount`, `Arc::strong_count`).
+    pub fn get(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+impl Default for SharedCount {
+    fn default() -> Self {
+        Self::new()
+    }
+}
