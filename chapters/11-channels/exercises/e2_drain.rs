@@ -1,7 +1,7 @@
 //! Exercise 11.2 — graceful shutdown: serve until told to stop, then drain.
 //!
 //! Write `serve`: accept connections on `listener` and run `handler(stream, token)` for each as
-//! its own task (a `tokio::task::JoinSet` keeps them), until the `shutdown` future completes.
+//! its own task, until the `shutdown` future completes.
 //! Then, in this order:
 //! 1. stop accepting: drop the listener, so new clients are refused;
 //! 2. cancel the `CancellationToken` you gave every handler (an idle connection then closes; one
@@ -12,10 +12,12 @@
 //! `join_next`), tasks cut off, and the time from the signal to the last task gone.
 //!
 //! What the grader checks (`cargo xtask exercise check 11.2`), with real clients on real sockets:
-//! requests in flight at the signal all get their replies; a connect after the signal is
-//! refused; idle connections are closed, not waited for until the grace period ends; with
-//! `grace` zero every in-flight request is cut off; and a handler stuck forever is aborted when
-//! the grace period runs out.
+//! - requests in flight at the signal all get their replies;
+//! - idle connections are closed, not waited for until the grace period ends;
+//! - a connect after the signal is refused, also while the handlers are still draining;
+//! - with `grace` zero every in-flight request is cut off, and a handler stuck forever is
+//!   aborted when the grace period runs out: `serve` then returns at once;
+//! - the report's counts: accepted, finished (ran to their end) and cut off (aborted).
 
 use std::future::Future;
 use std::time::Duration;
@@ -49,10 +51,8 @@ where
     H: Fn(TcpStream, CancellationToken) -> F,
     F: Future<Output = ()> + Send + 'static,
 {
-    // TODO: a CancellationToken and a JoinSet; `let mut shutdown = std::pin::pin!(shutdown);`
-    // then loop on `tokio::select!` over `&mut shutdown` (break) and `listener.accept()` (spawn
-    // `handler(stream, token.clone())`). After the loop: drop the listener, cancel the token,
-    // and join the tasks under `tokio::time::timeout_at(deadline, tasks.join_next())`.
+    // TODO: serve until `shutdown` completes; then stop accepting, tell every handler, and wait
+    // for them for at most `grace` (steps 1 to 3 above), and return the report.
     let _what_you_need = (
         listener,
         shutdown,

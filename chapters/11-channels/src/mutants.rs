@@ -8,3 +8,8 @@ pub mod e1_no_limit;
 pub mod e1_no_room_for_cr;
 pub mod e1_tail_as_line;
 pub mod e1_whole_buffer;
+pub mod e2_abort_at_once;
+pub mod e2_counts_aborted;
+pub mod e2_keeps_listener;
+pub mod e2_no_cancel;
+pub mod e2_no_grace_limit;
