@@ -11,8 +11,10 @@
 //! What the grader checks (`cargo xtask exercise check 5.1`):
 //! - results in the items' order, for any number of workers (1, 3, more than items) and no items;
 //! - 0 workers panics, with a message containing "at least one worker";
-//! - never more than `workers` calls of `work` at once, and some overlap when `workers > 1`
-//!   (real requests to the local server, counted by the server itself);
+//! - results stay in the items' order when the first item finishes last;
+//! - never more than `workers` calls of `work` at once, on at most `workers` threads, and the
+//!   calls really overlap: the grader's `work` waits until `workers` calls are inside at once
+//!   (and real requests to the local server, counted by the server itself);
 //! - every item is worked on exactly once, also under shuttle across many schedules
 //!   (`--features shuttle`).
 //!

@@ -12,10 +12,11 @@
 //! What the grader checks (`cargo xtask exercise check 5.2`):
 //! - results land in their slots whatever order they arrive in, and the call returns once all
 //!   are in, even with a sender still alive;
-//! - a worker that never reports leaves `None`, and the call returns at the deadline: not before,
-//!   not long after;
-//! - when every sender has hung up the call returns at once, without waiting for the deadline,
-//!   and an out-of-range index is ignored;
+//! - a repeated or out-of-range index fills no slot (and does not count as one filled);
+//! - a result sent while the call waits is collected (the deadline is far away, a sender alive);
+//! - a worker that never reports leaves `None` and the call returns at the deadline, sleeping
+//!   meanwhile: the grader counts the thread's wake-ups and its CPU time, so polling fails;
+//! - when every sender has hung up the call returns at once, without waiting for the deadline;
 //! - real requests to the local server: the slow one is missing, the others are there.
 //!
 //! The `timeouts --variant custom-timeout` example runs your code with `--features learner`.

@@ -22,6 +22,9 @@ pub mod serve;
 pub mod single_request;
 pub mod timeouts;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 5.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_pool_map.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_pool_map.rs")]
