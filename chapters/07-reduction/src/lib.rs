@@ -16,6 +16,9 @@ pub mod associativity;
 pub mod map_reduce;
 pub mod parallel_sum;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 7.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_tree_reduce.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_tree_reduce.rs")]
