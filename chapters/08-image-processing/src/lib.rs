@@ -20,6 +20,9 @@ pub mod pipeline;
 pub mod threshold;
 pub mod your_images;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 8.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_halo.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_halo.rs")]
