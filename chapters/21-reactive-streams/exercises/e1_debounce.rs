@@ -6,16 +6,17 @@
 //! the input ends, a held item comes out at once. Neither `futures` nor `tokio-stream` has this
 //! operator: write it here.
 //!
-//! Suggested shape (already set up below): `futures::stream::unfold` over a `State`; each call
-//! loops until it has an item to return. With nothing held, wait for the next item. With an item
-//! held, race the next item against `tokio::time::sleep(quiet)` in `tokio::select!` (put
-//! `biased;` first so the race is deterministic).
+//! Already set up below: `futures::stream::unfold` over a `State`. Each call of its closure is
+//! one step of the output stream: it returns the next item to emit (with the state for the next
+//! call), or `None` to end the output. The times are the task: what comes out, and when.
 //!
 //! What the grader checks (`cargo xtask exercise check 21.1`, on tokio's paused clock, so every
 //! time is exact):
-//! - a burst becomes one item: the burst's last, emitted exactly `quiet` after it;
+//! - a burst becomes one item: the burst's last, emitted exactly `quiet` after it (so every
+//!   newer item restarts the timer, and no item comes out the moment it arrives);
 //! - items further apart than `quiet` all come out, each `quiet` after it arrived;
-//! - the held item comes out when the input ends, at that moment; an empty input gives nothing.
+//! - the held item comes out when the input ends, at that moment, and the output ends with the
+//!   input, not later; an empty input gives nothing.
 //!
 //! Then `cargo run -p chapter-21 --features learner -- run operators --variant debounce` runs
 //! the example with your code.
@@ -48,11 +49,10 @@ where
         if s.ended {
             return None;
         }
-        // TODO: loop: with nothing held (`s.held.take()` is None), await `s.input.next()`; hold
-        // the item, or return None if the input ended. With an item held, `tokio::select!`
-        // between `s.input.next()` (a newer item replaces it; the end emits it and sets
-        // `s.ended`) and `tokio::time::sleep(quiet)` (emit it: `return Some((item, s))`).
-        let _unused = (s.input.next(), s.held.take(), quiet);
+        // TODO: produce the next item to emit. Hold the latest item (a newer one replaces it);
+        // emit it once `quiet` has passed with no newer item, or at once when the input ends;
+        // end the output (`None`) when the input has ended and nothing is held.
+        let _unused = (s.input.next(), &mut s.held, quiet);
         todo!("debounce the input")
     })
 }

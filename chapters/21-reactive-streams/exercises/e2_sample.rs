@@ -5,17 +5,18 @@
 //! `period` comes out, and it is the freshest; the rest are dropped. Ticks with no new item emit
 //! nothing. When the input ends, the item held (if any) comes out at once.
 //!
-//! Suggested shape (already set up below): a `tokio::time::interval` whose first tick is one
-//! `period` away, skipping missed ticks; `futures::stream::unfold` over a `State`; each call loops
-//! on `tokio::select!` with `biased;` and the input first (so a tick sees the freshest item):
-//! an item replaces `latest`; a tick emits `latest` if there is one; the input's end emits
-//! `latest` (if any) and sets `ended`.
+//! Already set up below: the clock, a `tokio::time::interval` whose first tick is one `period`
+//! away and which skips ticks missed while nobody polled it; and `futures::stream::unfold` over a
+//! `State`. Each call of its closure is one step of the output stream: it returns the next item
+//! to emit (with the state for the next call), or `None` to end the output.
 //!
 //! What the grader checks (`cargo xtask exercise check 21.2`, on tokio's paused clock):
 //! - a fast input (one item every 2 ms) sampled every 10 ms gives, at each tick, the last item
 //!   before it;
-//! - quiet periods emit nothing, and an item is never emitted twice;
-//! - the last item comes out when the input ends; an empty input gives nothing.
+//! - the clock ticks every `period` whatever the input does; quiet periods emit nothing (and do
+//!   not end the output), and an item is never emitted twice;
+//! - the last item comes out when the input ends, at that moment, and the output ends with the
+//!   input, not before or after; an empty input gives nothing.
 //!
 //! Then `cargo run -p chapter-21 --features learner -- run backpressure --variant sample` runs
 //! the example with your code.
@@ -54,10 +55,10 @@ where
         if s.ended {
             return None;
         }
-        // TODO: loop over `tokio::select! { biased; next = s.input.next() => ..., _ = s.ticks.tick() => ... }`:
-        // keep the newest item in `s.latest`; on a tick, `return Some((item, s))` if one is
-        // held; on the input's end set `s.ended` and return the held item, if any.
-        let _unused = (s.input.next(), s.ticks.tick(), s.latest.take());
+        // TODO: produce the next item to emit: at a tick, the freshest item that arrived since
+        // the last emission (a tick with nothing new emits nothing); when the input ends, the
+        // item held, at once; end the output (`None`) when the input has ended.
+        let _unused = (s.input.next(), &mut s.ticks, &mut s.latest);
         todo!("sample the input")
     })
 }

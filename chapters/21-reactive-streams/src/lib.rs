@@ -20,6 +20,9 @@ pub mod hot_and_cold;
 pub mod operators;
 pub mod timeline;
 
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// Exercise 21.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_debounce.rs")]
 #[cfg_attr(feature = "learner-e1", path = "../exercises/e1_debounce.rs")]
