@@ -9,9 +9,14 @@
 //! waits while the buffer is full, its `take` while it is empty).
 //!
 //! What the grader checks (`cargo xtask exercise check 20.2`):
-//! - every item is handled exactly once (count and checksum), and `produce`/`consume` report
-//!   the right counts;
-//! - every consumer ends (one pill too few is a consumer waiting forever: the watchdog on real
+//! - `produce` alone: the queue then holds every item in order, then exactly one pill per
+//!   consumer, and is still open (the pills, not `close`, end this pipeline);
+//! - `consume` alone: it hands every item before its pill to `handle`, stops at the pill and
+//!   leaves what comes after it in the queue;
+//! - the whole pipeline: every item is handled exactly once (count and checksum), and
+//!   `produce`/`consume` report the right counts;
+//! - every consumer ends, and so does the producer (one pill too few is a consumer waiting
+//!   forever, a consumer quitting early a producer waiting forever for room: the watchdog on real
 //!   threads and the model checker's deadlock detector both say so), with 1 to 4 consumers.
 
 use crate::buffer::BoundedBuffer;

@@ -34,6 +34,10 @@ pub mod buffer;
 #[cfg_attr(feature = "learner-e2", path = "../exercises/e2_poison_pill.rs")]
 pub mod poison_pill;
 
+/// Committed wrong solutions of the exercises, for `cargo xtask exercise verify`.
+#[cfg(feature = "mutants")]
+pub mod mutants;
+
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
 pub static CHAPTER: Chapter = Chapter {
     number: 20,
