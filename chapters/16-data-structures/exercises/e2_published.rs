@@ -12,6 +12,8 @@
 //!
 //! What the grader checks (`cargo xtask exercise check 16.2`):
 //! - a snapshot taken before an update does not change; a load after it sees the update;
+//! - `load` hands out the published `Arc` itself: two loads with no update between them are
+//!   the same `Arc` (`Arc::ptr_eq`), no copy of the value;
 //! - readers never see a half-done update (two fields that must always add up, do) and no
 //!   writer's update is lost — on real threads, and under shuttle across many schedules;
 //! - the `snapshot-read --variant arc-mutex` example runs your code: it must count no KeyError.
@@ -36,16 +38,16 @@ impl<T: Clone> Published<T> {
 
     /// The current version: a snapshot that no writer can change.
     pub fn load(&self) -> Arc<T> {
-        // TODO: lock `self.current` just long enough to clone the `Arc` in it (not the value!).
+        // TODO: hand the reader the current version without copying the value, and without
+        // holding the lock while the reader reads.
         let _ = &self.current;
         todo!("clone the current Arc under the lock")
     }
 
     /// Copies the current version, applies `change` to the copy, and publishes it.
     pub fn update(&self, change: impl FnOnce(&mut T)) {
-        // TODO: lock `self.current`; clone the value it points to (`T::clone(&current)`); apply
-        // `change` to the copy; store a new `Arc` of the copy. Keep the lock from the copy to the
-        // store, or two writers may copy the same version and one's change is lost.
+        // TODO: publish a changed copy of the current version. Readers may still hold the old
+        // one, and no writer's change may be lost when two writers update at once.
         let _ = change;
         todo!("copy, change, publish")
     }

@@ -1,0 +1,37 @@
+//! A wrong `Published<T>` for exercise 16.2.
+//!
+//! Wrong: `update` takes the lock, then calls `self.load()` for the copy, which takes the
+//! same lock again: the writer waits for itself forever.
+//! Caught: locks the same mutex twice
+
+use std::sync::Arc;
+
+use common::sync::Mutex;
+
+/// A value published as immutable snapshots.
+#[derive(Debug)]
+pub struct Published<T> {
+    current: Mutex<Arc<T>>,
+}
+
+impl<T: Clone> Published<T> {
+    /// Publishes the first version.
+    pub fn new(value: T) -> Self {
+        Self {
+            current: Mutex::new(Arc::new(value)),
+        }
+    }
+
+    /// The current version: a snapshot that no writer can change.
+    pub fn load(&self) -> Arc<T> {
+        Arc::clone(&common::sync::lock(&self.current))
+    }
+
+    /// Copies the current version, applies `change` to the copy, and publishes it.
+    pub fn update(&self, change: impl FnOnce(&mut T)) {
+        let mut current = common::sync::lock(&self.current);
+        let mut next = T::clone(&self.load());
+        change(&mut next);
+        *current = Arc::new(next);
+    }
+}
