@@ -10,7 +10,9 @@
 //! `Mutex` and `Condvar` from `common::sync` (they become the model checker's own under test).
 //!
 //! What the grader checks (`cargo xtask exercise check 20.1`):
-//! - FIFO order, `put` failing with the item back after `close`, `take` draining then `None`;
+//! - FIFO order, `put` failing with the item back after `close`, `take` draining then `None`
+//!   (and never `None` before `close`);
+//! - the buffer never holds more than its capacity;
 //! - producers and consumers (1:1, 2:2 with capacity 1, 3:2) deliver every item exactly once
 //!   (count and checksum) and nobody hangs at close — on real threads under a watchdog, and
 //!   under the shuttle model checker across many schedules (a lost wake-up is a deadlock there;
@@ -59,9 +61,8 @@ impl<T> BoundedBuffer<T> {
     /// Waits while the buffer is full, then appends `item` and wakes one consumer. Returns the
     /// item back as `Err` if the buffer is (or becomes, while waiting) closed.
     pub fn put(&self, item: T) -> Result<(), T> {
-        // TODO: lock the state; while the buffer is full and not closed, wait on `not_full`
-        // (use `wait(&self.not_full, state)`); if it is closed, give the item back as `Err`;
-        // otherwise push it at the back, unlock, and wake one consumer on `not_empty`.
+        // TODO: wait while the buffer is full (with the `wait` helper below); give the item back
+        // if the buffer is closed; otherwise queue it, and wake whoever waits for an item.
         let _fields_you_need = (&self.not_full, &self.not_empty, self.capacity);
         let _ = item;
         todo!("put an item, waiting while the buffer is full")
@@ -70,17 +71,16 @@ impl<T> BoundedBuffer<T> {
     /// Waits while the buffer is empty and open, then removes the oldest item and wakes one
     /// producer. Returns `None` once the buffer is closed and drained.
     pub fn take(&self) -> Option<T> {
-        // TODO: lock the state; while the buffer is empty and not closed, wait on `not_empty`;
-        // pop the oldest item (`None` means closed and drained); if you got one, wake one
-        // producer on `not_full`.
+        // TODO: wait while there is nothing to take; `None` only once the buffer is closed and
+        // drained; after taking an item, wake whoever waits for room.
         todo!("take an item, waiting while the buffer is empty")
     }
 
     /// Closes the buffer: later puts fail, takes drain what is left and then return `None`.
     /// Wakes everyone, since every waiter must look at the closed flag.
     pub fn close(&self) {
-        // TODO: set `closed` under the lock, then wake *every* waiter on both condition
-        // variables: each must see the flag.
+        // TODO: no more puts after this, and every thread waiting in `put` or `take` must find
+        // out.
         todo!("close the buffer")
     }
 

@@ -2,6 +2,12 @@
 //! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
 //! proves the exercise's suite fails it with a message that names the fault.
 
+pub mod e1_close_wakes_one;
+pub mod e1_if_not_while;
+pub mod e1_never_waits_when_full;
+pub mod e1_put_after_close;
+pub mod e1_put_wakes_nobody;
+pub mod e1_take_wakes_nobody;
 pub mod e2_close_instead_of_pills;
 pub mod e2_counts_the_pill;
 pub mod e2_ignores_pills;
