@@ -14,15 +14,22 @@
 //! Why a graph of our own rather than `parking_lot`'s `deadlock_detection`: parking_lot reports
 //! thread ids and backtraces, not lock names, and cannot release the stuck threads afterwards.
 //!
-//! Under the `shuttle` feature the bookkeeping is switched off and the lock is shuttle's own, so
-//! the model checker explores the schedules and reports the same deadlock by itself.
+//! Under the `shuttle` feature the lock is shuttle's own, so the model checker explores the
+//! schedules, and the graph keeps its books on shuttle's threads. There nothing runs between two
+//! scheduling points, so the cycle is checked the moment a thread is about to wait: if the
+//! lock's holder waits, through the chain, for a lock this thread holds, waiting would close the
+//! cycle, and the test fails at once with the same "holds … and waits for …" lines a real run
+//! reports, instead of shuttle's bare list of blocked tasks.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 #[cfg(not(feature = "shuttle"))]
-use std::{collections::HashMap, thread::ThreadId, time::Duration};
+use std::time::Duration;
+
+use crate::sync::thread::ThreadId;
 
 /// Returned by [`TrackedMutex::lock`] when the watchdog gave up on a deadlocked group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +62,17 @@ pub struct WaitForCycle {
 }
 
 impl WaitForCycle {
-    /// One line per thread: "philosopher 0 holds fork 0 and waits for fork 1 (held by philosopher 1)".
+    /// One line per thread: "philosopher 0 holds fork 0 and waits for fork 1 (held by philosopher 1)";
+    /// a thread waiting for a lock it holds itself: "main waits for my_lock, which it holds
+    /// already".
     pub fn lines(&self) -> Vec<String> {
         let n = self.links.len();
+        if let [link] = self.links.as_slice() {
+            return vec![format!(
+                "{} waits for {}, which it holds already",
+                link.thread, link.waits_for
+            )];
+        }
         self.links
             .iter()
             .enumerate()
@@ -80,7 +95,6 @@ impl fmt::Display for WaitForCycle {
     }
 }
 
-#[cfg(not(feature = "shuttle"))]
 #[derive(Debug, Default)]
 struct GraphState {
     /// Per lock: its name and the thread holding it.
@@ -94,7 +108,8 @@ struct GraphState {
 /// The wait-for graph shared by a group of [`TrackedMutex`]es.
 #[derive(Debug, Default)]
 pub struct LockGraph {
-    #[cfg(not(feature = "shuttle"))]
+    /// Kept behind a lock the model checker does not see: the books are not part of the program
+    /// under test, and under shuttle every use is over before the next scheduling point.
     state: parking_lot::Mutex<GraphState>,
     aborted: AtomicBool,
 }
@@ -103,9 +118,8 @@ pub struct LockGraph {
 #[cfg(not(feature = "shuttle"))]
 const ABORT_POLL: Duration = Duration::from_millis(5);
 
-#[cfg(not(feature = "shuttle"))]
 fn current_thread() -> (ThreadId, String) {
-    let me = std::thread::current();
+    let me = crate::sync::thread::current();
     let name = me
         .name()
         .map_or_else(|| format!("{:?}", me.id()), str::to_string);
@@ -120,17 +134,13 @@ impl LockGraph {
 
     /// Makes a lock named `name` (e.g. "fork 3") guarding `value`, tracked by this graph.
     pub fn mutex<T>(self: &Arc<Self>, name: impl Into<String>, value: T) -> TrackedMutex<T> {
-        #[cfg(not(feature = "shuttle"))]
         let id = {
             let mut state = self.state.lock();
             state.locks.push((name.into(), None));
             state.locks.len() - 1
         };
-        #[cfg(feature = "shuttle")]
-        let _ = name.into();
         TrackedMutex {
             graph: Arc::clone(self),
-            #[cfg(not(feature = "shuttle"))]
             id,
             #[cfg(not(feature = "shuttle"))]
             inner: parking_lot::Mutex::new(value),
@@ -155,36 +165,31 @@ impl LockGraph {
     /// after the lock is taken and forgotten before it is released, and a waiter is forgotten
     /// only after it got its lock, so every recorded "holds" is true and every "waits" edge on a
     /// cycle points at a lock someone else truly holds.
-    #[cfg(not(feature = "shuttle"))]
     pub fn find_cycle(&self) -> Option<WaitForCycle> {
         let state = self.state.lock();
         let mut starts: Vec<ThreadId> = state.waiting.keys().copied().collect();
         starts.sort_by_key(|t| state.names.get(t).cloned().unwrap_or_default());
-        for start in starts {
-            // Walk thread -> lock it waits for -> that lock's holder -> ...
-            let mut path: Vec<(ThreadId, usize)> = Vec::new();
-            let mut current = start;
-            while let Some(&lock) = state.waiting.get(&current) {
-                path.push((current, lock));
-                let Some(holder) = state.locks[lock].1 else {
-                    break;
-                };
-                if let Some(pos) = path.iter().position(|(t, _)| *t == holder) {
-                    return Some(Self::describe(&state, &path[pos..]));
-                }
-                current = holder;
+        starts
+            .into_iter()
+            .find_map(|start| Self::cycle_from(&state, start))
+    }
+
+    /// The cycle reached by walking thread -> lock it waits for -> that lock's holder -> ...
+    /// from `start`, if the walk comes back to a thread already on it.
+    fn cycle_from(state: &GraphState, start: ThreadId) -> Option<WaitForCycle> {
+        let mut path: Vec<(ThreadId, usize)> = Vec::new();
+        let mut current = start;
+        while let Some(&lock) = state.waiting.get(&current) {
+            path.push((current, lock));
+            let holder = state.locks[lock].1?;
+            if let Some(pos) = path.iter().position(|(t, _)| *t == holder) {
+                return Some(Self::describe(state, &path[pos..]));
             }
+            current = holder;
         }
         None
     }
 
-    /// Under shuttle the model checker finds deadlocks itself.
-    #[cfg(feature = "shuttle")]
-    pub fn find_cycle(&self) -> Option<WaitForCycle> {
-        None
-    }
-
-    #[cfg(not(feature = "shuttle"))]
     fn describe(state: &GraphState, cycle: &[(ThreadId, usize)]) -> WaitForCycle {
         let name = |t: &ThreadId| state.names.get(t).cloned().unwrap_or_default();
         let n = cycle.len();
@@ -205,7 +210,6 @@ impl LockGraph {
     }
 
     /// Every thread that holds at least one lock, with the locks it holds (for reports).
-    #[cfg(not(feature = "shuttle"))]
     pub fn holdings(&self) -> Vec<(String, Vec<String>)> {
         let state = self.state.lock();
         let mut by_thread: HashMap<ThreadId, Vec<String>> = HashMap::new();
@@ -224,7 +228,6 @@ impl LockGraph {
 
     /// Every thread waiting for a lock right now, with the lock it waits for (for tests that
     /// must see a thread blocked before they look at what it holds).
-    #[cfg(not(feature = "shuttle"))]
     pub fn waiting(&self) -> Vec<(String, String)> {
         let state = self.state.lock();
         let mut out: Vec<(String, String)> = state
@@ -241,7 +244,6 @@ impl LockGraph {
 }
 
 /// Sorts "philosopher 10" after "philosopher 9": text first, then the trailing number.
-#[cfg(not(feature = "shuttle"))]
 fn natural_key(name: &str) -> (String, u64) {
     let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
     let (text, number) = name.split_at(name.len() - digits);
@@ -252,7 +254,6 @@ fn natural_key(name: &str) -> (String, u64) {
 #[derive(Debug)]
 pub struct TrackedMutex<T> {
     graph: Arc<LockGraph>,
-    #[cfg(not(feature = "shuttle"))]
     id: usize,
     #[cfg(not(feature = "shuttle"))]
     inner: parking_lot::Mutex<T>,
@@ -262,7 +263,6 @@ pub struct TrackedMutex<T> {
 
 /// Proof that the current thread holds a [`TrackedMutex`]; releases it (and tells the graph) on drop.
 pub struct TrackedGuard<'a, T> {
-    #[cfg(not(feature = "shuttle"))]
     lock: &'a TrackedMutex<T>,
     #[cfg(not(feature = "shuttle"))]
     guard: parking_lot::MutexGuard<'a, T>,
@@ -298,34 +298,41 @@ impl<T> TrackedMutex<T> {
         }
     }
 
-    /// Under shuttle: a plain blocking lock, so the model checker sees the real wait.
+    /// Under shuttle: a plain blocking lock, so the model checker sees the real wait; a wait
+    /// that would close a wait-for cycle fails the test with the cycle.
     #[cfg(feature = "shuttle")]
     pub fn lock(&self) -> Result<TrackedGuard<'_, T>, Abandoned> {
         if self.graph.is_aborted() {
             return Err(Abandoned);
         }
+        let (me, name) = current_thread();
+        let cycle = {
+            let mut state = self.graph.state.lock();
+            state.names.insert(me, name);
+            state.waiting.insert(me, self.id);
+            LockGraph::cycle_from(&state, me)
+        };
+        if let Some(cycle) = cycle {
+            panic!("deadlock! wait-for cycle: {cycle}");
+        }
         let guard = self.inner.lock().map_err(|_| Abandoned)?;
-        Ok(TrackedGuard { guard })
+        let mut state = self.graph.state.lock();
+        state.waiting.remove(&me);
+        state.locks[self.id].1 = Some(me);
+        Ok(TrackedGuard { lock: self, guard })
     }
 
     /// Takes the lock if it is free right now; never waits, so it never joins a cycle.
     pub fn try_lock(&self) -> Option<TrackedGuard<'_, T>> {
         #[cfg(not(feature = "shuttle"))]
-        {
-            let guard = self.inner.try_lock()?;
-            let (me, name) = current_thread();
-            let mut state = self.graph.state.lock();
-            state.names.insert(me, name);
-            state.locks[self.id].1 = Some(me);
-            Some(TrackedGuard { lock: self, guard })
-        }
+        let guard = self.inner.try_lock()?;
         #[cfg(feature = "shuttle")]
-        {
-            self.inner
-                .try_lock()
-                .ok()
-                .map(|guard| TrackedGuard { guard })
-        }
+        let guard = self.inner.try_lock().ok()?;
+        let (me, name) = current_thread();
+        let mut state = self.graph.state.lock();
+        state.names.insert(me, name);
+        state.locks[self.id].1 = Some(me);
+        Some(TrackedGuard { lock: self, guard })
     }
 
     /// The graph this lock reports to.
@@ -338,10 +345,7 @@ impl<T> Drop for TrackedGuard<'_, T> {
     fn drop(&mut self) {
         // Forget the holder *before* the inner guard (a field) releases the lock, so the graph
         // never claims a holder that has already let go.
-        #[cfg(not(feature = "shuttle"))]
-        {
-            self.lock.graph.state.lock().locks[self.lock.id].1 = None;
-        }
+        self.lock.graph.state.lock().locks[self.lock.id].1 = None;
     }
 }
 
@@ -428,6 +432,26 @@ mod tests {
         assert!(thread::scope(|s| s.spawn(|| fork.try_lock().is_none()).join()).expect("joins"));
         drop(held);
         assert_eq!(*fork.lock().expect("free again"), 6);
+    }
+
+    #[test]
+    fn a_thread_waiting_for_its_own_lock_is_said_in_one_line() {
+        let graph = LockGraph::new();
+        let lock = graph.mutex("my_lock", ());
+        let _held = lock.lock().expect("free");
+        // What a second `lock()` on this thread records before it blocks; written by hand here,
+        // since the real call would wait forever.
+        let me = std::thread::current().id();
+        let mut state = graph.state.lock();
+        state.waiting.insert(me, lock.id);
+        let cycle = LockGraph::cycle_from(&state, me).expect("a one-link cycle");
+        assert_eq!(cycle.lines().len(), 1);
+        assert!(
+            cycle
+                .to_string()
+                .ends_with("waits for my_lock, which it holds already"),
+            "{cycle}"
+        );
     }
 
     #[test]

@@ -40,8 +40,11 @@ fn book_program(how: Release) {
 }
 
 #[test]
-// The thread that skipped its release then asks for the lock it still holds: shuttle names it.
-#[should_panic(expected = "tried to acquire a Mutex it already holds")]
+// The thread that skipped its release then asks for the lock it still holds: the wait-for graph
+// names it.
+#[should_panic(
+    expected = "deadlock! wait-for cycle: main waits for my_lock, which it holds already"
+)]
 fn shuttle_finds_the_lock_an_error_left_locked() {
     model_check(|| book_program(Release::Manual));
 }

@@ -35,7 +35,9 @@ fn two_threads_two_locks(order: LockOrder) {
 }
 
 #[test]
-#[should_panic(expected = "deadlock! blocked tasks")]
+#[should_panic(
+    expected = "deadlock! wait-for cycle: thread A holds lock A and waits for lock B (held by thread B)"
+)]
 fn shuttle_finds_the_two_lock_deadlock() {
     model_check(|| two_threads_two_locks(LockOrder::Opposite));
 }
@@ -76,7 +78,9 @@ fn dinner(strategy: Strategy) {
 }
 
 #[test]
-#[should_panic(expected = "deadlock! blocked tasks")]
+#[should_panic(
+    expected = "deadlock! wait-for cycle: philosopher 0 holds fork 0 and waits for fork 1 (held by philosopher 1)"
+)]
 fn shuttle_finds_the_dining_deadlock() {
     model_check(|| dinner(Strategy::LeftThenRight));
 }

@@ -74,7 +74,7 @@ fn three_transfers(order: LockOrder) {
 }
 
 #[test]
-#[should_panic(expected = "deadlock! blocked tasks")]
+#[should_panic(expected = "deadlock! wait-for cycle: fees holds account carol")]
 fn shuttle_finds_the_hidden_lock_order_cycle() {
     model_check(|| three_transfers(LockOrder::SourceFirst));
 }
