@@ -290,6 +290,7 @@ pub fn run_report(stdout: &str) -> RunReport {
             continue;
         };
         if let Some((name, result)) = rest.split_once(" ... ") {
+            let name = without_test_mode(name);
             let reported = match result.trim_end() {
                 "ok" => Some(Reported::Ok),
                 "FAILED" => Some(Reported::Failed),
@@ -301,7 +302,7 @@ pub fn run_report(stdout: &str) -> RunReport {
                 None => report.unfinished = Some(name.to_string()),
             }
         } else if let Some(name) = rest.strip_suffix(" ...") {
-            report.unfinished = Some(name.to_string());
+            report.unfinished = Some(without_test_mode(name).to_string());
         }
     }
     if let Some((last, _)) = report.results.last()
@@ -311,6 +312,12 @@ pub fn run_report(stdout: &str) -> RunReport {
     }
     report.summary = stdout.lines().filter_map(parse_result_line).next_back();
     report
+}
+
+/// A test's name as `--list` gives it, from its running line: libtest adds ` - should panic`
+/// after the name of a `#[should_panic]` test.
+fn without_test_mode(name: &str) -> &str {
+    name.strip_suffix(" - should panic").unwrap_or(name)
 }
 
 #[cfg(test)]
@@ -499,5 +506,22 @@ test result: FAILED. 1 passed; 1 failed; 1 ignored; 0 measured; 0 filtered out; 
         let hung = run_report("running 2 tests\ntest graded::a ... ok\ntest graded::b ... ");
         assert_eq!(hung.unfinished.as_deref(), Some("graded::b"));
         assert_eq!(hung.summary, None);
+    }
+
+    #[test]
+    fn a_should_panic_test_reports_under_its_listed_name() {
+        let report = run_report(
+            "running 2 tests\ntest graded::a - should panic ... ok\n\
+             test graded::b - should panic ... FAILED\n",
+        );
+        assert_eq!(
+            report.results,
+            [
+                ("graded::a".to_string(), Reported::Ok),
+                ("graded::b".to_string(), Reported::Failed),
+            ]
+        );
+        let hung = run_report("running 1 test\ntest graded::a - should panic ... ");
+        assert_eq!(hung.unfinished.as_deref(), Some("graded::a"));
     }
 }
