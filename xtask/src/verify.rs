@@ -7,7 +7,8 @@
 //!   and elsewhere in its chapter, but not in another exercise's starter);
 //! - the starter fails its suite: at least one pass fails (a timeout counts, and is reported);
 //! - the reference solution passes its suite in every pass;
-//! - every committed mutant fails, with a message that names its fault. A mutant is a wrong
+//! - at least three mutants are committed, and every one fails, with a message that names its
+//!   fault. A mutant is a wrong
 //!   solution kept beside the reference, `src/mutants/eK_<name>.rs`, compiled into the chapter
 //!   with the `mutants` feature; the suite runs its tests against it in a module of the same
 //!   name. Its doc comment says what is wrong (`//! Wrong: …`) and which words the grader's
@@ -28,6 +29,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use common::TableData;
+
+/// The fewest committed wrong solutions an exercise may have: a suite proven against fewer has
+/// not been attacked enough to trust.
+const MUTANTS_AT_LEAST: usize = 3;
 use common::report::render_table;
 
 use crate::exercises::{self, Exercise};
@@ -176,7 +181,6 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
     let mut details = Vec::new();
     let mut all_ok = true;
     let mut all_mutants = Vec::new();
-    let mut without_mutants = Vec::new();
     let builds = Builds::make(root, &chapters, &exercises, solutions)?;
     for exercise in &exercises {
         let Some(chapter) = exercise.chapter_crate(&chapters) else {
@@ -196,15 +200,14 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
         let (solution, mutants) =
             reference_and_mutants(root, &builds, chapter, exercise, solutions)?;
         let caught = mutants.iter().filter(|m| m.check.ok).count();
-        let mutants_cell = if mutants.is_empty() {
-            // Not yet written for every exercise: shown, and listed at the end, until they are.
-            without_mutants.push(exercise.id.clone());
-            Check::ok("none committed yet")
-        } else if mutants.len() < 3 {
+        let mutants_cell = if mutants.len() < MUTANTS_AT_LEAST {
             Check::failed(
-                format!("{caught} of {} caught (3 at least)", mutants.len()),
+                format!(
+                    "{caught} of {} caught ({MUTANTS_AT_LEAST} at least)",
+                    mutants.len()
+                ),
                 vec![format!(
-                    "commit at least three wrong solutions in {}/src/mutants/e{}_*.rs",
+                    "commit at least {MUTANTS_AT_LEAST} wrong solutions in {}/src/mutants/e{}_*.rs",
                     relative(root, &chapter.dir),
                     exercise.number()
                 )],
@@ -260,13 +263,6 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
     }
     let caught = all_mutants.iter().filter(|m| m.check.ok).count();
     println!("mutants: {caught} of {} caught", all_mutants.len());
-    if !without_mutants.is_empty() {
-        println!(
-            "exercises without committed mutants yet ({}): {}",
-            without_mutants.len(),
-            without_mutants.join(", ")
-        );
-    }
     println!(
         "exercise verify: {}",
         if all_ok {
