@@ -57,17 +57,14 @@ impl Default for FairRwLock {
 
 impl RwAccess for FairRwLock {
     fn read(&self, body: &mut dyn FnMut()) {
-        // TODO: pass the turnstile (`let turn = self.service.lock();`), count yourself in under
-        // `lock(&self.rcount)` (the first reader acquires `resource`), let the turnstile go, then
-        // run `body()`, then count yourself out (the last reader releases `resource`).
+        // TODO: the reader's lines of the book's solution above, with `body()` as READ.
         let _fields_you_need = (&self.service, &self.rcount, &self.resource, lock::<usize>);
         let _ = body;
         todo!("the reader's side of the turnstile")
     }
 
     fn write(&self, body: &mut dyn FnMut()) {
-        // TODO: take the turnstile, acquire `resource` while still holding it, let the turnstile
-        // go, run `body()`, release `resource`.
+        // TODO: the writer's line of the book's solution above, with `body()` as WRITE.
         let _ = body;
         todo!("the writer's side of the turnstile")
     }

@@ -52,9 +52,8 @@ impl Dispenser {
     /// Takes the next ticket if it is below `limit` (the event has `limit` seats); `None` once
     /// they are all gone. The count of tickets issued never goes past `limit`.
     pub fn take_below(&self, limit: u64) -> Option<u64> {
-        // TODO: there is no single "add one unless it reaches the limit" instruction. Read a
-        // snapshot, compute the next value (or give up), and store it only if the counter still
-        // holds the snapshot — retry if it moved. (An add, then a check, would overshoot.)
+        // TODO: the same, but never past `limit`: not at the end, and not for a moment while
+        // other threads are taking.
         let _ = limit;
         todo!("hand out a ticket below the limit, never counting past it")
     }

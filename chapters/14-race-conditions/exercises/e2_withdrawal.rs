@@ -24,10 +24,9 @@ use crate::check_then_act::Account;
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.
 pub fn withdraw(account: &Account, amount: i64, between: impl Fn()) -> bool {
-    // TODO: take the guard with `account.lock()` and keep it until you are done. Check that
-    // `*guard >= amount` (else return false), call `between()`, then subtract and return true.
-    // (Careful: `account.balance()` takes the lock too — calling it while you hold the guard
-    // waits for yourself forever.)
+    // TODO: approve the withdrawal only if the balance covers it, and subtract it, so that no
+    // other customer can act between your check and your subtraction; call `between()` once
+    // between the two, for an approved withdrawal only.
     let _ = (account, amount, &between);
     todo!("check and act under one lock")
 }
