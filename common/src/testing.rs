@@ -129,13 +129,43 @@ pub fn watched_with_hint<R: Send + 'static>(
 /// spins (even with `yield_now`, a system call) uses about as much as it waits: that is how a
 /// suite tells waiting from busy-waiting on real threads without reading the clock.
 pub fn thread_cpu_time() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    cpu_time_in("/proc/thread-self/stat")
+}
+
+/// The CPU time the whole process has used so far, every thread's, those that have ended too
+/// (from `/proc/self/stat`, in clock ticks); `None` where that file does not exist.
+pub fn process_cpu_time() -> Option<Duration> {
+    cpu_time_in("/proc/self/stat")
+}
+
+/// The user and system time of a proc(5) `stat` file.
+fn cpu_time_in(stat: &str) -> Option<Duration> {
+    let stat = std::fs::read_to_string(stat).ok()?;
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     let (_, after_name) = stat.rsplit_once(')')?;
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // Fields 14 (utime) and 15 (stime) of proc(5); `fields[0]` is field 3.
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// Runs `work` and says how much of the CPU time it cost the process the calling thread spent
+/// itself: near 1 when the caller did the work alone, near 0 when other threads did it while the
+/// caller waited for them. `None` where `/proc` is missing, or when `work` cost less than
+/// `at_least` in all, too little to split by 10 ms ticks. This is how a suite tells work split
+/// across threads from work done in a loop on the caller, whatever the machine's speed or load.
+pub fn caller_share_of_cpu<R>(work: impl FnOnce() -> R, at_least: Duration) -> (R, Option<f64>) {
+    let before = thread_cpu_time().zip(process_cpu_time());
+    let result = work();
+    let after = thread_cpu_time().zip(process_cpu_time());
+    let share = before
+        .zip(after)
+        .and_then(|((caller0, all0), (caller1, all1))| {
+            let all = all1.saturating_sub(all0);
+            (all >= at_least && !all.is_zero())
+                .then(|| caller1.saturating_sub(caller0).as_secs_f64() / all.as_secs_f64())
+        });
+    (result, share)
 }
 
 /// Asserts that a watched group ended with every thread returned and none panicked. Otherwise
@@ -172,6 +202,37 @@ fn with_dash(hint: &str) -> String {
 mod tests {
     use super::*;
     use crate::watchdog::{WorkerCtx, worker};
+
+    /// Burns about `ms` milliseconds of CPU on the calling thread.
+    fn burn(ms: u64) -> u64 {
+        let start = thread_cpu_time().expect("Linux");
+        let mut x = 1_u64;
+        while thread_cpu_time().expect("Linux") - start < Duration::from_millis(ms) {
+            for i in 0..100_000 {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(i);
+            }
+        }
+        x
+    }
+
+    #[test]
+    fn the_callers_share_is_high_for_its_own_work_and_low_for_other_threads() {
+        let at_least = Duration::from_millis(100);
+        let (_, alone) = caller_share_of_cpu(|| burn(300), at_least);
+        let (_, elsewhere) = caller_share_of_cpu(
+            || std::thread::spawn(|| burn(300)).join().expect("burned"),
+            at_least,
+        );
+        let (alone, elsewhere) = (alone.expect("measured"), elsewhere.expect("measured"));
+        // Other tests of this binary may burn CPU meanwhile, which only lowers both shares.
+        assert!(alone > 0.3, "the caller's own work: share {alone:.2}");
+        assert!(
+            elsewhere < 0.2,
+            "work on another thread: share {elsewhere:.2}"
+        );
+        let (_, too_little) = caller_share_of_cpu(|| 1 + 1, at_least);
+        assert_eq!(too_little, None, "too little work to tell");
+    }
 
     #[test]
     fn a_spinning_thread_uses_cpu_time_and_a_sleeping_one_does_not() {

@@ -55,7 +55,7 @@ macro_rules! suite {
         mod on_real_threads {
             use super::*;
             use chapter_1::primes::{BOOK_START, numbers};
-            use common::testing::watched;
+            use common::testing::{caller_share_of_cpu, watched};
             use std::time::Duration;
 
             /// Runs `body` on a watched thread: a hang or a panic fails with a clear message.
@@ -88,6 +88,39 @@ macro_rules! suite {
             fn the_books_numbers() {
                 graded("book numbers", || check(&numbers(BOOK_START, 60), 3));
             }
+
+            /// Split work leaves the calling thread waiting while the others test: it spends
+            /// a small share of the CPU time the check costs (a quarter at most, if it tests a
+            /// chunk itself), where a loop on the caller spends all of it.
+            #[test]
+            fn the_chunks_are_tested_on_threads_not_on_the_caller() {
+                graded("split across threads", || {
+                    // As many of the book's numbers as it takes to cost 100 ms of CPU time, on
+                    // however fast a machine, in however optimized a build.
+                    let mut count = 200;
+                    let share = loop {
+                        let numbers = numbers(BOOK_START, count);
+                        let (_, share) = caller_share_of_cpu(
+                            || primes_split(&numbers, 4),
+                            Duration::from_millis(100),
+                        );
+                        if let Some(share) = share {
+                            break share;
+                        }
+                        assert!(
+                            count < 1_000_000,
+                            "no CPU time measured: this check reads /proc/self/stat"
+                        );
+                        count *= 4;
+                    };
+                    assert!(
+                        share < 0.75,
+                        "the calling thread did {:.0}% of the work itself: test the chunks on \
+                         `threads` scoped threads, not one after the other on the caller",
+                        share * 100.0
+                    );
+                });
+            }
         }
 
         #[cfg(feature = "shuttle")]
@@ -119,6 +152,11 @@ mod e1_drops_remainder {
 #[cfg(feature = "mutants")]
 mod e1_finish_order {
     suite!(chapter_1::mutants::e1_finish_order);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_on_the_caller {
+    suite!(chapter_1::mutants::e1_on_the_caller);
 }
 
 #[cfg(feature = "mutants")]
