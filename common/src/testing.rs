@@ -168,6 +168,29 @@ pub fn caller_share_of_cpu<R>(work: impl FnOnce() -> R, at_least: Duration) -> (
     (result, share)
 }
 
+/// [`caller_share_of_cpu`] of `work` on `prepare(size)`, for sizes growing fourfold from `start`
+/// until one run costs 100 ms of CPU time in all: enough work to tell on any machine, in any
+/// build profile, without a size tuned to one. The input is prepared outside the measure, so the
+/// caller's share counts only `work`. Panics if no CPU time can be read (no `/proc`).
+pub fn caller_share_of_enough_work<I>(
+    start: usize,
+    mut prepare: impl FnMut(usize) -> I,
+    mut work: impl FnMut(&I),
+) -> f64 {
+    let mut size = start.max(1);
+    loop {
+        let input = prepare(size);
+        if let (_, Some(share)) = caller_share_of_cpu(|| work(&input), Duration::from_millis(100)) {
+            return share;
+        }
+        assert!(
+            size < start.max(1) << 20,
+            "no CPU time measured: this check reads /proc/self/stat and /proc/thread-self/stat"
+        );
+        size *= 4;
+    }
+}
+
 /// Asserts that a watched group ended with every thread returned and none panicked. Otherwise
 /// fails with the ending (a deadlock names its cycle), `hint` (what a learner should look at;
 /// may be empty), each thread's state and counters, and any panic messages.

@@ -55,7 +55,7 @@ macro_rules! suite {
         mod on_real_threads {
             use super::*;
             use chapter_1::primes::{BOOK_START, numbers};
-            use common::testing::{caller_share_of_cpu, watched};
+            use common::testing::{caller_share_of_enough_work, watched};
             use std::time::Duration;
 
             /// Runs `body` on a watched thread: a hang or a panic fails with a clear message.
@@ -95,24 +95,13 @@ macro_rules! suite {
             #[test]
             fn the_chunks_are_tested_on_threads_not_on_the_caller() {
                 graded("split across threads", || {
-                    // As many of the book's numbers as it takes to cost 100 ms of CPU time, on
-                    // however fast a machine, in however optimized a build.
-                    let mut count = 200;
-                    let share = loop {
-                        let numbers = numbers(BOOK_START, count);
-                        let (_, share) = caller_share_of_cpu(
-                            || primes_split(&numbers, 4),
-                            Duration::from_millis(100),
-                        );
-                        if let Some(share) = share {
-                            break share;
-                        }
-                        assert!(
-                            count < 1_000_000,
-                            "no CPU time measured: this check reads /proc/self/stat"
-                        );
-                        count *= 4;
-                    };
+                    let share = caller_share_of_enough_work(
+                        200,
+                        |count| numbers(BOOK_START, count as u64),
+                        |numbers| {
+                            primes_split(numbers, 4);
+                        },
+                    );
                     assert!(
                         share < 0.75,
                         "the calling thread did {:.0}% of the work itself: test the chunks on \

@@ -10,5 +10,6 @@ pub mod e1_zero_threads;
 pub mod e2_drops_remainder;
 pub mod e2_empty_input;
 pub mod e2_merge_overwrites;
+pub mod e2_on_the_caller;
 pub mod e2_overlapping_chunks;
 pub mod e2_zero_threads;

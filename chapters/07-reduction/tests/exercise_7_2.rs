@@ -102,6 +102,28 @@ macro_rules! suite {
                 });
             }
 
+            /// Split work leaves the calling thread waiting while the others count: it spends a
+            /// small share of the CPU time the count costs (a quarter at most, if it counts a
+            /// chunk itself, plus the merge), where a loop on the caller spends all of it.
+            #[test]
+            fn the_chunks_are_counted_on_threads_not_on_the_caller() {
+                let share = under_watchdog("split across threads", || {
+                    testing::caller_share_of_enough_work(
+                        10_000,
+                        |n| generate(n, 7),
+                        |words| {
+                            count_words(words, 4);
+                        },
+                    )
+                });
+                assert!(
+                    share < 0.75,
+                    "the calling thread did {:.0}% of the work itself: count the chunks on \
+                     `threads` scoped threads, not one after the other on the caller",
+                    share * 100.0
+                );
+            }
+
             #[test]
             fn zero_threads_counts_as_one() {
                 const WORDS: &[&str] = &["a", "b", "a"];
@@ -159,6 +181,11 @@ mod e2_drops_remainder {
 #[cfg(feature = "mutants")]
 mod e2_overlapping_chunks {
     suite!(chapter_7::mutants::e2_overlapping_chunks);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_on_the_caller {
+    suite!(chapter_7::mutants::e2_on_the_caller);
 }
 
 #[cfg(feature = "mutants")]
