@@ -75,6 +75,28 @@ macro_rules! suite {
                 });
             }
 
+            /// Split work leaves the calling thread waiting while the tiles are thresholded:
+            /// it spends a small share of the CPU time the batch costs (a quarter at most, if it
+            /// takes a chunk itself), where a loop on the caller spends all of it.
+            #[test]
+            fn the_tiles_are_thresholded_on_threads_not_on_the_caller() {
+                let share = watched(|| {
+                    testing::caller_share_of_enough_work(
+                        4,
+                        |count| vec![test_image(64, 64, 4); count],
+                        |tiles| {
+                            threshold_tiles_scoped(tiles, 4);
+                        },
+                    )
+                });
+                assert!(
+                    share < 0.75,
+                    "the calling thread did {:.0}% of the work itself: threshold the chunks \
+                     on `threads` scoped threads, not one after the other on the caller",
+                    share * 100.0
+                );
+            }
+
             #[test]
             fn no_tiles_give_no_results() {
                 for threads in [1, 4] {
@@ -133,6 +155,11 @@ mod e2_reversed {
 #[cfg(feature = "mutants")]
 mod e2_drops_remainder {
     suite!(chapter_8::mutants::e2_drops_remainder);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_on_the_caller {
+    suite!(chapter_8::mutants::e2_on_the_caller);
 }
 
 #[cfg(feature = "mutants")]
