@@ -14,7 +14,7 @@
 //! - the GIL is free while `blocking` runs (the GIL's count of takes, read from inside
 //!   `blocking`, shows it), the caller holds it again afterwards, and the result comes back
 //!   unchanged;
-//! - no two threads ever hold the GIL at once (also under the shuttle model checker).
+//! - the waiter and the sender get through in every schedule the shuttle model checker tries.
 
 use crate::gil::GilThread;
 
