@@ -4,6 +4,7 @@
 
 pub mod e1_check_then_add;
 pub mod e1_load_then_store;
+pub mod e1_never_gives_up;
 pub mod e1_no_retry;
 pub mod e1_store_limit;
 pub mod e1_up_to_limit;

@@ -56,8 +56,8 @@ macro_rules! suite {
         #[cfg(not(feature = "shuttle"))]
         mod on_real_threads {
             use super::*;
-            use common::testing::assert_finished;
-            use common::watchdog::{Watchdog, WorkerCtx, worker};
+            use common::testing::{self, assert_finished};
+            use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
             use std::sync::Barrier;
             use std::sync::atomic::{AtomicU64, Ordering};
             use std::time::Duration;
@@ -118,7 +118,13 @@ macro_rules! suite {
                 let report = Watchdog::new(Duration::from_secs(30))
                     .stall_after(Duration::from_secs(5))
                     .run(workers);
-                assert_finished(&report, "");
+                // A stall is a take that never came back; a panic says what it saw itself.
+                let hint = if report.ending == Ending::Finished {
+                    ""
+                } else {
+                    NEVER_RETURNED
+                };
+                assert_finished(&report, hint);
                 report
                     .results()
                     .into_iter()
@@ -128,8 +134,23 @@ macro_rules! suite {
                     .collect()
             }
 
+            /// What a take that does not come back means here.
+            const NEVER_RETURNED: &str = "a take never returned: once every seat is gone, \
+                                          `take_below` must return `None` at once — a CAS loop \
+                                          retries only while the count is below the limit, it \
+                                          never waits for a seat to free up";
+
             #[test]
             fn one_customer_gets_0_1_2() {
+                testing::watched_with_hint(
+                    "one customer",
+                    Duration::from_secs(5),
+                    NEVER_RETURNED,
+                    one_customer,
+                );
+            }
+
+            fn one_customer() {
                 let dispenser = Dispenser::new();
                 assert_eq!(dispenser.issued(), 0);
                 assert_eq!(
@@ -313,6 +334,11 @@ mod e1_load_then_store {
 #[cfg(feature = "mutants")]
 mod e1_check_then_add {
     suite!(chapter_14::mutants::e1_check_then_add);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_never_gives_up {
+    suite!(chapter_14::mutants::e1_never_gives_up);
 }
 
 #[cfg(feature = "mutants")]
