@@ -52,10 +52,24 @@ pub fn iterations() -> usize {
 
 /// Runs `body` under shuttle's PCT scheduler (randomized, biased towards the few preemptions that
 /// expose most bugs), [`iterations`] times. A failure panics with shuttle's message and prints the
-/// schedule to replay it with `shuttle::replay`.
+/// schedule to replay it with `shuttle::replay`; a deadlock's bare list of blocked tasks gets a
+/// line saying what it means.
 #[cfg(feature = "shuttle")]
 pub fn model_check(body: impl Fn() + Send + Sync + 'static) {
-    shuttle::check_pct(body, iterations(), 3);
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        shuttle::check_pct(body, iterations(), 3);
+    }));
+    if let Err(payload) = checked {
+        match payload.downcast_ref::<String>() {
+            Some(message) if message.starts_with("deadlock! blocked tasks") => panic!(
+                "{message}: in this schedule no thread can run, each waits (for a lock, a \
+                 condition variable, a channel or a join) on something only another of them \
+                 could give it — a notify or a send that never comes, or a wait nobody is left \
+                 to end"
+            ),
+            _ => std::panic::resume_unwind(payload),
+        }
+    }
 }
 
 /// Runs `body` under shuttle's random scheduler with at most `max_steps` scheduling steps per
