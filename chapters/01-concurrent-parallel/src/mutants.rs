@@ -5,6 +5,7 @@
 pub mod e1_drops_remainder;
 pub mod e1_finish_order;
 pub mod e1_on_the_caller;
+pub mod e1_one_thread_at_a_time;
 pub mod e1_strided;
 pub mod e1_zero_chunk;
 pub mod e2_check_then_add;

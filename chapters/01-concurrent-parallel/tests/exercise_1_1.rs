@@ -55,7 +55,7 @@ macro_rules! suite {
         mod on_real_threads {
             use super::*;
             use chapter_1::primes::{BOOK_START, numbers};
-            use common::testing::{caller_share_of_enough_work, watched};
+            use common::testing::{self, watched};
             use std::time::Duration;
 
             /// Runs `body` on a watched thread: a hang or a panic fails with a clear message.
@@ -91,23 +91,19 @@ macro_rules! suite {
 
             /// Split work leaves the calling thread waiting while the others test: it spends
             /// a small share of the CPU time the check costs (a quarter at most, if it tests a
-            /// chunk itself), where a loop on the caller spends all of it.
+            /// chunk itself), where a loop on the caller spends all of it; and the threads are
+            /// alive together, where threads spawned and joined one by one never are.
             #[test]
             fn the_chunks_are_tested_on_threads_not_on_the_caller() {
                 graded("split across threads", || {
-                    let share = caller_share_of_enough_work(
+                    let split = testing::split_of_enough_work(
                         200,
                         |count| numbers(BOOK_START, count as u64),
                         |numbers| {
                             primes_split(numbers, 4);
                         },
                     );
-                    assert!(
-                        share < 0.75,
-                        "the calling thread did {:.0}% of the work itself: test the chunks on \
-                         `threads` scoped threads, not one after the other on the caller",
-                        share * 100.0
-                    );
+                    testing::assert_split_across_threads(split, "test the chunks", "threads");
                 });
             }
         }
@@ -146,6 +142,11 @@ mod e1_finish_order {
 #[cfg(feature = "mutants")]
 mod e1_on_the_caller {
     suite!(chapter_1::mutants::e1_on_the_caller);
+}
+
+#[cfg(feature = "mutants")]
+mod e1_one_thread_at_a_time {
+    suite!(chapter_1::mutants::e1_one_thread_at_a_time);
 }
 
 #[cfg(feature = "mutants")]

@@ -11,5 +11,6 @@ pub mod e2_drops_remainder;
 pub mod e2_empty_input;
 pub mod e2_merge_overwrites;
 pub mod e2_on_the_caller;
+pub mod e2_one_thread_at_a_time;
 pub mod e2_overlapping_chunks;
 pub mod e2_zero_threads;

@@ -104,11 +104,12 @@ macro_rules! suite {
 
             /// Split work leaves the calling thread waiting while the others count: it spends a
             /// small share of the CPU time the count costs (a quarter at most, if it counts a
-            /// chunk itself, plus the merge), where a loop on the caller spends all of it.
+            /// chunk itself, plus the merge), where a loop on the caller spends all of it; and the
+            /// threads are alive together, where threads joined one by one never are.
             #[test]
             fn the_chunks_are_counted_on_threads_not_on_the_caller() {
-                let share = under_watchdog("split across threads", || {
-                    testing::caller_share_of_enough_work(
+                let split = under_watchdog("split across threads", || {
+                    testing::split_of_enough_work(
                         10_000,
                         |n| generate(n, 7),
                         |words| {
@@ -116,12 +117,7 @@ macro_rules! suite {
                         },
                     )
                 });
-                assert!(
-                    share < 0.75,
-                    "the calling thread did {:.0}% of the work itself: count the chunks on \
-                     `threads` scoped threads, not one after the other on the caller",
-                    share * 100.0
-                );
+                testing::assert_split_across_threads(split, "count the chunks", "threads");
             }
 
             #[test]
@@ -186,6 +182,11 @@ mod e2_overlapping_chunks {
 #[cfg(feature = "mutants")]
 mod e2_on_the_caller {
     suite!(chapter_7::mutants::e2_on_the_caller);
+}
+
+#[cfg(feature = "mutants")]
+mod e2_one_thread_at_a_time {
+    suite!(chapter_7::mutants::e2_one_thread_at_a_time);
 }
 
 #[cfg(feature = "mutants")]

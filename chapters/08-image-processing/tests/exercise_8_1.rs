@@ -114,12 +114,13 @@ macro_rules! suite {
 
             /// Split work leaves the calling thread waiting while the bands are blurred: it
             /// spends a small share of the CPU time the blur costs (a quarter at most, if it
-            /// blurs a band itself), where a blur on the caller spends all of it.
+            /// blurs a band itself), where a blur on the caller spends all of it; and the threads
+            /// are alive together, where threads joined one by one never are.
             #[test]
             fn the_bands_are_blurred_on_threads_not_on_the_caller() {
-                let share = testing::watched("split across threads", Duration::from_secs(60), || {
+                let split = testing::watched("split across threads", Duration::from_secs(60), || {
                     let kernel = Adaptive::Gaussian.kernel();
-                    testing::caller_share_of_enough_work(
+                    testing::split_of_enough_work(
                         64,
                         |rows| grayscale(&test_image(256, rows as u32, 21)),
                         |gray| {
@@ -127,12 +128,7 @@ macro_rules! suite {
                         },
                     )
                 });
-                assert!(
-                    share < 0.75,
-                    "the calling thread did {:.0}% of the work itself: blur the bands on \
-                     `bands` scoped threads, not one after the other on the caller",
-                    share * 100.0
-                );
+                testing::assert_split_across_threads(split, "blur the bands", "bands");
             }
         }
     };

@@ -77,11 +77,12 @@ macro_rules! suite {
 
             /// Split work leaves the calling thread waiting while the tiles are thresholded:
             /// it spends a small share of the CPU time the batch costs (a quarter at most, if it
-            /// takes a chunk itself), where a loop on the caller spends all of it.
+            /// takes a chunk itself), where a loop on the caller spends all of it; and the
+            /// threads are alive together, where threads joined one by one never are.
             #[test]
             fn the_tiles_are_thresholded_on_threads_not_on_the_caller() {
-                let share = watched(|| {
-                    testing::caller_share_of_enough_work(
+                let split = watched(|| {
+                    testing::split_of_enough_work(
                         4,
                         |count| vec![test_image(64, 64, 4); count],
                         |tiles| {
@@ -89,12 +90,7 @@ macro_rules! suite {
                         },
                     )
                 });
-                assert!(
-                    share < 0.75,
-                    "the calling thread did {:.0}% of the work itself: threshold the chunks \
-                     on `threads` scoped threads, not one after the other on the caller",
-                    share * 100.0
-                );
+                testing::assert_split_across_threads(split, "threshold the chunks", "threads");
             }
 
             #[test]
