@@ -11,7 +11,8 @@
 //!   `primes_sequential` — for every thread count from 1 to 9, for one that does not divide the
 //!   length, for more threads than numbers, and for no numbers at all;
 //! - the numbers are tested on the threads: while they test, the calling thread spends at most
-//!   three quarters of the CPU time the check costs (read from `/proc`, not a clock);
+//!   three quarters of the CPU time the check costs (read from `/proc`, not a clock), and at
+//!   least two of the threads are alive at once;
 //! - on real threads under a watchdog, and under the shuttle model checker across many
 //!   schedules (threads finish in any order; the answer must not depend on it).
 

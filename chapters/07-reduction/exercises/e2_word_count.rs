@@ -10,7 +10,7 @@
 //! (none, too) and thread counts, no word lost and none counted twice — on real threads under a
 //! watchdog, and under the shuttle model checker; and the words are counted on the threads (the
 //! calling thread spends at most three quarters of the CPU time the count costs, read from
-//! `/proc`).
+//! `/proc`), and at least two of the threads are alive at once.
 
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@
 //! [`crate::threshold::filter`] byte for byte for a Gaussian and two box kernels, band counts
 //! from 1 to more than the rows, and odd image sizes down to 1×1; and the bands are blurred on
 //! the threads (the calling thread spends at most three quarters of the CPU time the blur costs,
-//! read from `/proc`).
+//! read from `/proc`), and at least two of the threads are alive at once.
 
 use image::GrayImage;
 
