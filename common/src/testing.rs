@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use crate::watchdog::{Ending, GroupReport, Watchdog};
+use crate::watchdog::{Ending, GroupReport, NotReturned, Watchdog};
 use crate::{Chapter, Example, Outcome, RunConfig, Variant, Verdict};
 
 /// Runs `variant` of `example` as the tour does (quick settings, the default thread count, seed
@@ -109,7 +109,8 @@ pub fn watched<R: Send + 'static>(
     watched_with_hint(name, limit, "", body)
 }
 
-/// [`watched`], with `hint` (what a learner should look at) added to the failure message.
+/// [`watched`], with `hint` (what a learner should look at when it hangs) added to the message
+/// of a hang; a panic's message is its own.
 pub fn watched_with_hint<R: Send + 'static>(
     name: &str,
     limit: Duration,
@@ -117,10 +118,15 @@ pub fn watched_with_hint<R: Send + 'static>(
     body: impl FnOnce() -> R + Send + 'static,
 ) -> R {
     // The body records no progress, so the stall period is the whole limit.
-    Watchdog::new(limit)
+    match Watchdog::new(limit)
         .stall_after(limit)
-        .run_one(name, body)
-        .unwrap_or_else(|why| panic!("{why}{}", with_dash(hint)))
+        .run_one_telling(name, body)
+    {
+        Ok(value) => value,
+        // The hint is about a hang; a panic says what went wrong itself.
+        Err(NotReturned::Panicked(why)) => panic!("{why}"),
+        Err(NotReturned::Hung(why)) => panic!("{why}{}", with_dash(hint)),
+    }
 }
 
 /// The CPU time the calling thread has used so far (user and system), from
@@ -319,7 +325,10 @@ mod tests {
         // Other tests of this binary may spawn threads meanwhile, which only adds to the count:
         // so no check that work on the caller counts 0 here (graded suites run one test at a
         // time, where it does).
-        assert!(together >= 3, "three threads alive at once, counted {together}");
+        assert!(
+            together >= 3,
+            "three threads alive at once, counted {together}"
+        );
     }
 
     #[test]

@@ -262,6 +262,23 @@ impl<R> GroupReport<R> {
     }
 }
 
+/// Why a body run by [`Watchdog::run_one_telling`] gave no value, each with its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotReturned {
+    /// It panicked: "name panicked: message".
+    Panicked(String),
+    /// It hung (a deadlock, a stall or the deadline): the watchdog's report.
+    Hung(String),
+}
+
+impl std::fmt::Display for NotReturned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Panicked(message) | Self::Hung(message) => f.write_str(message),
+        }
+    }
+}
+
 /// Runs worker groups under a deadline. Build it, then call [`Watchdog::run`].
 #[derive(Debug, Clone)]
 pub struct Watchdog {
@@ -383,18 +400,30 @@ impl Watchdog {
         name: &str,
         body: impl FnOnce() -> R + Send + 'static,
     ) -> Result<R, String> {
+        self.run_one_telling(name, body)
+            .map_err(|why| why.to_string())
+    }
+
+    /// [`Watchdog::run_one`], telling a panic from a hang, for callers that explain each.
+    pub fn run_one_telling<R: Send + 'static>(
+        &self,
+        name: &str,
+        body: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, NotReturned> {
         let mut report = self.run(vec![worker(name, move |_: &WorkerCtx| body())]);
         if report.ending != Ending::Finished {
-            return Err(format!(
+            return Err(NotReturned::Hung(format!(
                 "{}\n{}",
                 report.describe_ending(),
                 report.thread_lines().join("\n")
-            ));
+            )));
         }
         match report.threads.remove(0).result {
             WorkerResult::Finished(value) => Ok(value),
-            WorkerResult::Panicked(message) => Err(format!("{name} panicked: {message}")),
-            WorkerResult::StillRunning => Err(format!("{name} did not return")),
+            WorkerResult::Panicked(message) => {
+                Err(NotReturned::Panicked(format!("{name} panicked: {message}")))
+            }
+            WorkerResult::StillRunning => Err(NotReturned::Hung(format!("{name} did not return"))),
         }
     }
 }
@@ -574,6 +603,20 @@ mod tests {
         let report = Watchdog::new(Duration::from_millis(150)).run(workers);
         assert_eq!(report.ending, Ending::DeadlineReached);
         assert!(report.total_progress() > 0);
+    }
+
+    #[test]
+    fn run_one_telling_tells_a_panic_from_a_hang() {
+        let watchdog = Watchdog::new(Duration::from_millis(300)).grace(Duration::from_millis(50));
+        assert!(matches!(
+            watchdog.run_one_telling("learner", || -> u32 { panic!("wrong") }),
+            Err(NotReturned::Panicked(message)) if message == "learner panicked: wrong"
+        ));
+        let (_keep_open, rx) = mpsc::channel::<()>();
+        assert!(matches!(
+            watchdog.run_one_telling("waiter", move || rx.recv().is_ok()),
+            Err(NotReturned::Hung(report)) if report.contains("waiter: blocked")
+        ));
     }
 
     #[test]
