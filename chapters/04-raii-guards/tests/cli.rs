@@ -18,7 +18,7 @@ fn usage_errors_exit_2_with_one_line() {
 fn the_manual_release_prints_its_cycle_and_exits_0() {
     let stdout = CHAPTER_4.stdout(&["run", "guards", "--variant", "manual-release"], 0);
     assert!(
-        stdout.contains("main holds my_lock and waits for my_lock"),
+        stdout.contains("main waits for my_lock, which it holds already"),
         "{stdout}"
     );
 }
