@@ -57,7 +57,7 @@ macro_rules! suite {
         mod on_real_threads {
             use super::*;
             use common::testing::{self, assert_finished};
-            use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+            use common::watchdog::{Watchdog, WorkerCtx, worker};
             use std::sync::Barrier;
             use std::sync::atomic::{AtomicU64, Ordering};
             use std::time::Duration;
@@ -118,13 +118,7 @@ macro_rules! suite {
                 let report = Watchdog::new(Duration::from_secs(30))
                     .stall_after(Duration::from_secs(5))
                     .run(workers);
-                // A stall is a take that never came back; a panic says what it saw itself.
-                let hint = if report.ending == Ending::Finished {
-                    ""
-                } else {
-                    NEVER_RETURNED
-                };
-                assert_finished(&report, hint);
+                assert_finished(&report, NEVER_RETURNED);
                 report
                     .results()
                     .into_iter()

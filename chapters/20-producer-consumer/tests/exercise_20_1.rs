@@ -118,7 +118,7 @@ macro_rules! suite {
         mod on_real_threads {
             use super::*;
             use common::testing::{assert_finished, watched_with_hint};
-            use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+            use common::watchdog::{Watchdog, WorkerCtx, worker};
             use std::time::Duration;
 
             #[test]
@@ -165,14 +165,11 @@ macro_rules! suite {
                             all
                         })])
                 };
-                let hint = if report.ending == Ending::Finished {
-                    String::new()
-                } else {
-                    format!(
-                        "{} ({producers}:{consumers}, capacity {capacity})",
-                        why_stalled(&shared)
-                    )
-                };
+                // Shown only if the pipeline stalled.
+                let hint = format!(
+                    "{} ({producers}:{consumers}, capacity {capacity})",
+                    why_stalled(&shared)
+                );
                 assert_finished(&report, &hint);
                 let all = report.results()[0].expect("finished").clone();
                 assert_eq!(

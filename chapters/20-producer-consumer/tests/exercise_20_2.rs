@@ -186,7 +186,7 @@ macro_rules! suite {
             use super::*;
             use common::testing::{assert_finished, watched_with_hint};
             use common::watchdog::{
-                Ending, GroupReport, ThreadReport, Watchdog, WorkerCtx, WorkerResult, worker,
+                GroupReport, ThreadReport, Watchdog, WorkerCtx, WorkerResult, worker,
             };
             use std::time::Duration;
 
@@ -268,12 +268,7 @@ macro_rules! suite {
                 let report = Watchdog::new(Duration::from_secs(20))
                     .stall_after(Duration::from_secs(2))
                     .run(workers);
-                let hint = if report.ending == Ending::Finished {
-                    String::new()
-                } else {
-                    why_stalled(&report, consumers)
-                };
-                assert_finished(&report, &hint);
+                assert_finished(&report, &why_stalled(&report, consumers));
                 let parts: Vec<Part> = report
                     .results()
                     .into_iter()
