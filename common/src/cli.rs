@@ -279,6 +279,7 @@ fn resolve_run(
         .into_iter()
         .map(|variant| {
             let config = RunConfig {
+                example: example.name,
                 variant,
                 threads,
                 quick: args.quick,

@@ -18,7 +18,8 @@
 //! - [`book`]: the book's inputs that several chapters use (the numbers tested for primality);
 //! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature;
 //! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
-//! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto.
+//! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto;
+//! - [`variant`]: an example's variants as one enum ([`variants!`]): names, summaries, parsing.
 
 pub mod book;
 pub mod cli;
@@ -38,7 +39,9 @@ pub mod sync;
 pub mod testing;
 pub mod timing;
 pub mod trace;
+pub mod variant;
 pub mod watchdog;
 
 pub use outcome::{Figure, Outcome, Plot, Series, TableData, Verdict};
 pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Tool, Variant};
+pub use variant::Variants;

@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use crate::outcome::Outcome;
+use crate::outcome::{Outcome, Verdict};
+use crate::variant::Variants;
 
 /// One chapter of the book, redone in Rust.
 #[derive(Debug)]
@@ -107,6 +108,8 @@ impl Example {
 /// The validated settings one run receives. Built by the CLI, or directly by tests.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
+    /// The example that runs (its name, as in `run <example>`).
+    pub example: &'static str,
     /// The variant to run (always one of the example's variants).
     pub variant: &'static str,
     /// The thread count: `--threads`, or the example's default (1 if it takes none).
@@ -121,11 +124,31 @@ impl RunConfig {
     /// Settings for `variant` of `example` with its defaults: quick, default threads, seed 42.
     pub fn quick(example: &Example, variant: &'static str) -> Self {
         Self {
+            example: example.name,
             variant,
             threads: example.threads.map_or(1, |t| t.default),
             quick: true,
             seed: 42,
         }
+    }
+
+    /// The variant to run, as the example's [`Variants`] enum. An unknown name is an error that
+    /// lists the valid ones, never a fallback to some other variant (the CLI has validated the
+    /// name against the same enum, so only a hand-built config can get here with a wrong one).
+    pub fn variant_of<V: Variants>(&self) -> anyhow::Result<V> {
+        V::parse(self.variant).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown variant '{}' for {}; valid variants: {}",
+                self.variant,
+                self.example,
+                V::names()
+            )
+        })
+    }
+
+    /// Starts this run's outcome: example and variant filled in (the CLI adds the chapter).
+    pub fn outcome(&self, verdict: Verdict) -> Outcome {
+        Outcome::new(self.example, self.variant, verdict)
     }
 
     /// Returns this config with another thread count.

@@ -195,7 +195,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         overlap.is_zero()
     };
-    let mut outcome = Outcome::new("concurrent-vs-parallel", config.variant, Verdict::from(showed))
+    let mut outcome = config.outcome(Verdict::from(showed))
         .line(format!(
             "Two tasks, each testing {count} numbers for primality in 8 slices (A from 10^12, B from 2·10^12), {}.",
             if parallel_run {

@@ -218,7 +218,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([t.to_string(), n.to_string(), human(*busy)]);
     }
     let busy_sum: Duration = handoff.busy.iter().sum();
-    Ok(Outcome::new("inherently-sequential", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line(format!(
             "f(x) = x² − x + 1 mod 10^9+7, {steps} steps from 3. Work = {steps} steps; span = {steps} steps (each step needs the previous value); best possible speedup = work / span = 1."
         ))

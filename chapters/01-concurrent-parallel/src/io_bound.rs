@@ -63,7 +63,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         total >= sum
     };
-    let outcome = Outcome::new("io-bound", config.variant, Verdict::from(showed))
+    let outcome = config.outcome(Verdict::from(showed))
         .line(format!(
             "{requests} requests of {} latency each (a sleep standing in for a slow server: the latency is the lesson), {how}.",
             human(latency)

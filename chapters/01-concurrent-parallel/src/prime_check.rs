@@ -596,7 +596,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     if method == Method::Sequential {
         let seq_time = median_of(runs, || seq_primes = primes::primes_sequential(&numbers));
         let seq_ok = seq_primes.len() == expected;
-        return Ok(Outcome::new("prime-check", config.variant, Verdict::from(seq_ok))
+        return Ok(config.outcome(Verdict::from(seq_ok))
             .line(format!(
                 "Trial division of {workload}, one after the other on one thread: {} (median of {runs}); {} primes found.",
                 human(seq_time),
@@ -699,7 +699,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ),
         Method::Sequential => unreachable!("handled above"),
     };
-    let mut outcome = Outcome::new("prime-check", config.variant, Verdict::from(showed))
+    let mut outcome = config.outcome(Verdict::from(showed))
         .line(format!("Trial division of {workload}, by {how}."))
         .line(format!(
             "Sequential {}, {} {} (medians of {runs}): {gain:.2}x faster, on {cores} core{} available.",

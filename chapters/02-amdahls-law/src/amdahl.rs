@@ -367,7 +367,7 @@ pub fn outcome_for(
     // The verdict rests on what is guaranteed: every worker count computed the same result (else
     // `sweep` failed). Speedups are measurements: reported and compared, never judged, since a
     // busy machine can skew any of them.
-    let mut outcome = Outcome::new("amdahl", config.variant, Verdict::Showed)
+    let mut outcome = config.outcome(Verdict::Showed)
     .table(sweep.table(format!("Amdahl's law: {what}")))
     .key_figure(
         format!("speedup on {} workers", last.workers),

@@ -181,7 +181,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // share of the cores, so the cores' column is no bound there.) The verdict rests on the runs
     // completing; a busy machine can skew any measurement.
     let held = cells.iter().all(|c| c.scaled_speedup <= c.gustafson * 1.25);
-    let mut outcome = Outcome::new("gustafson", config.variant, Verdict::Showed)
+    let mut outcome = config.outcome(Verdict::Showed)
         .table(table)
         .plot(plot(config.variant, s, cores, &cells))
         .key_figure(

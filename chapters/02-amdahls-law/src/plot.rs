@@ -59,7 +59,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // The chart is written here, not attached: `amdahl` attaches the same chart (same id) for
     // `cargo xtask bench`, and two outcomes must not claim one file.
     let outcome = amdahl::outcome_for(config, &workload, &sweep)?;
-    let mut plotted = Outcome::new("plot", config.variant, outcome.verdict)
+    let mut plotted = config
+        .outcome(outcome.verdict)
         .line(format!("wrote {}", path.display()));
     plotted.tables = outcome.tables;
     plotted.figures = outcome.figures;

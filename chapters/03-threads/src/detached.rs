@@ -85,7 +85,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         &seen.later.to_string(),
     ]);
     let ran_on = seen.later > seen.at_drop;
-    Ok(Outcome::new("detached", config.variant, Verdict::from(ran_on && seen.stopped))
+    Ok(config.outcome(Verdict::from(ran_on && seen.stopped))
         .line("Dropping a JoinHandle detaches its thread: it keeps running, but nobody can join it any more.")
         .line("Like the book's daemon threads, a detached thread dies when main returns: the process exits under it, mid-step, without running its destructors.")
         .line(format!(

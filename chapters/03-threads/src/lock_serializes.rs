@@ -102,10 +102,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // measurement: near 2 on an idle machine; 1.2 leaves room for a loaded machine, whose late
     // wake-ups stretch the unlocked run more than the locked one.
     let showed = locked.timeline.switches() == 1 && locked.took >= 2 * one && ratio >= 1.2;
-    Ok(Outcome::new(
-        "lock-serializes",
-        config.variant,
-        Verdict::from(showed),
+    Ok(config.outcome(Verdict::from(showed),
     )
     .line("The same two countdown threads, first free, then each holding one shared Mutex<()> for its whole countdown.")
     .line(format!(

@@ -128,7 +128,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let once = each_once(&per_worker, count);
     let finished = report.ending == Ending::Finished;
     Ok(
-        Outcome::new("priority-queue", config.variant, Verdict::from(ordered && once && finished))
+        config.outcome(Verdict::from(ordered && once && finished))
             .line(format!(
                 "All tasks were queued and the queue closed (no more will come); then the workers drained it: {}.",
                 report.describe_ending()

@@ -75,7 +75,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let workers_used = by.iter().max().map_or(0, |w| w + 1);
-    Ok(Outcome::new("scoped", config.variant, Verdict::from(correct == numbers.len()))
+    Ok(config.outcome(Verdict::from(correct == numbers.len()))
         .line("numbers and results live in local Vecs; the scoped workers borrow slices of them — no Arc, no clone, no lock.")
         .line("With thread::spawn the same closure fails to compile: error[E0373]: closure may outlive the current function, but it borrows `mine`.")
         .line("thread::scope fixes that: it joins every thread before returning, so the borrow checker knows the locals outlive the threads.")

@@ -141,7 +141,7 @@ fn run_countdown(config: &RunConfig) -> anyhow::Result<Outcome> {
             human(c.took),
         ]);
     }
-    Ok(Outcome::new("spawn-join", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line(format!(
             "Threads A and B count down from {COUNT_FROM}, sleeping {} and {} per step (the book's 0.5 s, scaled: the sleeps are latency, the subject).",
             human(delays[0].1),
@@ -192,7 +192,7 @@ fn run_primes(config: &RunConfig) -> Outcome {
         .zip(BOOK_NUMBERS.iter().zip(expected))
         .filter(|(r, (n, prime))| matches!(r, Ok(c) if c.n == **n && c.is_prime() == *prime))
         .count();
-    Outcome::new("spawn-join", config.variant, Verdict::from(correct == BOOK_NUMBERS.len()))
+    config.outcome(Verdict::from(correct == BOOK_NUMBERS.len()))
         .line("All five threads start, then all are joined (the book's example3; example2 blocked on input() instead).")
         .line("The book's example3 prints the global loop variable x, so a thread may report another's number; each Rust closure moves its own n in, so every answer names its own number.")
         .table(prime_table(&results, &names))
@@ -211,7 +211,7 @@ fn run_panic(config: &RunConfig) -> Outcome {
             .as_ref()
             .is_err_and(|m| m.contains("defined from 2 up"))
         && answered == 2;
-    Outcome::new("spawn-join", config.variant, Verdict::from(showed))
+    config.outcome(Verdict::from(showed))
         .line("The thread given 0 panics (primality is defined from 2 up). Rust's default hook prints that panic on stderr;")
         .line("the program does not crash: join returns Err with the panic's message, and the other threads' answers still arrive.")
         .table(prime_table(&results, &names))

@@ -153,7 +153,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
     };
     Ok(
-        Outcome::new("synchronizing", config.variant, Verdict::from(total == expected))
+        config.outcome(Verdict::from(total == expected))
             .line(how)
             .table(table)
             .key_figure("counted", total as f64, "increments")

@@ -196,18 +196,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .count();
     let outcome = match (taking, &report.ending) {
         (Taking::CheckThenGet, Ending::Stalled) if handled == 4 && blocked > 0 => {
-            Outcome::new("work-queue", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line(format!("Run {runs} of at most {max_runs}: the race strikes when the workers finish their numbers together."))
                 .line("All four numbers were handled, then workers that had seen \"not empty\" waited in get() for an item another worker took.")
                 .line(report.describe_ending())
                 .notice("is_empty() then get() is two steps: the answer is stale by the time you act on it")
         }
         (Taking::PopOrStop, Ending::Finished) if handled == 4 => {
-            Outcome::new("work-queue", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line("Each worker took items with one try_pop() until it returned None; all three finished.")
                 .notice("look and take in one step, under one lock, and \"empty\" can be trusted")
         }
-        _ => Outcome::new("work-queue", config.variant, Verdict::DidNotShow)
+        _ => config.outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .notice(match taking {
                 Taking::CheckThenGet => "the race did not strike this time",

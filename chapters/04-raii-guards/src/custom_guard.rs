@@ -177,7 +177,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         && report.uses == (report.workers * rounds) as u64
         && report.stats.count() == report.uses;
     Ok(
-        Outcome::new("custom-guard", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line("Each worker: `let _permit = semaphore.acquire(); let _timer = stats.start();` then 1 ms of work.")
             .line("Both guards drop at the end of the loop body, in reverse order: timer first, then the permit.")
             .key_figure("most inside at once", report.most_inside as f64, "workers")

@@ -234,7 +234,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             report.after.to_string(),
         ]);
         let showed = report.hit_emfile() && report.after == report.before && report.limit_restored;
-        Outcome::new("file-handles", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line(format!(
                 "Kept every File in a Vec (the book's list) with the soft limit at {}: open #{} failed.",
                 report.limit,
@@ -255,7 +255,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         );
         table.row([report.files, report.before, report.peak, report.after]);
         let showed = report.after == report.before && report.peak <= report.before + 1;
-        Outcome::new("file-handles", config.variant, Verdict::from(showed))
+        config
+            .outcome(Verdict::from(showed))
             .line(format!(
                 "Opened {} files in {}, one at a time; each closed when it went out of scope.",
                 report.files,

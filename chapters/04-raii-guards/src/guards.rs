@@ -223,7 +223,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let outcome = match (&report.ending, how) {
         (Ending::Deadlock(cycle), Release::Manual) => {
-            let mut outcome = Outcome::new("guards", config.variant, Verdict::Showed)
+            let mut outcome = config.outcome(Verdict::Showed)
                 .line("main: acquire(), read a missing file -> error, `?` returned before release().")
                 .line("main: the book's final my_lock.acquire() then waited for a lock it held itself:");
             for line in cycle.lines() {
@@ -248,14 +248,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 ]);
             }
             let free = exits.iter().filter(|a| a.released).count();
-            Outcome::new("guards", config.variant, Verdict::from(free == EXITS.len()))
+            config.outcome(Verdict::from(free == EXITS.len()))
                 .line(format!("main: {message}"))
                 .line("main: the `?` dropped the guard on its way out; the final lock() returned at once.")
                 .key_figure("exits that released the lock", free as f64, "of 4")
                 .table(table)
                 .notice("a MutexGuard is `with lock:` that cannot be forgotten: every exit drops it")
         }
-        _ => Outcome::new("guards", config.variant, Verdict::DidNotShow)
+        _ => config
+            .outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .notice(match how {
                 Release::Manual => "the skipped release did not show as a hang",

@@ -186,13 +186,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "take what you need under the lock, drop the guard, then do the slow work",
         ),
     };
-    Ok(
-        Outcome::new("held-too-long", config.variant, Verdict::from(showed))
-            .line(line)
-            .key_figure("elapsed", report.elapsed.as_secs_f64(), "s")
-            .figure("most inside at once", report.most_inside as f64, "workers")
-            .figure("items × slow work", serial.as_secs_f64(), "s")
-            .table(table)
-            .notice(notice),
-    )
+    Ok(config
+        .outcome(Verdict::from(showed))
+        .line(line)
+        .key_figure("elapsed", report.elapsed.as_secs_f64(), "s")
+        .figure("most inside at once", report.most_inside as f64, "workers")
+        .figure("items × slow work", serial.as_secs_f64(), "s")
+        .table(table)
+        .notice(notice))
 }

@@ -114,7 +114,7 @@ pub fn parking_lot_mutex() -> i64 {
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let outcome = if config.variant == "parking-lot" {
         let total = parking_lot_mutex();
-        Outcome::new("poisoning", config.variant, Verdict::from(total != TOTAL))
+        config.outcome(Verdict::from(total != TOTAL))
             .line("thread `transfer` debited 50 and panicked before the credit, holding a parking_lot::Mutex.")
             .line(format!(
                 "The next lock() returned the guard with no error; the total it found: {total} (should be {TOTAL})."
@@ -152,7 +152,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             && report.total_found != TOTAL
             && report.total_repaired == TOTAL
             && report.clean_after_clear;
-        Outcome::new("poisoning", config.variant, Verdict::from(showed))
+        config
+            .outcome(Verdict::from(showed))
             .line(
                 "thread `transfer` debited 50 and panicked before the credit, holding a std Mutex.",
             )

@@ -224,10 +224,7 @@ fn one_style(
     let l = workload.latency;
     let floor = l * n as u32;
     let expected = style.expected_latencies(n);
-    let mut outcome = Outcome::new(
-        "check-status",
-        config.variant,
-        Verdict::from(checked.showed()),
+    let mut outcome = config.outcome(Verdict::from(checked.showed()),
     )
     .key_figure("total time", ms(checked.total), "ms")
     .figure("requests", n as f64, "requests")
@@ -328,7 +325,7 @@ fn compare(
             "statuses as asked",
         ],
     );
-    let mut outcome = Outcome::new("check-status", config.variant, Verdict::Showed);
+    let mut outcome = config.outcome(Verdict::Showed);
     for run in &runs {
         let label = match run.style {
             Style::ThreadPool(p) => format!("thread-pool ({p} threads)"),

@@ -159,37 +159,34 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             ),
         ),
     };
-    let outcome = Outcome::new(
-        "rate-limit",
-        config.variant,
-        Verdict::from(showed && ok == n),
-    )
-    .key_figure("peak requests in flight (server)", peak as f64, "requests")
-    .figure("limit", k as f64, "requests")
-    .figure("total time", ms(total), "ms")
-    .figure(
-        "total / latency",
-        total.as_secs_f64() / latency.as_secs_f64(),
-        "x",
-    )
-    .figure("statuses as asked", ok as f64, "requests")
-    .table(probe_table(
-        format!("{n} requests, {}", config.variant),
-        &probes,
-    ))
-    .line(bound_line)
-    .line(format!(
-        "{n} requests of {} ms took {:.0} ms = {:.1} latencies (about {rounds} expected{})",
-        latency.as_millis(),
-        ms(total),
-        total.as_secs_f64() / latency.as_secs_f64(),
-        if limiter.limit().is_some() {
-            format!(": ⌈{n}/{k}⌉ rounds")
-        } else {
-            ": all at once".to_string()
-        }
-    ))
-    .line(LATENCY_NOTE);
+    let outcome = config
+        .outcome(Verdict::from(showed && ok == n))
+        .key_figure("peak requests in flight (server)", peak as f64, "requests")
+        .figure("limit", k as f64, "requests")
+        .figure("total time", ms(total), "ms")
+        .figure(
+            "total / latency",
+            total.as_secs_f64() / latency.as_secs_f64(),
+            "x",
+        )
+        .figure("statuses as asked", ok as f64, "requests")
+        .table(probe_table(
+            format!("{n} requests, {}", config.variant),
+            &probes,
+        ))
+        .line(bound_line)
+        .line(format!(
+            "{n} requests of {} ms took {:.0} ms = {:.1} latencies (about {rounds} expected{})",
+            latency.as_millis(),
+            ms(total),
+            total.as_secs_f64() / latency.as_secs_f64(),
+            if limiter.limit().is_some() {
+                format!(": ⌈{n}/{k}⌉ rounds")
+            } else {
+                ": all at once".to_string()
+            }
+        ))
+        .line(LATENCY_NOTE);
     Ok(outcome.notice(match limiter {
         Limiter::Unbounded => {
             "nothing holds the requests back: the server takes all N at once — fastest for the \

@@ -107,27 +107,26 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         headers.row([name.clone(), value.clone()]);
     }
     let showed = saved.status == 200 && saved.matches;
-    Ok(
-        Outcome::new("single-request", config.variant, Verdict::from(showed))
-            .key_figure("bytes saved", saved.bytes as f64, "bytes")
-            .figure("status", f64::from(saved.status), "code")
-            .figure("request time", crate::probe::ms(saved.elapsed), "ms")
-            .table(headers)
-            .line(format!("GET {url} -> {}", saved.status))
-            .line(format!(
-                "saved {} bytes to {} ({}; the book's google.html is {} bytes)",
-                saved.bytes,
-                saved.path.display(),
-                if saved.matches {
-                    "identical to what the server serves"
-                } else {
-                    "DIFFERENT from what the server serves"
-                },
-                page.bytes
-            ))
-            .notice(
-                "one request is one round trip: the program waits, doing nothing, until the answer \
+    Ok(config
+        .outcome(Verdict::from(showed))
+        .key_figure("bytes saved", saved.bytes as f64, "bytes")
+        .figure("status", f64::from(saved.status), "code")
+        .figure("request time", crate::probe::ms(saved.elapsed), "ms")
+        .table(headers)
+        .line(format!("GET {url} -> {}", saved.status))
+        .line(format!(
+            "saved {} bytes to {} ({}; the book's google.html is {} bytes)",
+            saved.bytes,
+            saved.path.display(),
+            if saved.matches {
+                "identical to what the server serves"
+            } else {
+                "DIFFERENT from what the server serves"
+            },
+            page.bytes
+        ))
+        .notice(
+            "one request is one round trip: the program waits, doing nothing, until the answer \
              arrives; that idle wait is what the rest of the chapter overlaps",
-            ),
-    )
+        ))
 }

@@ -150,7 +150,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "u64 round trip over two mpsc channels (a thread)".to_string(),
         human(thread_rt),
     ]);
-    Ok(Outcome::new("cost", config.variant, Verdict::Showed)
+    Ok(config
+        .outcome(Verdict::Showed)
         .line(format!(
             "Starting a process and reaping it took {} (median); a thread, {}: about {ratio:.1}x.",
             human(process),

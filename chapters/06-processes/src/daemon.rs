@@ -169,7 +169,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         let ok = j.joined.is_none()
             && j.alive_after
             && matches!(j.finally, WaitStatus::Signaled(_, Signal::SIGKILL, _));
-        return Ok(Outcome::new("daemon-and-join-timeout", config.variant, Verdict::from(ok))
+        return Ok(config.outcome(Verdict::from(ok))
             .line(format!(
                 "A worker that runs for {life:?} was joined with a timeout of {timeout:?}: the join returned {}; is_alive() then said {}.",
                 if j.joined.is_none() { "\"still running\"" } else { "a status" },
@@ -192,27 +192,26 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         "was gone within that time: the kernel killed it with its parent".to_string()
     };
-    Ok(
-        Outcome::new("daemon-and-join-timeout", config.variant, Verdict::from(ok))
-            .line(format!(
-                "Middle process {} forked worker {}{} and exited. The worker {fate}.",
-                o.middle,
-                o.worker,
-                if pdeathsig {
-                    " with prctl(PR_SET_PDEATHSIG, SIGKILL)"
-                } else {
-                    ""
-                }
-            ))
-            .key_figure(
-                "worker outlived its parent",
-                f64::from(u8::from(o.outlived_parent)),
-                "bool",
-            )
-            .notice(if pdeathsig {
-                "PR_SET_PDEATHSIG gives the book's daemon=True: the child dies with its parent"
+    Ok(config
+        .outcome(Verdict::from(ok))
+        .line(format!(
+            "Middle process {} forked worker {}{} and exited. The worker {fate}.",
+            o.middle,
+            o.worker,
+            if pdeathsig {
+                " with prctl(PR_SET_PDEATHSIG, SIGKILL)"
             } else {
-                "a Unix child does not die with its parent: it is adopted and runs on"
-            }),
-    )
+                ""
+            }
+        ))
+        .key_figure(
+            "worker outlived its parent",
+            f64::from(u8::from(o.outlived_parent)),
+            "bool",
+        )
+        .notice(if pdeathsig {
+            "PR_SET_PDEATHSIG gives the book's daemon=True: the child dies with its parent"
+        } else {
+            "a Unix child does not die with its parent: it is adopted and runs on"
+        }))
 }

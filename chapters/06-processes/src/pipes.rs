@@ -187,7 +187,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let r = exchange(encoding, config.threads, per_worker, config.budget())?;
     let total: usize = r.intact.iter().sum();
-    Ok(Outcome::new("pipes", config.variant, Verdict::from(r.exactly_once()))
+    Ok(config.outcome(Verdict::from(r.exactly_once()))
         .line(format!(
             "{} forked workers each sent {per_worker} length-prefixed {} over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
             config.threads,

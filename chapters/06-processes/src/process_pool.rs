@@ -173,7 +173,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let took = start.elapsed();
     let ok = r.correct(&TASKS);
     let primes: Vec<u64> = r.results.iter().filter(|r| r.1).map(|r| r.0).collect();
-    Ok(Outcome::new("process-pool", config.variant, Verdict::from(ok))
+    Ok(config.outcome(Verdict::from(ok))
         .line(format!(
             "{} {what} took the book's {} tasks from one queue, then one poison pill each; {} results came back in {}: primes {primes:?}.",
             config.threads,

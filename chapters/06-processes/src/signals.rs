@@ -182,7 +182,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "still running at the deadline (killed and reaped)".to_string(),
         describe,
     );
-    Ok(Outcome::new("signals", config.variant, Verdict::from(as_expected(plan, &seen)))
+    Ok(config.outcome(Verdict::from(as_expected(plan, &seen)))
         .line(format!("A forked worker {setup} was sent {sent}; the parent saw it {ending}: {lesson}."))
         .line(format!(
             "Before the reap the dead worker was a zombie (state Z in /proc): {}. After waitpid it was gone (ECHILD): {}.",

@@ -207,7 +207,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .iter()
         .filter_map(|w| w.lines.first().map(String::as_str))
         .collect();
-    Ok(Outcome::new("spawn", config.variant, Verdict::from(ok))
+    Ok(config.outcome(Verdict::from(ok))
         .line(format!(
             "This process (pid {me}) started two `sh` countdowns at once; each printed its pid and its parent's pid, then counted down from {steps} ({}).",
             first_lines.join(", ")
@@ -250,7 +250,7 @@ fn run_fork(config: &RunConfig) -> anyhow::Result<Outcome> {
             reaped.to_string(),
         ]);
     }
-    Ok(Outcome::new("spawn", config.variant, Verdict::from(ok))
+    Ok(config.outcome(Verdict::from(ok))
         .line(format!(
             "This process (pid {}) forked {} children; each continued from the fork in a copy of this process.",
             getpid(),

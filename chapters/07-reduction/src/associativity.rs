@@ -149,17 +149,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format!("{:+.1}", f64::from(s) - exact),
         ]);
     }
-    let mut outcome = Outcome::new(
-        "associativity",
-        config.variant,
-        Verdict::from(if deterministic {
+    let mut outcome = config
+        .outcome(Verdict::from(if deterministic {
             distinct == 1
         } else {
             distinct > 1
-        }),
-    )
-    .table(table)
-    .key_figure("distinct results", distinct as f64, "");
+        }))
+        .table(table)
+        .key_figure("distinct results", distinct as f64, "");
     if deterministic {
         let kahan = kahan_sum(&data);
         outcome = outcome

@@ -111,21 +111,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let per_thread_vs_shared = speedup(results[2].2, results[1].2);
-    Ok(Outcome::new(
-        "map-reduce",
-        config.variant,
-        Verdict::from(identical && total == n as u64),
-    )
-    .table(table)
-    .line(format!(
-        "identical counts from all three: {identical}; {} distinct words, {total} in all",
-        results[0].1.len()
-    ))
-    .key_figure("per-thread / shared speedup", per_thread_vs_shared, "x")
-    .figure(
-        "per-thread speedup",
-        speedup(results[0].2, results[1].2),
-        "x",
-    )
-    .notice("count privately, merge once: the shared map takes its lock once per word"))
+    Ok(config
+        .outcome(Verdict::from(identical && total == n as u64))
+        .table(table)
+        .line(format!(
+            "identical counts from all three: {identical}; {} distinct words, {total} in all",
+            results[0].1.len()
+        ))
+        .key_figure("per-thread / shared speedup", per_thread_vs_shared, "x")
+        .figure(
+            "per-thread speedup",
+            speedup(results[0].2, results[1].2),
+            "x",
+        )
+        .notice("count privately, merge once: the shared map takes its lock once per word"))
 }

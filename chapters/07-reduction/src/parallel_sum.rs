@@ -353,11 +353,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 fn run_book(config: &RunConfig) -> anyhow::Result<Outcome> {
     let (result, rounds) = queue_reduce((0..20).collect(), config.threads, add);
     let result = result.unwrap_or(0);
-    let mut outcome = Outcome::new("parallel-sum", config.variant, Verdict::from(result == 190))
-        .line(format!(
-            "0..20 reduced in rounds of pairwise sums by {} consumer threads:",
-            config.threads
-        ));
+    let mut outcome = config.outcome(Verdict::from(result == 190)).line(format!(
+        "0..20 reduced in rounds of pairwise sums by {} consumer threads:",
+        config.threads
+    ));
     for (i, round) in rounds.iter().enumerate() {
         outcome = outcome.line(format!("  round {}: {round:?}", i + 1));
     }
@@ -399,7 +398,7 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
     // used as the headline.
     let tree_hashed = speedup(timings[3].time, timings[4].time);
     let tree_plain = speedup(timings[0].time, timings[1].time);
-    let mut outcome = Outcome::new("parallel-sum", config.variant, Verdict::from(all_agree))
+    let mut outcome = config.outcome(Verdict::from(all_agree))
         .table(table)
         .table(sweep.table())
         .plot(sweep.plot(config.variant))

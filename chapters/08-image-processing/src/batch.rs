@@ -380,7 +380,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let (top_n, top) = *speedups.last().expect("at least one count");
-    let mut outcome = Outcome::new("batch", config.variant, Verdict::from(differ == 0))
+    let mut outcome = config.outcome(Verdict::from(differ == 0))
         .line(format!(
             "{} tiles of {}×{} px ({} a {GRID}×{GRID} grid of a {}×{} picture), gray + Gaussian adaptive threshold each; {cores} cores here",
             GRID * grid_rows,

@@ -144,7 +144,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         inner == 0 || (found.differing > 0 && found.near_borders == found.differing)
     };
-    Ok(Outcome::new("banded-blur", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .table(table)
         .line(format!("{inner} inner band borders; files in {}", dir.display()))
         .key_figure("differing pixels", found.differing as f64, "pixels")

@@ -94,7 +94,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let distinct = fractions[0] != fractions[1] && fractions[1] != fractions[2];
     let showed = lossless && distinct;
-    Ok(Outcome::new("pipeline", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line(format!(
             "painted a {}×{}×3 picture (the book's ship is 1118×1577×3), wrote it as PNG and JPEG, read both back in {}",
             ship.height(),

@@ -171,20 +171,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "the work runs on another thread; the task only awaits its result, so the executor stays free"
         }
     };
-    Ok(
-        Outcome::new("cooperative", config.variant, Verdict::from(showed))
-            .table(table)
-            .key_figure(
-                "longest stall",
-                stall.longest_stall.as_secs_f64() * 1e3,
-                "ms",
-            )
-            .figure("work time", stall.work_time.as_secs_f64() * 1e3, "ms")
-            .figure(
-                "ticks during the work",
-                stall.ticks_during_work as f64,
-                "ticks",
-            )
-            .notice(notice),
-    )
+    Ok(config
+        .outcome(Verdict::from(showed))
+        .table(table)
+        .key_figure(
+            "longest stall",
+            stall.longest_stall.as_secs_f64() * 1e3,
+            "ms",
+        )
+        .figure("work time", stall.work_time.as_secs_f64() * 1e3, "ms")
+        .figure(
+            "ticks during the work",
+            stall.ticks_during_work as f64,
+            "ticks",
+        )
+        .notice(notice))
 }

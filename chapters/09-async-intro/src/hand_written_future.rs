@@ -346,28 +346,27 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let (count, last) = trace.output;
     // Each Pending was answered by exactly one wake, and no poll was wasted: polls = wakes + 1.
     let showed = (count, last) == (9_592, 99_991) && polls == trace.wakes + 1;
-    Ok(
-        Outcome::new("hand-written-future", config.variant, Verdict::from(showed))
-            .table(table)
-            .line(format!(
-                "result: {count} primes below {BELOW}, the last is {last}"
-            ))
-            .line(format!(
-                "the future is {size} bytes: its state enum ({})",
-                if by_hand {
-                    "ours, written by hand"
-                } else {
-                    "the compiler's, for the async fn"
-                }
-            ))
-            .key_figure("polls", polls as f64, "polls")
-            .figure("wakes", trace.wakes as f64, "wakes")
-            .figure("future size", size as f64, "bytes")
-            .notice(
-                "a poll runs until the next wait, leaves the waker there and returns Pending; the \
+    Ok(config
+        .outcome(Verdict::from(showed))
+        .table(table)
+        .line(format!(
+            "result: {count} primes below {BELOW}, the last is {last}"
+        ))
+        .line(format!(
+            "the future is {size} bytes: its state enum ({})",
+            if by_hand {
+                "ours, written by hand"
+            } else {
+                "the compiler's, for the async fn"
+            }
+        ))
+        .key_figure("polls", polls as f64, "polls")
+        .figure("wakes", trace.wakes as f64, "wakes")
+        .figure("future size", size as f64, "bytes")
+        .notice(
+            "a poll runs until the next wait, leaves the waker there and returns Pending; the \
              waker, called from the job's thread, is what makes the next poll happen",
-            ),
-    )
+        ))
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         // The waits overlapped: far less than their sum (timer jitter allowed).
         Clock::Real => total >= longest && total < (longest + sum) / 2,
     };
-    let mut outcome = Outcome::new("mini-executor", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .table(table)
         .line(format!(
             "the waits add up to {}; on one thread they took {} ({} polls, {} events)",

@@ -133,7 +133,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             // The heartbeat kept ticking during the checks, and the small numbers came first.
             _ => small_first && stall.ticks_during_work >= FREE_TICKS,
         };
-    Ok(Outcome::new("async-primes", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .table(table)
         .key_figure("total time", stall.work_time.as_secs_f64(), "s")
         .figure("worst heartbeat delay", ms(late), "ms")

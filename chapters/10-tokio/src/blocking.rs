@@ -184,7 +184,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         stall.heartbeat.ticks.to_string(),
         human(late),
     ]);
-    Ok(Outcome::new("blocking", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .table(table)
         .key_figure("worst heartbeat delay", ms(late), "ms")
         .figure("work time", ms(stall.work_time), "ms")

@@ -188,7 +188,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         let total = ticks.last().map(|t| t.at).unwrap_or_default();
         // Sequential would be 2 + 3 steps; together they take the longer one's 3 steps.
         let showed = fa == 6 && fb == 24 && total < step * 5;
-        return Ok(Outcome::new("countdowns", config.variant, Verdict::from(showed))
+        return Ok(config.outcome(Verdict::from(showed))
             .table(timeline(
                 format!("factorial(3) as A, factorial(4) as B, {} per step", human(step)),
                 &ticks,
@@ -236,7 +236,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format!("the longest countdown, {}", human(longest)),
         )
     };
-    Ok(Outcome::new("countdowns", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .table(timeline(
             format!("countdowns A, B, C — the book's {book}"),
             &ticks,

@@ -137,7 +137,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         // Below the sum of the pauses only if they overlapped: sleeps never end early.
         let showed = total >= longest && total < sum;
-        return Ok(Outcome::new("executors", config.variant, Verdict::from(showed))
+        return Ok(config.outcome(Verdict::from(showed))
             .table(table)
             .key_figure("total time", total.as_secs_f64(), "s")
             .figure("sum of the pauses", sum.as_secs_f64(), "s")
@@ -184,7 +184,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([n.to_string(), s.to_string(), p.to_string()]);
     }
     let showed = sequential == parallel && sequential == [true, true, true];
-    Ok(Outcome::new("executors", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .table(table)
         .key_figure("executor time", parallel_time.as_secs_f64(), "s")
         .figure("sequential time", sequential_time.as_secs_f64(), "s")

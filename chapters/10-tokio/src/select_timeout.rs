@@ -245,7 +245,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             // Counted facts, not the clock: the faster replica won and the slower one's future
             // was dropped (its guard says so). The elapsed time is reported, not judged.
             let showed = r.winner == "replica 1" && r.loser_dropped;
-            Ok(Outcome::new("select-timeout", config.variant, Verdict::from(showed))
+            Ok(config.outcome(Verdict::from(showed))
                 .key_figure("first answer after", r.elapsed.as_secs_f64(), "s")
                 .line(format!(
                     "select! between replica 1 (30 ms) and replica 2 (80 ms): {} answered after {}; replica 2's future was dropped: {}.",
@@ -269,10 +269,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             table.row(["10 ms".to_string(), format!("{fast:?}"), human(fast_t)]);
             // `Err(Elapsed)` is the fact: the 200 ms request was given up, not waited for.
             let showed = slow.is_err() && fast == Ok("answer");
-            Ok(Outcome::new("select-timeout", config.variant, Verdict::from(showed))
+            Ok(config
+                .outcome(Verdict::from(showed))
                 .table(table)
-                .key_figure("timed-out request returned after", slow_t.as_secs_f64(), "s")
-                .notice("a timeout does not stop work by force: it drops the future at its next .await"))
+                .key_figure(
+                    "timed-out request returned after",
+                    slow_t.as_secs_f64(),
+                    "s",
+                )
+                .notice(
+                    "a timeout does not stop work by force: it drops the future at its next .await",
+                ))
         }
         "cancel-by-drop" => {
             let d = block_on_within(&runtime, budget, "drop", drop_midway())?;
@@ -281,7 +288,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 && d.future_cleaned_up
                 && d.detached_steps_after_drop > 0
                 && d.detached_aborted;
-            Ok(Outcome::new("select-timeout", config.variant, Verdict::from(showed))
+            Ok(config.outcome(Verdict::from(showed))
                 .key_figure(
                     "steps of the dropped future after its drop",
                     f64::from(d.future_steps_later - d.future_steps_at_drop),
@@ -320,7 +327,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 !lost.is_empty()
             };
             let shown: Vec<String> = lost.iter().take(8).map(u64::to_string).collect();
-            Ok(Outcome::new("select-timeout", config.variant, Verdict::from(showed))
+            Ok(config.outcome(Verdict::from(showed))
                 .key_figure("values lost", lost.len() as f64, "values")
                 .figure("values sent", settings.values as f64, "values")
                 .figure("values received", pairs.received.len() as f64, "values")

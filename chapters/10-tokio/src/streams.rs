@@ -108,7 +108,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         let expected = |m: &str| m[..m.len().min(READ_SIZE)].to_string();
         let echoed = replies.iter().all(|(m, e, _)| *e == expected(m));
         let fast_not_held = replies[1..].iter().all(|r| r.2 < slow);
-        return Ok(Outcome::new("streams", config.variant, Verdict::from(echoed && fast_not_held))
+        return Ok(config.outcome(Verdict::from(echoed && fast_not_held))
             .table(table)
             .key_figure("slowest fast-client round trip", replies[1..].iter().map(|r| r.2.as_secs_f64()).fold(0.0, f64::max), "s")
             .line("The server reads at most 100 bytes, like the book's reader.read(100): the 150-byte message comes back cut to 100.")
@@ -162,7 +162,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
     }
     let exact = fetched.status == 200 && fetched.body == page_body(python).as_bytes();
-    Ok(Outcome::new("streams", config.variant, Verdict::from(exact && all_ok))
+    Ok(config.outcome(Verdict::from(exact && all_ok))
         .table(table)
         .key_figure("python page length", fetched.body.len() as f64, "bytes")
         .figure("five pages together", together.as_secs_f64(), "s")

@@ -204,8 +204,7 @@ pub async fn broadcast_scene(messages: u32, capacity: usize) -> anyhow::Result<V
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runtime = current_thread()?;
     let budget = config.budget();
-    let outcome =
-        |showed: bool| Outcome::new("sync-primitives", config.variant, Verdict::from(showed));
+    let outcome = |showed: bool| config.outcome(Verdict::from(showed));
     match config.variant {
         "mutex" => {
             let (held, released) =

@@ -214,7 +214,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for (i, r) in collected.results.iter().enumerate() {
         table.row([i.to_string(), r.clone()]);
     }
-    let mut outcome = Outcome::new("tasks", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .table(table)
         .key_figure("elapsed", collected.elapsed.as_secs_f64(), "s");
     for note in collected.notes {

@@ -503,7 +503,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "".to_string(),
         run.malformed.1.to_string(),
     ]);
-    let outcome = Outcome::new("framed-protocol", config.variant, Verdict::Showed)
+    let outcome = config.outcome(Verdict::Showed)
         .key_figure("requests without their reply", lost as f64, "requests")
         .figure("requests sent", run.requests as f64, "requests")
         .figure("correct replies", run.correct as f64, "replies")

@@ -242,7 +242,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         cut == settings.busy && run.drained.cut_off > 0
     } && run.late_refused
         && run.idle_closed == settings.idle;
-    let outcome = Outcome::new("graceful-shutdown", config.variant, Verdict::from(showed))
+    let outcome = config.outcome(Verdict::from(showed))
         .key_figure("in-flight requests completed", answered as f64, "requests")
         .figure("in flight at the signal", run.in_flight_at_signal as f64, "requests")
         .figure("cut off", cut as f64, "requests")

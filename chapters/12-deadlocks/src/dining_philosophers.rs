@@ -41,28 +41,17 @@ use crate::ordered_locking::lock_in_order;
 use crate::traced::{Held, take};
 use crate::waiter::Waiter;
 
-/// How a philosopher picks up forks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    /// Left fork, then right (the book's example3): deadlock-prone.
-    LeftThenRight,
-    /// Lower-numbered fork first (the book's example4).
-    Ordered,
-    /// Left fork, try the right; on failure put the left down and back off.
-    TryLock,
-    /// Ask the waiter for a seat (N−1 seats), then left, then right.
-    Arbitrator,
-}
-
-impl Strategy {
-    /// The strategy for a variant name of this example.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "ordered" => Self::Ordered,
-            "try-lock" => Self::TryLock,
-            "arbitrator" => Self::Arbitrator,
-            _ => Self::LeftThenRight,
-        }
+common::variants! {
+    /// How a philosopher picks up forks.
+    pub enum Strategy {
+        /// Left fork, then right (the book's example3): deadlock-prone.
+        LeftThenRight = "broken": "left fork, then right: all can hold one and wait forever",
+        /// Lower-numbered fork first (the book's example4).
+        Ordered = "ordered": "lower-numbered fork first (the book sorts locks by id())",
+        /// Left fork, try the right; on failure put the left down and back off.
+        TryLock = "try-lock": "take the left, try the right; on failure put both down and back off",
+        /// Ask the waiter for a seat (N−1 seats), then left, then right.
+        Arbitrator = "arbitrator": "a waiter lets at most N-1 philosophers sit at once",
     }
 }
 
@@ -236,7 +225,7 @@ pub fn run_table(
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let strategy = Strategy::from_variant(config.variant);
+    let strategy = config.variant_of::<Strategy>()?;
     let philosophers = config.threads;
     let meals = config.pick(60, 400);
     let pacing = Pacing {
@@ -261,10 +250,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let outcome = match (&report.ending, strategy) {
         (Ending::Deadlock(cycle), Strategy::LeftThenRight) => {
-            let mut outcome = Outcome::new("dining-philosophers", config.variant, Verdict::Showed)
-                .line(format!(
-                    "Deadlock after {total_meals} meals — every philosopher holds a fork and waits:"
-                ));
+            let mut outcome = config.outcome(Verdict::Showed).line(format!(
+                "Deadlock after {total_meals} meals — every philosopher holds a fork and waits:"
+            ));
             for line in cycle.lines() {
                 outcome = outcome.line(format!("  {line}"));
             }
@@ -275,7 +263,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         (Ending::Finished, fix) if fix != Strategy::LeftThenRight && everyone_ate => {
             let backoffs = report.total_activity();
-            Outcome::new("dining-philosophers", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line(format!(
                     "All {philosophers} philosophers ate {meals} meals each; no deadlock."
                 ))
@@ -288,7 +276,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     _ => "with one seat fewer than philosophers, someone seated always has both forks free",
                 })
         }
-        _ => Outcome::new("dining-philosophers", config.variant, Verdict::DidNotShow)
+        _ => config
+            .outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .figure("meals", total_meals as f64, "meals")
             .notice(match strategy {

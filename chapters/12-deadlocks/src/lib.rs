@@ -10,7 +10,7 @@
 //! [`waiter`] (12.2), which the examples use too. [`traced`] draws lock waits and holds as
 //! `tracing` spans for `--trace FILE` (a Chrome trace for <https://ui.perfetto.dev>).
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod dining_philosophers;
 pub mod livelock;
@@ -40,40 +40,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "two-locks",
             summary: "two threads take two locks in opposite orders: the deadlock, its wait-for cycle, and the fix by one lock order",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "thread A takes A then B, thread B takes B then A",
-                },
-                Variant {
-                    name: "ordered",
-                    summary: "both take A then B",
-                },
-            ],
+            variants: two_locks::LockOrder::ALL,
             threads: None,
             run: two_locks::run,
         },
         Example {
             name: "dining-philosophers",
             summary: "five philosophers, five forks: the deadlock when all take the left fork first, and three fixes",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "left fork, then right: all can hold one and wait forever",
-                },
-                Variant {
-                    name: "ordered",
-                    summary: "lower-numbered fork first (the book sorts locks by id())",
-                },
-                Variant {
-                    name: "try-lock",
-                    summary: "take the left, try the right; on failure put both down and back off",
-                },
-                Variant {
-                    name: "arbitrator",
-                    summary: "a waiter lets at most N-1 philosophers sit at once",
-                },
-            ],
+            variants: dining_philosophers::Strategy::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "philosophers",
                 default: 5,
@@ -85,30 +59,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "ordering-cost",
             summary: "what ordered locks cost: the two threads of two-locks run no faster than one after the other",
-            variants: &[Variant {
-                name: "timed",
-                summary: "ordered locks vs sequential vs no locks, side by side",
-            }],
+            variants: ordering_cost::Arrangements::ALL,
             threads: None,
             run: ordering_cost::run,
         },
         Example {
             name: "livelock",
             summary: "two polite diners share one fork and each defers to the other forever: busy, yet no meal",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "each defers while the other is hungry",
-                },
-                Variant {
-                    name: "priority",
-                    summary: "only the lower seat gets deferred to: an asymmetric rule",
-                },
-                Variant {
-                    name: "random-backoff",
-                    summary: "defer for a random while, then eat if the fork is free",
-                },
-            ],
+            variants: livelock::Manners::ALL,
             threads: None,
             run: livelock::run,
         },

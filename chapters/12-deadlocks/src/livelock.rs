@@ -33,25 +33,15 @@ use common::{Outcome, RunConfig, Verdict};
 /// The book's two spouses.
 pub const DINERS: [&str; 2] = ["wife", "husband"];
 
-/// How a hungry diner treats a hungry partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Manners {
-    /// Always defer to a hungry partner (the book's rule): livelock.
-    Polite,
-    /// Defer only to a hungry partner with the lower seat.
-    Priority,
-    /// Defer once, for a random while, then go for the fork.
-    RandomBackoff,
-}
-
-impl Manners {
-    /// The manners for a variant name of this example.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "priority" => Self::Priority,
-            "random-backoff" => Self::RandomBackoff,
-            _ => Self::Polite,
-        }
+common::variants! {
+    /// How a hungry diner treats a hungry partner.
+    pub enum Manners {
+        /// Always defer to a hungry partner (the book's rule): livelock.
+        Polite = "broken": "each defers while the other is hungry",
+        /// Defer only to a hungry partner with the lower seat.
+        Priority = "priority": "only the lower seat gets deferred to: an asymmetric rule",
+        /// Defer once, for a random while, then go for the fork.
+        RandomBackoff = "random-backoff": "defer for a random while, then eat if the fork is free",
     }
 }
 
@@ -127,7 +117,7 @@ fn backoff(rng: &mut SplitMix64) {
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let manners = Manners::from_variant(config.variant);
+    let manners = config.variant_of::<Manners>()?;
     let meals = config.pick(1_000, 20_000);
     let graph = LockGraph::new();
     let table = Arc::new(SharedTable::new(&graph));
@@ -156,7 +146,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let outcome = match manners {
         Manners::Polite if livelocked => {
-            Outcome::new("livelock", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line(format!(
                     "Livelock: {attempts} attempts and 0 meals in {} — both threads busy, neither blocked.",
                     common::timing::human(report.ended_after)
@@ -169,7 +159,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Manners::Priority | Manners::RandomBackoff
             if report.ending == Ending::Finished && total_meals == 2 * meals =>
         {
-            Outcome::new("livelock", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line(format!(
                     "Both diners ate {meals} meals in {}.",
                     common::timing::human(report.ended_after)
@@ -183,7 +173,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "politeness with a random limit breaks the tie: the fork decides who goes first"
                 })
         }
-        _ => Outcome::new("livelock", config.variant, Verdict::DidNotShow)
+        _ => config.outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .figure("meals", total_meals as f64, "meals"),
     };

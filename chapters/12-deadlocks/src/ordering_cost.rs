@@ -20,6 +20,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::two_locks::{LockOrder, THREADS, book_holds, run_pair};
 
+common::variants! {
+    /// The example's one variant: the three arrangements are measured side by side.
+    pub enum Arrangements {
+        /// Ordered locks, sequential and unlocked, timed one after the other.
+        Timed = "timed": "ordered locks vs sequential vs no locks, side by side",
+    }
+}
+
 /// The three timings of the book's examples 5–7.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderingCost {
@@ -69,6 +77,7 @@ pub fn measure(scale: f64) -> anyhow::Result<OrderingCost> {
 
 /// Runs the example: the three times side by side.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Arrangements::Timed = config.variant_of()?;
     let scale = config.pick(0.01, 0.05);
     let cost = measure(scale)?;
     let holds = book_holds(scale);
@@ -109,10 +118,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // Ordered locks serialize (as slow as sequential, give or take scheduling noise), while the
     // unlocked threads overlap (about the longest thread alone).
     let showed = ordered >= 0.9 * sequential && unlocked <= 0.85 * ordered;
-    Ok(Outcome::new(
-        "ordering-cost",
-        config.variant,
-        Verdict::from(showed),
+    Ok(config.outcome(Verdict::from(showed),
     )
     .table(table)
     .key_figure("ordered / unlocked", ordered / unlocked, "x")

@@ -28,25 +28,17 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::traced::take;
 
-/// The two variants, side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockOrder {
-    /// Thread A takes A then B; thread B takes B then A: deadlock-prone.
-    Opposite,
-    /// Both threads take A then B: one global order, no cycle possible.
-    Global,
+common::variants! {
+    /// The two variants, side by side.
+    pub enum LockOrder {
+        /// Thread A takes A then B; thread B takes B then A: deadlock-prone.
+        Opposite = "broken": "thread A takes A then B, thread B takes B then A",
+        /// Both threads take A then B: one global order, no cycle possible.
+        Global = "ordered": "both take A then B",
+    }
 }
 
 impl LockOrder {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        if variant == "broken" {
-            Self::Opposite
-        } else {
-            Self::Global
-        }
-    }
-
     /// Which lock (0 = A, 1 = B) thread `who` (0 = A, 1 = B) takes first and second.
     pub fn plan(self, who: usize) -> (usize, usize) {
         match (self, who) {
@@ -118,7 +110,7 @@ pub fn run_pair(
 
 /// Runs one variant with both threads under the watchdog.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let order = LockOrder::from_variant(config.variant);
+    let order = config.variant_of::<LockOrder>()?;
     // A hundredth of the book's times (a tenth in full runs).
     let holds = book_holds(config.pick(0.01, 0.1));
     let report = run_pair(order, holds, config.budget());
@@ -140,7 +132,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let outcome = match (&report.ending, order) {
         (Ending::Deadlock(cycle), LockOrder::Opposite) => {
-            let mut outcome = Outcome::new("two-locks", config.variant, Verdict::Showed)
+            let mut outcome = config
+                .outcome(Verdict::Showed)
                 .line("Deadlock detected — the wait-for cycle:");
             for line in cycle.lines() {
                 outcome = outcome.line(format!("  {line}"));
@@ -154,13 +147,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         (Ending::Finished, LockOrder::Global) if report.total_progress() == 2 => {
             let serial: f64 = holds.iter().map(|h| 2.0 * h.as_secs_f64()).sum();
-            Outcome::new("two-locks", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line("Both threads took lock A before lock B and both finished.")
                 .key_figure("total time", report.ended_after.as_secs_f64(), "s")
                 .figure("sum of both threads' work", serial, "s")
                 .notice("one global lock order cannot form a cycle; the price is that the threads take turns")
         }
-        _ => Outcome::new("two-locks", config.variant, Verdict::DidNotShow)
+        _ => config
+            .outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .notice(match order {
                 LockOrder::Opposite => "the deadlock did not form this time",

@@ -336,7 +336,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "Measured: in between — a polite thread overtaken {polite_overtaken} times in one wait (a FIFO lock allows {FIFO_OVERTAKEN})."
         )
     };
-    let mut outcome = Outcome::new("greedy-lock", config.variant, verdict)
+    let mut outcome = config.outcome(verdict)
         .line(format!(
             "{all} acquisitions in {}: the greedy thread took {greedy_share:.1} %.",
             human(m.ran_for)

@@ -369,7 +369,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Policy::Aging { .. } => tallies.iter().all(|t| t.accesses > 0) && within_bound,
     };
     let verdict = Verdict::from(ending == Ending::DeadlineReached && showed);
-    let outcome = Outcome::new("priority-scheduling", config.variant, verdict)
+    let outcome = config.outcome(verdict)
         .line(format!(
             "One worker ran {all} jobs in {} from producers of priority 2, 1 and 0, each keeping {BACKLOG} queued.",
             human(ran_for)

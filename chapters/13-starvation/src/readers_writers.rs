@@ -532,7 +532,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ),
     };
     let verdict = Verdict::from(ran && showed);
-    let mut outcome = Outcome::new("readers-writers", config.variant, verdict)
+    let mut outcome = config.outcome(verdict)
         .line(format!(
             "{READERS} readers and {WRITERS} writers for {}: {reads} reads, {writes} writes.",
             human(m.ran_for)

@@ -242,10 +242,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Guarding::SeparateLocks => overdrafts > 0,
         _ => overdrafts == 0 && approved == allowed,
     };
-    Ok(Outcome::new(
-        "check-then-act",
-        config.variant,
-        Verdict::from(showed),
+    Ok(config.outcome(Verdict::from(showed),
     )
     .line(format!(
         "{rounds} rounds: {} customers each withdraw {AMOUNT} from an account holding {OPENING}.",

@@ -157,7 +157,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let showed = fixes_correct
         && mine.ns_per_increment < fetch_add
         && mine.ns_per_increment < mutex.ns_per_increment;
-    let mut outcome = Outcome::new("increment-cost", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .table(table)
         .key_figure("mutex / fetch_add", mutex.ns_per_increment / fetch_add, "x");
     for cost in &costs {

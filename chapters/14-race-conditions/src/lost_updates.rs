@@ -279,10 +279,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Method::LoadStore => race.lost() > 0,
         _ => race.actual == race.expected,
     };
-    let mut outcome = Outcome::new(
-        "lost-updates",
-        config.variant,
-        Verdict::from(shown),
+    let mut outcome = config.outcome(Verdict::from(shown),
     )
     .line(format!(
         "{} threads, one update each: {}",

@@ -122,10 +122,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // critical section let the pauses overlap. Needs at least two long pauses to overlap.
     let long_pauses = pauses.iter().filter(|p| !p.is_zero()).count();
     let showed = counts_right && long_pauses >= 2 && thr >= 0.9 * seq && nar <= 0.75 * thr;
-    Ok(Outcome::new(
-        "serialized",
-        config.variant,
-        Verdict::from(showed),
+    Ok(config.outcome(Verdict::from(showed),
     )
     .line("The sleep is the subject: it is time spent holding the lock, or not.")
     .table(table)

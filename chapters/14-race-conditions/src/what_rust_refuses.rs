@@ -170,12 +170,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     all_right &= rc_count == 2 && cell_hits == PER_THREAD;
 
-    let mut outcome = Outcome::new(
-        "what-rust-refuses",
-        config.variant,
-        Verdict::from(all_right),
-    )
-    .line("A data race (unsynchronized access, one side writing) does not compile in safe Rust:");
+    let mut outcome = config.outcome(Verdict::from(all_right)).line(
+        "A data race (unsynchronized access, one side writing) does not compile in safe Rust:",
+    );
     for refusal in &REFUSALS {
         outcome = outcome.line(format!("  {} — {}", refusal.file, refusal.why));
     }

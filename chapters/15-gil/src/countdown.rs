@@ -244,7 +244,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         None => table.row(["two processes", "not on this platform", "-"]),
     }
 
-    let mut outcome = Outcome::new("countdown", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .table(table)
         .figure("one thread", times.sequential.as_secs_f64(), "s")
         .figure("two threads", times.threads.as_secs_f64(), "s")

@@ -144,7 +144,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     ]);
     table.row(["GIL switches".to_string(), run.gil.switches.to_string()]);
 
-    let outcome = Outcome::new("io-releases-the-lock", config.variant, Verdict::from(showed))
+    let outcome = config.outcome(Verdict::from(showed))
         .table(table)
         .key_figure("wall time", run.wall.as_secs_f64(), "s")
         .figure("sum of waits", run.sum_of_waits.as_secs_f64(), "s")

@@ -323,7 +323,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let mut intact = true;
     let mut bad_total = 0;
-    let mut outcome = Outcome::new("linked-list", config.variant, Verdict::Showed);
+    let mut outcome = config.outcome(Verdict::Showed);
     for n in 1..=threads {
         let mut row = vec![n.to_string()];
         for kind in KINDS {

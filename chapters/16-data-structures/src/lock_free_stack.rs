@@ -287,7 +287,8 @@ fn run_aba(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         run.duplicates > 0 || run.lost > 0
     };
-    let outcome = Outcome::new("lock-free-stack", config.variant, Verdict::from(showed))
+    let outcome = config
+        .outcome(Verdict::from(showed))
         .key_figure("duplicated pops", run.duplicates as f64, "values")
         .figure("lost values", run.lost as f64, "values")
         .line(format!(

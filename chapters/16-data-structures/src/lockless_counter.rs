@@ -158,7 +158,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     } else {
         counted.lost() > 0
     };
-    let outcome = Outcome::new("lockless-counter", config.variant, Verdict::from(showed))
+    let outcome = config
+        .outcome(Verdict::from(showed))
         .key_figure("final counter", counted.actual as f64, "increments")
         .figure("increments done", counted.expected as f64, "increments")
         .figure("lost updates", counted.lost() as f64, "updates")

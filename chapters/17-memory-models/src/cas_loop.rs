@@ -316,7 +316,7 @@ fn run_atomic_max(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     Ok(
-        Outcome::new("cas-loop", config.variant, Verdict::from(all_exact))
+        config.outcome(Verdict::from(all_exact))
             .key_figure("retries (compare_exchange_weak)", weak_retries as f64, "retries")
             .figure("every maximum exact", f64::from(u8::from(all_exact)), "bool")
             .table(table)
@@ -354,7 +354,7 @@ fn run_spin_lock(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     Ok(
-        Outcome::new("cas-loop", config.variant, Verdict::from(exact))
+        config.outcome(Verdict::from(exact))
             .key_figure(
                 "spin / mutex, threads = 4 x cores",
                 ratios[1],

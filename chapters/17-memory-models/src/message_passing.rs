@@ -65,7 +65,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Order::Relaxed => stale > 0 || strong_hardware,
         _ => stale == 0,
     };
-    let mut outcome = Outcome::new("message-passing", config.variant, Verdict::from(verdict))
+    let mut outcome = config
+        .outcome(Verdict::from(verdict))
         .key_figure("flag seen, data not", stale as f64, "trials")
         .figure("trials", h.trials() as f64, "trials")
         .figure(

@@ -256,16 +256,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Update::FetchAdd => "n.fetch_add(1)",
         Update::MutexPush => "list.lock().push(item)",
     };
-    let mut outcome = Outcome::new(
-        "non-atomic-increment",
-        config.variant,
-        Verdict::from(showed),
-    )
-    .key_figure("updates lost", lost as f64, "updates")
-    .figure("lost, book round", book.lost() as f64, "updates")
-    .figure("lost, contended round", contended.lost() as f64, "updates")
-    .table(table)
-    .line(format!("each update: {what}"));
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
+        .key_figure("updates lost", lost as f64, "updates")
+        .figure("lost, book round", book.lost() as f64, "updates")
+        .figure("lost, contended round", contended.lost() as f64, "updates")
+        .table(table)
+        .line(format!("each update: {what}"));
     outcome = match (how, lost) {
         (Update::Split, 0) => outcome.line(
             "no update lost this time: the window between load and store was never hit (the book's run printed 1000 too)",

@@ -74,7 +74,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let forbids = matches!(order, Order::SeqCst | Order::Fence);
     let arch = std::env::consts::ARCH;
     let verdict = if forbids { weak == 0 } else { weak > 0 };
-    let mut outcome = Outcome::new("store-buffering", config.variant, Verdict::from(verdict))
+    let mut outcome = config
+        .outcome(Verdict::from(verdict))
         .key_figure("r1 = r2 = 0", weak as f64, "trials")
         .figure("trials", h.trials() as f64, "trials")
         .figure(

@@ -193,7 +193,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ),
         &HEADER,
     );
-    let mut outcome = Outcome::new("load-test", config.variant, Verdict::Showed);
+    let mut outcome = config.outcome(Verdict::Showed);
     let mut all_correct = true;
     let mut sweeps = Vec::new();
     for implementation in Impl::ALL {

@@ -88,7 +88,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let showed = a_lines[0] == "Echoed: \"hello\""
         && b_reply.trim_end() == "Echoed: \"are you there?\""
         && b_waited >= hold;
-    Ok(Outcome::new("echo-blocking", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line(format!("client A: hello -> {}", a_lines[0]))
         .line(format!(
             "client B connected at once but waited {:.0} ms for its echo: the server was busy with A",

@@ -275,12 +275,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             if *ok { "yes".into() } else { "NO".to_string() },
         ]);
     }
-    Ok(Outcome::new(
-        "robustness",
-        config.variant,
-        Verdict::from(passed == results.len()),
-    )
-    .table(table)
-    .key_figure("checks passed", passed as f64, "checks")
-    .notice("the idle-timeout check waits 300 ms on purpose: the waiting is what it tests"))
+    Ok(config
+        .outcome(Verdict::from(passed == results.len()))
+        .table(table)
+        .key_figure("checks passed", passed as f64, "checks")
+        .notice("the idle-timeout check waits 300 ms on purpose: the waiting is what it tests"))
 }

@@ -65,7 +65,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let after = config.pick(5_000, 50_000);
     let (report, stats) = shutdown_under_load(implementation, 50, after)?;
     let ok = lost_nothing(&report, &stats);
-    let mut outcome = Outcome::new("shutdown", config.variant, Verdict::from(ok))
+    let mut outcome = config.outcome(Verdict::from(ok))
         .line(format!(
             "shutdown asked for after {after} answers; the server answered {} requests, the clients received {} replies",
             stats.requests, report.replies

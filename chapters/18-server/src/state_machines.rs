@@ -164,8 +164,7 @@ pub fn async_fn_transcript() -> anyhow::Result<(String, usize)> {
 
 /// The example: one variant per building block.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let outcome =
-        |showed: bool| Outcome::new("state-machines", config.variant, Verdict::from(showed));
+    let outcome = |showed: bool| config.outcome(Verdict::from(showed));
     Ok(match config.variant {
         "generator" => {
             let mut countdown = Countdown::new(5);

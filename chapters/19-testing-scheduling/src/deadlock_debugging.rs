@@ -156,7 +156,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let outcome = match (&report.ending, order) {
         (Ending::Deadlock(cycle), LockOrder::SourceFirst) => {
-            let mut outcome = Outcome::new("deadlock-debugging", config.variant, Verdict::Showed)
+            let mut outcome = config.outcome(Verdict::Showed)
                 .line("The detector's report — one line per thread on the cycle:");
             for line in cycle.lines() {
                 outcome = outcome.line(format!("  {line}"));
@@ -175,14 +175,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         (Ending::Finished, LockOrder::LowerFirst)
             if report.total_progress() == 3 * rounds && total == 3 * OPENING =>
         {
-            Outcome::new("deadlock-debugging", config.variant, Verdict::Showed)
+            config.outcome(Verdict::Showed)
                 .line("Every transfer locks the lower-numbered account first: all threads finished.")
                 .key_figure("transfers done", report.total_progress() as f64, "transfers")
                 .figure("total money (conserved)", total as f64, "")
                 .figure("time", report.ended_after.as_secs_f64(), "s")
                 .notice("with one global lock order, \"holds A, waits for B\" only ever points up the order, so it cannot come back round")
         }
-        _ => Outcome::new("deadlock-debugging", config.variant, Verdict::DidNotShow)
+        _ => config.outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .notice(match order {
                 LockOrder::SourceFirst => "the cycle did not form this time",

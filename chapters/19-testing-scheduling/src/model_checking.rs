@@ -329,7 +329,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
 
-    let mut outcome = Outcome::new("model-checking", config.variant, Verdict::DidNotShow)
+    let mut outcome = config.outcome(Verdict::DidNotShow)
         .figure("stress-test runs with a duplicate", duplicates as f64, "runs")
         .key_figure("schedules shuttle ran", finding.schedules as f64, "schedules")
         .table(table)

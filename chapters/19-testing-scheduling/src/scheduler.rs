@@ -456,7 +456,7 @@ fn interval(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([format!("{at:.1} s"), who.clone(), thread.clone()]);
     }
     let showed = run.ticks >= 2 && run.ticks_after_cancel == 0;
-    Ok(Outcome::new("scheduler", config.variant, Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line("A job ticks every 3 s on the scheduler's worker threads while the main thread sleeps 2 s and prints, five times; then the main thread shuts the scheduler down.")
         .line("Both wait by sleeping: here the timing is the subject, not work.")
         .key_figure("ticks", run.ticks as f64, "runs")
@@ -535,7 +535,7 @@ fn max_instances(config: &RunConfig) -> anyhow::Result<Outcome> {
     let skips_at_cap_1 = rows[1].skipped > 0;
     let overlap = rows[0].most_at_once >= 2;
     Ok(
-        Outcome::new("scheduler", config.variant, Verdict::from(within_caps && skips_at_cap_1 && overlap))
+        config.outcome(Verdict::from(within_caps && skips_at_cap_1 && overlap))
             .line(format!(
                 "Each run sleeps for its duration (latency is the subject); one book second = {}.",
                 common::timing::human(unit)

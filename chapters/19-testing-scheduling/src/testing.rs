@@ -201,7 +201,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             ))
         )
     };
-    Ok(Outcome::new("testing", config.variant, Verdict::from(all_pass))
+    Ok(config.outcome(Verdict::from(all_pass))
         .line(format!(
             "{} tests, the slow ones computing fib(n) for n near {n} on big integers ({} digits).",
             suite.len(),

@@ -240,7 +240,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let showed = balanced(&records) && threads.len() >= 4 && events > 0 && tasks.len() == 4;
-    let mut outcome = Outcome::new("tracing", config.variant, Verdict::from(showed)).line(
+    let mut outcome = config.outcome(Verdict::from(showed)).line(
         "The first lines of the log from the threads, then from the tasks (thread name, then the spans the line is inside):",
     );
     let from_threads = run.log.iter().filter(|l| !l.contains("task{")).take(5);

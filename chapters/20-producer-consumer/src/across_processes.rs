@@ -303,7 +303,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     if t.timed_out || t.child_killed {
         return Ok(
-            Outcome::new("across-processes", config.variant, Verdict::DidNotShow)
+            config.outcome(Verdict::DidNotShow)
                 .line(first)
                 .line(format!(
                     "The transfer did not finish within its budget of {}: the reader gave up after {} of {} messages.",
@@ -318,7 +318,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let outcome = match framing {
         Framing::Unframed => {
             let showed = t.received != t.sent || t.intact < t.sent;
-            Outcome::new("across-processes", config.variant, Verdict::from(showed))
+            config.outcome(Verdict::from(showed))
                 .line(first)
                 .line(format!(
                     "Taking each read() as a message, the reader saw {} \"messages\" for {} sent; {} intact.",
@@ -332,7 +332,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         Framing::LengthPrefixed => {
             let showed = t.exactly_once();
-            Outcome::new("across-processes", config.variant, Verdict::from(showed))
+            config.outcome(Verdict::from(showed))
                 .line(first)
                 .line(format!(
                     "With a length before each message: {} of {} received, {} intact and in order, checksum {}.",

@@ -163,7 +163,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let Ok(p) = runtime.block_on(async { tokio::time::timeout(budget, pipeline(settings)).await })
     else {
         // Dropping the timed-out future drops the handles; dropping the runtime cancels the tasks.
-        return Ok(Outcome::new("async", config.variant, Verdict::DidNotShow)
+        return Ok(config.outcome(Verdict::DidNotShow)
             .line(format!(
                 "The pipeline did not finish within its budget of {}: `tokio::time::timeout` ended it.",
                 human(budget)
@@ -205,7 +205,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     ]);
     let outcome = if bounded {
         let showed = delivered && p.held_back();
-        Outcome::new("async", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line(format!(
                 "The producer tasks spent {} suspended in `send(..).await` while the one thread ran the consumer, \
                  and were done only after {} (the sleeps guarantee at least {} when the channel holds them back); \
@@ -221,7 +221,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .notice("a full tokio channel suspends the sending task, not the thread: backpressure without blocking")
     } else {
         let showed = delivered && p.high_water > capacity;
-        Outcome::new("async", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line(format!(
                 "`send` never waited: the producers were done after {}, and up to {} messages queued for the slow consumer.",
                 human(p.producers_done),

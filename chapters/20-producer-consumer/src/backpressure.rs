@@ -187,14 +187,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let p = match measure(settings, config.budget()) {
         Ok(p) => p,
         Err(why) => {
-            return Ok(
-                Outcome::new("backpressure", config.variant, Verdict::DidNotShow)
-                    .line(format!(
-                        "The watchdog ended the run within its budget of {}: {why}.",
-                        human(config.budget())
-                    ))
-                    .key_figure("messages sent", sent as f64, "messages"),
-            );
+            return Ok(config
+                .outcome(Verdict::DidNotShow)
+                .line(format!(
+                    "The watchdog ended the run within its budget of {}: {why}.",
+                    human(config.budget())
+                ))
+                .key_figure("messages sent", sent as f64, "messages"));
         }
     };
     let mut table = TableData::new(
@@ -212,7 +211,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let outcome = if bounded {
         let bound = settings.held_back_bound();
         let showed = delivered && p.held_back();
-        Outcome::new("backpressure", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line(format!(
                 "The producers spent {} blocked in `send`, waiting for the consumer to make room, and were done only after {} \
                  (the sleeps guarantee at least {} when the queue holds them back); the queue never held more than {} of {sent} messages.",
@@ -227,7 +226,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .notice("a full bounded buffer slows the producers to the consumer's pace: the queued payload stays bounded")
     } else {
         let showed = delivered && p.high_water > capacity;
-        Outcome::new("backpressure", config.variant, Verdict::from(showed))
+        config.outcome(Verdict::from(showed))
             .line(format!(
                 "Nothing pushed back: the producers were done after {} while the consumer needed {}; \
                  up to {} messages waited in the queue ({} KiB of payload queued).",

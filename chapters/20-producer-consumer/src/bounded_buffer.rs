@@ -595,7 +595,7 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
         }
     }
     match caught {
-        Some(delivery) => Outcome::new("bounded-buffer", config.variant, Verdict::Showed)
+        Some(delivery) => config.outcome(Verdict::Showed)
             .line(format!(
                 "{} producers, {} consumers, capacity 1, {messages} messages, consumers wait with `if`.",
                 shape.producers, shape.consumers
@@ -610,7 +610,7 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
             .figure("messages delivered before the stop", delivery.consumed as f64, "messages")
             .figure("runs until caught", attempts as f64, "runs")
             .notice("a wake-up means \"look again\": wait in a `while` loop, never an `if`"),
-        None => Outcome::new("bounded-buffer", config.variant, Verdict::DidNotShow)
+        None => config.outcome(Verdict::DidNotShow)
             .line(match unfinished {
                 Some(why) => format!("Run {attempts} was ended by the watchdog before the bug showed: {why}."),
                 None => format!(
@@ -719,7 +719,7 @@ fn run_compare(config: &RunConfig) -> Outcome {
         producers: n,
         consumers: n,
     };
-    let mut outcome = Outcome::new("bounded-buffer", config.variant, Verdict::from(all_exact))
+    let mut outcome = config.outcome(Verdict::from(all_exact))
     .line(format!(
         "Each run sends {messages} distinct messages and checks count and checksum at the end: {}.",
         if all_exact {

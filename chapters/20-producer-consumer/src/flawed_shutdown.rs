@@ -165,7 +165,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     );
 
     let showed = stranded > 0 && unfinished_after > 0;
-    let outcome = Outcome::new("flawed-shutdown", config.variant, Verdict::from(showed))
+    let outcome = config.outcome(Verdict::from(showed))
     .line(format!(
         "{consumers} consumers loop `while not queue.empty()`; then the producer puts {} tasks, one every {} \
          (a sleep: when work arrives is the subject).",

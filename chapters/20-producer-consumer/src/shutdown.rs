@@ -168,7 +168,7 @@ fn run_pipeline(config: &RunConfig, how: Shutdown) -> Outcome {
             "closing needs no count of consumers: the queue itself says \"no more\"",
         ),
     };
-    Outcome::new("shutdown", config.variant, Verdict::from(exact))
+    config.outcome(Verdict::from(exact))
     .line(format!(
         "{consumers} consumers, one producer, the book's 10 primality tasks x {rounds} through a buffer of {capacity}."
     ))
@@ -230,7 +230,7 @@ fn run_work_queue(config: &RunConfig) -> Outcome {
     let mut expected = WORK_QUEUE_NUMBERS.to_vec();
     expected.sort_unstable();
     let exact = report.ending == Ending::Finished && taken == expected;
-    Outcome::new("shutdown", config.variant, Verdict::from(exact))
+    config.outcome(Verdict::from(exact))
     .line(format!(
         "A queue pre-filled with {WORK_QUEUE_NUMBERS:?}; {workers_n} workers take without waiting until it is empty \
          (the book also sleeps 1 s per item; nothing here needs it)."

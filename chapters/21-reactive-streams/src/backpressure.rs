@@ -422,7 +422,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .build()?;
     let budget = config.budget();
     let timed_out = || {
-        Outcome::new("backpressure", config.variant, Verdict::DidNotShow).line(format!(
+        config.outcome(Verdict::DidNotShow).line(format!(
             "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
             budget.as_millis()
         ))
@@ -431,7 +431,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         // The five strategies one after the other, each under its own share of the budget.
         let share = budget / STRATEGIES.len() as u32 + budget / 2;
         let mut table = table_for(&settings, settings.items);
-        let mut outcome = Outcome::new("backpressure", config.variant, Verdict::Showed)
+        let mut outcome = config
+            .outcome(Verdict::Showed)
             .line("Every strategy on the same workload, one after the other.")
             .line(REAL_TIME);
         let mut all_ok = true;
@@ -486,7 +487,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut table = table_for(&settings, t.produced);
     add_row(&mut table, config.variant, &t);
     let kept_ids: Vec<String> = t.delivered.iter().take(12).map(u64::to_string).collect();
-    let mut outcome = Outcome::new("backpressure", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .line(format!(
             "Strategy `{}`: {}.",
             config.variant,

@@ -371,12 +371,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let Ok(r) = runtime
         .block_on(async { tokio::time::timeout(budget, run_hot_cold(kind, schedule)).await })
     else {
-        return Ok(
-            Outcome::new("hot-and-cold", config.variant, Verdict::DidNotShow).line(format!(
-                "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
-                budget.as_millis()
-            )),
-        );
+        return Ok(config.outcome(Verdict::DidNotShow).line(format!(
+            "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
+            budget.as_millis()
+        )));
     };
     let checks = checks(kind, &r);
     let showed = checks.iter().all(|(_, ok)| *ok);
@@ -420,7 +418,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             r.sensor_starts.to_string(),
         ]);
     }
-    let mut outcome = Outcome::new("hot-and-cold", config.variant, Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .line(intro)
         .line("Real time (tokio::time); times are measured.");
     for line in diagram.lines(TICK) {

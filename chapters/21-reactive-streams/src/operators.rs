@@ -607,7 +607,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let Ok(r) = runtime
         .block_on(async { tokio::time::timeout(budget, run_operator(operator, schedule)).await })
     else {
-        return Ok(Outcome::new("operators", config.variant, Verdict::DidNotShow).line(
+        return Ok(config.outcome(Verdict::DidNotShow).line(
             format!(
                 "The pipeline did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
                 budget.as_millis()
@@ -620,7 +620,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for lane in r.inputs.iter().chain(&r.outputs) {
         diagram.lane(&lane.name, &lane.events, slot, slots, |v| v.clone());
     }
-    let mut outcome = Outcome::new("operators", config.variant, Verdict::from(r.obeys))
+    let mut outcome = config.outcome(Verdict::from(r.obeys))
         .line(about(operator))
         .line("Real time: the sensor takes its readings on a schedule (tokio::time); times are measured, so a busy machine shows in them as readings a few ms late; the rule is checked against the times actually seen.");
     for line in diagram.lines(slot) {
