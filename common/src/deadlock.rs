@@ -26,7 +26,7 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 use std::time::Duration;
 
 use crate::sync::thread::ThreadId;
@@ -115,7 +115,7 @@ pub struct LockGraph {
 }
 
 /// How often a waiting thread wakes to see whether the watchdog has given up on it.
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 const ABORT_POLL: Duration = Duration::from_millis(5);
 
 fn current_thread() -> (ThreadId, String) {
@@ -142,9 +142,9 @@ impl LockGraph {
         TrackedMutex {
             graph: Arc::clone(self),
             id,
-            #[cfg(not(feature = "shuttle"))]
+            #[cfg(not(shuttle))]
             inner: parking_lot::Mutex::new(value),
-            #[cfg(feature = "shuttle")]
+            #[cfg(shuttle)]
             inner: shuttle::sync::Mutex::new(value),
         }
     }
@@ -255,24 +255,24 @@ fn natural_key(name: &str) -> (String, u64) {
 pub struct TrackedMutex<T> {
     graph: Arc<LockGraph>,
     id: usize,
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     inner: parking_lot::Mutex<T>,
-    #[cfg(feature = "shuttle")]
+    #[cfg(shuttle)]
     inner: shuttle::sync::Mutex<T>,
 }
 
 /// Proof that the current thread holds a [`TrackedMutex`]; releases it (and tells the graph) on drop.
 pub struct TrackedGuard<'a, T> {
     lock: &'a TrackedMutex<T>,
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     guard: parking_lot::MutexGuard<'a, T>,
-    #[cfg(feature = "shuttle")]
+    #[cfg(shuttle)]
     guard: shuttle::sync::MutexGuard<'a, T>,
 }
 
 impl<T> TrackedMutex<T> {
     /// Blocks until the lock is ours, or until the watchdog abandons a deadlocked group.
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     pub fn lock(&self) -> Result<TrackedGuard<'_, T>, Abandoned> {
         let (me, name) = current_thread();
         {
@@ -300,7 +300,7 @@ impl<T> TrackedMutex<T> {
 
     /// Under shuttle: a plain blocking lock, so the model checker sees the real wait; a wait
     /// that would close a wait-for cycle fails the test with the cycle.
-    #[cfg(feature = "shuttle")]
+    #[cfg(shuttle)]
     pub fn lock(&self) -> Result<TrackedGuard<'_, T>, Abandoned> {
         if self.graph.is_aborted() {
             return Err(Abandoned);
@@ -324,9 +324,9 @@ impl<T> TrackedMutex<T> {
 
     /// Takes the lock if it is free right now; never waits, so it never joins a cycle.
     pub fn try_lock(&self) -> Option<TrackedGuard<'_, T>> {
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         let guard = self.inner.try_lock()?;
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         let guard = self.inner.try_lock().ok()?;
         let (me, name) = current_thread();
         let mut state = self.graph.state.lock();
@@ -362,7 +362,7 @@ impl<T> DerefMut for TrackedGuard<'_, T> {
     }
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
     use std::sync::Barrier;

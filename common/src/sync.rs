@@ -8,19 +8,19 @@
 //! (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
 
 /// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 pub use std::sync::mpsc;
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 pub use std::sync::{Condvar, Mutex, MutexGuard, atomic};
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 pub use std::thread;
 
 /// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 pub use shuttle::sync::mpsc;
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 pub use shuttle::sync::{Condvar, Mutex, MutexGuard, atomic};
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 pub use shuttle::thread;
 
 /// Locks `mutex`, taking the data even if a thread panicked while holding it: the examples'
@@ -54,7 +54,7 @@ pub fn iterations() -> usize {
 /// expose most bugs), [`iterations`] times. A failure panics with shuttle's message and prints the
 /// schedule to replay it with `shuttle::replay`; a deadlock's bare list of blocked tasks gets a
 /// line saying what it means.
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 pub fn model_check(body: impl Fn() + Send + Sync + 'static) {
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         shuttle::check_pct(body, iterations(), 3);
@@ -75,7 +75,7 @@ pub fn model_check(body: impl Fn() + Send + Sync + 'static) {
 /// Runs `body` under shuttle's random scheduler with at most `max_steps` scheduling steps per
 /// execution. A program that cannot finish (a livelock, spinning forever) fails with
 /// "exceeded max_steps bound" instead of running until the test is killed.
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 pub fn model_check_bounded(body: impl Fn() + Send + Sync + 'static, max_steps: usize) {
     let mut config = shuttle::Config::new();
     config.max_steps = shuttle::MaxSteps::FailAfter(max_steps);

@@ -37,6 +37,55 @@ pub const TARGET_DIR: &str = "target/grade";
 /// own directory rather than invalidating [`TARGET_DIR`]'s.
 pub const LOOM_TARGET_DIR: &str = "target/grade-loom";
 
+/// Where the shuttle pass's builds go, graded or not (`cargo xtask test` shares it): `--cfg
+/// shuttle` rebuilds every crate too.
+pub const SHUTTLE_TARGET_DIR: &str = "target/shuttle";
+
+/// What a pass runs the suite on: real threads, or one of the model checkers. A checker is
+/// switched on by a `--cfg` in `RUSTFLAGS`, never by a feature, so a plain build with any
+/// features stays plain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Checker {
+    /// A plain build: std's locks and threads.
+    None,
+    /// `--cfg shuttle`: `common::sync` hands out shuttle's locks and threads.
+    Shuttle,
+    /// `--cfg loom`, in release: the chapters' loom tests.
+    Loom,
+}
+
+impl Checker {
+    /// The `--cfg` this checker's builds get, if any.
+    pub fn cfg(self) -> Option<&'static str> {
+        match self {
+            Self::None => None,
+            Self::Shuttle => Some("--cfg shuttle"),
+            Self::Loom => Some("--cfg loom"),
+        }
+    }
+
+    /// Where this checker's graded builds go.
+    pub fn target_dir(self) -> &'static str {
+        match self {
+            Self::None => TARGET_DIR,
+            Self::Shuttle => SHUTTLE_TARGET_DIR,
+            Self::Loom => LOOM_TARGET_DIR,
+        }
+    }
+
+    /// Sets up `command` (a cargo build or test) for this checker: its `RUSTFLAGS`, target
+    /// directory and profile.
+    pub fn configure(self, command: &mut Command, root: &Path) {
+        if let Some(cfg) = self.cfg() {
+            command.env("RUSTFLAGS", workspace::rustflags_with(cfg));
+        }
+        if self == Self::Loom {
+            command.arg("--release");
+        }
+        command.env("CARGO_TARGET_DIR", root.join(self.target_dir()));
+    }
+}
+
 /// One way of running a suite: which features, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassSpec {
@@ -46,8 +95,8 @@ pub struct PassSpec {
     pub features: Vec<String>,
     /// Whether the learner's starter is swapped in (and so scanned, and its warnings count).
     pub learner: bool,
-    /// Whether this is the loom pass: built in release under `RUSTFLAGS="--cfg loom"`.
-    pub loom: bool,
+    /// Real threads, or the model checker this pass builds for.
+    pub checker: Checker,
 }
 
 impl PassSpec {
@@ -62,23 +111,19 @@ impl PassSpec {
 
     /// The target directory of this pass's builds, below the workspace root.
     pub fn target_dir(&self) -> &'static str {
-        if self.loom {
-            LOOM_TARGET_DIR
-        } else {
-            TARGET_DIR
-        }
+        self.checker.target_dir()
     }
 
     /// The cargo command that rebuilds and reruns this pass of `exercise` as the grader does,
     /// for a learner to paste.
     pub fn replay_command(&self, exercise: &Exercise) -> String {
-        let (env, release) = if self.loom {
-            (
+        let (env, release) = match self.checker {
+            Checker::None => ("", ""),
+            Checker::Shuttle => ("RUSTFLAGS=\"--cfg shuttle\" ", ""),
+            Checker::Loom => (
                 "RUSTFLAGS=\"--cfg loom\" LOOM_MAX_PREEMPTIONS=2 ",
                 " --release",
-            )
-        } else {
-            ("", "")
+            ),
         };
         let features = if self.features.is_empty() {
             String::new()
@@ -105,16 +150,14 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
         label: "real threads",
         features: base.clone(),
         learner,
-        loom: false,
+        checker: Checker::None,
     }];
-    if chapter.shuttle {
-        let mut features = base.clone();
-        features.push("shuttle".to_string());
+    if chapter.shuttle_tests.contains(&exercise.suite) {
         passes.push(PassSpec {
             label: "model checker (shuttle)",
-            features,
+            features: base.clone(),
             learner,
-            loom: false,
+            checker: Checker::Shuttle,
         });
     }
     if chapter.loom && has_loom_tests(chapter, exercise) {
@@ -122,7 +165,7 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
             label: "model checker (loom)",
             features: base,
             learner,
-            loom: true,
+            checker: Checker::Loom,
         });
     }
     passes
@@ -324,7 +367,7 @@ pub fn build(root: &Path, package: &str, spec: &PassSpec, suites: &[&str]) -> Re
         features: spec.features.clone(),
         suites: suites.iter().map(|s| s.to_string()).collect(),
     };
-    let mut built = build_many(root, &[request], spec.loom)?;
+    let mut built = build_many(root, &[request], spec.checker)?;
     Ok(built.remove(package).unwrap_or_default())
 }
 
@@ -340,14 +383,13 @@ pub struct BuildRequest {
 }
 
 /// Builds several packages' suites in one cargo run (so cargo spreads the work over every core
-/// and builds the shared crates once), in [`TARGET_DIR`] or, for `loom`, in [`LOOM_TARGET_DIR`]
-/// under `--cfg loom`. Each package gets its own [`Built`]: its suites' binaries, its errors,
+/// and builds the shared crates once), in the `checker`'s target directory under its `--cfg`. Each package gets its own [`Built`]: its suites' binaries, its errors,
 /// and the warnings located in its files. `--keep-going`: one package that does not compile
 /// does not stop the others.
 pub fn build_many(
     root: &Path,
     requests: &[BuildRequest],
-    loom: bool,
+    checker: Checker,
 ) -> Result<BTreeMap<String, Built>> {
     let mut command = workspace::cargo(root);
     // `cargo build --test` makes the same test binaries as `cargo test --no-run`, and unlike
@@ -370,14 +412,7 @@ pub fn build_many(
     if !features.is_empty() {
         command.args(["--features", &features.join(",")]);
     }
-    let target_dir = if loom {
-        command.arg("--release");
-        command.env("RUSTFLAGS", workspace::rustflags_with("--cfg loom"));
-        LOOM_TARGET_DIR
-    } else {
-        TARGET_DIR
-    };
-    command.env("CARGO_TARGET_DIR", root.join(target_dir));
+    checker.configure(&mut command, root);
     let finished = process::run(command, Stream::Capture, Stream::Capture, None)?;
     let chapters = workspace::discover(root)?;
     let package_of = |manifest: &str| {
@@ -743,7 +778,11 @@ mod tests {
             dir_name: "12-deadlocks".into(),
             dir: "chapters/12-deadlocks".into(),
             package: "chapter-12".into(),
-            shuttle,
+            shuttle_tests: if shuttle {
+                vec!["exercise_12_2".into()]
+            } else {
+                Vec::new()
+            },
             learner: true,
             loom: false,
         }
@@ -755,10 +794,17 @@ mod tests {
         let learner = passes(&chapter(true), exercise, true);
         assert_eq!(learner.len(), 2);
         assert_eq!(learner[0].features_text(), "--features learner-e2");
-        assert_eq!(learner[1].features_text(), "--features learner-e2,shuttle");
+        assert_eq!(learner[1].features_text(), "--features learner-e2");
+        assert_eq!(learner[1].checker, Checker::Shuttle);
+        assert!(
+            learner[1]
+                .replay_command(exercise)
+                .starts_with("RUSTFLAGS=\"--cfg shuttle\" CARGO_TARGET_DIR=target/shuttle ")
+        );
         let solution = passes(&chapter(true), exercise, false);
         assert_eq!(solution[0].features_text(), "no features");
-        assert_eq!(solution[1].features_text(), "--features shuttle");
+        assert_eq!(solution[0].checker, Checker::None);
+        assert_eq!(solution[1].features_text(), "no features");
         assert_eq!(passes(&chapter(false), exercise, true).len(), 1);
     }
 

@@ -458,7 +458,7 @@ mod tests {
             label: "real threads",
             features: vec!["learner-e1".to_string()],
             learner: true,
-            loom: false,
+            checker: grade::Checker::None,
         }
     }
 

@@ -354,7 +354,7 @@ mod tests {
             dir_name: "12-deadlocks".into(),
             dir: "chapters/12-deadlocks".into(),
             package: "chapter-12".into(),
-            shuttle: false,
+            shuttle_tests: Vec::new(),
             learner: false,
             loom: false,
         }

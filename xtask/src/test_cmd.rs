@@ -4,8 +4,9 @@
 //!
 //! 1. the plain pass, `cargo test --workspace` (this includes the tidy test and every exercise
 //!    suite against its reference solution);
-//! 2. the shuttle pass: `cargo test -p <chapter> --features shuttle` for every chapter with a
-//!    `shuttle` feature (only the model-checking tests run there);
+//! 2. the shuttle pass: one `cargo test` under `RUSTFLAGS="--cfg shuttle"`, in `target/shuttle`,
+//!    of every chapter's library tests and of the test files that hold model-checking tests (a
+//!    `cfg(shuttle)`); a checker is a `--cfg`, not a feature, so `--all-features` stays plain;
 //! 3. the loom pass: `cargo test -p <chapter> --release --tests` under `RUSTFLAGS="--cfg loom"`
 //!    for every chapter with a `tests/loom*.rs` file, in its own target directory
 //!    (`target/loom`) so the main build cache stays valid, with `LOOM_MAX_PREEMPTIONS`
@@ -25,6 +26,7 @@ use common::TableData;
 use common::report::render_table;
 use common::timing::Stopwatch;
 
+use crate::grade::Checker;
 use crate::libtest::{self, Counts};
 use crate::process::{self, Stream};
 use crate::verify;
@@ -50,18 +52,11 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     plain.args(["test", "--workspace", "--no-fail-fast"]);
     passes.push(cargo_pass("plain", plain)?);
 
-    let shuttle: Vec<&Chapter> = chapters.iter().filter(|c| c.shuttle).collect();
+    let shuttle: Vec<&Chapter> = chapters.iter().filter(|c| c.shuttle()).collect();
     if shuttle.is_empty() {
-        println!("shuttle pass: no crate has a shuttle feature yet");
-    }
-    for chapter in shuttle {
-        let mut command = workspace::cargo(root);
-        command.args(["test", "--no-fail-fast", "-p", &chapter.package]);
-        command.args(["--features", "shuttle"]);
-        passes.push(cargo_pass(
-            &format!("shuttle {}", chapter.package),
-            command,
-        )?);
+        println!("shuttle pass: no crate has model-checking tests yet");
+    } else {
+        passes.push(cargo_pass("shuttle", shuttle_command(root, &shuttle))?);
     }
 
     let loom: Vec<&Chapter> = chapters.iter().filter(|c| c.loom).collect();
@@ -96,6 +91,29 @@ pub fn run(root: &Path) -> Result<ExitCode> {
 
 fn banner(what: &str) {
     println!("\n==> {what}");
+}
+
+/// One `cargo test` over every chapter's model-checking test targets (and its library's own
+/// tests) under `--cfg shuttle`, in `target/shuttle`: one build spread over every core, and the
+/// chapters' other test files never see shuttle, so they need no guard against it.
+fn shuttle_command(root: &Path, chapters: &[&Chapter]) -> Command {
+    let mut command = workspace::cargo(root);
+    command.args(["test", "--no-fail-fast"]);
+    for chapter in chapters {
+        command.args(["-p", &chapter.package]);
+    }
+    command.arg("--lib");
+    let mut targets: Vec<&str> = chapters
+        .iter()
+        .flat_map(|c| c.shuttle_tests.iter().map(String::as_str))
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    for target in targets {
+        command.args(["--test", target]);
+    }
+    Checker::Shuttle.configure(&mut command, root);
+    command
 }
 
 /// `cargo test -p <chapter> --release --tests` with loom switched on, in `target/loom`.
@@ -212,7 +230,7 @@ mod tests {
             dir_name: "16-lock-free".into(),
             dir: "chapters/16-lock-free".into(),
             package: "chapter-16".into(),
-            shuttle: false,
+            shuttle_tests: Vec::new(),
             learner: false,
             loom: true,
         };

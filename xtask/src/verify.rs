@@ -301,7 +301,7 @@ impl Builds {
             Solutions::Run => &[Side::Starters, Side::References],
             Solutions::AlreadyTested => &[Side::Starters],
         };
-        let mut groups: BTreeMap<(Side, &'static str), (bool, Vec<grade::BuildRequest>)> =
+        let mut groups: BTreeMap<(Side, &'static str), (grade::Checker, Vec<grade::BuildRequest>)> =
             BTreeMap::new();
         let mut seen: Vec<&str> = Vec::new();
         for exercise in exercises {
@@ -333,7 +333,7 @@ impl Builds {
                     features.extend(spec.features.iter().cloned());
                     groups
                         .entry((side, spec.label))
-                        .or_insert((spec.loom, Vec::new()))
+                        .or_insert((spec.checker, Vec::new()))
                         .1
                         .push(grade::BuildRequest {
                             package: chapter.package.clone(),
@@ -344,7 +344,7 @@ impl Builds {
             }
         }
         let mut built = BTreeMap::new();
-        for ((side, label), (loom, requests)) in groups {
+        for ((side, label), (checker, requests)) in groups {
             eprintln!(
                 "verify: building {} chapter(s) with the {}, for the {label} pass …",
                 requests.len(),
@@ -353,7 +353,7 @@ impl Builds {
                     Side::References => "reference solutions",
                 }
             );
-            for (package, result) in grade::build_many(root, &requests, loom)? {
+            for (package, result) in grade::build_many(root, &requests, checker)? {
                 built.insert((side, label, package), result);
             }
         }

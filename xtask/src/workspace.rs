@@ -58,8 +58,9 @@ pub struct Chapter {
     pub dir: PathBuf,
     /// The package name, e.g. `chapter-12`.
     pub package: String,
-    /// Whether it has a `shuttle` feature (model-checking tests).
-    pub shuttle: bool,
+    /// Its test targets with model-checking tests (a `cfg(shuttle)` in `tests/NAME.rs`): what
+    /// the shuttle pass runs, beside the library's own tests. Empty: nothing to check.
+    pub shuttle_tests: Vec<String>,
     /// Whether it has a `learner` feature (exercises).
     pub learner: bool,
     /// Whether it has any `tests/loom*.rs` file.
@@ -67,6 +68,11 @@ pub struct Chapter {
 }
 
 impl Chapter {
+    /// Whether the shuttle pass has anything to check in this chapter.
+    pub fn shuttle(&self) -> bool {
+        !self.shuttle_tests.is_empty()
+    }
+
     /// A short label for messages: `chapter 12 (12-deadlocks)`.
     pub fn label(&self) -> String {
         format!("chapter {} ({})", self.number, self.dir_name)
@@ -123,7 +129,7 @@ pub fn discover(root: &Path) -> Result<Vec<Chapter>> {
             number,
             dir_name,
             package: manifest.package.name,
-            shuttle: manifest.features.contains_key("shuttle"),
+            shuttle_tests: shuttle_tests(&dir.join("tests")),
             learner: manifest.features.contains_key("learner"),
             loom,
             dir,
@@ -131,6 +137,25 @@ pub fn discover(root: &Path) -> Result<Vec<Chapter>> {
     }
     chapters.sort_by(|a, b| (a.number, &a.dir_name).cmp(&(b.number, &b.dir_name)));
     Ok(chapters)
+}
+
+/// The names of the test targets in `tests_dir` that hold code for the shuttle pass.
+fn shuttle_tests(tests_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(tests_dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.path();
+            let stem = path.file_stem()?.to_str()?.to_string();
+            let text = std::fs::read_to_string(&path).ok()?;
+            let checks = text.contains("cfg(shuttle)") || text.contains("cfg(all(shuttle");
+            (path.extension()? == "rs" && checks).then_some(stem)
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 fn has_loom_tests(tests_dir: &Path) -> bool {
@@ -198,7 +223,7 @@ mod tests {
             dir_name: format!("{number:02}-x"),
             dir: PathBuf::from(format!("chapters/{number:02}-x")),
             package: format!("chapter-{number}"),
-            shuttle: false,
+            shuttle_tests: Vec::new(),
             learner: false,
             loom: false,
         }

@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; `--json` prints one outcome per line with the
 //! figures the README quotes.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

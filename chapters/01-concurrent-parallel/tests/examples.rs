@@ -4,7 +4,7 @@
 //! segments, lower bounds for the I/O-bound waits, and the interleaved timeline. No speed
 //! assertions: only what is guaranteed.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -51,7 +51,7 @@ macro_rules! suite {
             );
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use chapter_1::primes::{BOOK_START, numbers};
@@ -108,7 +108,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::model_check;

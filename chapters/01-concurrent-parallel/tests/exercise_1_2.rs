@@ -70,7 +70,7 @@ macro_rules! suite {
             );
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::assert_finished;
@@ -119,7 +119,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check, spawn_named};
@@ -160,7 +160,7 @@ mod graded {
 }
 
 /// The chapter's pool, built on the graded work index.
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 mod graded_pool {
     use chapter_1::prime_check::primes_pool;
     use chapter_1::primes::{BOOK_START, numbers, primes_sequential};

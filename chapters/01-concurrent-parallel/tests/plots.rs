@@ -4,7 +4,7 @@
 //! run reports, for n processors and for this machine's cores. Structure and formulas only:
 //! measured speedups are never asserted.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_1::CHAPTER;
 use chapter_1::prime_check::{cores, karp_flatt};

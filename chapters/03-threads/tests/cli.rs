@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; examples exit 0 and `--json` prints one outcome per
 //! line with its figures.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

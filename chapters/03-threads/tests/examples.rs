@@ -4,7 +4,7 @@
 //! nothing and keeps each worker's order, and the detached thread stops on its flag. Only what is
 //! guaranteed is asserted: lower bounds that mutual exclusion implies, never speed.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -113,7 +113,7 @@ macro_rules! suite {
             threads.into_iter().map(join).collect()
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::{assert_finished, watched};
@@ -319,7 +319,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::model_check;

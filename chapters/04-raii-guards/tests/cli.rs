@@ -3,7 +3,7 @@
 //! `--json` prints one outcome per line. (The binary is its own process, so the `leaked`
 //! variant's lowered descriptor limit cannot touch the test threads.)
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

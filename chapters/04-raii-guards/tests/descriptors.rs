@@ -5,7 +5,7 @@
 //! EMFILE under the lowered limit. So this binary holds a single test function, and the test
 //! harness runs it alone (`cargo test` runs test binaries one after another).
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_4::file_handles::{BOOK_FILES, HEADROOM, ScratchDir, open_and_keep, open_scoped};
 

@@ -4,7 +4,7 @@
 //! while a guard is held across the slow work. (The descriptor counts live in
 //! `tests/descriptors.rs`, a test binary of its own: see there why.)
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -49,7 +49,7 @@ macro_rules! suite {
             inside.fetch_sub(1, Ordering::SeqCst);
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::assert_finished;
@@ -258,7 +258,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check, spawn_named};

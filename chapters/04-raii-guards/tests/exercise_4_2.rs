@@ -44,13 +44,13 @@ macro_rules! suite {
             assert_eq!(done, expected, "each item processed exactly once");
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         /// Whether `mutex` is locked right now (by anyone, this thread included).
         fn is_locked(mutex: &Mutex<Vec<u64>>) -> bool {
             matches!(mutex.try_lock(), Err(std::sync::TryLockError::WouldBlock))
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         /// One worker works through `items` items; its `slow` counts the calls that found the
         /// queue, or the results list, locked (by this worker: there is no other).
         fn one_worker_counts_held_locks(items: u64) {
@@ -85,7 +85,7 @@ macro_rules! suite {
             assert_all_squared(&results, items);
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::{assert_finished, watched};
@@ -166,7 +166,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check_bounded, spawn_named, thread};

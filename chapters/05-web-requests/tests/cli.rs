@@ -3,7 +3,7 @@
 //! requests on an ephemeral port and stops cleanly on Ctrl-C (SIGINT); `--json` prints one
 //! outcome per line.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};

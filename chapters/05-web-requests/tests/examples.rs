@@ -2,7 +2,7 @@
 //! and timeouts are asserted, and the concurrency bounds are read from the server's own count of
 //! requests in flight; times are asserted only as lower bounds the server's sleeps guarantee.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -19,7 +19,7 @@ macro_rules! suite {
     ($($module:ident)::+) => {
         use $($module)::+::pool_map;
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use std::collections::HashSet;
@@ -237,7 +237,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::atomic::{AtomicUsize, Ordering};

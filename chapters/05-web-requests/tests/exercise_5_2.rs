@@ -14,7 +14,7 @@
 //! and its CPU time, from `/proc/thread-self`, tell sleeping from polling); once every sender has
 //! hung up the call returns (the deadline is an hour away, the watchdog gives it seconds).
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 /// The tests, against the deadline module named by the path.
 macro_rules! suite {

@@ -1,7 +1,7 @@
 //! CLI tests against the real `chapter-7` binary: every usage error the registry implies exits 2
 //! with one line; the book example prints its final result; `--json` prints one outcome per line.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::ChapterBinary;
 

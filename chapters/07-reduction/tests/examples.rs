@@ -3,7 +3,7 @@
 //! gives the same bits for any thread count while chunked sums do not; map-reduce counts agree.
 //! Real threads; no timing assertions.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_7::CHAPTER;
 use chapter_7::associativity::{chunked_sum, deterministic_sum, kahan_sum, reference_sum, values};

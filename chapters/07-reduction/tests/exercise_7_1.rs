@@ -84,7 +84,7 @@ macro_rules! suite {
         #[allow(unused_imports)]
         use crate::{Span, check_spans, compose, spans};
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::sync::std_lock;
@@ -240,7 +240,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::model_check;

@@ -5,7 +5,7 @@
 //! Run with `cargo test -p chapter-7 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use chapter_7::parallel_sum::{add, queue_reduce};
 use common::sync::{model_check, model_check_bounded};

@@ -4,7 +4,7 @@
 //! prediction for the serial fraction the run reports, for n processors and for this machine's
 //! cores. Structure and formulas only: measured speedups are never asserted.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! with one line; the broken blur exits 0 having counted wrong pixels; `--json` prints one outcome
 //! per line with identical batch outputs.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

@@ -2,7 +2,7 @@
 //! (tiles through each variant, rows, bands; several worker counts and odd sizes), the broken
 //! blur differs only near band borders, and each example's verdict is `Showed`.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_8::batch::{TileVariant, adaptive_threshold_rows, cut, run_tiles, write_tiles};
 use chapter_8::convolution::{band_rows, blur_bands_no_halo, check};

@@ -16,7 +16,7 @@
 /// The tests, against the halo module named by the path.
 macro_rules! suite {
     ($($module:ident)::+) => {
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use std::time::Duration;
 

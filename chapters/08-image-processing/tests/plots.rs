@@ -4,7 +4,7 @@
 //! reports, for n processors and for this machine's cores. Structure and formulas only: measured
 //! speedups are never asserted.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_8::CHAPTER;
 use chapter_8::batch::{karp_flatt, plot};

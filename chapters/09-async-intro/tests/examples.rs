@@ -3,7 +3,7 @@
 //! only for what their structure guarantees (a task that never yields lets no tick through),
 //! never for speed.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::cell::RefCell;
 use std::future::{Future, pending};

@@ -24,7 +24,7 @@ macro_rules! suite {
         use $($module)::+::yield_now;
 
         /// What the first poll of a fresh `yield_now` must do, said when it does not.
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         fn first_poll_must_yield(poll: Poll<()>, wakes: u64) {
             assert!(
                 poll.is_pending(),
@@ -54,7 +54,7 @@ macro_rules! suite {
             );
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod polled_by_hand {
             use super::*;
             use std::sync::atomic::{AtomicU64, Ordering};
@@ -105,7 +105,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_the_executor {
             use super::*;
             use std::cell::RefCell;
@@ -194,7 +194,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use chapter_9::executor::{RunQueue, TaskWaker};
@@ -261,7 +261,7 @@ mod graded {
 }
 
 /// The chapter's `sync-vs-async` example, which yields with the graded `yield_now`.
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 mod graded_in_the_examples {
     use std::time::Duration;
 

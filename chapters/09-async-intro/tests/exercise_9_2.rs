@@ -11,7 +11,7 @@
 //! stalled" instead of hanging, and every `timeout` is polled under a bound, so one that keeps
 //! its own task busy fails in microseconds.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 /// The tests, against the `timeout` module named by the path.
 macro_rules! suite {

@@ -11,7 +11,7 @@
 //! Run with `cargo test -p chapter-9 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::sync::Arc;
 use std::task::Waker;

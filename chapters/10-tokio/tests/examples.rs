@@ -4,7 +4,7 @@
 //! Where a real clock is unavoidable (a blocking call), only lower bounds that physics
 //! guarantees are asserted.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -14,7 +14,7 @@
 //! Fixed waves of `limit` fail that as soon as a wave's fast job ends before its slowest one.
 //! Each run is under a `tokio::time::timeout`, so a hang fails with a message.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 /// The tests, against the module named by the path.
 macro_rules! suite {

@@ -15,7 +15,7 @@
 //!
 //! At every `None`, the channel must be closed and drained: `None` is how a loop knows to stop.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 /// The tests, against the pairing module named by the path.
 macro_rules! suite {

@@ -5,7 +5,7 @@
 //! value on some schedule (the test shows shuttle finds it); the cancel-safe `Pairer` (exercise
 //! 10.2's solution) loses none on any schedule tried.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::pin::pin;
 

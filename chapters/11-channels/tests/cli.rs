@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; `--json` prints one outcome per line with the figures
 //! the README quotes; the `serve` tool rejects bad arguments with exit 2.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

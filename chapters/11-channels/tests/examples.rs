@@ -3,7 +3,7 @@
 //! abrupt shutdown really cuts requests off), every download is exact byte for byte. No timing
 //! assertions; the examples' own time limits turn a hang into a failure.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_11::CHAPTER;
 use common::Verdict;

@@ -14,7 +14,7 @@
 //! time limits only turn a hang into a failure that says what was waited for.
 //! `graded_with_the_framed_protocol` runs the graded `serve` with the chapter's real handler.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

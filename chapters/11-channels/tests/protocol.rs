@@ -4,7 +4,7 @@
 //! many clients at once. Synchronization is by the server's own counters (a `watch` channel) or
 //! by the protocol itself, never by sleeping; the timeouts only turn a hang into a failure.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::net::SocketAddr;
 use std::time::Duration;

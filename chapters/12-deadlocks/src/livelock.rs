@@ -110,7 +110,7 @@ pub fn dine(
 /// only the yield remains.
 fn backoff(rng: &mut SplitMix64) {
     let micros = rng.below(50);
-    if cfg!(not(feature = "shuttle")) {
+    if cfg!(not(shuttle)) {
         std::thread::sleep(Duration::from_micros(micros));
     }
 }

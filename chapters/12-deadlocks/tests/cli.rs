@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; a broken variant that shows its bug exits 0; `--json`
 //! prints one outcome per line.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::ChapterBinary;
 

@@ -2,7 +2,7 @@
 //! wait-for cycle, zero meals) and each fix completes every meal. Real threads, real locks; no
 //! timing assertions beyond lower bounds that mutual exclusion guarantees.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_12::{CHAPTER, dining_philosophers, livelock, ordering_cost, two_locks};
 use common::Verdict;

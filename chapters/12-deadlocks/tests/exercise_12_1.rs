@@ -44,7 +44,7 @@ fn take_turns(locks: &[TrackedMutex<u64>; 3], who: usize, rounds: u64, on_round:
     }
 }
 
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 mod on_real_threads {
     use super::*;
     use common::testing::assert_finished;
@@ -150,7 +150,7 @@ mod on_real_threads {
     }
 }
 
-#[cfg(feature = "shuttle")]
+#[cfg(shuttle)]
 mod under_the_model_checker {
     use super::*;
     use common::sync::{model_check, spawn_named};

@@ -28,7 +28,7 @@ macro_rules! suite {
             seated.fetch_sub(1, Ordering::SeqCst);
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::{assert_finished, thread_cpu_time, watched_with_hint};
@@ -117,7 +117,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check, spawn_named};
@@ -156,7 +156,7 @@ mod graded {
 
 /// The chapter's own philosophers seated by the graded waiter: all eat, none deadlock.
 mod graded_at_the_table {
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     #[test]
     fn left_then_right_philosophers_with_a_waiter_all_eat() {
         use chapter_12::dining_philosophers::{Pacing, Strategy, run_table};
@@ -173,7 +173,7 @@ mod graded_at_the_table {
         assert_eq!(report.total_progress(), 5 * 300);
     }
 
-    #[cfg(feature = "shuttle")]
+    #[cfg(shuttle)]
     #[test]
     fn no_schedule_deadlocks_the_seated_philosophers() {
         use chapter_12::dining_philosophers::{Pacing, Strategy, Table, dine};

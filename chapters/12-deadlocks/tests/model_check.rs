@@ -6,7 +6,7 @@
 //! `cargo xtask test`). `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure
 //! prints the schedule to replay with `shuttle::replay`.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! "waiting for fork i+1" bar that the watchdog abandoned, all of them open at the same moment,
 //! each inside that philosopher's "holding fork i".
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::ChapterBinary;
 use serde_json::Value;

@@ -117,7 +117,7 @@ impl Drop for TicketGuard<'_> {
 /// Holds on for `micros` microseconds without using the CPU: a sleep, standing for I/O done
 /// inside a lock (waiting is the point here). Under the model checker it is a single yield.
 pub fn hold(micros: u64) {
-    if cfg!(feature = "shuttle") {
+    if cfg!(shuttle) {
         common::sync::thread::yield_now();
     } else {
         std::thread::sleep(std::time::Duration::from_micros(micros));
@@ -127,7 +127,7 @@ pub fn hold(micros: u64) {
 /// Spins for `duration` (a CPU-bound job of a known length). Under the model checker it is a
 /// single yield.
 pub fn spin_for(duration: std::time::Duration) {
-    if cfg!(feature = "shuttle") {
+    if cfg!(shuttle) {
         common::sync::thread::yield_now();
     } else {
         let start = std::time::Instant::now();
@@ -137,7 +137,7 @@ pub fn spin_for(duration: std::time::Duration) {
     }
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

@@ -179,7 +179,7 @@ pub fn share_table(title: &str, what: &str, rows: &[Row]) -> TableData {
 }
 
 // Shuttle's atomics work only inside a model-checked run.
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

@@ -3,7 +3,7 @@
 //! real threads, only mutual exclusion, termination, and the bounds a policy guarantees whatever
 //! the timing (a FIFO turnstile lets every thread in; aging bounds the overtaking in dispatches).
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -25,7 +25,7 @@ macro_rules! suite {
         use $($module)::+::FairRwLock;
         use chapter_13::readers_writers::{Role, Room, RwAccess, access};
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use crate::scene::{Scene, Step};
@@ -151,7 +151,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -301,7 +301,7 @@ macro_rules! suite {
 /// The scripted scene on real threads, whatever lock plays it: each step waits until the thread
 /// it started has either gone in or is asleep in the lock (its state in `/proc` is `S`), so the
 /// verdict is an order of events, never a timing.
-#[cfg(not(feature = "shuttle"))]
+#[cfg(not(shuttle))]
 mod scene {
     use std::path::PathBuf;
     use std::sync::atomic::{AtomicUsize, Ordering};

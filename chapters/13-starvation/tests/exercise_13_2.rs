@@ -199,7 +199,7 @@ mod graded {
 mod graded_in_the_scheduler {
     use chapter_13::priority_scheduling::{Policy, aging_bound};
 
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     mod on_real_threads {
         use super::*;
         use chapter_13::priority_scheduling::{BACKLOG, PRODUCERS, measure, simulate};
@@ -249,7 +249,7 @@ mod graded_in_the_scheduler {
         }
     }
 
-    #[cfg(feature = "shuttle")]
+    #[cfg(shuttle)]
     mod under_the_model_checker {
         use super::*;
         use chapter_13::priority_scheduling::Scheduler;

@@ -13,7 +13,7 @@
 //! Run with `cargo test -p chapter-13 --features shuttle --test model_check`.
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::sync::Arc;
 

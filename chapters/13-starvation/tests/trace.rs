@@ -3,7 +3,7 @@
 //! wait is one bar, during which the other threads' "holding the lock" bars pile up; under
 //! readers-first, a writer's wait is a bar that many reads overtook.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::ChapterBinary;
 use serde_json::Value;

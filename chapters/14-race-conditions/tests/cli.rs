@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; a fix prints JSON and exits 0; `--seed` replays the
 //! pauses.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use common::cli_test::{ChapterBinary, figure};
 

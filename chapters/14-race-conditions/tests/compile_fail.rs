@@ -9,7 +9,7 @@
 //! wording, regenerate with `TRYBUILD=overwrite cargo test -p chapter-14 --test compile_fail`
 //! and review the diff. Not run under the `shuttle` feature (it would only rebuild for nothing).
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 #[test]
 fn data_races_do_not_compile() {

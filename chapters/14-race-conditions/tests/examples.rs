@@ -4,7 +4,7 @@
 //! least the sum of the pauses; the fixed withdrawals never overdraw. No timing assertions beyond
 //! lower bounds that mutual exclusion (or a sleep) guarantees.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

@@ -53,7 +53,7 @@ macro_rules! suite {
             got
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::{self, assert_finished};
@@ -215,7 +215,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::atomic::{AtomicUsize, Ordering};

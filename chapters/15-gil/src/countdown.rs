@@ -282,7 +282,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     })
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

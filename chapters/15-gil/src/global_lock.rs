@@ -380,7 +380,7 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
     }
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

@@ -293,7 +293,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(side_by_side(py_count, count, measured, &gil, &free))
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

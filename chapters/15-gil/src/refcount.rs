@@ -325,7 +325,7 @@ fn atomic(config: &RunConfig) -> Outcome {
         .notice("atomic counts are exact but dearer, dearer still when threads share a count: the cost CPython avoided with one lock (and that free-threaded 3.13 pays)")
 }
 
-#[cfg(all(test, not(feature = "shuttle")))]
+#[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;
 

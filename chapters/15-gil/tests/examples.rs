@@ -3,7 +3,7 @@
 //! side by side runs (or says it skipped). Real threads and processes; no timing assertions beyond
 //! lower bounds that mutual exclusion guarantees.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::time::Duration;
 

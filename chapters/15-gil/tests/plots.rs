@@ -3,7 +3,7 @@
 //! loop, and the ideal line). These tests check its structure on tiny workloads — the id, one
 //! point per thread count in every series, positive throughputs — and never its speed.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_15::CHAPTER;
 use chapter_15::global_lock::{self, PLOT_ID, Sizes};

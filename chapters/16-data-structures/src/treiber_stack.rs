@@ -269,7 +269,7 @@ impl<T, R: Reclaim> Drop for TreiberStack<T, R> {
     }
 }
 
-#[cfg(all(test, not(loom), not(feature = "shuttle")))]
+#[cfg(all(test, not(loom), not(shuttle)))]
 mod tests {
     use super::*;
 

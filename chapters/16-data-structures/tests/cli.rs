@@ -2,7 +2,7 @@
 //! with one line naming the valid choices; a broken variant that shows its bug exits 0; `--json`
 //! prints one outcome per line with its counted figures.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use common::cli_test::{ChapterBinary, figure};
 

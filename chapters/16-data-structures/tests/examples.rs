@@ -2,7 +2,7 @@
 //! (lost updates, `KeyError`s, a duplicated pop) and each fix counts none. Real threads; no
 //! timing assertions — the throughput figures are reported, never checked.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use chapter_16::{CHAPTER, aba, lockless_counter, snapshot_read};
 use common::Verdict;

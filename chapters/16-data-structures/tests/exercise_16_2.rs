@@ -67,7 +67,7 @@ macro_rules! suite {
             );
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing;
@@ -126,7 +126,7 @@ macro_rules! suite {
 
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check, model_check_bounded, spawn_named, thread};
@@ -185,7 +185,7 @@ mod graded {
 
     /// The chapter's example runs the graded module only (not a mutant), so this test lives
     /// here rather than in `suite!`.
-    #[cfg(not(feature = "shuttle"))]
+    #[cfg(not(shuttle))]
     #[test]
     fn the_snapshot_read_example_runs_this_code_without_a_key_error() {
         let example = chapter_16::CHAPTER

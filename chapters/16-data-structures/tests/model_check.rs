@@ -8,7 +8,7 @@
 //! `Published` are model-checked in their exercise suites (`exercise_16_1.rs`,
 //! `exercise_16_2.rs`); the lock-free stack with loom (`loom_treiber.rs`).
 
-#![cfg(all(feature = "shuttle", not(loom)))]
+#![cfg(all(shuttle, not(loom)))]
 
 use std::sync::Arc;
 

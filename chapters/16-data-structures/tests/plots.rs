@@ -5,7 +5,7 @@
 //! tiny workloads — the id, one point per thread count in every series, positive throughputs —
 //! and never their speed.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use chapter_16::{CHAPTER, counters, lock_free_stack};
 use common::{Plot, RunConfig, Verdict};

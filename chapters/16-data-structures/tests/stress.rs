@@ -3,7 +3,7 @@
 //! in `model_check.rs` and `loom_treiber.rs` cover schedules systematically); these cover real
 //! hardware, real allocators and larger sizes.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use std::sync::Arc;
 

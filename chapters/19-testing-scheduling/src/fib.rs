@@ -120,7 +120,7 @@ pub fn fib_mod(n: u64, m: u64) -> u64 {
     a as u64
 }
 
-#[cfg(all(test, not(loom), not(feature = "shuttle")))]
+#[cfg(all(test, not(loom), not(shuttle)))]
 mod tests {
     use super::*;
 

@@ -3,7 +3,7 @@
 //! option) writes a Chrome trace, the tool rejects bad arguments with exit 2; `--json` prints one
 //! outcome per line.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use common::cli_test::{ChapterBinary, figure};
 

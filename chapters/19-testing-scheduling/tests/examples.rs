@@ -5,7 +5,7 @@
 //! (The `model-checking` example runs shuttle in-process and installs shuttle's panic hook, so it
 //! has a test binary of its own: `tests/model_checking_example.rs`.)
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use std::time::Duration;
 

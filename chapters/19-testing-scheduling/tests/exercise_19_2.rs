@@ -13,7 +13,7 @@
 //! the other, as the scheduler asks; the rule against a minute-by-minute search at random
 //! instants; and the scheduler's five weekday runs.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use chapter_19::scheduler::{A_MONDAY, format_wall};
 

@@ -6,7 +6,7 @@
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure prints the schedule
 //! to replay with `shuttle::replay`. `tests/loom_model_check.rs` checks the dispenser with loom.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::sync::Arc;
 

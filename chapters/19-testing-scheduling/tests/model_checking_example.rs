@@ -1,7 +1,7 @@
 //! The `model-checking` example end to end: shuttle runs inside it (and installs its panic hook
 //! for the whole process), so it has this test binary to itself.
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use chapter_19::model_checking::{Version, shuttle_check, stress_test};
 use common::Verdict;

@@ -8,7 +8,7 @@
 //! cargo nextest run -p chapter-19 --release --test slow_fib --run-ignored only       # a process each
 //! ```
 
-#![cfg(not(any(feature = "shuttle", loom)))]
+#![cfg(not(any(shuttle, loom)))]
 
 use chapter_19::fib::fib_iterative;
 

@@ -104,7 +104,7 @@ pub fn producer(
 ) -> usize {
     let mut put = 0;
     for &task in tasks {
-        if cfg!(not(feature = "shuttle")) && !prepare.is_zero() {
+        if cfg!(not(shuttle)) && !prepare.is_zero() {
             std::thread::sleep(prepare);
         }
         unfinished.add();

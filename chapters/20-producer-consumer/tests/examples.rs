@@ -5,7 +5,7 @@
 //! tokio's paused clock. No wall-clock assertions beyond the lower bounds that the consumer's
 //! sleeps guarantee; the generous deadlines only turn a hang into a failure.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use std::sync::Arc;
 use std::time::Duration;

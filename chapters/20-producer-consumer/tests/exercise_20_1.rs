@@ -114,7 +114,7 @@ macro_rules! suite {
             assert_eq!(buffer.take(), None);
         }
 
-        #[cfg(not(feature = "shuttle"))]
+        #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
             use common::testing::{assert_finished, watched_with_hint};
@@ -200,7 +200,7 @@ macro_rules! suite {
             }
         }
 
-        #[cfg(feature = "shuttle")]
+        #[cfg(shuttle)]
         mod under_the_model_checker {
             use super::*;
             use common::sync::{model_check, model_check_bounded};

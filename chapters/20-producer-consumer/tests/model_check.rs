@@ -10,7 +10,7 @@
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure prints the
 //! schedule to replay with `shuttle::replay`.
 
-#![cfg(feature = "shuttle")]
+#![cfg(shuttle)]
 
 use std::sync::Arc;
 

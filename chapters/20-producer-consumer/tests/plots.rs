@@ -3,7 +3,7 @@
 //! every value positive — and, behind every point, every message delivered exactly once.
 //! Structure and invariants only: how fast anything ran is never asserted.
 
-#![cfg(not(feature = "shuttle"))]
+#![cfg(not(shuttle))]
 
 use chapter_20::CHAPTER;
 use chapter_20::bounded_buffer::{Channel, Shape};
