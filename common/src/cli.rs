@@ -393,7 +393,8 @@ fn run_one(chapter: &Chapter, example: &Example, config: &RunConfig) -> Outcome 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::{ThreadsSpec, Variant};
+    use crate::registry::ThreadsSpec;
+    use crate::variant::Variant;
 
     fn demo(config: &RunConfig) -> anyhow::Result<Outcome> {
         Ok(

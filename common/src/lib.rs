@@ -43,5 +43,5 @@ pub mod variant;
 pub mod watchdog;
 
 pub use outcome::{Figure, Outcome, Plot, Series, TableData, Verdict};
-pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Tool, Variant};
-pub use variant::Variants;
+pub use registry::{Chapter, Example, RunConfig, ThreadsSpec, Tool};
+pub use variant::{Variant, Variants};

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::outcome::{Outcome, Verdict};
-use crate::variant::Variants;
+use crate::variant::{Variant, Variants};
 
 /// One chapter of the book, redone in Rust.
 #[derive(Debug)]
@@ -50,15 +50,6 @@ impl Chapter {
             .collect::<Vec<_>>()
             .join(", ")
     }
-}
-
-/// A variant of an example: `broken`, `ordered`, `try-lock`, ...
-#[derive(Debug)]
-pub struct Variant {
-    /// The name given to `--variant`.
-    pub name: &'static str,
-    /// One line on what this variant does.
-    pub summary: &'static str,
 }
 
 /// How an example uses `--threads`: the meaning, the default and the sensible range.

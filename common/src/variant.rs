@@ -26,7 +26,14 @@
 //! assert_eq!(Order::parse("try-lock"), None);
 //! ```
 
-use crate::registry::Variant;
+/// A variant of an example: `broken`, `ordered`, `try-lock`, ...
+#[derive(Debug)]
+pub struct Variant {
+    /// The name given to `--variant`.
+    pub name: &'static str,
+    /// One line on what this variant does.
+    pub summary: &'static str,
+}
 
 /// An enum whose cases are an example's variants, declared with [`variants!`].
 pub trait Variants: Sized + Copy + 'static {
