@@ -20,6 +20,7 @@
 //! Expect: `broken` reports the cycle within about 0.1 s; `ordered` finishes in about 0.14 s.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
@@ -83,20 +84,54 @@ pub fn book_holds(scale: f64) -> [Duration; 2] {
     [2.0 * scale, 5.0 * scale].map(Duration::from_secs_f64)
 }
 
+/// How many threads are working at once, and the most there ever were: the count that says
+/// whether locks made the threads take turns (1) or let them overlap (2).
+#[derive(Debug, Default)]
+pub struct Occupancy {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl Occupancy {
+    /// Works for `hold` (a sleep: what is measured is waiting, not computing), counted.
+    pub fn work(&self, hold: Duration) {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        std::thread::sleep(hold);
+        self.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    /// The most threads that were working at the same time.
+    pub fn most_at_once(&self) -> usize {
+        self.most.load(Ordering::SeqCst)
+    }
+}
+
 /// Runs thread A and thread B (holding their locks for `holds`) under the watchdog.
 pub fn run_pair(
     order: LockOrder,
     holds: [Duration; 2],
     budget: Duration,
 ) -> GroupReport<Result<(), Abandoned>> {
+    run_pair_counted(order, holds, budget, &Arc::default())
+}
+
+/// [`run_pair`], with every stretch of work counted in `occupancy`.
+pub fn run_pair_counted(
+    order: LockOrder,
+    holds: [Duration; 2],
+    budget: Duration,
+    occupancy: &Arc<Occupancy>,
+) -> GroupReport<Result<(), Abandoned>> {
     let graph = LockGraph::new();
     let locks = Arc::new(make_locks(&graph));
     let workers = (0..2)
         .map(|who| {
             let locks = Arc::clone(&locks);
+            let occupancy = Arc::clone(occupancy);
             let hold = holds[who];
             worker(THREADS[who], move |ctx: &WorkerCtx| {
-                take_both(&locks, order, who, &|| std::thread::sleep(hold), ctx)
+                take_both(&locks, order, who, &|| occupancy.work(hold), ctx)
             })
         })
         .collect();
