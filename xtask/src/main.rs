@@ -12,6 +12,7 @@
 //!                                               every exercise graded, for an autograder
 //! cargo xtask bench [--chapters 2,16]           measured examples at full size: results/
 //! cargo xtask tidy                              the house rules the tidy test enforces
+//! cargo xtask new example 12 lock-timeout       a new example's files and entries
 //! ```
 //!
 //! Exit codes: 0 success, 1 something failed, 2 usage error (one line naming the valid choices).
@@ -25,6 +26,7 @@ mod grade;
 mod grade_report;
 mod libtest;
 mod list;
+mod new;
 mod process;
 mod run;
 mod run_all;
@@ -104,6 +106,11 @@ enum Command {
     },
     /// The project's tests: the workspace, then shuttle and loom passes, then exercise verify.
     Test,
+    /// Contributors: generate what a new example needs (see CONTRIBUTING.md).
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
     /// Coursework: list, check your solution, get hints, see the reference solution.
     #[command(arg_required_else_help = false)]
     Exercise {
@@ -146,6 +153,24 @@ enum Command {
     },
     /// Check the house rules (module docs, exercises.toml consistency).
     Tidy,
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// A new example in a chapter: its concept file (variants enum, lesson, run), its registry
+    /// entry, a test that every variant shows its lesson, and its README section.
+    #[command(
+        after_help = "Example:\n  cargo xtask new example 12 lock-timeout --summary \"a lock taken with a deadline\""
+    )]
+    Example {
+        /// The chapter number, e.g. 12.
+        chapter: String,
+        /// The example's name, kebab-case: what `run NAME` takes.
+        name: String,
+        /// One line for `list` and the README.
+        #[arg(long, default_value = "a new example (say in one line what it shows)")]
+        summary: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,6 +270,24 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
         } => grade_report::run(root, &exercises, solutions, json),
         Command::Bench { chapters, out } => bench::run(root, &chapters, out.as_deref()),
         Command::Tidy => tidy::run(root),
+        Command::New {
+            what:
+                NewCommand::Example {
+                    chapter,
+                    name,
+                    summary,
+                },
+        } => {
+            let created = new::example(root, &chapter, &name, &summary)?;
+            for file in &created.files {
+                println!("wrote {file}");
+            }
+            println!(
+                "next: write the lesson in {}, then `{}`",
+                created.files[0], created.run
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use common::{Chapter, Example, ThreadsSpec};
 
 pub mod dining_philosophers;
 pub mod livelock;
+pub mod lock_timeout;
 pub mod ordering_cost;
 pub mod traced;
 pub mod two_locks;
@@ -69,6 +70,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: livelock::Manners::ALL,
             threads: None,
             run: livelock::run,
+        },
+        Example {
+            name: "lock-timeout",
+            summary: "a lock taken with a deadline: the thread that times out lets go of what it holds, so opposite orders cannot deadlock",
+            variants: lock_timeout::OnTimeout::ALL,
+            threads: None,
+            run: lock_timeout::run,
         },
     ],
 };

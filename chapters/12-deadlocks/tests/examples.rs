@@ -138,3 +138,17 @@ fn lock_order_plans_match_the_book() {
     assert_eq!(LockOrder::Global.plan(1), (0, 1));
     assert_eq!(livelock::Manners::Priority, livelock::Manners::Priority);
 }
+
+#[test]
+fn lock_timeout_shows_its_lesson_in_every_variant() {
+    for variant in chapter_12::lock_timeout::OnTimeout::ALL {
+        let outcome =
+            common::testing::run_quick(&chapter_12::CHAPTER, "lock-timeout", variant.name);
+        assert_eq!(
+            outcome.verdict,
+            common::Verdict::Showed,
+            "lock-timeout --variant {}: {outcome:#?}",
+            variant.name
+        );
+    }
+}
