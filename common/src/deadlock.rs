@@ -14,7 +14,7 @@
 //! Why a graph of our own rather than `parking_lot`'s `deadlock_detection`: parking_lot reports
 //! thread ids and backtraces, not lock names, and cannot release the stuck threads afterwards.
 //!
-//! Under the `shuttle` feature the lock is shuttle's own, so the model checker explores the
+//! Under `--cfg shuttle` the lock is shuttle's own, so the model checker explores the
 //! schedules, and the graph keeps its books on shuttle's threads. There nothing runs between two
 //! scheduling points, so the cycle is checked the moment a thread is about to wait: if the
 //! lock's holder waits, through the chain, for a lock this thread holds, waiting would close the

@@ -16,7 +16,7 @@
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
 //! - [`book`]: the book's inputs that several chapters use (the numbers tested for primality);
-//! - [`sync`]: locks and threads from std, or from shuttle under the `shuttle` feature;
+//! - [`sync`]: locks and threads from std, or from shuttle under `--cfg shuttle`;
 //! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
 //! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto;
 //! - [`variant`]: an example's variants as one enum ([`variants!`]): names, summaries, parsing.

@@ -1,13 +1,14 @@
 //! The one place chapter code imports blocking primitives from, so the same code runs on real
 //! threads and under the shuttle model checker.
 //!
-//! In normal builds these are `std`'s `Mutex`, `Condvar` and `thread`; with the `shuttle`
-//! feature they are shuttle's, whose every lock, wait and spawn is a point where the checker may
-//! switch threads. Code written against this module is checked as it is, not as a copy.
-//! `model_check` (feature `shuttle`) runs a test body under shuttle with the iteration count from the environment
-//! (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
+//! In normal builds these are `std`'s `Mutex`, `Condvar` and `thread`; in the shuttle pass's
+//! builds (`RUSTFLAGS="--cfg shuttle"`, in their own target directory, never a cargo feature, so
+//! `--all-features` stays a plain build) they are shuttle's, whose every lock, wait and spawn is
+//! a point where the checker may switch threads. Code written against this module is checked as
+//! it is, not as a copy. `model_check` runs a test body under shuttle with the iteration count
+//! from the environment (`SHUTTLE_ITERATIONS`, default 1000), so CI can trade depth for time.
 
-/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
+/// Channels (`mpsc`): std's, or shuttle's under `--cfg shuttle`.
 #[cfg(not(shuttle))]
 pub use std::sync::mpsc;
 #[cfg(not(shuttle))]
@@ -15,7 +16,7 @@ pub use std::sync::{Condvar, Mutex, MutexGuard, atomic};
 #[cfg(not(shuttle))]
 pub use std::thread;
 
-/// Channels (`mpsc`): std's, or shuttle's under the `shuttle` feature.
+/// Channels (`mpsc`): std's, or shuttle's under `--cfg shuttle`.
 #[cfg(shuttle)]
 pub use shuttle::sync::mpsc;
 #[cfg(shuttle)]
@@ -83,7 +84,7 @@ pub fn model_check_bounded(body: impl Fn() + Send + Sync + 'static, max_steps: u
     shuttle::Runner::new(scheduler, config).run(body);
 }
 
-/// Spawns a named thread — a real one, or a shuttle task under the `shuttle` feature. Names
+/// Spawns a named thread — a real one, or a shuttle task under `--cfg shuttle`. Names
 /// appear in panic messages and in shuttle's deadlock report ("blocked tasks: [thread A, ...]").
 pub fn spawn_named<T: Send + 'static>(
     name: impl Into<String>,

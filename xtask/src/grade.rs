@@ -3,7 +3,7 @@
 //! every listed test passed.
 //!
 //! A suite is graded in two passes: real threads under the tests' own watchdogs, then (if the
-//! chapter has a `shuttle` feature) the model checker. The learner's pass swaps in only this
+//! suite has `cfg(shuttle)` tests) the model checker. The learner's pass swaps in only this
 //! exercise's starter (`--features learner-eK`); without it, the suite tests the reference
 //! solution. Everything builds in its own target directory (`target/grade`), so a graded build
 //! never replaces the ordinary `target/debug/chapter-N` that `cargo run` starts.
@@ -100,7 +100,7 @@ pub struct PassSpec {
 }
 
 impl PassSpec {
-    /// `--features learner-e1,shuttle` for messages (or `no features`).
+    /// `--features learner-e1` for messages (or `no features`).
     pub fn features_text(&self) -> String {
         if self.features.is_empty() {
             "no features".to_string()

@@ -3,7 +3,7 @@
 //!
 //! Chapters are discovered, never listed by hand: every `chapters/NN-slug/` directory with a
 //! `Cargo.toml` is one. Its manifest gives the package name (`chapter-N`) and its `[features]`
-//! table says what it offers: a `shuttle` feature means model-checking tests, a `learner` feature
+//! table says what it offers: a `cfg(shuttle)` in a `tests/` file means model-checking tests, a `learner` feature
 //! means exercises; a `tests/loom*.rs` file means loom tests.
 
 use std::collections::BTreeMap;
