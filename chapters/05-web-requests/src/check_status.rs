@@ -191,21 +191,41 @@ pub fn measure(server: &StatusServer, style: Style, workload: Workload) -> anyho
     })
 }
 
-fn style_for(config: &RunConfig) -> Option<Style> {
-    match config.variant {
-        "sequential" => Some(Style::Sequential),
-        "threads" => Some(Style::Threads),
-        "thread-pool" => Some(Style::ThreadPool(config.threads)),
-        "async" => Some(Style::Async),
-        _ => None,
+common::variants! {
+    /// The example's variants: one client style, or all four side by side.
+    pub enum Choice {
+        /// [`Style::Sequential`].
+        Sequential = "sequential": "one request after the other",
+        /// [`Style::Threads`].
+        Threads = "threads": "one OS thread per request, all joined",
+        /// [`Style::ThreadPool`], of `--threads` workers.
+        ThreadPool = "thread-pool": "--threads P workers take requests from a shared queue",
+        /// [`Style::Async`].
+        Async = "async": "one tokio task per request, all on one thread",
+        /// Every style in turn against the same server.
+        Compare = "compare": "all four against the same server, speedups side by side",
+    }
+}
+
+impl Choice {
+    /// The one style this variant runs (a pool of `threads`), or `None` for `compare`.
+    pub fn style(self, threads: usize) -> Option<Style> {
+        match self {
+            Self::Sequential => Some(Style::Sequential),
+            Self::Threads => Some(Style::Threads),
+            Self::ThreadPool => Some(Style::ThreadPool(threads)),
+            Self::Async => Some(Style::Async),
+            Self::Compare => None,
+        }
     }
 }
 
 /// The example: one variant per client style, plus `compare`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let choice = config.variant_of::<Choice>()?;
     let workload = Workload::for_config(config);
     let server = StatusServer::start().context("starting the local status server")?;
-    let outcome = match style_for(config) {
+    let outcome = match choice.style(config.threads) {
         Some(style) => one_style(config, &server, style, workload)?,
         None => compare(config, &server, workload)?,
     };

@@ -12,7 +12,7 @@
 //! [`semaphore`]; the `serve` tool in [`serve`]; and the exercise modules [`pool`] (5.1) and
 //! [`deadline`] (5.2), which the examples use too.
 
-use common::{Chapter, Example, ThreadsSpec, Tool, Variant};
+use common::{Chapter, Example, ThreadsSpec, Tool};
 
 pub mod check_status;
 pub mod probe;
@@ -22,17 +22,17 @@ pub mod serve;
 pub mod single_request;
 pub mod timeouts;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 5.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_pool_map.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_pool_map.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_pool_map.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_pool_map.rs")]
 pub mod pool;
 
 /// Exercise 5.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_deadline.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_deadline.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_deadline.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_deadline.rs")]
 pub mod deadline;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
@@ -48,38 +48,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "single-request",
             summary: "one GET: status, headers, and the page saved to a file (the book's google.html)",
-            variants: &[Variant {
-                name: "blocking",
-                summary: "ureq, the blocking client: the program waits for the whole answer",
-            }],
+            variants: single_request::Fetch::ALL,
             threads: None,
             run: single_request::run,
         },
         Example {
             name: "check-status",
             summary: "ping N status URLs of latency L: sequential ≈ N·L, threads and async ≈ L, a pool of P ≈ ⌈N/P⌉·L",
-            variants: &[
-                Variant {
-                    name: "sequential",
-                    summary: "one request after the other",
-                },
-                Variant {
-                    name: "threads",
-                    summary: "one OS thread per request, all joined",
-                },
-                Variant {
-                    name: "thread-pool",
-                    summary: "--threads P workers take requests from a shared queue",
-                },
-                Variant {
-                    name: "async",
-                    summary: "one tokio task per request, all on one thread",
-                },
-                Variant {
-                    name: "compare",
-                    summary: "all four against the same server, speedups side by side",
-                },
-            ],
+            variants: check_status::Choice::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "pool threads, for thread-pool and compare",
                 default: 10,
@@ -91,40 +67,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "timeouts",
             summary: "one slow request holds up the join; a timeout per request and an overall deadline fix it",
-            variants: &[
-                Variant {
-                    name: "slow-join",
-                    summary: "threads joined with no timeout: the slowest sets the pace",
-                },
-                Variant {
-                    name: "custom-timeout",
-                    summary: "a timeout on every request, results over a channel until a deadline",
-                },
-                Variant {
-                    name: "async-timeout",
-                    summary: "tokio::time::timeout per request, the rest aborted at the deadline",
-                },
-            ],
+            variants: timeouts::Client::ALL,
             threads: None,
             run: timeouts::run,
         },
         Example {
             name: "rate-limit",
             summary: "at most K requests in flight (a semaphore), checked by the server's own peak count",
-            variants: &[
-                Variant {
-                    name: "unbounded",
-                    summary: "no limit: all N at once",
-                },
-                Variant {
-                    name: "semaphore",
-                    summary: "one thread per request, each holds a permit of the chapter's semaphore",
-                },
-                Variant {
-                    name: "async-semaphore",
-                    summary: "one task per request, tokio::sync::Semaphore",
-                },
-            ],
+            variants: rate_limit::Limit::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "requests in flight at most (the limit K)",
                 default: 4,

@@ -33,6 +33,29 @@ use crate::probe::{
 };
 use crate::semaphore::Semaphore;
 
+common::variants! {
+    /// The example's variants: which limiter the requests go through.
+    pub enum Limit {
+        /// [`Limiter::Unbounded`].
+        Unbounded = "unbounded": "no limit: all N at once",
+        /// [`Limiter::Semaphore`].
+        Semaphore = "semaphore": "one thread per request, each holds a permit of the chapter's semaphore",
+        /// [`Limiter::AsyncSemaphore`].
+        AsyncSemaphore = "async-semaphore": "one task per request, tokio::sync::Semaphore",
+    }
+}
+
+impl Limit {
+    /// This variant's limiter, letting `k` requests through at once where it limits at all.
+    pub fn limiter(self, k: usize) -> Limiter {
+        match self {
+            Self::Unbounded => Limiter::Unbounded,
+            Self::Semaphore => Limiter::Semaphore(k),
+            Self::AsyncSemaphore => Limiter::AsyncSemaphore(k),
+        }
+    }
+}
+
 /// How requests are let through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limiter {
@@ -112,11 +135,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let n: usize = config.pick(20, 100);
     let latency = Duration::from_millis(config.pick(25, 100));
     let k = config.threads;
-    let limiter = match config.variant {
-        "unbounded" => Limiter::Unbounded,
-        "semaphore" => Limiter::Semaphore(k),
-        _ => Limiter::AsyncSemaphore(k),
-    };
+    let kind = config.variant_of::<Limit>()?;
+    let limiter = kind.limiter(k);
     let server = StatusServer::start().context("starting the local status server")?;
     let targets = book_targets(&server.url(""), n, latency);
     let timeout = latency + Duration::from_secs(10);
@@ -125,7 +145,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let watch = Stopwatch::start();
     let probes = Watchdog::new(limit)
         .stall_after(limit)
-        .run_one(&format!("{} client", config.variant), move || {
+        .run_one(&format!("{kind} client"), move || {
             fetch_limited(limiter, &targets, timeout)
         })
         .map_err(anyhow::Error::msg)??;
@@ -170,10 +190,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "x",
         )
         .figure("statuses as asked", ok as f64, "requests")
-        .table(probe_table(
-            format!("{n} requests, {}", config.variant),
-            &probes,
-        ))
+        .table(probe_table(format!("{n} requests, {kind}"), &probes))
         .line(bound_line)
         .line(format!(
             "{n} requests of {} ms took {:.0} ms = {:.1} latencies (about {rounds} expected{})",

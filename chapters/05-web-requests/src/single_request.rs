@@ -19,6 +19,14 @@ use common::http::{StatusServer, page, page_body};
 use common::timing::Stopwatch;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// The example's one variant: the client it fetches with.
+    pub enum Fetch {
+        /// `ureq`, which blocks until the whole answer is in.
+        Blocking = "blocking": "ureq, the blocking client: the program waits for the whole answer",
+    }
+}
+
 /// The page the book saves.
 pub const PAGE: &str = "google";
 
@@ -95,6 +103,7 @@ pub fn fetch_and_save(url: &str, path: &Path, expected: &[u8]) -> anyhow::Result
 
 /// The example: one request to `/pages/google`, headers printed, page saved and checked.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Fetch::Blocking = config.variant_of()?;
     let server = StatusServer::start().context("starting the local status server")?;
     let page = page(PAGE).context("the server has no google page")?;
     let expected = page_body(page);

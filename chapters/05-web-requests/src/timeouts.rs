@@ -40,6 +40,18 @@ use crate::probe::{
     ms, probe_table, runtime,
 };
 
+common::variants! {
+    /// How the client waits for its requests.
+    pub enum Client {
+        /// One thread per URL, joined with no timeout (the book's example5).
+        SlowJoin = "slow-join": "threads joined with no timeout: the slowest sets the pace",
+        /// A timeout on every blocking request, results collected until a deadline (example6).
+        CustomTimeout = "custom-timeout": "a timeout on every request, results over a channel until a deadline",
+        /// `tokio::time::timeout` on every task, the rest aborted at the deadline.
+        AsyncTimeout = "async-timeout": "tokio::time::timeout per request, the rest aborted at the deadline",
+    }
+}
+
 /// The delays and limits of one run, the book's scaled down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Plan {
@@ -178,15 +190,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let plan = Plan::for_config(config);
     let server = StatusServer::start().context("starting the local status server")?;
     let targets = plan.targets(&server.url(""));
-    let variant = config.variant;
+    let client = config.variant_of::<Client>()?;
     let watch = Stopwatch::start();
     let limit = plan.slow * 4 + Duration::from_secs(10);
     let probes = Watchdog::new(limit)
         .stall_after(limit)
-        .run_one(&format!("{variant} client"), move || match variant {
-            "slow-join" => Ok(slow_join(&targets)),
-            "custom-timeout" => Ok(with_timeouts(&targets, plan.per_request, plan.overall)),
-            _ => async_timeouts(&targets, plan.per_request, plan.overall),
+        .run_one(&format!("{client} client"), move || match client {
+            Client::SlowJoin => Ok(slow_join(&targets)),
+            Client::CustomTimeout => Ok(with_timeouts(&targets, plan.per_request, plan.overall)),
+            Client::AsyncTimeout => async_timeouts(&targets, plan.per_request, plan.overall),
         })
         .map_err(anyhow::Error::msg)??;
     let total = watch.elapsed();
@@ -199,19 +211,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let instant_ok = instant.iter().all(Probe::as_expected);
     let fast_done = fast.iter().map(|p| p.elapsed).max().unwrap_or_default();
     let fast_ok = fast.iter().filter(|p| p.as_expected()).count();
-    let outcome = Outcome::new("timeouts", variant, Verdict::DidNotShow)
+    let outcome = config
+        .outcome(Verdict::DidNotShow)
         .key_figure("total time", ms(total), "ms")
         .figure("slowest fast request", ms(fast_done), "ms")
         .figure("slow request's delay", ms(plan.slow), "ms")
         .figure("statuses as asked (others)", fast_ok as f64, "requests")
         .table(probe_table(
-            format!("{} requests, {variant}", probes.len()),
+            format!("{} requests, {client}", probes.len()),
             &probes,
         ));
-    let outcome = if variant == "slow-join" {
-        // The book's point: the join waited for the slow one although the rest were long done.
-        let showed = slow.as_expected() && fast_ok == fast.len() && total >= plan.slow;
-        outcome
+    let outcome = match client {
+        Client::SlowJoin => {
+            // The book's point: the join waited for the slow one although the rest were long done.
+            let showed = slow.as_expected() && fast_ok == fast.len() && total >= plan.slow;
+            outcome
             .line(format!(
                 "the {} other requests were all done after {:.0} ms, yet the join returned after \
                  {:.0} ms: the slow request (sleep={} ms) held up the whole run",
@@ -226,13 +240,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                  sets the pace of the whole program",
             )
             .verdict_from(showed)
-    } else {
-        let cut_short = matches!(slow.answer, Answer::TimedOut | Answer::Unfinished);
-        // The verdict: the slow one was cut short, the run did not wait for it, and the quick
-        // ones all answered. The medium one is reported, not judged: on a very busy machine it
-        // may miss its timeout, which is a timeout doing its job.
-        let showed = cut_short && instant_ok && total < plan.slow;
-        outcome
+        }
+        Client::CustomTimeout | Client::AsyncTimeout => {
+            let cut_short = matches!(slow.answer, Answer::TimedOut | Answer::Unfinished);
+            // The verdict: the slow one was cut short, the run did not wait for it, and the quick
+            // ones all answered. The medium one is reported, not judged: on a very busy machine it
+            // may miss its timeout, which is a timeout doing its job.
+            let showed = cut_short && instant_ok && total < plan.slow;
+            outcome
             .figure("per-request timeout", ms(plan.per_request), "ms")
             .figure("overall deadline", ms(plan.overall), "ms")
             .line(format!(
@@ -265,6 +280,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                  backstop, so no request can hold the program up",
             )
             .verdict_from(showed)
+        }
     };
     Ok(outcome)
 }

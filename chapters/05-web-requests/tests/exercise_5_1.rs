@@ -277,22 +277,22 @@ mod graded {
     suite!(chapter_5::pool);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_lock_held {
     suite!(chapter_5::mutants::e1_lock_held);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_thread_per_item {
     suite!(chapter_5::mutants::e1_thread_per_item);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_finish_order {
     suite!(chapter_5::mutants::e1_finish_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_split_index {
     suite!(chapter_5::mutants::e1_split_index);
 }

@@ -261,27 +261,27 @@ mod graded_in_the_timeouts_example {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_polling {
     suite!(chapter_5::mutants::e2_polling);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_waits_after_hang_up {
     suite!(chapter_5::mutants::e2_waits_after_hang_up);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_counts_every_message {
     suite!(chapter_5::mutants::e2_counts_every_message);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_wait {
     suite!(chapter_5::mutants::e2_no_wait);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_deadline {
     suite!(chapter_5::mutants::e2_no_deadline);
 }
