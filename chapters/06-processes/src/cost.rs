@@ -128,8 +128,17 @@ pub fn thread_round_trip(runs: usize) -> Duration {
     median(&mut samples)
 }
 
+common::variants! {
+    /// The example's one variant: a process and a thread, timed side by side.
+    pub enum Cost {
+        /// Both starts timed, the ratio reported.
+        Timed = "timed": "both timed side by side; the ratio is reported, not judged",
+    }
+}
+
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Cost::Timed = config.variant_of()?;
     let runs = config.pick(101, 1001);
     let process = process_start(runs)?;
     let thread = thread_start(runs);

@@ -160,26 +160,49 @@ pub fn join_with_timeout(life: Duration, timeout: Duration) -> anyhow::Result<Jo
     })
 }
 
+common::variants! {
+    /// What becomes of the worker.
+    pub enum Fate {
+        /// It outlives its parent, adopted.
+        Orphan = "orphan": "the worker's parent exits; the worker is adopted and runs on",
+        /// It dies with its parent (`PR_SET_PDEATHSIG`).
+        Pdeathsig = "pdeathsig": "the worker asked for SIGKILL on its parent's death: it dies with it",
+        /// It is joined with a timeout, then killed.
+        JoinTimeout = "join-timeout": "join(timeout) returns while the worker runs; is_alive says true; kill and reap",
+    }
+}
+
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    if config.variant == "join-timeout" {
-        let timeout = config.pick(Duration::from_millis(200), Duration::from_secs(1));
-        let life = config.pick(Duration::from_secs(2), Duration::from_secs(4));
-        let j = join_with_timeout(life, timeout)?;
-        let ok = j.joined.is_none()
-            && j.alive_after
-            && matches!(j.finally, WaitStatus::Signaled(_, Signal::SIGKILL, _));
-        return Ok(config.outcome(Verdict::from(ok))
-            .line(format!(
-                "A worker that runs for {life:?} was joined with a timeout of {timeout:?}: the join returned {}; is_alive() then said {}.",
-                if j.joined.is_none() { "\"still running\"" } else { "a status" },
-                j.alive_after
-            ))
-            .line(format!("The parent then killed it and reaped it; waitpid reported: {}.", describe(&j.finally)))
-            .key_figure("alive after the timed-out join", f64::from(u8::from(j.alive_after)), "bool")
-            .notice("a join with a timeout is a WNOHANG wait polled until a deadline"));
+    match config.variant_of::<Fate>()? {
+        Fate::Orphan => run_orphan(config, false),
+        Fate::Pdeathsig => run_orphan(config, true),
+        Fate::JoinTimeout => run_join_timeout(config),
     }
-    let pdeathsig = config.variant == "pdeathsig";
+}
+
+/// The `join-timeout` variant.
+fn run_join_timeout(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let timeout = config.pick(Duration::from_millis(200), Duration::from_secs(1));
+    let life = config.pick(Duration::from_secs(2), Duration::from_secs(4));
+    let j = join_with_timeout(life, timeout)?;
+    let ok = j.joined.is_none()
+        && j.alive_after
+        && matches!(j.finally, WaitStatus::Signaled(_, Signal::SIGKILL, _));
+    Ok(config.outcome(Verdict::from(ok))
+        .line(format!(
+            "A worker that runs for {life:?} was joined with a timeout of {timeout:?}: the join returned {}; is_alive() then said {}.",
+            if j.joined.is_none() { "\"still running\"" } else { "a status" },
+            j.alive_after
+        ))
+        .line(format!("The parent then killed it and reaped it; waitpid reported: {}.", describe(&j.finally)))
+        .key_figure("alive after the timed-out join", f64::from(u8::from(j.alive_after)), "bool")
+        .notice("a join with a timeout is a WNOHANG wait polled until a deadline"))
+}
+
+/// The `orphan` and `pdeathsig` variants: the worker asks for SIGKILL on its parent's death if
+/// `pdeathsig`.
+fn run_orphan(config: &RunConfig, pdeathsig: bool) -> anyhow::Result<Outcome> {
     let life = config.pick(Duration::from_secs(2), Duration::from_secs(4));
     let grace = config.pick(Duration::from_millis(300), Duration::from_secs(1));
     let o = orphan(pdeathsig, life, grace)?;

@@ -12,7 +12,7 @@
 #[cfg(not(unix))]
 compile_error!("chapter 6 uses fork, signals, /proc and pipes: it builds on Linux only");
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod cost;
 pub mod daemon;
@@ -22,17 +22,17 @@ pub mod process_pool;
 pub mod signals;
 pub mod spawn;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 6.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_wait_timeout.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_wait_timeout.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_wait_timeout.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_wait_timeout.rs")]
 pub mod wait_timeout;
 
 /// Exercise 6.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_framing.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_framing.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_framing.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_framing.rs")]
 pub mod framing;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
@@ -44,72 +44,28 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "spawn",
             summary: "countdown workers with names and pids; exit codes and killing signals told apart, with Command and with fork + waitpid",
-            variants: &[
-                Variant {
-                    name: "command",
-                    summary: "std::process::Command: two sh countdowns, then exit 3, true, false, and a self-kill",
-                },
-                Variant {
-                    name: "fork",
-                    summary: "nix fork + waitpid: Exited(0), Exited(3), Signaled(SIGKILL), each reaped",
-                },
-            ],
+            variants: spawn::Api::ALL,
             threads: None,
             run: spawn::run,
         },
         Example {
             name: "signals",
             summary: "SIGTERM handled for a clean shutdown vs SIGTERM unhandled vs SIGKILL; the zombie, and its reaping",
-            variants: &[
-                Variant {
-                    name: "graceful",
-                    summary: "a handler sets a flag; the worker cleans up and exits 0",
-                },
-                Variant {
-                    name: "default",
-                    summary: "no handler: SIGTERM kills the worker before its cleanup",
-                },
-                Variant {
-                    name: "sigkill",
-                    summary: "a handler is installed, but SIGKILL cannot be caught",
-                },
-            ],
+            variants: signals::Plan::ALL,
             threads: None,
             run: signals::run,
         },
         Example {
             name: "daemon-and-join-timeout",
             summary: "a child that outlives its parent, one that dies with it (PR_SET_PDEATHSIG), and a join with a timeout plus is_alive",
-            variants: &[
-                Variant {
-                    name: "orphan",
-                    summary: "the worker's parent exits; the worker is adopted and runs on",
-                },
-                Variant {
-                    name: "pdeathsig",
-                    summary: "the worker asked for SIGKILL on its parent's death: it dies with it",
-                },
-                Variant {
-                    name: "join-timeout",
-                    summary: "join(timeout) returns while the worker runs; is_alive says true; kill and reap",
-                },
-            ],
+            variants: daemon::Fate::ALL,
             threads: None,
             run: daemon::run,
         },
         Example {
             name: "pipes",
             summary: "forked workers send length-prefixed messages over their own pipes; every one received exactly once",
-            variants: &[
-                Variant {
-                    name: "length-prefixed",
-                    summary: "a 4-byte length before each message (exercise 6.2's framing)",
-                },
-                Variant {
-                    name: "typed",
-                    summary: "each frame a serde_json-encoded Message, decoded and checked by the parent",
-                },
-            ],
+            variants: pipes::Encoding::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "worker processes",
                 default: 3,
@@ -121,16 +77,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "process-pool",
             summary: "the book's primality tasks on a pool of worker processes fed over one pipe, stopped by poison pills; and on threads",
-            variants: &[
-                Variant {
-                    name: "processes",
-                    summary: "forked workers; tasks and results are fixed-size records on shared pipes",
-                },
-                Variant {
-                    name: "threads",
-                    summary: "the same on threads over channels",
-                },
-            ],
+            variants: process_pool::Workers::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "workers",
                 default: 4,
@@ -142,10 +89,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "cost",
             summary: "what a process costs next to a thread: fork + waitpid vs spawn + join, median of many",
-            variants: &[Variant {
-                name: "timed",
-                summary: "both timed side by side; the ratio is reported, not judged",
-            }],
+            variants: cost::Cost::ALL,
             threads: None,
             run: cost::run,
         },

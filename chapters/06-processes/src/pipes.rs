@@ -64,13 +64,14 @@ pub fn typed(i: usize, j: usize) -> Message {
     }
 }
 
-/// How the messages are encoded in a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    /// Raw bytes.
-    Raw,
-    /// serde_json of a [`Message`].
-    Json,
+common::variants! {
+    /// How the messages are encoded in a frame.
+    pub enum Encoding {
+        /// Raw bytes.
+        Raw = "length-prefixed": "a 4-byte length before each message (exercise 6.2's framing)",
+        /// serde_json of a [`Message`].
+        Json = "typed": "each frame a serde_json-encoded Message, decoded and checked by the parent",
+    }
 }
 
 fn encode(encoding: Encoding, i: usize, j: usize) -> anyhow::Result<Vec<u8>> {
@@ -180,18 +181,17 @@ pub fn exchange(
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let per_worker = config.pick(500, 5_000);
-    let encoding = if config.variant == "typed" {
-        Encoding::Json
-    } else {
-        Encoding::Raw
-    };
+    let encoding = config.variant_of::<Encoding>()?;
     let r = exchange(encoding, config.threads, per_worker, config.budget())?;
     let total: usize = r.intact.iter().sum();
     Ok(config.outcome(Verdict::from(r.exactly_once()))
         .line(format!(
             "{} forked workers each sent {per_worker} length-prefixed {} over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
             config.threads,
-            if encoding == Encoding::Json { "typed messages (serde_json, decoded by the parent)" } else { "messages" },
+            match encoding {
+                Encoding::Json => "typed messages (serde_json, decoded by the parent)",
+                Encoding::Raw => "messages",
+            },
             config.threads * per_worker,
             r.intact
         ))

@@ -159,16 +159,25 @@ pub fn on_threads(tasks: &[u64], workers: usize) -> PoolRun {
     }
 }
 
+common::variants! {
+    /// What the pool's workers are.
+    pub enum Workers {
+        /// Forked worker processes.
+        Processes = "processes": "forked workers; tasks and results are fixed-size records on shared pipes",
+        /// Threads in this process.
+        Threads = "threads": "the same on threads over channels",
+    }
+}
+
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let start = Instant::now();
-    let (what, r) = if config.variant == "threads" {
-        ("threads", on_threads(&TASKS, config.threads))
-    } else {
-        (
+    let (what, r) = match config.variant_of::<Workers>()? {
+        Workers::Threads => ("threads", on_threads(&TASKS, config.threads)),
+        Workers::Processes => (
             "worker processes",
             on_processes(&TASKS, config.threads, config.budget())?,
-        )
+        ),
     };
     let took = start.elapsed();
     let ok = r.correct(&TASKS);

@@ -47,15 +47,16 @@ pub const CLEAN_EXIT: i32 = 0;
 /// Exit code of a worker whose loop ran out (no signal came): a failure of the example.
 pub const NO_SIGNAL_EXIT: i32 = 7;
 
-/// Which lesson a run shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
-    /// Handler installed; SIGTERM sent.
-    Graceful,
-    /// No handler; SIGTERM sent.
-    Default,
-    /// Handler installed; SIGKILL sent.
-    Sigkill,
+common::variants! {
+    /// Which lesson a run shows.
+    pub enum Plan {
+        /// Handler installed; SIGTERM sent.
+        Graceful = "graceful": "a handler sets a flag; the worker cleans up and exits 0",
+        /// No handler; SIGTERM sent.
+        Default = "default": "no handler: SIGTERM kills the worker before its cleanup",
+        /// Handler installed; SIGKILL sent.
+        Sigkill = "sigkill": "a handler is installed, but SIGKILL cannot be caught",
+    }
 }
 
 /// What the parent saw.
@@ -155,11 +156,7 @@ pub fn as_expected(plan: Plan, seen: &Seen) -> bool {
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let plan = match config.variant {
-        "default" => Plan::Default,
-        "sigkill" => Plan::Sigkill,
-        _ => Plan::Graceful,
-    };
+    let plan = config.variant_of::<Plan>()?;
     let seen = signal_worker(plan, config.budget())?;
     let (sent, setup, lesson) = match plan {
         Plan::Graceful => (

@@ -152,11 +152,26 @@ pub fn fork_and_wait(plans: &[ChildPlan]) -> anyhow::Result<Vec<(Pid, WaitStatus
         .collect()
 }
 
+common::variants! {
+    /// How the workers are started.
+    pub enum Api {
+        /// `std::process::Command`.
+        Command = "command": "std::process::Command: two sh countdowns, then exit 3, true, false, and a self-kill",
+        /// `fork` and `waitpid`.
+        Fork = "fork": "nix fork + waitpid: Exited(0), Exited(3), Signaled(SIGKILL), each reaped",
+    }
+}
+
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    if config.variant == "fork" {
-        return run_fork(config);
+    match config.variant_of::<Api>()? {
+        Api::Command => run_command(config),
+        Api::Fork => run_fork(config),
     }
+}
+
+/// The `command` variant: countdown workers and endings, through `Command`.
+fn run_command(config: &RunConfig) -> anyhow::Result<Outcome> {
     let steps = config.pick(5, 5);
     let step = config.pick(Duration::from_millis(50), Duration::from_millis(500));
     let workers = countdowns(steps, step)?;

@@ -291,37 +291,37 @@ mod graded {
     suite!(chapter_6::wait_timeout);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_blocking_waitpid {
     suite!(chapter_6::mutants::e1_blocking_waitpid);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_deadline_first {
     suite!(chapter_6::mutants::e1_deadline_first);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_kills_at_timeout {
     suite!(chapter_6::mutants::e1_kills_at_timeout);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_one_look {
     suite!(chapter_6::mutants::e1_one_look);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_spins {
     suite!(chapter_6::mutants::e1_spins);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_still_alive_status {
     suite!(chapter_6::mutants::e1_still_alive_status);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_zombie_probe {
     suite!(chapter_6::mutants::e1_zombie_probe);
 }

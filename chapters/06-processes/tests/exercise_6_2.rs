@@ -239,27 +239,27 @@ mod graded {
     suite!(chapter_6::framing);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_big_endian {
     suite!(chapter_6::mutants::e2_big_endian);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_body_one_read {
     suite!(chapter_6::mutants::e2_body_one_read);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_cut_length_is_end {
     suite!(chapter_6::mutants::e2_cut_length_is_end);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_eof_is_error {
     suite!(chapter_6::mutants::e2_eof_is_error);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_one_read {
     suite!(chapter_6::mutants::e2_one_read);
 }
