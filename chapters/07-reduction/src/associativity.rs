@@ -108,19 +108,26 @@ pub fn reference_sum(data: &[f32]) -> f64 {
     data.iter().map(|&x| f64::from(x)).sum()
 }
 
+common::variants! {
+    /// How the threads group the operands of the sum.
+    pub enum Grouping {
+        /// One chunk per thread: the grouping follows the thread count.
+        Chunked = "broken": "chunked f32 sums over 1..8 threads give different bits; subtraction through the queue rounds",
+        /// Fixed blocks in a fixed pairwise tree, whatever the thread count.
+        Fixed = "deterministic": "fixed blocks in a fixed pairwise tree: same bits for any thread count; plus Kahan summation",
+    }
+}
+
 /// Runs the example: `broken` (sums that change with the grouping) or `deterministic`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let n = config.pick(200_000, 2_000_000);
     let data = values(n, config.seed);
     let exact = reference_sum(&data);
     let thread_counts = [1, 2, 3, 4, 7, 8];
-    let deterministic = config.variant == "deterministic";
-    let sum = |threads| {
-        if deterministic {
-            deterministic_sum(&data, threads)
-        } else {
-            chunked_sum(&data, threads)
-        }
+    let grouping = config.variant_of::<Grouping>()?;
+    let sum = |threads| match grouping {
+        Grouping::Fixed => deterministic_sum(&data, threads),
+        Grouping::Chunked => chunked_sum(&data, threads),
     };
     let sums: Vec<f32> = thread_counts.iter().map(|&t| sum(t)).collect();
     let distinct = {
@@ -133,10 +140,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         format!(
             "{n} seeded f32 values (seed {}), {} sum",
             config.seed,
-            if deterministic {
-                "deterministic tree"
-            } else {
-                "chunked"
+            match grouping {
+                Grouping::Fixed => "deterministic tree",
+                Grouping::Chunked => "chunked",
             }
         ),
         &["threads", "sum", "bits", "error vs f64"],
@@ -150,34 +156,36 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
     let mut outcome = config
-        .outcome(Verdict::from(if deterministic {
-            distinct == 1
-        } else {
-            distinct > 1
+        .outcome(Verdict::from(match grouping {
+            Grouping::Fixed => distinct == 1,
+            Grouping::Chunked => distinct > 1,
         }))
         .table(table)
         .key_figure("distinct results", distinct as f64, "");
-    if deterministic {
-        let kahan = kahan_sum(&data);
-        outcome = outcome
-            .line(format!(
-                "Kahan (compensated) sum: {kahan}, error {:+.1}; exact (f64) {exact:.1}",
-                f64::from(kahan) - exact
-            ))
-            .figure("kahan error", (f64::from(kahan) - exact).abs(), "")
-            .notice("same grouping for every thread count, same bits: reproducible parallel floating-point sums");
-    } else {
-        let list: Vec<u64> = (1..=8).collect();
-        let sequential = list.iter().copied().reduce(u64::wrapping_sub).unwrap_or(0) as i64;
-        let (parallel, _) = queue_reduce(list.clone(), 2, u64::wrapping_sub);
-        let parallel = parallel.unwrap_or(0) as i64;
-        outcome = outcome
-            .line(format!(
-                "subtraction is not associative: 1-2-...-8 left to right is {sequential}, through the queue rounds {parallel}"
-            ))
-            .figure("subtraction, sequential", sequential as f64, "")
-            .figure("subtraction, queue rounds", parallel as f64, "")
-            .notice("the thread count changes the grouping, and float rounding follows the grouping: use a fixed tree or compensated sums");
+    match grouping {
+        Grouping::Fixed => {
+            let kahan = kahan_sum(&data);
+            outcome = outcome
+                .line(format!(
+                    "Kahan (compensated) sum: {kahan}, error {:+.1}; exact (f64) {exact:.1}",
+                    f64::from(kahan) - exact
+                ))
+                .figure("kahan error", (f64::from(kahan) - exact).abs(), "")
+                .notice("same grouping for every thread count, same bits: reproducible parallel floating-point sums");
+        }
+        Grouping::Chunked => {
+            let list: Vec<u64> = (1..=8).collect();
+            let sequential = list.iter().copied().reduce(u64::wrapping_sub).unwrap_or(0) as i64;
+            let (parallel, _) = queue_reduce(list.clone(), 2, u64::wrapping_sub);
+            let parallel = parallel.unwrap_or(0) as i64;
+            outcome = outcome
+                .line(format!(
+                    "subtraction is not associative: 1-2-...-8 left to right is {sequential}, through the queue rounds {parallel}"
+                ))
+                .figure("subtraction, sequential", sequential as f64, "")
+                .figure("subtraction, queue rounds", parallel as f64, "")
+                .notice("the thread count changes the grouping, and float rounding follows the grouping: use a fixed tree or compensated sums");
+        }
     }
     Ok(outcome)
 }

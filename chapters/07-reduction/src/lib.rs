@@ -10,23 +10,23 @@
 //! [`map_reduce`]; and the exercise modules [`tree_reduce`] (7.1) and [`word_count`] (7.2),
 //! which the examples use too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod associativity;
 pub mod map_reduce;
 pub mod parallel_sum;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 7.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_tree_reduce.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_tree_reduce.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_tree_reduce.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_tree_reduce.rs")]
 pub mod tree_reduce;
 
 /// Exercise 7.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_word_count.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_word_count.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_word_count.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_word_count.rs")]
 pub mod word_count;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
@@ -38,16 +38,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "parallel-sum",
             summary: "the book's tree of pairwise sums through queues (0..20 → 190), then a large array summed sequentially, by scoped threads and by rayon, timed",
-            variants: &[
-                Variant {
-                    name: "book",
-                    summary: "rounds of pairwise sums: consumer threads take two numbers from the task queue, put the sum on the next",
-                },
-                Variant {
-                    name: "large",
-                    summary: "millions of u64: plain sums (memory bound) and hashed sums (compute bound), timed with speedups",
-                },
-            ],
+            variants: parallel_sum::Scale::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "consumer threads",
                 default: 2,
@@ -59,26 +50,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "associativity",
             summary: "a reduction regroups its operands: float sums change with the thread count, subtraction goes wrong; a fixed tree and Kahan fix the floats",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "chunked f32 sums over 1..8 threads give different bits; subtraction through the queue rounds",
-                },
-                Variant {
-                    name: "deterministic",
-                    summary: "fixed blocks in a fixed pairwise tree: same bits for any thread count; plus Kahan summation",
-                },
-            ],
+            variants: associativity::Grouping::ALL,
             threads: None,
             run: associativity::run,
         },
         Example {
             name: "map-reduce",
             summary: "word counts: per-thread maps merged at the end vs one shared Mutex<HashMap>, same counts, timed",
-            variants: &[Variant {
-                name: "compare",
-                summary: "sequential, per-thread maps merged, one shared locked map",
-            }],
+            variants: map_reduce::Counting::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "counting threads",
                 default: 2,

@@ -75,8 +75,17 @@ pub fn count_words_sequential(words: &[&str]) -> Counts {
     owned(counts)
 }
 
+common::variants! {
+    /// The example's one variant: the three counts side by side.
+    pub enum Counting {
+        /// Sequential, per-thread maps merged, one shared locked map, timed one after the other.
+        Compare = "compare": "sequential, per-thread maps merged, one shared locked map",
+    }
+}
+
 /// Runs the example: sequential, per-thread maps merged, one shared locked map; timed.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Counting::Compare = config.variant_of()?;
     let n = config.pick(1_000_000, 4_000_000);
     let threads = config.threads;
     let words = generate(n, config.seed);

@@ -245,8 +245,9 @@ impl Sweep {
         speedup_in(&self.points, threads, |p| p.plain)
     }
 
-    /// The chart: both sums' speedups, and Amdahl's law for n processors and for the cores.
-    pub fn plot(&self, variant: &str) -> Plot {
+    /// The chart of `scale`'s run: both sums' speedups, and Amdahl's law for n processors and
+    /// for the cores.
+    pub fn plot(&self, scale: Scale) -> Plot {
         let line = |f: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
             self.points
                 .iter()
@@ -254,7 +255,7 @@ impl Sweep {
                 .collect()
         };
         Plot::new(
-            format!("chapter-7-parallel-sum-{variant}"),
+            format!("chapter-7-parallel-sum-{scale}"),
             "A parallel sum (tree of threads): speedup against Amdahl's law",
             "threads",
             "speedup (x)",
@@ -342,11 +343,21 @@ pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::R
     Ok(Sweep::new(points, cores))
 }
 
+common::variants! {
+    /// How much is summed.
+    pub enum Scale {
+        /// The book's 0..20, in rounds through the queues.
+        Book = "book": "rounds of pairwise sums: consumer threads take two numbers from the task queue, put the sum on the next",
+        /// Millions of numbers, timed.
+        Large = "large": "millions of u64: plain sums (memory bound) and hashed sums (compute bound), timed with speedups",
+    }
+}
+
 /// Runs the example: `book` (the queue rounds over 0..20) or `large` (timed).
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "book" => run_book(config),
-        _ => run_large(config),
+    match config.variant_of::<Scale>()? {
+        Scale::Book => run_book(config),
+        Scale::Large => run_large(config),
     }
 }
 
@@ -401,7 +412,7 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = config.outcome(Verdict::from(all_agree))
         .table(table)
         .table(sweep.table())
-        .plot(sweep.plot(config.variant))
+        .plot(sweep.plot(Scale::Large))
         .line(format!(
             "all three ways agree: {all_agree} (plain sum {}, hashed sum {})",
             timings[0].result, timings[3].result

@@ -268,27 +268,27 @@ mod graded {
     suite!(chapter_7::tree_reduce);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_finish_order {
     suite!(chapter_7::mutants::e1_finish_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_drops_lone_last {
     suite!(chapter_7::mutants::e1_drops_lone_last);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_sequential {
     suite!(chapter_7::mutants::e1_sequential);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_chunks_of_threads {
     suite!(chapter_7::mutants::e1_chunks_of_threads);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_zero_threads {
     suite!(chapter_7::mutants::e1_zero_threads);
 }

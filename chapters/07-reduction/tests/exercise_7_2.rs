@@ -164,37 +164,37 @@ mod graded {
     suite!(chapter_7::word_count);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_merge_overwrites {
     suite!(chapter_7::mutants::e2_merge_overwrites);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_drops_remainder {
     suite!(chapter_7::mutants::e2_drops_remainder);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_overlapping_chunks {
     suite!(chapter_7::mutants::e2_overlapping_chunks);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_on_the_caller {
     suite!(chapter_7::mutants::e2_on_the_caller);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_one_thread_at_a_time {
     suite!(chapter_7::mutants::e2_one_thread_at_a_time);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_zero_threads {
     suite!(chapter_7::mutants::e2_zero_threads);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_empty_input {
     suite!(chapter_7::mutants::e2_empty_input);
 }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use chapter_7::CHAPTER;
-use chapter_7::parallel_sum::{Sweep, SweepPoint, karp_flatt};
+use chapter_7::parallel_sum::{Scale, Sweep, SweepPoint, karp_flatt};
 use common::testing::run_quick_threads;
 use common::timing::amdahl;
 
@@ -86,7 +86,7 @@ fn the_serial_fraction_is_estimated_on_the_most_threads_with_a_core_each() {
     assert_eq!((sweep.fit.estimated_at, sweep.fit.serial), (None, 0.0));
     // One thread: a one-point chart at speedup 1.
     let sweep = Sweep::new(points[..1].to_vec(), 2);
-    for series in &sweep.plot("large").series {
+    for series in &sweep.plot(Scale::Large).series {
         assert_eq!(series.points, [(1.0, 1.0)], "{}", series.name);
     }
     // Karp–Flatt inverts Amdahl's law.
