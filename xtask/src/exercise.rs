@@ -141,7 +141,7 @@ pub fn check_exercise(root: &Path, exercise: &Exercise, chapter: &Chapter) -> Re
         eprintln!(
             "  {label}: building and running the suite {} ({}) …",
             exercise.suite,
-            spec.features_text()
+            spec.build_text()
         );
         let graded = grade::grade(root, exercise, spec)?;
         let mark = if graded.passed() { "✔" } else { "✘" };

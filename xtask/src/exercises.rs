@@ -70,8 +70,9 @@ impl Exercise {
             .unwrap_or(0)
     }
 
-    /// The feature that swaps in this exercise's starter alone: `learner-e2` for `12.2`.
-    pub fn learner_feature(&self) -> String {
+    /// The `COURSE_BUILD` item that swaps in this exercise's starter alone: `learner-e2` for
+    /// `12.2`.
+    pub fn learner_build(&self) -> String {
         format!("learner-e{}", self.number())
     }
 

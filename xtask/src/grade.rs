@@ -86,13 +86,14 @@ impl Checker {
     }
 }
 
-/// One way of running a suite: which features, in words.
+/// One way of running a suite: which coursework build, on what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PassSpec {
     /// `real threads` or `model checker (shuttle)`.
     pub label: &'static str,
-    /// Cargo features for the package.
-    pub features: Vec<String>,
+    /// The package's `COURSE_BUILD` items (`learner-e1`, `mutants`): what the shared build
+    /// script switches on. Empty: the reference solutions.
+    pub course_build: Vec<String>,
     /// Whether the learner's starter is swapped in (and so scanned, and its warnings count).
     pub learner: bool,
     /// Real threads, or the model checker this pass builds for.
@@ -100,12 +101,12 @@ pub struct PassSpec {
 }
 
 impl PassSpec {
-    /// `--features learner-e1` for messages (or `no features`).
-    pub fn features_text(&self) -> String {
-        if self.features.is_empty() {
-            "no features".to_string()
+    /// `COURSE_BUILD=learner-e1` for messages (or `the reference solutions`).
+    pub fn build_text(&self) -> String {
+        if self.course_build.is_empty() {
+            "the reference solutions".to_string()
         } else {
-            format!("--features {}", self.features.join(","))
+            format!("COURSE_BUILD={}", self.course_build.join(","))
         }
     }
 
@@ -125,13 +126,13 @@ impl PassSpec {
                 " --release",
             ),
         };
-        let features = if self.features.is_empty() {
+        let course = if self.course_build.is_empty() {
             String::new()
         } else {
-            format!(" --features {}", self.features.join(","))
+            format!("COURSE_BUILD={} ", self.course_build.join(","))
         };
         format!(
-            "{env}CARGO_TARGET_DIR={} cargo test -p {}{release}{features} --test {} -- --test-threads 1",
+            "{course}{env}CARGO_TARGET_DIR={} cargo test -p {}{release} --test {} -- --test-threads 1",
             self.target_dir(),
             exercise.package,
             exercise.suite
@@ -142,20 +143,20 @@ impl PassSpec {
 /// The passes of an exercise's suite, against the learner's starter or the reference solution.
 pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<PassSpec> {
     let base: Vec<String> = if learner {
-        vec![exercise.learner_feature()]
+        vec![exercise.learner_build()]
     } else {
         Vec::new()
     };
     let mut passes = vec![PassSpec {
         label: "real threads",
-        features: base.clone(),
+        course_build: base.clone(),
         learner,
         checker: Checker::None,
     }];
     if chapter.shuttle_tests.contains(&exercise.suite) {
         passes.push(PassSpec {
             label: "model checker (shuttle)",
-            features: base.clone(),
+            course_build: base.clone(),
             learner,
             checker: Checker::Shuttle,
         });
@@ -163,7 +164,7 @@ pub fn passes(chapter: &Chapter, exercise: &Exercise, learner: bool) -> Vec<Pass
     if chapter.loom && has_loom_tests(chapter, exercise) {
         passes.push(PassSpec {
             label: "model checker (loom)",
-            features: base,
+            course_build: base,
             learner,
             checker: Checker::Loom,
         });
@@ -260,7 +261,7 @@ impl Graded {
                     "the test binary failed without naming a failing test".to_string()
                 }
             }
-            Self::Skipped => "skipped: the suite has no test under these features".to_string(),
+            Self::Skipped => "skipped: the suite has no test in this build".to_string(),
             Self::Warnings { counts, warnings } => format!(
                 "{} test(s) passed, but your file compiles with {} warning(s)",
                 counts.passed,
@@ -364,7 +365,7 @@ pub struct Built {
 pub fn build(root: &Path, package: &str, spec: &PassSpec, suites: &[&str]) -> Result<Built> {
     let request = BuildRequest {
         package: package.to_string(),
-        features: spec.features.clone(),
+        course_build: spec.course_build.clone(),
         suites: suites.iter().map(|s| s.to_string()).collect(),
     };
     let mut built = build_many(root, &[request], spec.checker)?;
@@ -376,8 +377,8 @@ pub fn build(root: &Path, package: &str, spec: &PassSpec, suites: &[&str]) -> Re
 pub struct BuildRequest {
     /// The package, `chapter-12`.
     pub package: String,
-    /// Its features, unqualified (`learner`, `mutants`, `shuttle`).
-    pub features: Vec<String>,
+    /// Its `COURSE_BUILD` items, unqualified (`learner`, `mutants`, `learner-e2`).
+    pub course_build: Vec<String>,
     /// The test targets wanted, `exercise_12_2`.
     pub suites: Vec<String>,
 }
@@ -396,22 +397,21 @@ pub fn build_many(
     // it can keep going past a package that does not compile.
     command.args(["build", "--keep-going"]);
     command.args(["--message-format", "json-diagnostic-short"]);
-    let mut features = Vec::new();
+    let mut course_build = Vec::new();
     for request in requests {
         command.args(["-p", &request.package]);
-        features.extend(
+        course_build.extend(
             request
-                .features
+                .course_build
                 .iter()
-                .map(|f| format!("{}/{f}", request.package)),
+                .map(|item| format!("{}:{item}", request.package)),
         );
         for suite in &request.suites {
             command.args(["--test", suite]);
         }
     }
-    if !features.is_empty() {
-        command.args(["--features", &features.join(",")]);
-    }
+    // Always set, so a COURSE_BUILD in the grader's own environment cannot leak in.
+    command.env("COURSE_BUILD", course_build.join(","));
     checker.configure(&mut command, root);
     let finished = process::run(command, Stream::Capture, Stream::Capture, None)?;
     let chapters = workspace::discover(root)?;
@@ -480,7 +480,65 @@ pub fn build_many(
             }
         }
     }
+    let kept = root
+        .join(checker.target_dir())
+        .join("kept")
+        .join(kept_name(&course_build));
+    for into in built.values_mut() {
+        keep_executables(&mut into.executables, &kept)?;
+    }
     Ok(built)
+}
+
+/// The directory name under `kept/` for the binaries of one `COURSE_BUILD`: the items, made
+/// safe for a file name (`chapter-12_learner-e1`), or `reference` for none.
+fn kept_name(course_build: &[String]) -> String {
+    if course_build.is_empty() {
+        return "reference".to_string();
+    }
+    let joined = course_build.join("+");
+    let safe: String = joined
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '+' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // Long selections (every chapter's starters) get a short stable name.
+    if safe.len() <= 80 {
+        safe
+    } else {
+        let hash = joined.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        format!("many-{hash:016x}")
+    }
+}
+
+/// Copies each test binary into `kept` and points at the copy. A coursework build is switched
+/// on by the environment, which cargo does not hash into a binary's file name: the next build
+/// with another `COURSE_BUILD` overwrites the same file, so a caller that builds several
+/// selections before running any keeps each selection's binaries apart this way.
+fn keep_executables(executables: &mut BTreeMap<String, PathBuf>, kept: &Path) -> Result<()> {
+    if executables.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(kept).with_context(|| format!("cannot create {}", kept.display()))?;
+    for path in executables.values_mut() {
+        let Some(name) = path.file_name() else {
+            continue;
+        };
+        let copy = kept.join(name);
+        // Remove first: the old copy may be running (a watch loop) or read-only.
+        let _ = std::fs::remove_file(&copy);
+        std::fs::copy(&*path, &copy)
+            .with_context(|| format!("cannot copy {} to {}", path.display(), copy.display()))?;
+        *path = copy;
+    }
+    Ok(())
 }
 
 /// Which of a suite's tests a run takes, by libtest's substring filters.
@@ -789,22 +847,20 @@ mod tests {
     }
 
     #[test]
-    fn learner_and_solution_passes_pick_their_features() {
+    fn learner_and_solution_passes_pick_their_builds() {
         let exercise = &crate::exercises::sample(&["12.2"])[0];
         let learner = passes(&chapter(true), exercise, true);
         assert_eq!(learner.len(), 2);
-        assert_eq!(learner[0].features_text(), "--features learner-e2");
-        assert_eq!(learner[1].features_text(), "--features learner-e2");
+        assert_eq!(learner[0].build_text(), "COURSE_BUILD=learner-e2");
+        assert_eq!(learner[1].build_text(), "COURSE_BUILD=learner-e2");
         assert_eq!(learner[1].checker, Checker::Shuttle);
-        assert!(
-            learner[1]
-                .replay_command(exercise)
-                .starts_with("RUSTFLAGS=\"--cfg shuttle\" CARGO_TARGET_DIR=target/shuttle ")
-        );
+        assert!(learner[1].replay_command(exercise).starts_with(
+            "COURSE_BUILD=learner-e2 RUSTFLAGS=\"--cfg shuttle\" CARGO_TARGET_DIR=target/shuttle "
+        ));
         let solution = passes(&chapter(true), exercise, false);
-        assert_eq!(solution[0].features_text(), "no features");
+        assert_eq!(solution[0].build_text(), "the reference solutions");
         assert_eq!(solution[0].checker, Checker::None);
-        assert_eq!(solution[1].features_text(), "no features");
+        assert_eq!(solution[1].build_text(), "the reference solutions");
         assert_eq!(passes(&chapter(false), exercise, true).len(), 1);
     }
 

@@ -35,7 +35,7 @@ pub const SCHEMA: &str = "concurrency-chapters/grade/v1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Subject {
-    /// The learner's files (`--features learner-eK`, one exercise at a time).
+    /// The learner's files (`COURSE_BUILD=learner-eK`, one exercise at a time).
     LearnerFiles,
     /// The reference solutions (`--solutions`).
     ReferenceSolutions,
@@ -69,8 +69,8 @@ pub struct FailedTest {
 pub struct PassReport {
     /// `real threads` or `model checker (shuttle)`.
     pub pass: String,
-    /// The cargo features it ran with.
-    pub features: Vec<String>,
+    /// The `COURSE_BUILD` items it was built with (empty: the reference solutions).
+    pub course_build: Vec<String>,
     /// How it went.
     pub status: Status,
     /// One line on how it went.
@@ -220,7 +220,7 @@ fn pass_report(spec: &grade::PassSpec, graded: &Graded, seconds: f64) -> PassRep
     };
     PassReport {
         pass: spec.label.to_string(),
-        features: spec.features.clone(),
+        course_build: spec.course_build.clone(),
         status,
         reason: graded.headline(),
         tests_passed,
@@ -296,7 +296,7 @@ fn grade_exercise(
         if failed {
             passes.push(PassReport {
                 pass: spec.label.to_string(),
-                features: spec.features.clone(),
+                course_build: spec.course_build.clone(),
                 status: Status::NotRun,
                 reason: "not run: an earlier pass failed".to_string(),
                 tests_passed: 0,
@@ -456,7 +456,7 @@ mod tests {
     fn spec() -> grade::PassSpec {
         grade::PassSpec {
             label: "real threads",
-            features: vec!["learner-e1".to_string()],
+            course_build: vec!["learner-e1".to_string()],
             learner: true,
             checker: grade::Checker::None,
         }

@@ -325,19 +325,19 @@ impl Builds {
             }
             for (spec, suites) in by_pass {
                 for &side in sides {
-                    let mut features = match side {
+                    let mut course_build = match side {
                         Side::Starters if has_mutants => vec!["learner".into(), "mutants".into()],
                         Side::Starters => vec!["learner".into()],
                         Side::References => Vec::new(),
                     };
-                    features.extend(spec.features.iter().cloned());
+                    course_build.extend(spec.course_build.iter().cloned());
                     groups
                         .entry((side, spec.label))
                         .or_insert((spec.checker, Vec::new()))
                         .1
                         .push(grade::BuildRequest {
                             package: chapter.package.clone(),
-                            features,
+                            course_build,
                             suites: suites.clone(),
                         });
                 }

@@ -6,7 +6,6 @@
 //! table says what it offers: a `cfg(shuttle)` in a `tests/` file means model-checking tests, a `learner` feature
 //! means exercises; a `tests/loom*.rs` file means loom tests.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -61,7 +60,7 @@ pub struct Chapter {
     /// Its test targets with model-checking tests (a `cfg(shuttle)` in `tests/NAME.rs`): what
     /// the shuttle pass runs, beside the library's own tests. Empty: nothing to check.
     pub shuttle_tests: Vec<String>,
-    /// Whether it has a `learner` feature (exercises).
+    /// Whether it has an `exercises/` directory (starters a `COURSE_BUILD` swaps in).
     pub learner: bool,
     /// Whether it has any `tests/loom*.rs` file.
     pub loom: bool,
@@ -82,8 +81,6 @@ impl Chapter {
 #[derive(Debug, Deserialize)]
 struct Manifest {
     package: ManifestPackage,
-    #[serde(default)]
-    features: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,7 +127,7 @@ pub fn discover(root: &Path) -> Result<Vec<Chapter>> {
             dir_name,
             package: manifest.package.name,
             shuttle_tests: shuttle_tests(&dir.join("tests")),
-            learner: manifest.features.contains_key("learner"),
+            learner: dir.join("exercises").is_dir(),
             loom,
             dir,
         });

@@ -18,17 +18,17 @@ pub mod io_bound;
 pub mod prime_check;
 pub mod primes;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 1.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_split.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_split.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_split.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_split.rs")]
 pub mod split;
 
 /// Exercise 1.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_work_index.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_work_index.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_work_index.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_work_index.rs")]
 pub mod work_index;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -129,32 +129,32 @@ mod graded {
     suite!(chapter_1::split);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_drops_remainder {
     suite!(chapter_1::mutants::e1_drops_remainder);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_finish_order {
     suite!(chapter_1::mutants::e1_finish_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_on_the_caller {
     suite!(chapter_1::mutants::e1_on_the_caller);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_one_thread_at_a_time {
     suite!(chapter_1::mutants::e1_one_thread_at_a_time);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_strided {
     suite!(chapter_1::mutants::e1_strided);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_zero_chunk {
     suite!(chapter_1::mutants::e1_zero_chunk);
 }

@@ -181,22 +181,22 @@ mod graded_pool {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_load_then_store {
     suite!(chapter_1::mutants::e2_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_check_then_add {
     suite!(chapter_1::mutants::e2_check_then_add);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_gives_up_on_contention {
     suite!(chapter_1::mutants::e2_gives_up_on_contention);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_one_past_the_end {
     suite!(chapter_1::mutants::e2_one_past_the_end);
 }

@@ -19,17 +19,17 @@ pub mod plot;
 pub mod primes;
 pub mod workload;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 2.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_predictions.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_predictions.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_predictions.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_predictions.rs")]
 pub mod predictions;
 
 /// Exercise 2.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_split.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_split.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_split.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_split.rs")]
 pub mod split;
 
 /// `--threads` for every example: the sweep runs 1..=N workers.

@@ -168,22 +168,22 @@ mod graded {
     suite!(chapter_2::predictions);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_gustafson_without_serial {
     suite!(chapter_2::mutants::e1_gustafson_without_serial);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_clamp {
     suite!(chapter_2::mutants::e1_no_clamp);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_serial_and_parallel_swapped {
     suite!(chapter_2::mutants::e1_serial_and_parallel_swapped);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_zero_workers {
     suite!(chapter_2::mutants::e1_zero_workers);
 }

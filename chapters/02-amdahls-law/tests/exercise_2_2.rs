@@ -278,22 +278,22 @@ mod graded {
     suite!(chapter_2::split);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_drops_remainder {
     suite!(chapter_2::mutants::e2_drops_remainder);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_finish_order {
     suite!(chapter_2::mutants::e2_finish_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_remainder_to_last {
     suite!(chapter_2::mutants::e2_remainder_to_last);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_serialized {
     suite!(chapter_2::mutants::e2_serialized);
 }

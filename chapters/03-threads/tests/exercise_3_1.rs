@@ -193,22 +193,22 @@ mod graded {
     suite!(chapter_3::join_all);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_join_in_loop {
     suite!(chapter_3::mutants::e1_join_in_loop);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_completion_order {
     suite!(chapter_3::mutants::e1_completion_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_debug_payload {
     suite!(chapter_3::mutants::e1_debug_payload);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_unnamed_threads {
     suite!(chapter_3::mutants::e1_unnamed_threads);
 }

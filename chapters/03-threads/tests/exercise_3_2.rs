@@ -368,27 +368,27 @@ mod graded {
     suite!(chapter_3::priority_queue);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_notify_all {
     suite!(chapter_3::mutants::e2_no_notify_all);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_notify_one_at_close {
     suite!(chapter_3::mutants::e2_notify_one_at_close);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_if_not_while {
     suite!(chapter_3::mutants::e2_if_not_while);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_busy_wait {
     suite!(chapter_3::mutants::e2_busy_wait);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_stops_before_drained {
     suite!(chapter_3::mutants::e2_stops_before_drained);
 }

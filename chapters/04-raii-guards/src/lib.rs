@@ -20,17 +20,17 @@ pub mod guards;
 pub mod held_too_long;
 pub mod poisoning;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 4.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_permits.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_permits.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_permits.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_permits.rs")]
 pub mod permits;
 
 /// Exercise 4.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_narrow_scope.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_narrow_scope.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_narrow_scope.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_narrow_scope.rs")]
 pub mod narrow_scope;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -322,22 +322,22 @@ mod graded {
     suite!(chapter_4::permits);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_busy_wait {
     suite!(chapter_4::mutants::e1_busy_wait);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_if_not_while {
     suite!(chapter_4::mutants::e1_if_not_while);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_notify {
     suite!(chapter_4::mutants::e1_no_notify);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_permit_holds_the_lock {
     suite!(chapter_4::mutants::e1_permit_holds_the_lock);
 }

@@ -213,27 +213,27 @@ mod graded {
     suite!(chapter_4::narrow_scope);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_guard_held {
     suite!(chapter_4::mutants::e2_guard_held);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_match_scrutinee {
     suite!(chapter_4::mutants::e2_match_scrutinee);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_results_guard_held {
     suite!(chapter_4::mutants::e2_results_guard_held);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_takes_everything {
     suite!(chapter_4::mutants::e2_takes_everything);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_while_let {
     suite!(chapter_4::mutants::e2_while_let);
 }

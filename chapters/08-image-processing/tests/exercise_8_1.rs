@@ -139,22 +139,22 @@ mod graded {
     suite!(chapter_8::halo);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_halo_one_row {
     suite!(chapter_8::mutants::e1_halo_one_row);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_on_the_caller {
     suite!(chapter_8::mutants::e1_on_the_caller);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_halo_unclipped {
     suite!(chapter_8::mutants::e1_halo_unclipped);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_halo_above_only {
     suite!(chapter_8::mutants::e1_halo_above_only);
 }

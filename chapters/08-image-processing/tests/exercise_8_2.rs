@@ -138,27 +138,27 @@ mod graded {
     suite!(chapter_8::scoped_tiles);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_finish_order {
     suite!(chapter_8::mutants::e2_finish_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_reversed {
     suite!(chapter_8::mutants::e2_reversed);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_drops_remainder {
     suite!(chapter_8::mutants::e2_drops_remainder);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_on_the_caller {
     suite!(chapter_8::mutants::e2_on_the_caller);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_zero_chunk {
     suite!(chapter_8::mutants::e2_zero_chunk);
 }

@@ -22,17 +22,17 @@ pub mod mini_executor;
 pub mod primes;
 pub mod sync_vs_async;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 9.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_yield_now.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_yield_now.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_yield_now.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_yield_now.rs")]
 pub mod yield_now;
 
 /// Exercise 9.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_timeout.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_timeout.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_timeout.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_timeout.rs")]
 pub mod timeout;
 
 /// Runs an example's body on a watched thread: its result, or an error saying why it did not

@@ -292,22 +292,22 @@ mod graded_in_the_examples {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_never_ready {
     suite!(chapter_9::mutants::e1_never_ready);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_wake {
     suite!(chapter_9::mutants::e1_no_wake);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_ready_at_once {
     suite!(chapter_9::mutants::e1_ready_at_once);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_thread_local_flag {
     suite!(chapter_9::mutants::e1_thread_local_flag);
 }

@@ -274,27 +274,27 @@ mod graded {
     suite!(chapter_9::timeout);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_future_only {
     suite!(chapter_9::mutants::e2_future_only);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_restarts_timer {
     suite!(chapter_9::mutants::e2_restarts_timer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_timer_first {
     suite!(chapter_9::mutants::e2_timer_first);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_wakes_itself {
     suite!(chapter_9::mutants::e2_wakes_itself);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_zero_is_no_limit {
     suite!(chapter_9::mutants::e2_zero_is_no_limit);
 }

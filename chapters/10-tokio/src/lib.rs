@@ -22,17 +22,17 @@ pub mod support;
 pub mod sync_primitives;
 pub mod tasks;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 10.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_limited_gather.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_limited_gather.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_limited_gather.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_limited_gather.rs")]
 pub mod limited_gather;
 
 /// Exercise 10.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_pairing.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_pairing.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_pairing.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_pairing.rs")]
 pub mod pairing;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -190,32 +190,32 @@ mod graded {
     suite!(chapter_10::limited_gather);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_waves {
     suite!(chapter_10::mutants::e1_waves);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_buffered {
     suite!(chapter_10::mutants::e1_buffered);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_limit {
     suite!(chapter_10::mutants::e1_no_limit);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_one_at_a_time {
     suite!(chapter_10::mutants::e1_one_at_a_time);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_unordered {
     suite!(chapter_10::mutants::e1_unordered);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_zero_limit_waits {
     suite!(chapter_10::mutants::e1_zero_limit_waits);
 }

@@ -251,22 +251,22 @@ mod graded {
     suite!(chapter_10::pairing);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_first_in_future {
     suite!(chapter_10::mutants::e2_first_in_future);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_local_buffer {
     suite!(chapter_10::mutants::e2_local_buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_pending_not_cleared {
     suite!(chapter_10::mutants::e2_pending_not_cleared);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_try_recv_second {
     suite!(chapter_10::mutants::e2_try_recv_second);
 }

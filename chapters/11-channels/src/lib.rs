@@ -25,17 +25,17 @@ pub mod framed_protocol;
 pub mod graceful_shutdown;
 pub mod serve;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 11.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_line_codec.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_line_codec.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_line_codec.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_line_codec.rs")]
 pub mod line_codec;
 
 /// Exercise 11.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_drain.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_drain.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_drain.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_drain.rs")]
 pub mod drain;
 
 // Always std's lock: tokio tasks never run under the shuttle model checker, so this chapter's

@@ -283,32 +283,32 @@ mod graded_in_the_server {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_io_error {
     suite!(chapter_11::mutants::e1_io_error);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_limit_at_newline {
     suite!(chapter_11::mutants::e1_limit_at_newline);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_limit {
     suite!(chapter_11::mutants::e1_no_limit);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_room_for_cr {
     suite!(chapter_11::mutants::e1_no_room_for_cr);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_tail_as_line {
     suite!(chapter_11::mutants::e1_tail_as_line);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_whole_buffer {
     suite!(chapter_11::mutants::e1_whole_buffer);
 }

@@ -414,27 +414,27 @@ mod graded_with_the_framed_protocol {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_abort_at_once {
     suite!(chapter_11::mutants::e2_abort_at_once);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_counts_aborted {
     suite!(chapter_11::mutants::e2_counts_aborted);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_keeps_listener {
     suite!(chapter_11::mutants::e2_keeps_listener);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_cancel {
     suite!(chapter_11::mutants::e2_no_cancel);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_grace_limit {
     suite!(chapter_11::mutants::e2_no_grace_limit);
 }

@@ -19,17 +19,17 @@ pub mod ordering_cost;
 pub mod traced;
 pub mod two_locks;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 12.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_ordered_locking.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_ordered_locking.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_ordered_locking.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_ordered_locking.rs")]
 pub mod ordered_locking;
 
 /// Exercise 12.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_waiter.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_waiter.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_waiter.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_waiter.rs")]
 pub mod waiter;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -185,17 +185,17 @@ mod graded {
     suite!(chapter_12::ordered_locking);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_listed_order {
     suite!(chapter_12::mutants::e1_listed_order);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_sorted_guards {
     suite!(chapter_12::mutants::e1_sorted_guards);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_sorts_positions {
     suite!(chapter_12::mutants::e1_sorts_positions);
 }

@@ -200,22 +200,22 @@ mod graded_at_the_table {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_busy_wait {
     suite!(chapter_12::mutants::e2_busy_wait);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_notify {
     suite!(chapter_12::mutants::e2_no_notify);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_if_not_while {
     suite!(chapter_12::mutants::e2_if_not_while);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_limit {
     suite!(chapter_12::mutants::e2_no_limit);
 }

@@ -20,17 +20,17 @@ pub mod priority_scheduling;
 pub mod readers_writers;
 pub mod tally;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 13.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_fair_rwlock.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_fair_rwlock.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_fair_rwlock.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_fair_rwlock.rs")]
 pub mod fair_rwlock;
 
 /// Exercise 13.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_aging.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_aging.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_aging.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_aging.rs")]
 pub mod aging;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -540,27 +540,27 @@ mod graded {
     suite!(chapter_13::fair_rwlock);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_fifo_mutex {
     suite!(chapter_13::mutants::e1_fifo_mutex);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_turnstile_released_early {
     suite!(chapter_13::mutants::e1_turnstile_released_early);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_every_reader_releases {
     suite!(chapter_13::mutants::e1_every_reader_releases);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_turn_held_while_reading {
     suite!(chapter_13::mutants::e1_turn_held_while_reading);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_release_after_write {
     suite!(chapter_13::mutants::e1_no_release_after_write);
 }

@@ -295,27 +295,27 @@ mod graded_in_the_scheduler {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_strict_priority {
     suite!(chapter_13::mutants::e2_strict_priority);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_age_since_start {
     suite!(chapter_13::mutants::e2_age_since_start);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_age_not_divided {
     suite!(chapter_13::mutants::e2_age_not_divided);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_tie_rule {
     suite!(chapter_13::mutants::e2_no_tie_rule);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_newest_first {
     suite!(chapter_13::mutants::e2_newest_first);
 }

@@ -19,17 +19,17 @@ pub mod lost_updates;
 pub mod serialized;
 pub mod what_rust_refuses;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 14.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_tickets.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_tickets.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_tickets.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_tickets.rs")]
 pub mod tickets;
 
 /// Exercise 14.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_withdrawal.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_withdrawal.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_withdrawal.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_withdrawal.rs")]
 pub mod withdrawal;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -315,32 +315,32 @@ mod graded {
     suite!(chapter_14::tickets);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_store_limit {
     suite!(chapter_14::mutants::e1_store_limit);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_load_then_store {
     suite!(chapter_14::mutants::e1_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_check_then_add {
     suite!(chapter_14::mutants::e1_check_then_add);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_never_gives_up {
     suite!(chapter_14::mutants::e1_never_gives_up);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_retry {
     suite!(chapter_14::mutants::e1_no_retry);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_up_to_limit {
     suite!(chapter_14::mutants::e1_up_to_limit);
 }

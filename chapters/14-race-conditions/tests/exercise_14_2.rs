@@ -226,27 +226,27 @@ mod graded {
     suite!(chapter_14::withdrawal);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_two_locks {
     suite!(chapter_14::mutants::e2_two_locks);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_check_before_lock {
     suite!(chapter_14::mutants::e2_check_before_lock);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_balance_under_guard {
     suite!(chapter_14::mutants::e2_balance_under_guard);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_refuses_whole_balance {
     suite!(chapter_14::mutants::e2_refuses_whole_balance);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_between_before_check {
     suite!(chapter_14::mutants::e2_between_before_check);
 }

@@ -23,17 +23,17 @@ pub mod process;
 pub mod python;
 pub mod refcount;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 15.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_allow_threads.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_allow_threads.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_allow_threads.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_allow_threads.rs")]
 pub mod allow_threads;
 
 /// Exercise 15.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_refcount.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_refcount.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_refcount.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_refcount.rs")]
 pub mod refcount_exercise;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

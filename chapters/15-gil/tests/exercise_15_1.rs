@@ -143,22 +143,22 @@ mod graded {
     suite!(chapter_15::allow_threads);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_keeps_the_gil {
     suite!(chapter_15::mutants::e1_keeps_the_gil);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_never_takes_back {
     suite!(chapter_15::mutants::e1_never_takes_back);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_releases_after {
     suite!(chapter_15::mutants::e1_releases_after);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_takes_back_too_soon {
     suite!(chapter_15::mutants::e1_takes_back_too_soon);
 }

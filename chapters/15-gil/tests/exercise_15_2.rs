@@ -184,22 +184,22 @@ mod graded {
     suite!(chapter_15::refcount_exercise);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_compares_the_new_value {
     suite!(chapter_15::mutants::e2_compares_the_new_value);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_load_then_store {
     suite!(chapter_15::mutants::e2_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_one_compare_exchange {
     suite!(chapter_15::mutants::e2_one_compare_exchange);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_subtract_then_load {
     suite!(chapter_15::mutants::e2_subtract_then_load);
 }

@@ -32,22 +32,22 @@ pub mod treiber_stack;
 
 /// Exercise 16.1: the reference solution, or the learner's starter with `--features learner-e1`.
 #[cfg_attr(
-    not(feature = "learner-e1"),
+    not(learner_e1),
     path = "solutions/e1_approximate_counter.rs"
 )]
 #[cfg_attr(
-    feature = "learner-e1",
+    learner_e1,
     path = "../exercises/e1_approximate_counter.rs"
 )]
 pub mod approximate_counter;
 
 /// Exercise 16.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_published.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_published.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_published.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_published.rs")]
 pub mod published;
 
 /// Committed wrong solutions of the exercises, for `cargo xtask exercise verify`.
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// `--threads N` for the throughput examples: 1..N threads are measured (the stack: 1 and N in

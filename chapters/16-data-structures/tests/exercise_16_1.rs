@@ -296,22 +296,22 @@ mod graded {
     suite!(chapter_16::approximate_counter);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_unlocked_move {
     suite!(chapter_16::mutants::e1_unlocked_move);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_no_reset {
     suite!(chapter_16::mutants::e1_no_reset);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_every_increment_global {
     suite!(chapter_16::mutants::e1_every_increment_global);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_exact_read {
     suite!(chapter_16::mutants::e1_exact_read);
 }

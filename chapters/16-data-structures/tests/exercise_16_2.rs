@@ -206,22 +206,22 @@ mod graded {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_copy_outside_the_lock {
     suite!(chapter_16::mutants::e2_copy_outside_the_lock);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_change_not_published {
     suite!(chapter_16::mutants::e2_change_not_published);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_load_under_the_guard {
     suite!(chapter_16::mutants::e2_load_under_the_guard);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_copy_on_read {
     suite!(chapter_16::mutants::e2_copy_on_read);
 }

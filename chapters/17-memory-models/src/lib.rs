@@ -20,17 +20,17 @@ pub mod non_atomic_increment;
 pub mod store_buffering;
 pub mod sync;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 17.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_atomic_max.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_atomic_max.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_atomic_max.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_atomic_max.rs")]
 pub mod max;
 
 /// Exercise 17.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_spin_lock.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_spin_lock.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_spin_lock.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_spin_lock.rs")]
 pub mod spin;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

@@ -120,17 +120,17 @@ mod graded {
     suite!(chapter_17::max);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_load_then_store {
     suite!(chapter_17::mutants::e1_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_returns_the_new_value {
     suite!(chapter_17::mutants::e1_returns_the_new_value);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_stale_retry {
     suite!(chapter_17::mutants::e1_stale_retry);
 }

@@ -122,22 +122,22 @@ mod graded {
     suite!(chapter_17::spin);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_all_relaxed {
     suite!(chapter_17::mutants::e2_all_relaxed);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_load_then_store {
     suite!(chapter_17::mutants::e2_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_never_released {
     suite!(chapter_17::mutants::e2_never_released);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_relaxed_release {
     suite!(chapter_17::mutants::e2_relaxed_release);
 }

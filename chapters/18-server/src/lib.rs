@@ -30,17 +30,17 @@ pub mod sum_product;
 pub mod tokio_server;
 pub mod tools;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 18.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_evaluate.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_evaluate.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_evaluate.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_evaluate.rs")]
 pub mod evaluate;
 
 /// Exercise 18.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_line_framer.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_line_framer.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_line_framer.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_line_framer.rs")]
 pub mod line_framer;
 
 fn run_reactor(config: &common::RunConfig) -> anyhow::Result<common::Outcome> {

@@ -147,22 +147,22 @@ mod graded {
     suite!(chapter_18::evaluate);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_unchecked_fold {
     suite!(chapter_18::mutants::e1_unchecked_fold);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_saturating {
     suite!(chapter_18::mutants::e1_saturating);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_untrimmed_items {
     suite!(chapter_18::mutants::e1_untrimmed_items);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_whitespace_not_empty {
     suite!(chapter_18::mutants::e1_whitespace_not_empty);
 }

@@ -180,27 +180,27 @@ mod graded {
     suite!(chapter_18::line_framer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_limit {
     suite!(chapter_18::mutants::e2_no_limit);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_partial_line_lost {
     suite!(chapter_18::mutants::e2_partial_line_lost);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_reported_at_newline {
     suite!(chapter_18::mutants::e2_reported_at_newline);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_no_cr_slack {
     suite!(chapter_18::mutants::e2_no_cr_slack);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_rest_not_skipped {
     suite!(chapter_18::mutants::e2_rest_not_skipped);
 }

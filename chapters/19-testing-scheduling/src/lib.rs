@@ -22,17 +22,17 @@ pub mod scheduler;
 pub mod testing;
 pub mod tracing_demo;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 19.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_instance_gate.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_instance_gate.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_instance_gate.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_instance_gate.rs")]
 pub mod instance_gate;
 
 /// Exercise 19.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_calendar.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_calendar.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_calendar.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_calendar.rs")]
 pub mod calendar;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

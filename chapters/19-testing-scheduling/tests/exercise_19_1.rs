@@ -304,22 +304,22 @@ mod graded {
     suite!(chapter_19::instance_gate);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_load_then_store {
     suite!(chapter_19::mutants::e1_load_then_store);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_one_try {
     suite!(chapter_19::mutants::e1_one_try);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_one_too_many {
     suite!(chapter_19::mutants::e1_one_too_many);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_add_then_undo {
     suite!(chapter_19::mutants::e1_add_then_undo);
 }

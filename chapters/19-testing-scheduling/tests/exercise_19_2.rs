@@ -248,22 +248,22 @@ mod graded_in_the_scheduler {
     }
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_not_strictly_after {
     suite!(chapter_19::mutants::e2_not_strictly_after);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_six_days_ahead {
     suite!(chapter_19::mutants::e2_six_days_ahead);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_hour_only {
     suite!(chapter_19::mutants::e2_hour_only);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_truncating_division {
     suite!(chapter_19::mutants::e2_truncating_division);
 }

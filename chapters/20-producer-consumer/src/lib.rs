@@ -25,17 +25,17 @@ pub mod shutdown;
 pub mod tasks;
 
 /// Exercise 20.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_bounded_buffer.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_bounded_buffer.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_bounded_buffer.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_bounded_buffer.rs")]
 pub mod buffer;
 
 /// Exercise 20.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_poison_pill.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_poison_pill.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_poison_pill.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_poison_pill.rs")]
 pub mod poison_pill;
 
 /// Committed wrong solutions of the exercises, for `cargo xtask exercise verify`.
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

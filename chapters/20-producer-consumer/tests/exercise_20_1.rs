@@ -252,32 +252,32 @@ mod graded {
     suite!(chapter_20::buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_if_not_while {
     suite!(chapter_20::mutants::e1_if_not_while);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_put_wakes_nobody {
     suite!(chapter_20::mutants::e1_put_wakes_nobody);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_take_wakes_nobody {
     suite!(chapter_20::mutants::e1_take_wakes_nobody);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_close_wakes_one {
     suite!(chapter_20::mutants::e1_close_wakes_one);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_put_after_close {
     suite!(chapter_20::mutants::e1_put_after_close);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_never_waits_when_full {
     suite!(chapter_20::mutants::e1_never_waits_when_full);
 }

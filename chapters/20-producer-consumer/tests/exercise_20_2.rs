@@ -364,27 +364,27 @@ mod graded {
     suite!(chapter_20::poison_pill);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_close_instead_of_pills {
     suite!(chapter_20::mutants::e2_close_instead_of_pills; chapter_20::mutants::buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_one_pill {
     suite!(chapter_20::mutants::e2_one_pill; chapter_20::mutants::buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_ignores_pills {
     suite!(chapter_20::mutants::e2_ignores_pills; chapter_20::mutants::buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_stops_when_empty {
     suite!(chapter_20::mutants::e2_stops_when_empty; chapter_20::mutants::buffer);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_counts_the_pill {
     suite!(chapter_20::mutants::e2_counts_the_pill; chapter_20::mutants::buffer);
 }

@@ -20,17 +20,17 @@ pub mod hot_and_cold;
 pub mod operators;
 pub mod timeline;
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 pub mod mutants;
 
 /// Exercise 21.1: the reference solution, or the learner's starter with `--features learner-e1`.
-#[cfg_attr(not(feature = "learner-e1"), path = "solutions/e1_debounce.rs")]
-#[cfg_attr(feature = "learner-e1", path = "../exercises/e1_debounce.rs")]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_debounce.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_debounce.rs")]
 pub mod debounce;
 
 /// Exercise 21.2: the reference solution, or the learner's starter with `--features learner-e2`.
-#[cfg_attr(not(feature = "learner-e2"), path = "solutions/e2_sample.rs")]
-#[cfg_attr(feature = "learner-e2", path = "../exercises/e2_sample.rs")]
+#[cfg_attr(not(learner_e2), path = "solutions/e2_sample.rs")]
+#[cfg_attr(learner_e2, path = "../exercises/e2_sample.rs")]
 pub mod sample;
 
 /// The chapter's registry, handed to the shared CLI by `main.rs`.

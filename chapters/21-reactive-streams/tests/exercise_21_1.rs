@@ -129,22 +129,22 @@ mod graded {
     suite!(chapter_21::debounce);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_drops_held_at_end {
     suite!(chapter_21::mutants::e1_drops_held_at_end);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_leading_edge {
     suite!(chapter_21::mutants::e1_leading_edge);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_timer_not_restarted {
     suite!(chapter_21::mutants::e1_timer_not_restarted);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e1_waits_after_end {
     suite!(chapter_21::mutants::e1_waits_after_end);
 }

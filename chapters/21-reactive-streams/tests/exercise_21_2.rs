@@ -121,27 +121,27 @@ mod graded {
     suite!(chapter_21::sample);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_drops_held_at_end {
     suite!(chapter_21::mutants::e2_drops_held_at_end);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_keeps_the_first {
     suite!(chapter_21::mutants::e2_keeps_the_first);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_quiet_tick_ends {
     suite!(chapter_21::mutants::e2_quiet_tick_ends);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_sleep_restarted {
     suite!(chapter_21::mutants::e2_sleep_restarted);
 }
 
-#[cfg(feature = "mutants")]
+#[cfg(mutants)]
 mod e2_waits_for_a_tick_at_end {
     suite!(chapter_21::mutants::e2_waits_for_a_tick_at_end);
 }
