@@ -109,6 +109,32 @@ pub fn write_tiles(
     Ok(tiles)
 }
 
+common::variants! {
+    /// The example's variants: how the work reaches the workers.
+    pub enum Feed {
+        /// [`TileVariant::ParentReads`].
+        ParentReads = "parent-reads": "the parent decodes each tile and sends the pixels down a channel (example5)",
+        /// [`TileVariant::WorkerReads`].
+        WorkerReads = "worker-reads": "the channel carries file names; each worker reads its own (example6)",
+        /// [`TileVariant::RayonTiles`].
+        RayonTiles = "rayon-tiles": "a rayon pool of N threads over the tile list",
+        /// No tiles: one big image, its rows split across the pool.
+        RayonRows = "rayon-rows": "one big image, its rows split across a rayon pool of N threads",
+    }
+}
+
+impl Feed {
+    /// How this variant hands out tiles, or `None` if it works on rows of one image.
+    pub fn tiles(self) -> Option<TileVariant> {
+        match self {
+            Self::ParentReads => Some(TileVariant::ParentReads),
+            Self::WorkerReads => Some(TileVariant::WorkerReads),
+            Self::RayonTiles => Some(TileVariant::RayonTiles),
+            Self::RayonRows => None,
+        }
+    }
+}
+
 /// How the tiles reach the workers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TileVariant {
@@ -262,16 +288,16 @@ fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Durati
 /// The Karp–Flatt metric, from `common` (the tests reach it here).
 pub use common::timing::karp_flatt;
 
-/// The chart of a sweep: measured speedups over one worker, and Amdahl's law for the serial
-/// fraction `serial`, for n processors and for `cores` cores.
-pub fn plot(variant: &str, speedups: &[(usize, f64)], serial: f64, cores: usize) -> Plot {
+/// The chart of `feed`'s sweep: measured speedups over one worker, and Amdahl's law for the
+/// serial fraction `serial`, for n processors and for `cores` cores.
+pub fn plot(feed: Feed, speedups: &[(usize, f64)], serial: f64, cores: usize) -> Plot {
     let line = |f: &dyn Fn(usize, f64) -> f64| -> Vec<(f64, f64)> {
         speedups.iter().map(|&(n, s)| (n as f64, f(n, s))).collect()
     };
     let workers: Vec<usize> = speedups.iter().map(|&(n, _)| n).collect();
     Plot::new(
-        format!("chapter-8-batch-{variant}"),
-        format!("Image batch ({variant}): speedup against Amdahl's law"),
+        format!("chapter-8-batch-{feed}"),
+        format!("Image batch ({feed}): speedup against Amdahl's law"),
         "workers (threads)",
         "speedup (x)",
     )
@@ -292,11 +318,12 @@ fn same_files(a: &Path, b: &Path, tiles: &[Tile]) -> anyhow::Result<(usize, usiz
 
 /// Runs one variant at 1..=N workers and tabulates the medians.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let feed = config.variant_of::<Feed>()?;
     let root = output_root().join("batch");
     let picture = test_image(BOOK_WIDTH, BOOK_HEIGHT, config.seed);
     let grid_rows = config.pick(QUICK_GRID_ROWS, GRID);
     let mut table = TableData::new(
-        format!("{} — median of 3 runs each", config.variant),
+        format!("{feed} — median of 3 runs each"),
         &[
             "workers",
             "time",
@@ -308,58 +335,57 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     );
     let mut times: Vec<(usize, Duration)> = Vec::new();
     let (compared, differ, unit);
-    if config.variant == "rayon-rows" {
-        // The tiled area of the picture as one image: the same pixels as the 400 tiles.
-        let (tw, th) = (picture.width() / GRID, picture.height() / GRID);
-        let area = image::imageops::crop_imm(&picture, 0, 0, tw * GRID, th * grid_rows).to_image();
-        let gray = grayscale(&area);
-        let reference = crate::threshold::adaptive_threshold(&gray, Adaptive::Gaussian);
-        let mut total = (0, 0);
-        for n in counts(config.threads) {
-            let mut last = None;
-            let took = median3(|| {
-                last = Some(adaptive_threshold_rows(&gray, n)?);
-                Ok(())
-            })?;
-            times.push((n, took));
-            let out = last.expect("ran");
-            write_gray_png(&root.join(format!("rows-{n}.png")), &out)?;
-            let d = out
-                .iter()
-                .zip(reference.iter())
-                .filter(|(a, b)| a != b)
-                .count();
-            total = (total.0 + out.len(), total.1 + d);
+    match feed.tiles() {
+        None => {
+            // The tiled area of the picture as one image: the same pixels as the 400 tiles.
+            let (tw, th) = (picture.width() / GRID, picture.height() / GRID);
+            let area =
+                image::imageops::crop_imm(&picture, 0, 0, tw * GRID, th * grid_rows).to_image();
+            let gray = grayscale(&area);
+            let reference = crate::threshold::adaptive_threshold(&gray, Adaptive::Gaussian);
+            let mut total = (0, 0);
+            for n in counts(config.threads) {
+                let mut last = None;
+                let took = median3(|| {
+                    last = Some(adaptive_threshold_rows(&gray, n)?);
+                    Ok(())
+                })?;
+                times.push((n, took));
+                let out = last.expect("ran");
+                write_gray_png(&root.join(format!("rows-{n}.png")), &out)?;
+                let d = out
+                    .iter()
+                    .zip(reference.iter())
+                    .filter(|(a, b)| a != b)
+                    .count();
+                total = (total.0 + out.len(), total.1 + d);
+            }
+            (compared, differ) = total;
+            unit = "pixels";
         }
-        (compared, differ) = total;
-        unit = "pixels";
-    } else {
-        let variant = match config.variant {
-            "parent-reads" => TileVariant::ParentReads,
-            "worker-reads" => TileVariant::WorkerReads,
-            _ => TileVariant::RayonTiles,
-        };
-        let mark = format!(
-            "{}x{} grid {GRID} seed {}",
-            picture.width(),
-            picture.height(),
-            config.seed
-        );
-        let mut tiles = write_tiles(&picture, GRID, &root.join("input"), &mark)?;
-        tiles.retain(|tile| tile.row < grid_rows);
-        let out = |n: usize| {
-            root.join("output")
-                .join(config.variant)
-                .join(format!("workers-{n}"))
-        };
-        let mut total = (0, 0);
-        for n in counts(config.threads) {
-            times.push((n, median3(|| run_tiles(variant, &tiles, &out(n), n))?));
-            let (c, d) = same_files(&out(1), &out(n), &tiles)?;
-            total = (total.0 + c, total.1 + d);
+        Some(variant) => {
+            let mark = format!(
+                "{}x{} grid {GRID} seed {}",
+                picture.width(),
+                picture.height(),
+                config.seed
+            );
+            let mut tiles = write_tiles(&picture, GRID, &root.join("input"), &mark)?;
+            tiles.retain(|tile| tile.row < grid_rows);
+            let out = |n: usize| {
+                root.join("output")
+                    .join(feed.to_string())
+                    .join(format!("workers-{n}"))
+            };
+            let mut total = (0, 0);
+            for n in counts(config.threads) {
+                times.push((n, median3(|| run_tiles(variant, &tiles, &out(n), n))?));
+                let (c, d) = same_files(&out(1), &out(n), &tiles)?;
+                total = (total.0 + c, total.1 + d);
+            }
+            (compared, differ) = total;
+            unit = "files";
         }
-        (compared, differ) = total;
-        unit = "files";
     }
     let base = times[0].1;
     // One worker over itself is exactly 1.
@@ -396,7 +422,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .line(fit.describe())
         .table(table)
-        .plot(plot(config.variant, &speedups, fit.serial, cores))
+        .plot(plot(feed, &speedups, fit.serial, cores))
         .line(format!(
             "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
         ))
@@ -407,10 +433,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     if let Some(&(_, two)) = speedups.iter().find(|p| p.0 == 2 && top_n != 2) {
         outcome = outcome.figure("speedup at 2 workers", two, "x");
     }
-    Ok(outcome.notice(match config.variant {
-            "parent-reads" => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5 (and even \"1 worker\" is two threads: parent and worker form a pipeline)",
-            "worker-reads" => "each worker reads its own files (example6): nothing serial left but the channel, so the speedup follows the cores",
-            "rayon-tiles" => "the same work with no channel to write: rayon's pool splits the tile list and steals work",
-            _ => "inside one image the rows are independent too, given each band reads its neighbours' rows: the grain need not be a file",
+    Ok(outcome.notice(match feed {
+            Feed::ParentReads => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5 (and even \"1 worker\" is two threads: parent and worker form a pipeline)",
+            Feed::WorkerReads => "each worker reads its own files (example6): nothing serial left but the channel, so the speedup follows the cores",
+            Feed::RayonTiles => "the same work with no channel to write: rayon's pool splits the tile list and steals work",
+            Feed::RayonRows => "inside one image the rows are independent too, given each band reads its neighbours' rows: the grain need not be a file",
         }))
 }

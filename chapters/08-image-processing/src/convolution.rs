@@ -83,10 +83,20 @@ pub fn check(out: &GrayImage, reference: &GrayImage, bands: usize, radius: usize
     check
 }
 
+common::variants! {
+    /// Which rows each band reads.
+    pub enum Bands {
+        /// Its own rows only.
+        NoHalo = "broken": "each band sees only its own rows",
+        /// Its own rows and 5 of each neighbour's.
+        Halo = "halo": "each band also reads 5 rows from each neighbour",
+    }
+}
+
 /// Blurs the gray picture sequentially and in bands, broken or with the halo, and counts the
 /// differences.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let halo = config.variant == "halo";
+    let reads = config.variant_of::<Bands>()?;
     let bands = config.threads;
     let picture = test_image(
         BOOK_WIDTH,
@@ -100,15 +110,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let reference = filter(&gray, &kernel);
     let sequential = clock.elapsed();
     let clock = Stopwatch::start();
-    let banded = if halo {
-        blur_bands_with_halo(&gray, &kernel, bands)
-    } else {
-        blur_bands_no_halo(&gray, &kernel, bands)
+    let banded = match reads {
+        Bands::Halo => blur_bands_with_halo(&gray, &kernel, bands),
+        Bands::NoHalo => blur_bands_no_halo(&gray, &kernel, bands),
     };
     let parallel = clock.elapsed();
     let found = check(&banded, &reference, bands, radius);
     let dir = output_root().join("banded-blur");
-    write_gray_png(&dir.join(format!("{}.png", config.variant)), &banded)?;
+    write_gray_png(&dir.join(format!("{reads}.png")), &banded)?;
     write_gray_png(&dir.join("sequential.png"), &reference)?;
     let inner = band_rows(gray.height() as usize, bands)
         .len()
@@ -133,25 +142,25 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "-".to_string(),
     ]);
     table.row([
-        format!("{bands} bands, {}", config.variant),
+        format!("{bands} bands, {reads}"),
         human(parallel),
         found.differing.to_string(),
         found.near_borders.to_string(),
     ]);
     // Broken shows its bug when the bands differ; a single band has no inner border to get wrong.
-    let showed = if halo {
-        found.differing == 0
-    } else {
-        inner == 0 || (found.differing > 0 && found.near_borders == found.differing)
+    let showed = match reads {
+        Bands::Halo => found.differing == 0,
+        Bands::NoHalo => {
+            inner == 0 || (found.differing > 0 && found.near_borders == found.differing)
+        }
     };
     Ok(config.outcome(Verdict::from(showed))
         .table(table)
         .line(format!("{inner} inner band borders; files in {}", dir.display()))
         .key_figure("differing pixels", found.differing as f64, "pixels")
         .figure("near a band border", found.near_borders as f64, "pixels")
-        .notice(if halo {
-            "with 5 rows of halo each side, every band reads exactly the rows the sequential blur reads: identical output"
-        } else {
-            "every wrong pixel lies within 5 rows of a band border: the band replicated its own edge row where its neighbour's rows belonged"
+        .notice(match reads {
+            Bands::Halo => "with 5 rows of halo each side, every band reads exactly the rows the sequential blur reads: identical output",
+            Bands::NoHalo => "every wrong pixel lies within 5 rows of a band border: the band replicated its own edge row where its neighbour's rows belonged",
         }))
 }

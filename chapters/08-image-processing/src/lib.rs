@@ -11,7 +11,7 @@
 //! work), [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the exercise modules [`halo`] (8.1) and
 //! [`scoped_tiles`] (8.2).
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod batch;
 pub mod convolution;
@@ -46,34 +46,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "pipeline",
             summary: "load a 1577×1118 picture (PNG and JPEG), gray it, threshold it at 127 and adaptively (mean, Gaussian)",
-            variants: &[Variant {
-                name: "sequential",
-                summary: "the book's examples 1-4, one step after another, files under target/chapter-8/pipeline",
-            }],
+            variants: pipeline::Steps::ALL,
             threads: None,
             run: pipeline::run,
         },
         Example {
             name: "batch",
             summary: "400 tile files thresholded by 1..N workers: the parent reads vs the workers read, rayon over tiles and over rows",
-            variants: &[
-                Variant {
-                    name: "parent-reads",
-                    summary: "the parent decodes each tile and sends the pixels down a channel (example5)",
-                },
-                Variant {
-                    name: "worker-reads",
-                    summary: "the channel carries file names; each worker reads its own (example6)",
-                },
-                Variant {
-                    name: "rayon-tiles",
-                    summary: "a rayon pool of N threads over the tile list",
-                },
-                Variant {
-                    name: "rayon-rows",
-                    summary: "one big image, its rows split across a rayon pool of N threads",
-                },
-            ],
+            variants: batch::Feed::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "workers (timed at 1..N)",
                 default: 2,
@@ -85,16 +65,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "banded-blur",
             summary: "an 11-tap blur on row bands, one thread each: wrong at band borders without a halo, identical with one",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "each band sees only its own rows",
-                },
-                Variant {
-                    name: "halo",
-                    summary: "each band also reads 5 rows from each neighbour",
-                },
-            ],
+            variants: convolution::Bands::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "bands",
                 default: 4,

@@ -23,8 +23,17 @@ use crate::threshold::{
     Adaptive, GLOBAL_THRESHOLD, adaptive_threshold, global_threshold, grayscale, white_fraction,
 };
 
+common::variants! {
+    /// The example's one variant: the book's steps in order.
+    pub enum Steps {
+        /// One step after another, on one thread.
+        Sequential = "sequential": "the book's examples 1-4, one step after another, files under target/chapter-8/pipeline",
+    }
+}
+
 /// Runs the pipeline on the book-sized picture.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Steps::Sequential = config.variant_of()?;
     let dir = output_root().join("pipeline");
     let clock = Stopwatch::start();
     let picture = test_image(BOOK_WIDTH, BOOK_HEIGHT, config.seed);

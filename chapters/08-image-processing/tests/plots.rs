@@ -7,7 +7,7 @@
 #![cfg(not(shuttle))]
 
 use chapter_8::CHAPTER;
-use chapter_8::batch::{karp_flatt, plot};
+use chapter_8::batch::{Feed, karp_flatt, plot};
 use common::Outcome;
 use common::testing::run_quick_threads;
 use common::timing::{SerialFit, amdahl};
@@ -81,7 +81,7 @@ fn the_serial_fraction_comes_from_the_most_workers_with_a_core_each() {
     assert_eq!(karp_flatt(5.0, 2), Some(0.0));
     assert_eq!(karp_flatt(1.0, 1), None);
     // The chart of those points: the prediction through Amdahl's formula for each count.
-    let chart = plot("worker-reads", &speedups, 0.25, 2);
+    let chart = plot(Feed::WorkerReads, &speedups, 0.25, 2);
     assert_eq!(chart.id, "chapter-8-batch-worker-reads");
     assert_eq!(chart.series[2].points[3], (4.0, amdahl(0.25, 2)));
 }
