@@ -2,8 +2,8 @@
 //!
 //! It runs, in order, and always all of them:
 //!
-//! 1. the plain pass, `cargo test --workspace` (this includes the tidy test and every exercise
-//!    suite against its reference solution);
+//! 1. the plain pass, `cargo test --workspace --all-features` (this includes the tidy test and
+//!    every exercise suite against its reference solution);
 //! 2. the shuttle pass: one `cargo test` under `RUSTFLAGS="--cfg shuttle"`, in `target/shuttle`,
 //!    of every chapter's library tests and of the test files that hold model-checking tests (a
 //!    `cfg(shuttle)`); a checker is a `--cfg`, not a feature, so `--all-features` stays plain;
@@ -49,7 +49,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     let mut passes = Vec::new();
 
     let mut plain = workspace::cargo(root);
-    plain.args(["test", "--workspace", "--no-fail-fast"]);
+    // Every feature on: a plain build must not change with features (a checker or a coursework
+    // build is a cfg, never a feature), and this is how that stays true. The chapters' own
+    // features are unified into this build anyway, so it costs no second build.
+    plain.args(["test", "--workspace", "--all-features", "--no-fail-fast"]);
     passes.push(cargo_pass("plain", plain)?);
 
     let shuttle: Vec<&Chapter> = chapters.iter().filter(|c| c.shuttle()).collect();
