@@ -4,7 +4,7 @@
 //!
 //! A suite is graded in two passes: real threads under the tests' own watchdogs, then (if the
 //! suite has `cfg(shuttle)` tests) the model checker. The learner's pass swaps in only this
-//! exercise's starter (`--features learner-eK`); without it, the suite tests the reference
+//! exercise's starter (`COURSE_BUILD=learner-eK`); without it, the suite tests the reference
 //! solution. Everything builds in its own target directory (`target/grade`), so a graded build
 //! never replaces the ordinary `target/debug/chapter-N` that `cargo run` starts.
 //!

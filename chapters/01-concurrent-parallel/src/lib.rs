@@ -21,12 +21,12 @@ pub mod primes;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 1.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 1.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_split.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_split.rs")]
 pub mod split;
 
-/// Exercise 1.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 1.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_work_index.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_work_index.rs")]
 pub mod work_index;

@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_split.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_split.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (a hang or a panic
-//! fails fast with a clear message), and, with `--features shuttle`, the model checker across
+//! fails fast with a clear message), and, with `--cfg shuttle`, the model checker across
 //! many schedules (threads finishing in any order must not change the answer).
 //!
 //! A wrong answer is diagnosed, not just shown: primes missing (numbers never tested), primes
@@ -124,7 +124,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's split (`--features learner-e1`), or the reference solution.
+/// The learner's split (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_1::split);
 }

@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_work_index.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_work_index.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
-//! `--features shuttle`, the model checker: three workers over many random schedules, and two
+//! `--cfg shuttle`, the model checker: three workers over many random schedules, and two
 //! workers over *every* schedule (shuttle's exhaustive search), so a claim that two callers can
 //! interleave is found on every run, not by luck.
 //!
@@ -154,7 +154,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's work index (`--features learner-e2`), or the reference solution.
+/// The learner's work index (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_1::work_index);
 }

@@ -3,7 +3,7 @@
 //! work index must give every number to exactly one worker in every schedule; a load-then-store
 //! index, the tempting wrong version, is shown to hand a number out twice.
 //!
-//! Run with `cargo test -p chapter-1 --features shuttle --test model_check`.
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-1 --test model_check`.
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure prints the
 //! schedule to replay with `shuttle::replay`.
 

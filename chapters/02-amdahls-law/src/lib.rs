@@ -22,12 +22,12 @@ pub mod workload;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 2.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 2.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_predictions.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_predictions.rs")]
 pub mod predictions;
 
-/// Exercise 2.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 2.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_split.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_split.rs")]
 pub mod split;

@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_split.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_split.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Every check runs on real threads under a watchdog. The
 //! concurrency check makes the workers meet at a barrier, so a split that runs its chunks one
@@ -273,7 +273,7 @@ fn results_come_back_in_chunk_order_whoever_finishes_first() {
     };
 }
 
-/// The learner's split (`--features learner-e2`), or the reference solution.
+/// The learner's split (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_2::split);
 }

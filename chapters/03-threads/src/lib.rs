@@ -25,12 +25,12 @@ pub mod work_queue;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 3.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 3.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_join_all.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_join_all.rs")]
 pub mod join_all;
 
-/// Exercise 3.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 3.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_priority_queue.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_priority_queue.rs")]
 pub mod priority_queue;

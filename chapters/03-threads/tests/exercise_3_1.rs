@@ -3,11 +3,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_join_all.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_join_all.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (a `run_all` that
 //! joins each thread before starting the next deadlocks on jobs that wait for each other, and
-//! the watchdog says so fast), and, with `--features shuttle`, the model checker.
+//! the watchdog says so fast), and, with `--cfg shuttle`, the model checker.
 //!
 //! What is checked: jobs that wait for each other all finish (they run at once); results come
 //! back in the jobs' order even when the jobs finish in the opposite order (each job waits for
@@ -188,7 +188,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `run_all` (`--features learner-e1`), or the reference solution.
+/// The learner's `run_all` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_3::join_all);
 }

@@ -3,9 +3,9 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_priority_queue.rs` with `--features learner-e2`; with `--features mutants`,
+//! `exercises/e2_priority_queue.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`,
 //! every committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask
-//! exercise verify` proves each one fails. Two passes: real threads, and, with `--features
+//! exercise verify` proves each one fails. Two passes: real threads, and, with `--cfg
 //! shuttle`, the model checker across many schedules.
 //!
 //! A worker asleep in `pop` when `close` comes is the case that matters, and on real threads a
@@ -363,7 +363,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's priority queue (`--features learner-e2`), or the reference solution.
+/// The learner's priority queue (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_3::priority_queue);
 }

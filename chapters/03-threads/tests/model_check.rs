@@ -3,7 +3,7 @@
 //! the racy work queue (`is_empty()` then a blocking `get()`), and find nothing wrong with the
 //! fix, the three counters, or the priority queue's workers and shutdown.
 //!
-//! Run with `cargo test -p chapter-3 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-3 --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
 #![cfg(shuttle)]

@@ -23,12 +23,12 @@ pub mod poisoning;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 4.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 4.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_permits.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_permits.rs")]
 pub mod permits;
 
-/// Exercise 4.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 4.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_narrow_scope.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_narrow_scope.rs")]
 pub mod narrow_scope;

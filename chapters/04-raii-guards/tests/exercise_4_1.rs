@@ -2,10 +2,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_permits.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_permits.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
-//! `--features shuttle`, the model checker across many schedules.
+//! `--cfg shuttle`, the model checker across many schedules.
 //!
 //! A thread waiting for a permit is *observed* asleep before the permit comes back: the test
 //! reads the waiter's scheduler state and CPU time from `/proc/self/task/<tid>/stat` until it is
@@ -317,7 +317,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's semaphore (`--features learner-e1`), or the reference solution.
+/// The learner's semaphore (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_4::permits);
 }

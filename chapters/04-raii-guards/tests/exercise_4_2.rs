@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_narrow_scope.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_narrow_scope.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
-//! `--features shuttle`, the model checker.
+//! `--cfg shuttle`, the model checker.
 //!
 //! Two checks. One worker alone: its `slow` tries each lock (`try_lock`) and counts the calls
 //! that found one taken; with one worker, a taken lock can only be its own guard, still alive,
@@ -208,7 +208,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `work_through` (`--features learner-e2`), or the reference solution.
+/// The learner's `work_through` (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_4::narrow_scope);
 }

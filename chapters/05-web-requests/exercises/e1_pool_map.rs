@@ -16,9 +16,9 @@
 //!   calls really overlap: the grader's `work` waits until `workers` calls are inside at once
 //!   (and real requests to the local server, counted by the server itself);
 //! - every item is worked on exactly once, also under shuttle across many schedules
-//!   (`--features shuttle`).
+//!   (`--cfg shuttle`).
 //!
-//! The `check-status --variant thread-pool` example runs your code with `--features learner`.
+//! The `check-status --variant thread-pool` example runs your code with `COURSE_BUILD=learner`.
 
 /// Runs `work` on every item with at most `workers` threads and returns the results in the
 /// items' order. Panics if `workers` is 0.

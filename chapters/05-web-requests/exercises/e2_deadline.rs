@@ -19,7 +19,7 @@
 //! - when every sender has hung up the call returns at once, without waiting for the deadline;
 //! - real requests to the local server: the slow one is missing, the others are there.
 //!
-//! The `timeouts --variant custom-timeout` example runs your code with `--features learner`.
+//! The `timeouts --variant custom-timeout` example runs your code with `COURSE_BUILD=learner`.
 
 use std::sync::mpsc::Receiver;
 use std::time::Instant;

@@ -25,12 +25,12 @@ pub mod timeouts;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 5.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 5.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_pool_map.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_pool_map.rs")]
 pub mod pool;
 
-/// Exercise 5.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 5.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_deadline.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_deadline.rs")]
 pub mod deadline;

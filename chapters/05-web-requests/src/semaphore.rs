@@ -13,7 +13,7 @@
 //! schedule; on real threads it is rare, which is why a checker and not a test run is the proof.
 //!
 //! Run: `cargo run -p chapter-5 -- run rate-limit --variant semaphore`;
-//! `cargo test -p chapter-5 --features shuttle --test model_check`.
+//! `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-5 --test model_check`.
 //! Book: chapter 5, "Thread pools" and the note on not flooding a server with requests.
 
 use common::sync::{Condvar, Mutex, lock, thread};

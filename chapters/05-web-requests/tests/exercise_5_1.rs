@@ -2,11 +2,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_pool_map.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_pool_map.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads (and real requests to the local status
 //! server, counted by the server itself), each under a watchdog so a hang fails fast with a
-//! report; and, with `--features shuttle`, the model checker across many schedules.
+//! report; and, with `--cfg shuttle`, the model checker across many schedules.
 //!
 //! What is checked, as the task states it: results in the items' order, also when the first item
 //! finishes last; every item worked on exactly once; never more than `workers` calls of `work` at
@@ -272,7 +272,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's pool (`--features learner-e1`), or the reference solution.
+/// The learner's pool (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_5::pool);
 }

@@ -3,7 +3,7 @@
 //! correct `acquire` never lets more than `limit` holders in and never loses a wake-up (every
 //! thread finishes); the check-then-act version lets two in, and the checker finds the schedule.
 //!
-//! Run with `cargo test -p chapter-5 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-5 --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
 #![cfg(shuttle)]

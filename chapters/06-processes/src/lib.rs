@@ -25,12 +25,12 @@ pub mod spawn;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 6.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 6.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_wait_timeout.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_wait_timeout.rs")]
 pub mod wait_timeout;
 
-/// Exercise 6.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 6.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_framing.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_framing.rs")]
 pub mod framing;

@@ -3,7 +3,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_framing.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_framing.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -234,7 +234,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's framing (`--features learner-e2`), or the reference solution.
+/// The learner's framing (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_6::framing);
 }

@@ -19,12 +19,12 @@ pub mod parallel_sum;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 7.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 7.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_tree_reduce.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_tree_reduce.rs")]
 pub mod tree_reduce;
 
-/// Exercise 7.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 7.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_word_count.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_word_count.rs")]
 pub mod word_count;

@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_word_count.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_word_count.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
-//! `--features shuttle`, the model checker across many schedules of small inputs.
+//! `--cfg shuttle`, the model checker across many schedules of small inputs.
 //!
 //! What is checked, as the task states it: `merge_into` adds the counts of a word both maps
 //! hold and keeps the others; the counts equal a sequential count for many sizes (none, and
@@ -159,7 +159,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's word count (`--features learner-e2`), or the reference solution.
+/// The learner's word count (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_7::word_count);
 }

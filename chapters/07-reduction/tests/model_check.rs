@@ -2,7 +2,7 @@
 //! and threads come from `common::sync`) lose no value and terminate in every schedule explored;
 //! with a non-associative operator (subtraction) the checker finds a schedule whose answer differs.
 //!
-//! Run with `cargo test -p chapter-7 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-7 --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
 #![cfg(shuttle)]

@@ -7,7 +7,7 @@
 //! (including more threads than tiles).
 //!
 //! Checked by `cargo xtask exercise check 8.2`: equal to the sequential results for 1 to 40 threads
-//! (more threads than tiles too) and for no tiles, and, with `--features shuttle`, under many
+//! (more threads than tiles too) and for no tiles, and, with `--cfg shuttle`, under many
 //! schedules; and the tiles are thresholded on the threads (the calling thread spends at most
 //! three quarters of the CPU time the batch costs, read from `/proc`), and at least two of the
 //! threads are alive at once.

@@ -23,12 +23,12 @@ pub mod your_images;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 8.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 8.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_halo.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_halo.rs")]
 pub mod halo;
 
-/// Exercise 8.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 8.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_scoped_tiles.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_scoped_tiles.rs")]
 pub mod scoped_tiles;

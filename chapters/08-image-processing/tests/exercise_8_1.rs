@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_halo.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_halo.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. The blur runs under a watchdog, so a hang fails fast. This
 //! chapter shares no mutable state between threads (each band owns its output rows), so there
@@ -134,7 +134,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's banded blur (`--features learner-e1`), or the reference solution.
+/// The learner's banded blur (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_8::halo);
 }

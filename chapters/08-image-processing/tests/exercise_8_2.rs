@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_scoped_tiles.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_scoped_tiles.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Runs under a watchdog, so a hang fails fast. Each thread owns
-//! its chunk of tiles; with `--features shuttle` the model checker runs small tile sets under many
+//! its chunk of tiles; with `--cfg shuttle` the model checker runs small tile sets under many
 //! schedules, so a result gathered in finishing order is caught whichever thread wins on a real
 //! machine.
 //!
@@ -133,7 +133,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's tiles (`--features learner-e2`), or the reference solution.
+/// The learner's tiles (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_8::scoped_tiles);
 }

@@ -25,12 +25,12 @@ pub mod sync_vs_async;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 9.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 9.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_yield_now.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_yield_now.rs")]
 pub mod yield_now;
 
-/// Exercise 9.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 9.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_timeout.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_timeout.rs")]
 pub mod timeout;

@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_yield_now.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_yield_now.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -11,7 +11,7 @@
 //! the chapter's executor, tasks that yield take turns. Every executor run is watched and has a
 //! short patience: a `yield_now` that never wakes its task fails with "executor stalled", one
 //! that never completes is stopped after a bounded number of polls, and neither hangs the grader.
-//! With `--features shuttle`, the model checker polls it with the executor's own task waker
+//! With `--cfg shuttle`, the model checker polls it with the executor's own task waker
 //! while another thread wakes the task too.
 
 /// The tests, against the `yield_now` module named by the path.
@@ -255,7 +255,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `yield_now` (`--features learner-e1`), or the reference solution.
+/// The learner's `yield_now` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_9::yield_now);
 }

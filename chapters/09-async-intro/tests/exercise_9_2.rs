@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_timeout.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_timeout.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -269,7 +269,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `timeout` (`--features learner-e2`), or the reference solution.
+/// The learner's `timeout` (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_9::timeout);
 }

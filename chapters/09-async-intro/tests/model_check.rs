@@ -8,7 +8,7 @@
 //! `Executor` does), and must find the lost wake-up — the executor asleep forever, a deadlock —
 //! when it is cleared *after* the poll.
 //!
-//! Run with `cargo test -p chapter-9 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-9 --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
 #![cfg(shuttle)]

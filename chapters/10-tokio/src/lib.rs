@@ -25,12 +25,12 @@ pub mod tasks;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 10.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 10.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_limited_gather.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_limited_gather.rs")]
 pub mod limited_gather;
 
-/// Exercise 10.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 10.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_pairing.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_pairing.rs")]
 pub mod pairing;

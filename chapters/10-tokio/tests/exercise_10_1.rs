@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_limited_gather.rs` with `--features learner-e1`; with `--features mutants`,
+//! `exercises/e1_limited_gather.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`,
 //! every committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails.
 //!
@@ -185,7 +185,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `gather_limited` (`--features learner-e1`), or the reference solution.
+/// The learner's `gather_limited` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_10::limited_gather);
 }

@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_pairing.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_pairing.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -246,7 +246,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `Pairer` (`--features learner-e2`), or the reference solution.
+/// The learner's `Pairer` (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_10::pairing);
 }

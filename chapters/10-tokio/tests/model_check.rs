@@ -1,5 +1,5 @@
-//! Model checks of cancellation safety with shuttle (`cargo test -p chapter-10 --features
-//! shuttle`): a producer task and a consumer task that races each pairing round against a yield,
+//! Model checks of cancellation safety with shuttle (`RUSTFLAGS="--cfg shuttle"
+//! cargo test -p chapter-10 --test model_check`): a producer task and a consumer task that races each pairing round against a yield,
 //! run under shuttle's randomized schedules. Where the round is cancelled depends on the
 //! schedule, so the checker explores many cancellation points. The lossy `recv_pair` loses a
 //! value on some schedule (the test shows shuttle finds it); the cancel-safe `Pairer` (exercise

@@ -28,12 +28,12 @@ pub mod serve;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 11.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 11.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_line_codec.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_line_codec.rs")]
 pub mod line_codec;
 
-/// Exercise 11.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 11.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_drain.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_drain.rs")]
 pub mod drain;

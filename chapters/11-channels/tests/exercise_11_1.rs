@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_line_codec.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_line_codec.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -253,7 +253,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's codec (`--features learner-e1`), or the reference solution.
+/// The learner's codec (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_11::line_codec);
 }

@@ -22,12 +22,12 @@ pub mod two_locks;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 12.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 12.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_ordered_locking.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_ordered_locking.rs")]
 pub mod ordered_locking;
 
-/// Exercise 12.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 12.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_waiter.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_waiter.rs")]
 pub mod waiter;

@@ -2,12 +2,12 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_ordered_locking.rs` with `--features learner-e1`; with `--features mutants`,
+//! `exercises/e1_ordered_locking.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`,
 //! every committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails.
 //!
 //! Two passes: real threads under a watchdog (a deadlock fails fast with the wait-for cycle
-//! named), and, with `--features shuttle`, the model checker across many schedules. A wrong order
+//! named), and, with `--cfg shuttle`, the model checker across many schedules. A wrong order
 //! deadlocks only in some runs, so the real-threads pass does not wait for luck: it holds one
 //! lock itself, lets the function block on the other, and reads from the wait-for graph which
 //! lock it took first — for both listings of the same two locks.
@@ -180,7 +180,7 @@ mod under_the_model_checker {
     };
 }
 
-/// The learner's `lock_in_order` (`--features learner-e1`), or the reference solution.
+/// The learner's `lock_in_order` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_12::ordered_locking);
 }

@@ -2,10 +2,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_waiter.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_waiter.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (a deadlock or a
-//! stall fails fast and names who waits), and, with `--features shuttle`, the model checker.
+//! stall fails fast and names who waits), and, with `--cfg shuttle`, the model checker.
 //!
 //! What is checked, as the task states it: never more diners than seats, every seat given back,
 //! a diner who finds no seat *waits* (a blocked thread uses no CPU; one that spins does), and is
@@ -149,7 +149,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's waiter (`--features learner-e2`), or the reference solution.
+/// The learner's waiter (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_12::waiter);
 }

@@ -2,7 +2,7 @@
 //! code (its locks and threads come from shuttle under the `shuttle` feature) and must *find* the
 //! deadlock or livelock in every broken variant, and find none in any fix.
 //!
-//! Run with `cargo test -p chapter-12 --features shuttle --test model_check` (the shuttle pass of
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-12 --test model_check` (the shuttle pass of
 //! `cargo xtask test`). `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure
 //! prints the schedule to replay with `shuttle::replay`.
 

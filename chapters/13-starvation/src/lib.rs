@@ -23,12 +23,12 @@ pub mod tally;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 13.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 13.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_fair_rwlock.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_fair_rwlock.rs")]
 pub mod fair_rwlock;
 
-/// Exercise 13.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 13.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_aging.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_aging.rs")]
 pub mod aging;

@@ -3,7 +3,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_fair_rwlock.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_fair_rwlock.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -13,7 +13,7 @@
 //! at a time is a mutex, not a readers-writers lock); a scripted scene, step by step — two
 //! readers inside, a writer waits, a later reader must queue behind the writer, the writer must
 //! wait for the *last* reader out, then go in before the later reader; and 3 readers and 2
-//! writers all make progress. Under shuttle (`--features shuttle`): exclusion and no deadlock in
+//! writers all make progress. Under shuttle (`--cfg shuttle`): exclusion and no deadlock in
 //! every schedule, some schedule has two readers inside at once, and a waiting writer (or reader)
 //! is never overtaken by more than a few others.
 
@@ -535,7 +535,7 @@ mod scene {
     }
 }
 
-/// The learner's lock (`--features learner-e1`), or the reference solution.
+/// The learner's lock (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_13::fair_rwlock);
 }

@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each `pick_with_aging` in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_aging.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_aging.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -12,7 +12,7 @@
 //! *every* dispatch no job still waiting may have been overtaken by more than `aging_bound`
 //! jobs. The pick is a plain function, so these run in both passes. `graded_in_the_scheduler`
 //! then runs the chapter's own scheduler (which calls the graded pick): step by step, with real
-//! producer and worker threads under a watchdog, and, with `--features shuttle`, in every
+//! producer and worker threads under a watchdog, and, with `--cfg shuttle`, in every
 //! schedule the model checker explores.
 
 use std::time::Instant;
@@ -190,7 +190,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's pick (`--features learner-e2`), or the reference solution.
+/// The learner's pick (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_13::aging);
 }

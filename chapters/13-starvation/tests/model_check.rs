@@ -10,7 +10,7 @@
 //! `writers-first`, the barging semaphore and the strict scheduler, and find none in the fair
 //! turnstile, the ticket lock and aging; every run also checks mutual exclusion and deadlock.
 //!
-//! Run with `cargo test -p chapter-13 --features shuttle --test model_check`.
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-13 --test model_check`.
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores.
 
 #![cfg(shuttle)]

@@ -22,12 +22,12 @@ pub mod what_rust_refuses;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 14.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 14.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_tickets.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_tickets.rs")]
 pub mod tickets;
 
-/// Exercise 14.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 14.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_withdrawal.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_withdrawal.rs")]
 pub mod withdrawal;

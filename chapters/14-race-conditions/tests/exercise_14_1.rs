@@ -2,10 +2,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_tickets.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_tickets.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (many tickets at
-//! once, so a racy dispenser hands out duplicates), and, with `--features shuttle`, the model
+//! once, so a racy dispenser hands out duplicates), and, with `--cfg shuttle`, the model
 //! checker across many schedules (which finds a duplicate in a handful of tickets).
 //!
 //! The limit is an invariant at every step, not only after the join: every `take_below` is
@@ -310,7 +310,7 @@ fn assert_each_once(mut tickets: Vec<u64>, n: u64) {
     );
 }
 
-/// The learner's dispenser (`--features learner-e1`), or the reference solution.
+/// The learner's dispenser (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_14::tickets);
 }

@@ -3,11 +3,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each `withdraw` in a module of its
 //! own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_withdrawal.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_withdrawal.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, with a pause between
 //! check and act to widen the window (a deadlock — say, calling `account.balance()` while holding
-//! the guard — fails fast with the threads' states named), and, with `--features shuttle`, the
+//! the guard — fails fast with the threads' states named), and, with `--cfg shuttle`, the
 //! model checker across many schedules.
 //!
 //! Checked at every step, not only after the join: `between()` runs only for an approved
@@ -221,7 +221,7 @@ fn assert_round(account: &Account, opening: i64, amount: i64, customers: i64, ap
     );
 }
 
-/// The learner's withdrawal (`--features learner-e2`), or the reference solution.
+/// The learner's withdrawal (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_14::withdrawal);
 }

@@ -3,7 +3,7 @@
 //! schedules. It must *find* the lost update and the overdraft in the broken variants, and find
 //! none in any fix.
 //!
-//! Run with `cargo test -p chapter-14 --features shuttle --test model_check` (the shuttle pass
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-14 --test model_check` (the shuttle pass
 //! of `cargo xtask test`). `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a
 //! failure prints the schedule to replay with `shuttle::replay`.
 

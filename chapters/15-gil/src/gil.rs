@@ -25,7 +25,7 @@
 //!
 //! Used by `countdown`, `global-lock`, `io-releases-the-lock` and `python-side-by-side`; not run on
 //! its own. Its locks, condition variables and atomics come from `common::sync`, so
-//! `cargo test -p chapter-15 --features shuttle --test model_check` checks this very code.
+//! `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-15 --test model_check` checks this very code.
 //! Book: chapter 15, "The Global Interpreter Lock" (the section on how the GIL works).
 
 use std::sync::Arc;

@@ -26,12 +26,12 @@ pub mod refcount;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 15.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 15.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_allow_threads.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_allow_threads.rs")]
 pub mod allow_threads;
 
-/// Exercise 15.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 15.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_refcount.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_refcount.rs")]
 pub mod refcount_exercise;

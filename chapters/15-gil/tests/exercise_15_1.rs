@@ -2,11 +2,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_allow_threads.rs` with `--features learner-e1`; with `--features mutants`,
+//! `exercises/e1_allow_threads.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`,
 //! every committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails. Two passes: real threads under a watchdog (a thread
 //! that keeps the GIL while it waits deadlocks the other, and the test fails fast saying so),
-//! and, with `--features shuttle`, the model checker across many schedules.
+//! and, with `--cfg shuttle`, the model checker across many schedules.
 //!
 //! What is checked, as the task states it: while `blocking` runs the GIL is free (the GIL's own
 //! count of takes, read from inside `blocking`, has not moved, and a second thread that needs the
@@ -138,7 +138,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `allow_threads` (`--features learner-e1`), or the reference solution.
+/// The learner's `allow_threads` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_15::allow_threads);
 }

@@ -2,10 +2,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_refcount.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_refcount.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads hammer one count, and, with
-//! `--features shuttle`, the model checker explores schedules of two threads, where a lost update
+//! `--cfg shuttle`, the model checker explores schedules of two threads, where a lost update
 //! or a double free is found for certain rather than by luck.
 //!
 //! What is checked, as the task states it: the count after many retain/release pairs is exactly
@@ -179,7 +179,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `SharedCount` (`--features learner-e2`), or the reference solution.
+/// The learner's `SharedCount` (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_15::refcount_exercise);
 }

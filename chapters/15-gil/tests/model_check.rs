@@ -4,7 +4,7 @@
 //! and it must find that the modelled GIL never lets two threads hold it, never deadlocks — with
 //! forced handoffs (a zero switch interval) and with threads releasing it around a blocking wait.
 //!
-//! Run with `cargo test -p chapter-15 --features shuttle --test model_check`. `SHUTTLE_ITERATIONS`
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-15 --test model_check`. `SHUTTLE_ITERATIONS`
 //! sets how many schedules each test explores; a failure prints the schedule to replay.
 
 #![cfg(shuttle)]

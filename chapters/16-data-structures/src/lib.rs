@@ -30,7 +30,7 @@ pub mod sync;
 #[allow(unsafe_code)]
 pub mod treiber_stack;
 
-/// Exercise 16.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 16.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(
     not(learner_e1),
     path = "solutions/e1_approximate_counter.rs"
@@ -41,7 +41,7 @@ pub mod treiber_stack;
 )]
 pub mod approximate_counter;
 
-/// Exercise 16.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 16.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_published.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_published.rs")]
 pub mod published;

@@ -2,7 +2,7 @@
 //!
 //! Three builds, one source:
 //! - normal builds: `std`'s atomics, `Mutex` and threads (through `common::sync`);
-//! - `--features shuttle`: shuttle's (through `common::sync`), for the lock-based code, where
+//! - `--cfg shuttle`: shuttle's (through `common::sync`), for the lock-based code, where
 //!   randomized schedules scale to real workloads;
 //! - `RUSTFLAGS="--cfg loom"`: loom's, for the lock-free stack, whose orderings and compare-and-
 //!   swap loops loom explores exhaustively (shuttle does not model weak memory).

@@ -2,10 +2,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_published.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_published.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (a deadlock or a
-//! panic fails in seconds with a reason), and, with `--features shuttle`, the model checker
+//! panic fails in seconds with a reason), and, with `--cfg shuttle`, the model checker
 //! across many schedules.
 //!
 //! What is checked, as the task states it: a snapshot never changes and a load after an update
@@ -179,7 +179,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `Published` (`--features learner-e2`), or the reference solution.
+/// The learner's `Published` (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_16::published);
 

@@ -2,7 +2,7 @@
 //! locks and threads come from shuttle under the `shuttle` feature) across many schedules. It
 //! must *find* the lockless counter's lost update, and find none in the locked counter.
 //!
-//! Run with `cargo test -p chapter-16 --features shuttle --test model_check` (the shuttle pass of
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-16 --test model_check` (the shuttle pass of
 //! `cargo xtask test`). `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a
 //! failure prints the schedule to replay with `shuttle::replay`. The approximate counter and
 //! `Published` are model-checked in their exercise suites (`exercise_16_1.rs`,

@@ -5,7 +5,7 @@
 //! no single instruction covers is done: a compare-and-swap loop with
 //! `compare_exchange_weak(current, new, success_ordering, failure_ordering)`.
 //! (`cargo run -p chapter-17 -- run cas-loop --variant atomic-max` shows the variants side by
-//! side; its `atomic_max` row runs your code when built with `--features learner`.)
+//! side; its `atomic_max` row runs your code when built with `COURSE_BUILD=learner`.)
 //!
 //! What the grader checks (`cargo xtask exercise check 17.1`):
 //! - one thread: the return value is the previous value, and the cell only ever grows;

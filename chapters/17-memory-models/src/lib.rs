@@ -23,12 +23,12 @@ pub mod sync;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 17.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 17.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_atomic_max.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_atomic_max.rs")]
 pub mod max;
 
-/// Exercise 17.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 17.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_spin_lock.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_spin_lock.rs")]
 pub mod spin;

@@ -33,12 +33,12 @@ pub mod tools;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 18.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 18.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_evaluate.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_evaluate.rs")]
 pub mod evaluate;
 
-/// Exercise 18.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 18.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_line_framer.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_line_framer.rs")]
 pub mod line_framer;

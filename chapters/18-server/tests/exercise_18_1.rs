@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_evaluate.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_evaluate.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -142,7 +142,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `evaluate` (`--features learner-e1`), or the reference solution.
+/// The learner's `evaluate` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_18::evaluate);
 }

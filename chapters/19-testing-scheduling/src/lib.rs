@@ -25,12 +25,12 @@ pub mod tracing_demo;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 19.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 19.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_instance_gate.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_instance_gate.rs")]
 pub mod instance_gate;
 
-/// Exercise 19.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 19.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_calendar.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_calendar.rs")]
 pub mod calendar;

@@ -3,10 +3,10 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_instance_gate.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_instance_gate.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
-//! `--features shuttle`, the model checker across many schedules.
+//! `--cfg shuttle`, the model checker across many schedules.
 //!
 //! What is checked, as the task states it: exactly `max` are admitted and a `leave` frees a
 //! place; never more than `max` runs inside, and `running()` never reads more than `max`, at any
@@ -299,7 +299,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's gate (`--features learner-e1`), or the reference solution.
+/// The learner's gate (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_19::instance_gate);
 }

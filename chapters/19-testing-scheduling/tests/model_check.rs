@@ -2,7 +2,7 @@
 //! the scheduler's instance gate and the bank's transfers, each run across many schedules. The
 //! checker must *find* the bug in every broken version and find none in any fix.
 //!
-//! Run with `cargo test -p chapter-19 --features shuttle --test model_check`.
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-19 --test model_check`.
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure prints the schedule
 //! to replay with `shuttle::replay`. `tests/loom_model_check.rs` checks the dispenser with loom.
 

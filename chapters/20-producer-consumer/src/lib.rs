@@ -24,12 +24,12 @@ pub mod pressure;
 pub mod shutdown;
 pub mod tasks;
 
-/// Exercise 20.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 20.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_bounded_buffer.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_bounded_buffer.rs")]
 pub mod buffer;
 
-/// Exercise 20.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 20.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_poison_pill.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_poison_pill.rs")]
 pub mod poison_pill;

@@ -3,11 +3,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_bounded_buffer.rs` with `--features learner-e1`; with `--features mutants`,
+//! `exercises/e1_bounded_buffer.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`,
 //! every committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails. Two passes: real threads under a watchdog (a lost
 //! wake-up fails in seconds, and the buffer's state at the stall says whose), and, with
-//! `--features shuttle`, the model checker across many schedules.
+//! `--cfg shuttle`, the model checker across many schedules.
 //!
 //! What is checked, as the task states it: FIFO order; `put` gives the item back after `close`;
 //! `take` drains, then returns `None`, and never before `close`; the buffer never holds more than
@@ -247,7 +247,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's buffer (`--features learner-e1`), or the reference solution.
+/// The learner's buffer (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_20::buffer);
 }

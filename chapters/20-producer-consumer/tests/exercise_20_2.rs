@@ -2,11 +2,11 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e2_poison_pill.rs` with `--features learner-e2`; with `--features mutants`, every
+//! `exercises/e2_poison_pill.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog (a consumer waiting
 //! forever for a pill, or a producer waiting forever for room, fails in seconds and says which),
-//! and, with `--features shuttle`, the model checker across many schedules.
+//! and, with `--cfg shuttle`, the model checker across many schedules.
 //!
 //! What is checked, as the task states it: `produce` puts every item in order, then exactly one
 //! pill per consumer, and leaves the queue open; `consume` stops at its pill and takes nothing
@@ -359,7 +359,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's pipeline ends (`--features learner-e2`), or the reference solution.
+/// The learner's pipeline ends (`COURSE_BUILD=learner-e2`), or the reference solution.
 mod graded {
     suite!(chapter_20::poison_pill);
 }

@@ -6,7 +6,7 @@
 //! each broken variant: the `if` that wakes to an empty buffer, the book's consumers that quit
 //! before the work arrives, and a poison pill too few.
 //!
-//! Run with `cargo test -p chapter-20 --features shuttle --test model_check`.
+//! Run with `RUSTFLAGS="--cfg shuttle" CARGO_TARGET_DIR=target/shuttle cargo test -p chapter-20 --test model_check`.
 //! `SHUTTLE_ITERATIONS` sets how many schedules each test explores; a failure prints the
 //! schedule to replay with `shuttle::replay`.
 

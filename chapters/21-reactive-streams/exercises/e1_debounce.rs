@@ -18,7 +18,7 @@
 //! - the held item comes out when the input ends, at that moment, and the output ends with the
 //!   input, not later; an empty input gives nothing.
 //!
-//! Then `cargo run -p chapter-21 --features learner -- run operators --variant debounce` runs
+//! Then `COURSE_BUILD=learner cargo run -p chapter-21 -- run operators --variant debounce` runs
 //! the example with your code.
 
 use std::time::Duration;

@@ -18,7 +18,7 @@
 //! - the last item comes out when the input ends, at that moment, and the output ends with the
 //!   input, not before or after; an empty input gives nothing.
 //!
-//! Then `cargo run -p chapter-21 --features learner -- run backpressure --variant sample` runs
+//! Then `COURSE_BUILD=learner cargo run -p chapter-21 -- run backpressure --variant sample` runs
 //! the example with your code.
 
 use std::time::Duration;

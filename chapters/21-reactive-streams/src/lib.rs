@@ -23,12 +23,12 @@ pub mod timeline;
 #[cfg(mutants)]
 pub mod mutants;
 
-/// Exercise 21.1: the reference solution, or the learner's starter with `--features learner-e1`.
+/// Exercise 21.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
 #[cfg_attr(not(learner_e1), path = "solutions/e1_debounce.rs")]
 #[cfg_attr(learner_e1, path = "../exercises/e1_debounce.rs")]
 pub mod debounce;
 
-/// Exercise 21.2: the reference solution, or the learner's starter with `--features learner-e2`.
+/// Exercise 21.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
 #[cfg_attr(not(learner_e2), path = "solutions/e2_sample.rs")]
 #[cfg_attr(learner_e2, path = "../exercises/e2_sample.rs")]
 pub mod sample;

@@ -1,5 +1,5 @@
-//! Committed wrong solutions of the chapter's exercises, compiled only with `--features
-//! mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
+//! Committed wrong solutions of the chapter's exercises, compiled only with
+//! `COURSE_BUILD=mutants`: each is a file a learner could have written, and `cargo xtask exercise verify`
 //! proves the exercise's suite fails it with a message that names the fault.
 
 pub mod e1_drops_held_at_end;

@@ -2,7 +2,7 @@
 //!
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
-//! `exercises/e1_debounce.rs` with `--features learner-e1`; with `--features mutants`, every
+//! `exercises/e1_debounce.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
 //! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
@@ -124,7 +124,7 @@ macro_rules! suite {
     };
 }
 
-/// The learner's `debounce` (`--features learner-e1`), or the reference solution.
+/// The learner's `debounce` (`COURSE_BUILD=learner-e1`), or the reference solution.
 mod graded {
     suite!(chapter_21::debounce);
 }

@@ -7,7 +7,7 @@
 //! the operator needs to be associative but not commutative.
 //!
 //! Threads come from `common::sync::thread::scope`, so the same code runs on real threads and,
-//! with `--features shuttle`, under the model checker.
+//! with `--cfg shuttle`, under the model checker.
 //!
 //! Checked by `tests/exercise_7_1.rs`; the learner's starter is `exercises/e1_tree_reduce.rs`.
 

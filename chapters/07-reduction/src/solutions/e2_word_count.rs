@@ -6,7 +6,7 @@
 //! order does not matter and the result equals a sequential count exactly.
 //!
 //! Threads come from `common::sync::thread::scope`, so the same code runs on real threads and,
-//! with `--features shuttle`, under the model checker.
+//! with `--cfg shuttle`, under the model checker.
 //!
 //! Checked by `tests/exercise_7_2.rs`; the learner's starter is `exercises/e2_word_count.rs`.
 
