@@ -29,25 +29,15 @@ use crate::executor::{Clock, Executor, Handle};
 use crate::hand_written_future::Offload;
 use crate::primes::{BOOK_NUMBERS, YIELD_EVERY, is_prime, is_prime_cooperative};
 
-/// How the worker runs its CPU-bound check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Work {
-    /// Synchronously, inside the task: never yields.
-    Blocking,
-    /// In the task, yielding every 50,000 divisors.
-    Yielding,
-    /// On another thread; the task awaits the result.
-    Offloaded,
-}
-
-impl Work {
-    /// The variant's mode (`blocking`, `yielding`, `offloaded`).
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "yielding" => Self::Yielding,
-            "offloaded" => Self::Offloaded,
-            _ => Self::Blocking,
-        }
+common::variants! {
+    /// How the worker runs its CPU-bound check.
+    pub enum Work {
+        /// Synchronously, inside the task: never yields.
+        Blocking = "blocking": "the worker checks the big prime synchronously inside its task",
+        /// In the task, yielding every 50,000 divisors.
+        Yielding = "yielding": "the worker yields every 50,000 divisors",
+        /// On another thread; the task awaits the result.
+        Offloaded = "offloaded": "the worker runs the check on a thread and awaits the result",
     }
 }
 
@@ -125,7 +115,7 @@ pub fn measure(work: Work, number: u64, repeats: u32) -> anyhow::Result<Stall> {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let work = Work::from_variant(config.variant);
+    let work = config.variant_of::<Work>()?;
     let repeats = config.pick(1, 3);
     let number = BOOK_NUMBERS[0];
     let stall = crate::watched(config, "executor", move || measure(work, number, repeats))?;
@@ -145,7 +135,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ],
     );
     table.row([
-        config.variant.to_string(),
+        work.to_string(),
         human(stall.work_time),
         stall.ticks_during_work.to_string(),
         expected_ticks.to_string(),

@@ -157,14 +157,15 @@ impl Wake for TaskWaker {
     }
 }
 
-/// Which clock the timers read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Clock {
-    /// Wall-clock time: a timer thread sleeps until the next deadline and fires its waker.
-    Real,
-    /// Virtual time, which moves only when no task is ready: the executor then jumps it to the
-    /// next deadline. Runs are deterministic and take no real time.
-    Virtual,
+common::variants! {
+    /// Which clock the timers read; also the variants of [`crate::mini_executor`].
+    pub enum Clock {
+        /// Wall-clock time: a timer thread sleeps until the next deadline and fires its waker.
+        Real = "real-clock": "wall-clock timers fired by a timer thread",
+        /// Virtual time, which moves only when no task is ready: the executor then jumps it to
+        /// the next deadline. Runs are deterministic and take no real time.
+        Virtual = "virtual-clock": "the executor jumps time to the next deadline: exact and instant",
+    }
 }
 
 /// The pending timers of one executor, and its clock. Times are durations since the start.

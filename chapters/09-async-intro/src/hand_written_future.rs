@@ -302,22 +302,35 @@ pub fn poll_by_hand<F: Future>(
 /// Primes below this: 9,592 of them, the last 99,991.
 pub const BELOW: u64 = 100_000;
 
+common::variants! {
+    /// Who writes the state machine that is polled.
+    pub enum Machine {
+        /// We do: [`PrimeFacts`].
+        ByHand = "state-machine": "the hand-written enum, one state per wait",
+        /// The compiler does, for [`prime_facts`].
+        AsyncFn = "async-fn": "the same computation as an async fn: the compiler writes the enum",
+    }
+}
+
 /// Runs the example: poll the hand-written machine or the `async fn` by hand, and trace it.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let limit = config.budget() * 5;
-    let by_hand = config.variant == "state-machine";
+    let machine = config.variant_of::<Machine>()?;
     let (trace, size, title) = crate::watched(config, "poller", move || {
-        Ok(if by_hand {
-            let future = PrimeFacts::new(BELOW);
-            let size = std::mem::size_of_val(&future);
-            let trace = poll_by_hand(future, PrimeFacts::state_name, limit)?;
-            (trace, size, "the hand-written enum, polled by hand")
-        } else {
-            let future = prime_facts(BELOW);
-            let size = std::mem::size_of_val(&future);
-            // The compiler's state machine has the same states, but they are not ours to name.
-            let trace = poll_by_hand(future, |_| "(hidden)", limit)?;
-            (trace, size, "the async fn, polled by hand")
+        Ok(match machine {
+            Machine::ByHand => {
+                let future = PrimeFacts::new(BELOW);
+                let size = std::mem::size_of_val(&future);
+                let trace = poll_by_hand(future, PrimeFacts::state_name, limit)?;
+                (trace, size, "the hand-written enum, polled by hand")
+            }
+            Machine::AsyncFn => {
+                let future = prime_facts(BELOW);
+                let size = std::mem::size_of_val(&future);
+                // The compiler's state machine has the same states, but they are not ours to name.
+                let trace = poll_by_hand(future, |_| "(hidden)", limit)?;
+                (trace, size, "the async fn, polled by hand")
+            }
         })
     })?;
 
@@ -354,10 +367,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .line(format!(
             "the future is {size} bytes: its state enum ({})",
-            if by_hand {
-                "ours, written by hand"
-            } else {
-                "the compiler's, for the async fn"
+            match machine {
+                Machine::ByHand => "ours, written by hand",
+                Machine::AsyncFn => "the compiler's, for the async fn",
             }
         ))
         .key_figure("polls", polls as f64, "polls")

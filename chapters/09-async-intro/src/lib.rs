@@ -13,7 +13,7 @@
 //! which the examples use too.
 
 use common::watchdog::Watchdog;
-use common::{Chapter, Example, RunConfig, Variant};
+use common::{Chapter, Example, RunConfig};
 
 pub mod cooperative;
 pub mod executor;
@@ -59,68 +59,28 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "hand-written-future",
             summary: "a Future written as an explicit state machine and polled by hand: Pending, the waker, what async fn desugars to",
-            variants: &[
-                Variant {
-                    name: "state-machine",
-                    summary: "the hand-written enum, one state per wait",
-                },
-                Variant {
-                    name: "async-fn",
-                    summary: "the same computation as an async fn: the compiler writes the enum",
-                },
-            ],
+            variants: hand_written_future::Machine::ALL,
             threads: None,
             run: hand_written_future::run,
         },
         Example {
             name: "mini-executor",
             summary: "three tasks waiting on timers, interleaved on one thread by the chapter's own executor",
-            variants: &[
-                Variant {
-                    name: "real-clock",
-                    summary: "wall-clock timers fired by a timer thread",
-                },
-                Variant {
-                    name: "virtual-clock",
-                    summary: "the executor jumps time to the next deadline: exact and instant",
-                },
-            ],
+            variants: executor::Clock::ALL,
             threads: None,
             run: mini_executor::run,
         },
         Example {
             name: "cooperative",
             summary: "a task that computes without yielding stalls every other task, measured; fixed by yielding or offloading",
-            variants: &[
-                Variant {
-                    name: "blocking",
-                    summary: "the worker checks the big prime synchronously inside its task",
-                },
-                Variant {
-                    name: "yielding",
-                    summary: "the worker yields every 50,000 divisors",
-                },
-                Variant {
-                    name: "offloaded",
-                    summary: "the worker runs the check on a thread and awaits the result",
-                },
-            ],
+            variants: cooperative::Work::ALL,
             threads: None,
             run: cooperative::run,
         },
         Example {
             name: "sync-vs-async",
             summary: "the book's three-number prime check, synchronously and as yielding tasks: the small numbers finish first, the total does not shrink",
-            variants: &[
-                Variant {
-                    name: "sync",
-                    summary: "one number after the other (example1.py)",
-                },
-                Variant {
-                    name: "cooperative",
-                    summary: "three tasks yielding every 50,000 divisors (example2.py)",
-                },
-            ],
+            variants: sync_vs_async::Checks::ALL,
             threads: None,
             run: sync_vs_async::run,
         },

@@ -114,11 +114,7 @@ pub fn expected_order(scale: u32) -> Vec<(&'static str, u32)> {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let clock = if config.variant == "virtual-clock" {
-        Clock::Virtual
-    } else {
-        Clock::Real
-    };
+    let clock = config.variant_of::<Clock>()?;
     let scale = config.pick(1, 3);
     let timeline = crate::watched(config, "executor", move || run_tasks(clock, scale))?;
 
@@ -168,18 +164,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("longest task", longest.as_secs_f64(), "s")
         .figure("real time", timeline.real_time.as_secs_f64(), "s")
         .figure("polls", timeline.polls as f64, "polls");
-    if clock == Clock::Virtual {
-        outcome = outcome
-            .line(format!(
-                "virtual time {}, real time {}: the clock jumped from deadline to deadline",
-                human(total),
-                human(timeline.real_time)
-            ))
-            .notice("a virtual clock makes timer code deterministic and instant: that is how the tests run it");
-    } else {
-        outcome = outcome.notice(
-            "while one task waits for its timer the executor runs another: waits overlap on one thread",
-        );
+    match clock {
+        Clock::Virtual => {
+            outcome = outcome
+                .line(format!(
+                    "virtual time {}, real time {}: the clock jumped from deadline to deadline",
+                    human(total),
+                    human(timeline.real_time)
+                ))
+                .notice("a virtual clock makes timer code deterministic and instant: that is how the tests run it");
+        }
+        Clock::Real => {
+            outcome = outcome.notice(
+                "while one task waits for its timer the executor runs another: waits overlap on one thread",
+            );
+        }
     }
     Ok(outcome)
 }

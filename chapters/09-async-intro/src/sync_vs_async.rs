@@ -141,22 +141,33 @@ fn median(mut runs: Vec<Run>) -> Run {
     runs.swap_remove(middle)
 }
 
+common::variants! {
+    /// How the three numbers are checked.
+    pub enum Checks {
+        /// One after the other (the book's `example1.py`).
+        Sync = "sync": "one number after the other (example1.py)",
+        /// As three yielding tasks, beside the sync run (`example2.py`).
+        Cooperative = "cooperative": "three tasks yielding every 50,000 divisors (example2.py)",
+    }
+}
+
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let cooperative = config.variant == "cooperative";
+    let checks = config.variant_of::<Checks>()?;
     // The median of a few runs steadies the cooperative/sync ratio. The `sync` variant alone
     // judges only answers and order, so the tour runs it once.
-    let runs = match (config.quick, cooperative) {
-        (true, false) => 1,
-        _ => config.pick(3, 5),
+    let runs = match checks {
+        Checks::Sync if config.quick => 1,
+        Checks::Sync | Checks::Cooperative => config.pick(3, 5),
     };
     // Sync and cooperative runs alternate, so a burst of load elsewhere hits both alike.
     let (syncs, coops) = crate::watched(config, "prime checks", move || {
         let (mut syncs, mut coops) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             syncs.push(check_sync(&BOOK_NUMBERS));
-            if cooperative {
-                coops.push(check_cooperative(&BOOK_NUMBERS, YIELD_EVERY)?);
+            match checks {
+                Checks::Sync => {}
+                Checks::Cooperative => coops.push(check_cooperative(&BOOK_NUMBERS, YIELD_EVERY)?),
             }
         }
         Ok((syncs, coops))
@@ -165,26 +176,28 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let all_prime =
         |run: &Run| run.finishes.len() == 3 && run.finishes.iter().all(|f| f.checked.prime);
     let big = BOOK_NUMBERS[0];
-    if !cooperative {
-        let in_book_order = sync.finishes.iter().map(|f| f.number).eq(BOOK_NUMBERS);
-        return Ok(Outcome::new(
-            "sync-vs-async",
-            "sync",
-            Verdict::from(all_prime(&sync) && in_book_order),
-        )
-        .table(finish_table("one after the other (example1.py)", &sync))
-        .line(format!(
-            "157 waited {} for the big number before its 5 divisions",
-            human(answered_at(&sync, 157))
-        ))
-        .key_figure("total time", sync.total.as_secs_f64(), "s")
-        .figure(
-            "157 answered at",
-            answered_at(&sync, 157).as_secs_f64() * 1e3,
-            "ms",
-        )
-        .notice("synchronous code answers in the order it was asked: the small numbers wait"));
-    }
+    let coops = match checks {
+        Checks::Cooperative => coops,
+        Checks::Sync => {
+            let in_book_order = sync.finishes.iter().map(|f| f.number).eq(BOOK_NUMBERS);
+            return Ok(config
+                .outcome(Verdict::from(all_prime(&sync) && in_book_order))
+                .table(finish_table("one after the other (example1.py)", &sync))
+                .line(format!(
+                    "157 waited {} for the big number before its 5 divisions",
+                    human(answered_at(&sync, 157))
+                ))
+                .key_figure("total time", sync.total.as_secs_f64(), "s")
+                .figure(
+                    "157 answered at",
+                    answered_at(&sync, 157).as_secs_f64() * 1e3,
+                    "ms",
+                )
+                .notice(
+                    "synchronous code answers in the order it was asked: the small numbers wait",
+                ));
+        }
+    };
 
     let coop = median(coops);
     let order: Vec<u64> = coop.finishes.iter().map(|f| f.number).collect();
@@ -206,7 +219,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             human(answered_at(run, big)),
         ]);
     }
-    Ok(Outcome::new("sync-vs-async", "cooperative", Verdict::from(all_prime(&coop) && small_first))
+    Ok(config.outcome(Verdict::from(all_prime(&coop) && small_first))
         .table(finish_table("three tasks yielding every 50,000 divisors (example2.py)", &coop))
         .table(compare)
         .line(format!(
