@@ -19,7 +19,7 @@
 //!   — on real threads under a watchdog (a deadlock fails fast), and under the shuttle model
 //!   checker across many schedules.
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

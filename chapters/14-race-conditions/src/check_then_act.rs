@@ -25,46 +25,15 @@
 use std::time::Duration;
 
 use common::sync::atomic::{AtomicI64, Ordering};
-use common::sync::{Mutex, MutexGuard};
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::account::Account;
 
 /// The balance every round starts with.
 pub const OPENING: i64 = 100;
 /// What each customer withdraws: more than half the opening, so only one may succeed.
 pub const AMOUNT: i64 = 60;
-
-/// A bank account whose balance lives behind a lock.
-#[derive(Debug)]
-pub struct Account {
-    balance: Mutex<i64>,
-}
-
-impl Account {
-    /// An account holding `opening`.
-    pub fn new(opening: i64) -> Self {
-        Self {
-            balance: Mutex::new(opening),
-        }
-    }
-
-    /// Locks the balance. Hold the guard for as long as what you do must not be interleaved.
-    pub fn lock(&self) -> MutexGuard<'_, i64> {
-        // A customer who panicked mid-withdrawal left a plain number behind: keep going.
-        common::sync::lock(&self.balance)
-    }
-
-    /// The balance now (takes and releases the lock).
-    pub fn balance(&self) -> i64 {
-        *self.lock()
-    }
-
-    /// Whether someone holds the lock right now; never waits. Exercise 14.2's grader asks it
-    /// from inside `between` to see that one guard spans the check and the act.
-    pub fn is_locked(&self) -> bool {
-        self.balance.try_lock().is_err()
-    }
-}
 
 /// The broken withdrawal: the check and the act each take the lock, separately. Returns whether
 /// the withdrawal was approved. `between` runs after the check and before the act.
@@ -93,25 +62,15 @@ pub fn withdraw_compare_exchange(balance: &AtomicI64, amount: i64, between: impl
     }
 }
 
-/// How the withdrawal guards its check and act.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Guarding {
-    /// One lock for the check, another for the act: the race.
-    SeparateLocks,
-    /// One guard held across check and act.
-    OneLock,
-    /// An atomic balance, with a compare-exchange that re-checks.
-    CompareExchange,
-}
-
-impl Guarding {
-    /// The guarding a variant name stands for.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "one-lock" => Self::OneLock,
-            "compare-exchange" => Self::CompareExchange,
-            _ => Self::SeparateLocks,
-        }
+common::variants! {
+    /// How the withdrawal guards its check and act.
+    pub enum Guarding {
+        /// One lock for the check, another for the act: the race.
+        SeparateLocks = "broken": "check under the lock, release, act under the lock again",
+        /// One guard held across check and act.
+        OneLock = "one-lock": "one guard held across check and act (exercise 14.2)",
+        /// An atomic balance, with a compare-exchange that re-checks.
+        CompareExchange = "compare-exchange": "no lock: act only if the balance is still the one checked",
     }
 }
 
@@ -146,7 +105,7 @@ impl Bank {
     pub fn balance(&self) -> i64 {
         match self.guarding {
             Guarding::CompareExchange => self.atomic.load(Ordering::SeqCst),
-            _ => self.locked.balance(),
+            Guarding::SeparateLocks | Guarding::OneLock => self.locked.balance(),
         }
     }
 }
@@ -207,7 +166,7 @@ pub fn run_round(guarding: Guarding, customers: usize, window: Duration) -> anyh
 
 /// Runs one variant: many rounds, counting the overdrafts.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let guarding = Guarding::from_variant(config.variant);
+    let guarding = config.variant_of::<Guarding>()?;
     let rounds = config.pick(20, 200);
     let window = Duration::from_millis(1);
     let results = (0..rounds)
@@ -240,7 +199,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let showed = match guarding {
         Guarding::SeparateLocks => overdrafts > 0,
-        _ => overdrafts == 0 && approved == allowed,
+        Guarding::OneLock | Guarding::CompareExchange => overdrafts == 0 && approved == allowed,
     };
     Ok(config.outcome(Verdict::from(showed),
     )

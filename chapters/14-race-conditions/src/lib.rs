@@ -8,12 +8,16 @@
 //! check-then-act race, the cost of each fix, and the data races Rust refuses to compile.
 //!
 //! The modules, one concept each, in tour order: [`lost_updates`], [`increment_cost`],
-//! [`serialized`], [`check_then_act`], [`what_rust_refuses`]; and the exercise modules
-//! [`tickets`] (14.1) and [`withdrawal`] (14.2, used by `check-then-act --variant one-lock`).
+//! [`serialized`], [`check_then_act`], [`what_rust_refuses`]; the leaf modules they share,
+//! [`counter`] (the first three's counter) and [`account`] (check-then-act's); and the exercise
+//! modules [`tickets`] (14.1) and [`withdrawal`] (14.2, used by `check-then-act --variant
+//! one-lock`).
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
+pub mod account;
 pub mod check_then_act;
+pub mod counter;
 pub mod increment_cost;
 pub mod lost_updates;
 pub mod serialized;
@@ -41,24 +45,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "lost-updates",
             summary: "the book's 20 threads read a counter, pause, write it plus one: lost updates, and three fixes",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "atomic load, pause, atomic store: each step atomic, the pair not",
-                },
-                Variant {
-                    name: "fetch-add",
-                    summary: "one atomic read-modify-write: fetch_add(1)",
-                },
-                Variant {
-                    name: "mutex",
-                    summary: "read, pause, write under one lock (the book's fix): correct, serialized",
-                },
-                Variant {
-                    name: "per-thread",
-                    summary: "each thread counts its own; the sums are added at the join",
-                },
-            ],
+            variants: counter::Method::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads, one update each",
                 default: 20,
@@ -70,10 +57,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "increment-cost",
             summary: "nanoseconds per increment of each method, without pauses: the race, fetch_add, a Mutex, per-thread sums",
-            variants: &[Variant {
-                name: "timed",
-                summary: "the four methods side by side, median of several runs",
-            }],
+            variants: increment_cost::Costs::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "counting threads",
                 default: 4,
@@ -85,10 +69,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "serialized",
             summary: "the book's seeded run: the locked update takes as long on 20 threads as on one",
-            variants: &[Variant {
-                name: "timed",
-                summary: "sequential vs threaded under the lock, and the pause moved outside it",
-            }],
+            variants: serialized::Arrangements::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "updates (threads)",
                 default: 20,
@@ -100,20 +81,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "check-then-act",
             summary: "two withdrawals both pass the balance check and overdraw the account (TOCTOU), and two fixes",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "check under the lock, release, act under the lock again",
-                },
-                Variant {
-                    name: "one-lock",
-                    summary: "one guard held across check and act (exercise 14.2)",
-                },
-                Variant {
-                    name: "compare-exchange",
-                    summary: "no lock: act only if the balance is still the one checked",
-                },
-            ],
+            variants: check_then_act::Guarding::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "customers withdrawing at once",
                 default: 2,
@@ -125,10 +93,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "what-rust-refuses",
             summary: "the data races that do not compile (shared &mut Vec, Rc across threads, shared Cell) and what does",
-            variants: &[Variant {
-                name: "explained",
-                summary: "the lesson, rustc's errors, and the fixes run on two threads",
-            }],
+            variants: what_rust_refuses::Lesson::ALL,
             threads: None,
             run: what_rust_refuses::run,
         },

@@ -13,7 +13,7 @@
 //! the pair is not. That is exactly the book's bug, and the model checker can find it
 //! (`tests/model_check.rs`).
 //!
-//! The variants:
+//! The variants, each a [`Method`] of the shared [`crate::counter`]:
 //! - `broken`: atomic load, pause, atomic store (the book's example1);
 //! - `fetch-add`: one atomic read-modify-write, `fetch_add(1)`: nothing to lose between the read
 //!   and the write, because there is no gap (the pause comes before it);
@@ -31,149 +31,16 @@
 //! Expect: `broken` ends near half of 20 and says how many updates were lost (it *may* lose fewer
 //! or, very rarely, none: a race depends on timing); the fixes end at exactly 20.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::rng::SplitMix64;
-use common::sync::Mutex;
-use common::sync::atomic::{AtomicU64, Ordering};
 use common::timing::human;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
 
-/// How each thread adds its one to the count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
-    /// Atomic load, pause, atomic store of the value read plus one: a race condition.
-    LoadStore,
-    /// One atomic read-modify-write: `fetch_add(1)`.
-    FetchAdd,
-    /// Read, pause and write while holding one lock.
-    Mutex,
-    /// Each thread counts its own; the sums are added after the join.
-    PerThread,
-}
-
-impl Method {
-    /// Every method, in the tour's order.
-    pub const ALL: [Method; 4] = [
-        Method::LoadStore,
-        Method::FetchAdd,
-        Method::Mutex,
-        Method::PerThread,
-    ];
-
-    /// The method a variant name stands for.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "fetch-add" => Self::FetchAdd,
-            "mutex" => Self::Mutex,
-            "per-thread" => Self::PerThread,
-            _ => Self::LoadStore,
-        }
-    }
-
-    /// The variant name of this method.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Self::LoadStore => "broken",
-            Self::FetchAdd => "fetch-add",
-            Self::Mutex => "mutex",
-            Self::PerThread => "per-thread",
-        }
-    }
-
-    /// What one update looks like, in code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::LoadStore => "let seen = c.load(); pause(); c.store(seen + 1)",
-            Self::FetchAdd => "pause(); c.fetch_add(1)",
-            Self::Mutex => "let mut g = m.lock(); let seen = *g; pause(); *g = seen + 1",
-            Self::PerThread => "pause(); mine += 1  (summed at the join)",
-        }
-    }
-}
-
-/// The shared state the threads update: an atomic counter and a counter behind a lock.
-#[derive(Debug)]
-pub struct Counter {
-    atomic: AtomicU64,
-    locked: Mutex<u64>,
-}
-
-impl Default for Counter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Counter {
-    /// A counter at zero.
-    pub fn new() -> Self {
-        Self {
-            atomic: AtomicU64::new(0),
-            locked: Mutex::new(0),
-        }
-    }
-
-    /// One thread's work: `increments` updates by `method`, each with `pause()` where the book
-    /// sleeps (between the read and the write, when there is a gap to pause in). Returns what
-    /// the thread kept for itself: its own count for [`Method::PerThread`], else 0.
-    ///
-    /// Generic over the pause, so with an empty one the loop costs only the update itself.
-    pub fn update(&self, method: Method, increments: u64, pause: impl Fn()) -> u64 {
-        // Relaxed is enough for a counter: each update needs atomicity, not ordering with other
-        // memory, and joining the threads makes every update visible to the reader.
-        match method {
-            Method::LoadStore => {
-                for _ in 0..increments {
-                    // black_box: without pauses the compiler may fuse the loop's loads and
-                    // stores into one load and one store (a legal schedule, but then we would
-                    // time one update, not `increments` of them).
-                    let counter = std::hint::black_box(&self.atomic);
-                    let seen = counter.load(Ordering::Relaxed);
-                    pause(); // another thread may read the same `seen` now
-                    counter.store(seen + 1, Ordering::Relaxed);
-                }
-                0
-            }
-            Method::FetchAdd => {
-                for _ in 0..increments {
-                    pause(); // no gap inside fetch_add to pause in
-                    self.atomic.fetch_add(1, Ordering::Relaxed);
-                }
-                0
-            }
-            Method::Mutex => {
-                for _ in 0..increments {
-                    let mut count = common::sync::lock(&self.locked);
-                    let seen = *count;
-                    pause(); // others wait for the lock: nobody can read a stale value
-                    *count = seen + 1;
-                }
-                0
-            }
-            Method::PerThread => {
-                let mut mine = 0u64;
-                for _ in 0..increments {
-                    pause();
-                    // black_box: count one by one, as the others do, instead of letting the
-                    // compiler replace the loop by `mine = increments`.
-                    mine = std::hint::black_box(mine) + 1;
-                }
-                mine
-            }
-        }
-    }
-
-    /// The final count: the shared counter, or the sum of what the threads kept.
-    pub fn total(&self, method: Method, kept: &[u64]) -> u64 {
-        match method {
-            Method::LoadStore | Method::FetchAdd => self.atomic.load(Ordering::Relaxed),
-            Method::Mutex => *common::sync::lock(&self.locked),
-            Method::PerThread => kept.iter().sum(),
-        }
-    }
-}
+use crate::counter::{Counter, Method};
+use crate::increment_cost;
 
 /// The book's pauses: `random.randint(0, 1)` units for each of `threads` threads, drawn in
 /// order from one generator seeded with `seed` (the book's example3 seeds with 0).
@@ -211,14 +78,27 @@ pub fn run_threads(
     pauses: &[Duration],
     budget: Duration,
 ) -> anyhow::Result<RaceRun> {
-    let counter = std::sync::Arc::new(Counter::new());
+    run_threads_pausing(method, pauses, budget, std::thread::sleep)
+}
+
+/// [`run_threads`], with each thread's pause taken by `pause` (given the thread's duration)
+/// instead of a plain sleep: a caller can count who pauses at once.
+pub fn run_threads_pausing(
+    method: Method,
+    pauses: &[Duration],
+    budget: Duration,
+    pause: impl Fn(Duration) + Send + Sync + 'static,
+) -> anyhow::Result<RaceRun> {
+    let counter = Arc::new(Counter::new());
+    let take_pause = Arc::new(pause);
     let workers = pauses
         .iter()
         .enumerate()
-        .map(|(i, &pause)| {
-            let counter = std::sync::Arc::clone(&counter);
+        .map(|(i, &duration)| {
+            let counter = Arc::clone(&counter);
+            let take_pause = Arc::clone(&take_pause);
             worker(format!("thread {i}"), move |ctx: &WorkerCtx| {
-                let kept = counter.update(method, 1, || std::thread::sleep(pause));
+                let kept = counter.update(method, 1, || take_pause(duration));
                 ctx.progress();
                 kept
             })
@@ -259,7 +139,7 @@ pub fn describe_pauses(pauses: &[Duration], unit: Duration) -> String {
 
 /// Runs one variant: the book's threads, then the method's cost per increment without pauses.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let method = Method::from_variant(config.variant);
+    let method = config.variant_of::<Method>()?;
     let unit = config.pick(Duration::from_millis(10), Duration::from_millis(100));
     let pauses = book_pauses(config.seed, config.threads, unit);
     // Under the mutex the pauses take turns: allow for all of them on top of the budget.
@@ -268,16 +148,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let longest = pauses.iter().max().copied().unwrap_or_default();
     let total: Duration = pauses.iter().sum();
 
-    let cost = crate::increment_cost::measure(
+    let cost = increment_cost::measure(
         method,
-        crate::increment_cost::COST_THREADS,
+        increment_cost::COST_THREADS,
         config.pick(100_000, 1_000_000),
         3,
     )?;
 
     let shown = match method {
         Method::LoadStore => race.lost() > 0,
-        _ => race.actual == race.expected,
+        Method::FetchAdd | Method::Mutex | Method::PerThread => race.actual == race.expected,
     };
     let mut outcome = config.outcome(Verdict::from(shown),
     )

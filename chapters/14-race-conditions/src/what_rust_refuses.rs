@@ -27,6 +27,14 @@ use std::thread;
 
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// The example's one variant: the lesson, told once.
+    pub enum Lesson {
+        /// The refused programs, rustc's errors, and what compiles instead.
+        Explained = "explained": "the lesson, rustc's errors, and the fixes run on two threads",
+    }
+}
+
 /// One refusal: the race, the compile-fail file, rustc's error, and what compiles instead.
 #[derive(Debug, Clone, Copy)]
 pub struct Refusal {
@@ -140,6 +148,7 @@ pub fn single_threaded_is_fine() -> (usize, u64) {
 
 /// Runs the example: the lesson, the errors, and the fixes' results.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Lesson::Explained = config.variant_of()?;
     let results = [
         (vec_under_a_mutex() as u64, 2 * PER_THREAD, "items"),
         (arc_across_threads() as u64, 1, "strong count"),

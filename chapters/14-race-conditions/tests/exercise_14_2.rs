@@ -14,7 +14,7 @@
 //! withdrawal and always while the balance is locked (one guard spans check and act), and an
 //! observer reading the balance while customers withdraw never sees it below zero.
 
-use chapter_14::check_then_act::Account;
+use chapter_14::account::Account;
 
 /// The tests, against the `withdraw` of the module named by the path.
 macro_rules! suite {
@@ -22,7 +22,7 @@ macro_rules! suite {
         use std::sync::Arc;
 
         use $($module)::+::withdraw;
-        use chapter_14::check_then_act::Account;
+        use chapter_14::account::Account;
         use crate::assert_round;
 
         /// Asserts that the balance is locked while `between()` runs.

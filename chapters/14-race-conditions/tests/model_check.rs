@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use chapter_14::check_then_act::{AMOUNT, Bank, Guarding, OPENING};
-use chapter_14::lost_updates::{Counter, Method};
+use chapter_14::counter::{Counter, Method};
 use common::sync::{model_check, spawn_named};
 
 /// Two threads, two updates each, by `method`; the body asserts the final count.

@@ -4,7 +4,7 @@
 //! the customer waits for itself forever.
 //! Caught: waiting for a lock it holds itself
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

@@ -3,7 +3,7 @@
 //! Wrong: calls `between()` before the check, so it runs for refused withdrawals too.
 //! Caught: between() ran for a refused withdrawal
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

@@ -4,7 +4,7 @@
 //! can both pass the check before either takes the guard.
 //! Caught: overdraft
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

@@ -3,7 +3,7 @@
 //! Wrong: compares with `<=`: a withdrawal of exactly the balance is refused.
 //! Caught: covers a withdrawal of 70 (the whole balance)
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

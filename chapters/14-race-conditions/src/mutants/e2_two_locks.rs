@@ -4,7 +4,7 @@
 //! check-then-act, each step locked, the pair not.
 //! Caught: between() ran while the balance was unlocked
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act.

@@ -7,7 +7,7 @@
 //!
 //! Run `cargo xtask exercise check 14.2` to grade your own version in `exercises/`.
 
-use crate::check_then_act::Account;
+use crate::account::Account;
 
 /// Withdraws `amount` if the balance covers it; returns whether it did. `between` runs once,
 /// after a successful check and before the act (it stands for the latency between them).
