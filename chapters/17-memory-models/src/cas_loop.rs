@@ -34,6 +34,16 @@ use crate::max::atomic_max;
 use crate::spin::SpinLock;
 use crate::sync::{AtomicU64, Ordering};
 
+common::variants! {
+    /// What the example measures.
+    pub enum Experiment {
+        /// Threads race to raise one maximum, every [`MaxMethod`] in turn.
+        AtomicMax = "atomic-max": "compare_exchange, compare_exchange_weak, fetch_update, fetch_max: retries counted",
+        /// The spin lock of exercise 17.2 against `std::sync::Mutex`.
+        SpinLock = "spin-lock": "spin lock vs std Mutex at threads = cores and 4 x cores: when not to spin",
+    }
+}
+
 /// The ways to raise an atomic maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MaxMethod {
@@ -280,9 +290,9 @@ pub fn lock_throughput(kind: LockKind, threads: usize, window: Duration) -> Lock
 
 /// The example's entry point.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "spin-lock" => run_spin_lock(config),
-        _ => run_atomic_max(config),
+    match config.variant_of::<Experiment>()? {
+        Experiment::AtomicMax => run_atomic_max(config),
+        Experiment::SpinLock => run_spin_lock(config),
     }
 }
 

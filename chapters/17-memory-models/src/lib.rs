@@ -11,7 +11,7 @@
 //! built on [`litmus`]), [`cas_loop`], [`non_atomic_increment`]; [`sync`] picks std or loom; and
 //! the exercise modules [`max`] (17.1) and [`spin`] (17.2), which `cas-loop` uses too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod cas_loop;
 pub mod litmus;
@@ -42,56 +42,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "store-buffering",
             summary: "x = 1; r1 = y || y = 1; r2 = x, millions of times: r1 = r2 = 0 happens unless SeqCst forbids it",
-            variants: &[
-                Variant {
-                    name: "relaxed",
-                    summary: "Relaxed stores and loads: the weak outcome shows (x86's store buffer)",
-                },
-                Variant {
-                    name: "release-acquire",
-                    summary: "Release stores, Acquire loads: still shows; acquire/release does not order a store before a load",
-                },
-                Variant {
-                    name: "seq-cst",
-                    summary: "SeqCst stores and loads: never shows",
-                },
-                Variant {
-                    name: "fence",
-                    summary: "Relaxed accesses with fence(SeqCst) between store and load: never shows",
-                },
-            ],
+            variants: litmus::Order::ALL,
             threads: None,
             run: store_buffering::run,
         },
         Example {
             name: "message-passing",
             summary: "publish data with a Release store of a flag, read it after an Acquire load; what Relaxed would allow",
-            variants: &[
-                Variant {
-                    name: "relaxed",
-                    summary: "Relaxed flag: the model allows flag-without-data; x86 hides it, loom finds it",
-                },
-                Variant {
-                    name: "release-acquire",
-                    summary: "Release store, Acquire load: the data is always there once the flag is",
-                },
-            ],
+            variants: message_passing::FlagOrder::ALL,
             threads: None,
             run: message_passing::run,
         },
         Example {
             name: "cas-loop",
             summary: "compare-and-swap loops: an atomic maximum four ways, and a spin lock against a Mutex",
-            variants: &[
-                Variant {
-                    name: "atomic-max",
-                    summary: "compare_exchange, compare_exchange_weak, fetch_update, fetch_max: retries counted",
-                },
-                Variant {
-                    name: "spin-lock",
-                    summary: "spin lock vs std Mutex at threads = cores and 4 x cores: when not to spin",
-                },
-            ],
+            variants: cas_loop::Experiment::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads racing to raise the maximum",
                 default: 4,
@@ -103,20 +68,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "non-atomic-increment",
             summary: "the book's 1,000 threads doing n += 1, and its atomic append: a split load/store loses updates",
-            variants: &[
-                Variant {
-                    name: "split",
-                    summary: "n.store(n.load() + 1): each step atomic, the pair not; updates lost",
-                },
-                Variant {
-                    name: "fetch-add",
-                    summary: "n.fetch_add(1): one atomic read-modify-write",
-                },
-                Variant {
-                    name: "mutex-push",
-                    summary: "the book's list.append: Mutex<Vec>::push",
-                },
-            ],
+            variants: non_atomic_increment::Update::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads in the book round, one update each",
                 default: 1_000,

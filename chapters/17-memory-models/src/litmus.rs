@@ -17,27 +17,28 @@ use std::time::{Duration, Instant};
 
 use crate::sync::{AtomicU64, Ordering, fence};
 
-/// The memory orderings the litmus tests compare, as `--variant` names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
-    /// Every access `Relaxed`: atomic, and nothing more.
-    Relaxed,
-    /// Stores `Release`, loads `Acquire`.
-    ReleaseAcquire,
-    /// Every access `SeqCst`.
-    SeqCst,
-    /// `Relaxed` accesses with a `fence(SeqCst)` between a thread's store and its load.
-    Fence,
+common::variants! {
+    /// The memory orderings the litmus tests compare. They are also `store-buffering`'s
+    /// variants, which try every one, so each summary says what the ordering does to that test.
+    pub enum Order {
+        /// Every access `Relaxed`: atomic, and nothing more.
+        Relaxed = "relaxed": "Relaxed stores and loads: the weak outcome shows (x86's store buffer)",
+        /// Stores `Release`, loads `Acquire`.
+        ReleaseAcquire = "release-acquire": "Release stores, Acquire loads: still shows; acquire/release does not order a store before a load",
+        /// Every access `SeqCst`.
+        SeqCst = "seq-cst": "SeqCst stores and loads: never shows",
+        /// `Relaxed` accesses with a `fence(SeqCst)` between a thread's store and its load.
+        Fence = "fence": "Relaxed accesses with fence(SeqCst) between store and load: never shows",
+    }
 }
 
 impl Order {
-    /// Parses a `--variant` name (the CLI has already checked it is one of ours).
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "relaxed" => Self::Relaxed,
-            "release-acquire" => Self::ReleaseAcquire,
-            "fence" => Self::Fence,
-            _ => Self::SeqCst,
+    /// Whether the memory model allows store buffering's `r1 = r2 = 0` under this ordering:
+    /// only a full barrier between a thread's store and its load rules it out.
+    pub fn allows_store_buffering(self) -> bool {
+        match self {
+            Self::Relaxed | Self::ReleaseAcquire => true,
+            Self::SeqCst | Self::Fence => false,
         }
     }
 
@@ -69,8 +70,9 @@ impl Order {
 /// store and the load (`SeqCst` on both, or a `SeqCst` fence) rules that out.
 pub fn sb_thread(mine: &AtomicU64, other: &AtomicU64, order: Order) -> u64 {
     mine.store(1, order.store());
-    if order == Order::Fence {
-        fence(Ordering::SeqCst);
+    match order {
+        Order::Fence => fence(Ordering::SeqCst),
+        Order::Relaxed | Order::ReleaseAcquire | Order::SeqCst => {}
     }
     other.load(order.load())
 }
@@ -91,28 +93,52 @@ pub fn mp_reader(data: &AtomicU64, flag: &AtomicU64, order: Order) -> (u64, u64)
     (seen, data.load(Ordering::Relaxed))
 }
 
-/// How many times each of the four outcomes `(a, b)` with `a, b ∈ {0, 1}` was seen.
+/// How many times each of the four outcomes `(a, b)` with `a, b ∈ {0, 1}` was seen, and how
+/// many trials ran.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Histogram {
     /// `counts[2 * a + b]`: how often thread A returned `a` and thread B returned `b`.
     pub counts: [u64; 4],
+    /// Trials whose outcome was not one of the four: a thread read a value no thread of the test
+    /// writes. Kept apart rather than folded into a bucket, so a broken harness or platform shows.
+    pub other: u64,
+    /// Trials thread A ran, counted as it ran them rather than summed from the buckets: a trial
+    /// that went missing between the threads and the buckets, or was counted twice, makes the
+    /// two disagree.
+    pub ran: u64,
 }
 
 impl Histogram {
-    /// How often the outcome `(a, b)` was seen.
+    /// How often the outcome `(a, b)` was seen (`a, b ∈ {0, 1}`).
     pub fn count(&self, a: u64, b: u64) -> u64 {
         self.counts[(2 * a.min(1) + b.min(1)) as usize]
     }
 
-    /// All trials.
+    /// All trials that ran.
     pub fn trials(&self) -> u64 {
-        self.counts.iter().sum()
+        self.ran
+    }
+
+    /// The trials the buckets hold, [`Histogram::other`] included: equal to
+    /// [`Histogram::trials`] when every trial was classified exactly once.
+    pub fn counted(&self) -> u64 {
+        self.counts.iter().sum::<u64>() + self.other
+    }
+
+    fn record(&mut self, (a, b): (u64, u64)) {
+        if a <= 1 && b <= 1 {
+            self.counts[(2 * a + b) as usize] += 1;
+        } else {
+            self.other += 1;
+        }
     }
 
     fn add(&mut self, other: &Histogram) {
         for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
             *mine += theirs;
         }
+        self.other += other.other;
+        self.ran += other.ran;
     }
 }
 
@@ -225,10 +251,12 @@ where
         (ra, rb)
     });
     let (ra, rb) = (ra?, rb?);
-    let mut histogram = Histogram::default();
+    let mut histogram = Histogram {
+        ran: ra.len() as u64,
+        ..Histogram::default()
+    };
     for (&ra, &rb) in ra.iter().zip(&rb) {
-        let (a, b) = classify(ra, rb);
-        histogram.counts[(2 * a.min(1) + b.min(1)) as usize] += 1;
+        histogram.record(classify(ra, rb));
     }
     Ok(histogram)
 }
@@ -287,13 +315,13 @@ mod tests {
 
     #[test]
     fn orders_parse_and_map_to_accesses() {
-        assert_eq!(Order::from_variant("relaxed").store(), Ordering::Relaxed);
-        assert_eq!(
-            Order::from_variant("release-acquire").load(),
-            Ordering::Acquire
-        );
-        assert_eq!(Order::from_variant("seq-cst").store(), Ordering::SeqCst);
-        assert_eq!(Order::from_variant("fence").load(), Ordering::Relaxed);
+        use common::Variants;
+        let parse = |name| Order::parse(name).expect("one of store-buffering's variants");
+        assert_eq!(parse("relaxed").store(), Ordering::Relaxed);
+        assert_eq!(parse("release-acquire").load(), Ordering::Acquire);
+        assert_eq!(parse("seq-cst").store(), Ordering::SeqCst);
+        assert_eq!(parse("fence").load(), Ordering::Relaxed);
+        assert_eq!(Order::parse("acquire"), None);
     }
 
     #[test]
@@ -315,7 +343,10 @@ mod tests {
         };
         let h = race(config, |_, _| 1, |_, _| 0).expect("runs");
         assert_eq!(h.trials(), 3_000);
+        assert_eq!(h.counted(), 3_000);
         assert_eq!(h.count(1, 0), 3_000);
+        let odd = race(config, |_, _| 2, |_, _| 0).expect("runs");
+        assert_eq!((odd.other, odd.counted()), (3_000, 3_000), "{odd:?}");
         let early = RaceConfig {
             enough: Some(((1, 0), 10)),
             ..config

@@ -38,25 +38,15 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// How a variant updates the shared total.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Update {
-    /// `n.store(n.load() + 1)`: two atomic steps, not one.
-    Split,
-    /// `n.fetch_add(1)`: one atomic read-modify-write.
-    FetchAdd,
-    /// `list.lock().push(item)`: the book's `append`, under a mutex.
-    MutexPush,
-}
-
-impl Update {
-    /// Parses a `--variant` name.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "split" => Self::Split,
-            "fetch-add" => Self::FetchAdd,
-            _ => Self::MutexPush,
-        }
+common::variants! {
+    /// How a variant updates the shared total.
+    pub enum Update {
+        /// `n.store(n.load() + 1)`: two atomic steps, not one.
+        Split = "split": "n.store(n.load() + 1): each step atomic, the pair not; updates lost",
+        /// `n.fetch_add(1)`: one atomic read-modify-write.
+        FetchAdd = "fetch-add": "n.fetch_add(1): one atomic read-modify-write",
+        /// `list.lock().push(item)`: the book's `append`, under a mutex.
+        MutexPush = "mutex-push": "the book's list.append: Mutex<Vec>::push",
     }
 }
 
@@ -96,7 +86,7 @@ impl Shared {
                 std::thread::yield_now();
                 self.n.store(seen + 1, Ordering::Relaxed);
             }
-            _ => {
+            Update::FetchAdd | Update::MutexPush => {
                 self.update(how, item);
                 std::thread::yield_now();
             }
@@ -107,7 +97,7 @@ impl Shared {
     pub fn total(&self, how: Update) -> u64 {
         match how {
             Update::MutexPush => common::sync::std_lock(&self.list).len() as u64,
-            _ => self.n.load(Ordering::Relaxed),
+            Update::Split | Update::FetchAdd => self.n.load(Ordering::Relaxed),
         }
     }
 }
@@ -199,7 +189,7 @@ pub fn count_for(how: Update, threads: usize, duration: Duration) -> Round {
 
 /// The example's entry point.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let how = Update::from_variant(config.variant);
+    let how = config.variant_of::<Update>()?;
     let book = count(how, config.threads, 1);
     // Twice as many threads as cores: on a machine busy with other work, some pair of them
     // still shares an instant on two cores now and then, which is all a lost update needs.
@@ -211,7 +201,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let each = config.pick(250_000, 1_000_000);
             (count(how, contended_threads, each), format!("x {each}"))
         }
-        _ => {
+        Update::Split | Update::FetchAdd => {
             let duration = Duration::from_millis(config.pick(150, 1_000));
             let mut round = count_for(how, contended_threads, duration);
             let mut rounds = 1;
@@ -249,7 +239,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     let showed = match how {
         Update::Split => lost > 0,
-        _ => lost == 0,
+        Update::FetchAdd | Update::MutexPush => lost == 0,
     };
     let what = match how {
         Update::Split => "n.store(n.load() + 1)",
@@ -273,8 +263,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             book.lost(),
             contended.lost()
         )),
-        (_, 0) => outcome.line("every update landed, in both rounds"),
-        (_, n) => outcome.line(format!("{n} updates lost: a bug")),
+        (Update::FetchAdd | Update::MutexPush, 0) => {
+            outcome.line("every update landed, in both rounds")
+        }
+        (Update::FetchAdd | Update::MutexPush, n) => outcome.line(format!("{n} updates lost: a bug")),
     };
     Ok(outcome.notice(match how {
         Update::Split => {
