@@ -23,6 +23,14 @@ use std::time::{Duration, Instant};
 use common::timing::human;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// The example's one variant.
+    pub enum Stopping {
+        /// Detach the thread, then stop it through a flag it checks.
+        StopFlag = "stop-flag": "drop the JoinHandle, watch it tick on, then stop it through a flag",
+    }
+}
+
 /// What the example observed.
 #[derive(Debug, Clone)]
 pub struct Detached {
@@ -76,6 +84,7 @@ pub fn detach_and_stop(watch: Duration) -> anyhow::Result<Detached> {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Stopping::StopFlag = config.variant_of()?;
     let watch = Duration::from_millis(config.pick(30, 200));
     let seen = detach_and_stop(watch)?;
     let mut table = TableData::new("The detached ticker", &["moment", "ticks"]);

@@ -11,7 +11,7 @@
 //! countdown thread in [`countdown`]; and the exercise modules [`join_all`] (3.1) and
 //! [`priority_queue`] (3.2), which the examples use too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod countdown;
 pub mod detached;
@@ -51,40 +51,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "spawn-join",
             summary: "named threads, spawn and join, results through JoinHandle<T>, a panic surfacing at join",
-            variants: &[
-                Variant {
-                    name: "countdown",
-                    summary: "the book's threads A and B count down with different delays; merged timeline",
-                },
-                Variant {
-                    name: "primes",
-                    summary: "one thread per number checks primality; answers come back through join",
-                },
-                Variant {
-                    name: "panic",
-                    summary: "one thread panics: join returns Err with its message, the others answer",
-                },
-            ],
+            variants: spawn_join::Program::ALL,
             threads: None,
             run: spawn_join::run,
         },
         Example {
             name: "lock-serializes",
             summary: "the book's countdowns under one shared lock run one after the other, timed against no lock",
-            variants: &[Variant {
-                name: "timed",
-                summary: "no lock vs one lock around each countdown, side by side",
-            }],
+            variants: lock_serializes::Runs::ALL,
             threads: None,
             run: lock_serializes::run,
         },
         Example {
             name: "scoped",
             summary: "thread::scope: workers borrow the caller's stack data, no Arc, no 'static",
-            variants: &[Variant {
-                name: "borrow",
-                summary: "workers read slices of a local Vec and write into slices of another",
-            }],
+            variants: scoped::Scoped::ALL,
             threads: Some(ThreadsSpec {
                 default: 4,
                 ..WORKERS
@@ -94,20 +75,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "synchronizing",
             summary: "one shared counter three ways: a lock, an atomic, message passing — all exact",
-            variants: &[
-                Variant {
-                    name: "lock",
-                    summary: "a Mutex<u64>",
-                },
-                Variant {
-                    name: "atomic",
-                    summary: "an AtomicU64 with fetch_add",
-                },
-                Variant {
-                    name: "channel",
-                    summary: "one owner thread adds up increments sent over a channel",
-                },
-            ],
+            variants: synchronizing::Way::ALL,
             threads: Some(ThreadsSpec {
                 default: 4,
                 ..WORKERS
@@ -117,36 +85,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "work-queue",
             summary: "three workers drain the book's queue [1, 10, 4, 3]: the empty()-then-get() race, and the fix",
-            variants: &[
-                Variant {
-                    name: "check-then-get",
-                    summary: "is_empty() then a blocking get(): workers wait forever for the last item",
-                },
-                Variant {
-                    name: "pop-or-stop",
-                    summary: "one try_pop() under one lock: None means done",
-                },
-            ],
+            variants: work_queue::Taking::ALL,
             threads: None,
             run: work_queue::run,
         },
         Example {
             name: "priority-queue",
             summary: "workers drain a shared BinaryHeap + Mutex + Condvar queue in priority order, then stop cleanly",
-            variants: &[Variant {
-                name: "drain",
-                summary: "tasks queued, queue closed, workers drain it: each worker sees non-increasing priorities",
-            }],
+            variants: priority_workers::Draining::ALL,
             threads: Some(WORKERS),
             run: priority_workers::run,
         },
         Example {
             name: "detached",
             summary: "a detached thread outlives its handle; it is stopped by a flag, not left to die at exit",
-            variants: &[Variant {
-                name: "stop-flag",
-                summary: "drop the JoinHandle, watch it tick on, then stop it through a flag",
-            }],
+            variants: detached::Stopping::ALL,
             threads: None,
             run: detached::run,
         },

@@ -28,6 +28,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::priority_queue::PriorityQueue;
 
+common::variants! {
+    /// The example's one variant.
+    pub enum Draining {
+        /// Queue every task, close the queue, let the workers drain it.
+        Drain = "drain": "tasks queued, queue closed, workers drain it: each worker sees non-increasing priorities",
+    }
+}
+
 /// A task: compared by priority first (greater runs first), then by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Task {
@@ -73,6 +81,7 @@ pub fn each_once(per_worker: &[Vec<Task>], count: u64) -> bool {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Draining::Drain = config.variant_of()?;
     let count = config.pick(40, 400);
     let queue = Arc::new(PriorityQueue::new());
     for task in tasks(count, config.seed) {

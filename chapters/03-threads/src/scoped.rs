@@ -20,6 +20,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::spawn_join::{BOOK_NUMBERS, smallest_factor};
 
+common::variants! {
+    /// The example's one variant.
+    pub enum Scoped {
+        /// Scoped workers borrow slices of the caller's vectors.
+        Borrow = "borrow": "workers read slices of a local Vec and write into slices of another",
+    }
+}
+
 /// The numbers the example checks: the book's five and a few more.
 pub fn numbers() -> Vec<u64> {
     let mut numbers = BOOK_NUMBERS.to_vec();
@@ -56,6 +64,7 @@ pub fn smallest_factors(numbers: &[u64], workers: usize) -> (Vec<u64>, Vec<usize
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Scoped::Borrow = config.variant_of()?;
     let numbers = numbers();
     let (factors, by) = smallest_factors(&numbers, config.threads);
     let mut table = TableData::new(

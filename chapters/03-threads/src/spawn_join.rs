@@ -31,6 +31,18 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 use crate::countdown::{COUNT_FROM, Countdown, Timeline, count_down};
 use crate::join_all::{Job, Joined, run_all};
 
+common::variants! {
+    /// The book's first three programs, one per variant.
+    pub enum Program {
+        /// Two named countdown threads, their steps merged into one timeline.
+        Countdown = "countdown": "the book's threads A and B count down with different delays; merged timeline",
+        /// One thread per number checks primality; the answers come back through join.
+        Primes = "primes": "one thread per number checks primality; answers come back through join",
+        /// One thread panics; join hands its message back as an `Err`.
+        Panic = "panic": "one thread panics: join returns Err with its message, the others answer",
+    }
+}
+
 /// The book's numbers for its prime-checking threads.
 pub const BOOK_NUMBERS: [u64; 5] = [2, 193, 323, 1327, 433_785_907];
 
@@ -113,10 +125,10 @@ pub fn run_countdowns(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "primes" => Ok(run_primes(config)),
-        "panic" => Ok(run_panic(config)),
-        _ => run_countdown(config),
+    match config.variant_of::<Program>()? {
+        Program::Countdown => run_countdown(config),
+        Program::Primes => Ok(run_primes(config)),
+        Program::Panic => Ok(run_panic(config)),
     }
 }
 

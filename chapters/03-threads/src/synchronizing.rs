@@ -24,25 +24,15 @@ use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, TableData, Verdict};
 use std::sync::Arc;
 
-/// The three ways.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Way {
-    /// A `Mutex<u64>`.
-    Lock,
-    /// An `AtomicU64` with `fetch_add`.
-    Atomic,
-    /// One owner thread; increments arrive over a channel.
-    Channel,
-}
-
-impl Way {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "atomic" => Self::Atomic,
-            "channel" => Self::Channel,
-            _ => Self::Lock,
-        }
+common::variants! {
+    /// The three ways.
+    pub enum Way {
+        /// A `Mutex<u64>`.
+        Lock = "lock": "a Mutex<u64>",
+        /// An `AtomicU64` with `fetch_add`.
+        Atomic = "atomic": "an AtomicU64 with fetch_add",
+        /// One owner thread; increments arrive over a channel.
+        Channel = "channel": "one owner thread adds up increments sent over a channel",
     }
 }
 
@@ -128,7 +118,7 @@ fn with_channel(threads: usize, increments: u64) -> u64 {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let way = Way::from_variant(config.variant);
+    let way = config.variant_of::<Way>()?;
     let increments = config.pick(50_000, 500_000);
     let expected = config.threads as u64 * increments;
     let watch = Stopwatch::start();
@@ -140,7 +130,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         &["way", "expected", "counted", "time"],
     );
     table.row([
-        config.variant.to_string(),
+        way.to_string(),
         expected.to_string(),
         total.to_string(),
         human(took),

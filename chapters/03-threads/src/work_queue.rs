@@ -88,23 +88,13 @@ impl WorkQueue {
     }
 }
 
-/// How a worker takes its next item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Taking {
-    /// `is_empty()` then a blocking `get()`: two calls, a gap between them.
-    CheckThenGet,
-    /// One `try_pop()`.
-    PopOrStop,
-}
-
-impl Taking {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        if variant == "check-then-get" {
-            Self::CheckThenGet
-        } else {
-            Self::PopOrStop
-        }
+common::variants! {
+    /// How a worker takes its next item.
+    pub enum Taking {
+        /// `is_empty()` then a blocking `get()`: two calls, a gap between them.
+        CheckThenGet = "check-then-get": "is_empty() then a blocking get(): workers wait forever for the last item",
+        /// One `try_pop()`.
+        PopOrStop = "pop-or-stop": "one try_pop() under one lock: None means done",
     }
 }
 
@@ -161,10 +151,13 @@ pub fn run_workers(taking: Taking, work: Duration, window: Duration) -> GroupRep
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let taking = Taking::from_variant(config.variant);
+    let taking = config.variant_of::<Taking>()?;
     // A race strikes only when the schedule lines up; on a loaded machine a worker can be late
     // enough to miss it. The broken variant tries up to three runs and says how many it took.
-    let max_runs = if taking == Taking::CheckThenGet { 3 } else { 1 };
+    let max_runs = match taking {
+        Taking::CheckThenGet => 3,
+        Taking::PopOrStop => 1,
+    };
     let mut runs = 0;
     let report = loop {
         runs += 1;
