@@ -30,21 +30,22 @@ use std::net::{SocketAddr, TcpListener as StdTcpListener};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, bail};
-use bytes::Bytes;
-use http_body_util::combinators::BoxBody;
-use http_body_util::{BodyExt, Empty, Full, StreamBody};
-use hyper::body::{Frame, Incoming};
-use hyper::header::{ALLOW, CONTENT_TYPE, HOST};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
+
+mod client;
+mod pages;
+mod routes;
+
+pub use client::{Fetched, get, get_streaming};
+pub use pages::{PAGES, Page, page, page_body};
+use routes::respond;
 
 /// The longest `?sleep=` the server accepts, so no request can pin a connection for long.
 pub const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -54,89 +55,6 @@ pub const MAX_STREAM_BYTES: u64 = 64 * 1024 * 1024;
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// A client must send its request head within this time, or the connection is closed.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A page to download: a stand-in for one the book fetched, of the size the book saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    /// The name in `/pages/{name}`.
-    pub name: &'static str,
-    /// What it stands in for.
-    pub stands_for: &'static str,
-    /// Its exact size in bytes.
-    pub bytes: usize,
-}
-
-/// The pages the server offers: chapter 5's `google.html` and chapter 11's five downloads.
-pub const PAGES: &[Page] = &[
-    Page {
-        name: "google",
-        stands_for: "http://www.google.com (chapter 5's google.html, chapter 11's google.com)",
-        bytes: 11_264,
-    },
-    Page {
-        name: "packtpub",
-        stands_for: "http://packtpub.com (a short redirect page)",
-        bytes: 230,
-    },
-    Page {
-        name: "python",
-        stands_for: "https://www.python.org",
-        bytes: 49_152,
-    },
-    Page {
-        name: "asyncio",
-        stands_for: "https://docs.python.org/3/library/asyncio",
-        bytes: 12_800,
-    },
-    Page {
-        name: "aiohttp",
-        stands_for: "https://aiohttp.readthedocs.io",
-        bytes: 30_720,
-    },
-];
-
-/// Finds a page by name.
-pub fn page(name: &str) -> Option<&'static Page> {
-    PAGES.iter().find(|p| p.name == name)
-}
-
-/// The page's HTML: deterministic, exactly `page.bytes` long, so a download can be checked byte
-/// for byte.
-pub fn page_body(page: &Page) -> String {
-    const WORDS: &[&str] = &[
-        "concurrency",
-        "thread",
-        "request",
-        "latency",
-        "socket",
-        "future",
-        "await",
-        "lock",
-        "queue",
-        "process",
-    ];
-    let head = format!(
-        "<!doctype html><html><head><title>{}</title></head><body><h1>{}</h1><p>",
-        page.name, page.stands_for
-    );
-    let tail = "</p></body></html>\n";
-    let mut html = head;
-    let mut word = 0;
-    while html.len() + tail.len() < page.bytes {
-        let next = WORDS[word % WORDS.len()];
-        word += 1;
-        let room = page.bytes - tail.len() - html.len();
-        if room > next.len() {
-            html.push_str(next);
-            html.push(' ');
-        } else {
-            html.extend(std::iter::repeat_n('.', room));
-        }
-    }
-    html.push_str(tail);
-    html.truncate(page.bytes);
-    html
-}
 
 /// What the server has seen since it started (or since [`StatusServer::reset_peak`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -336,276 +254,11 @@ async fn serve_connection(
     }
 }
 
-type Body = BoxBody<Bytes, Infallible>;
-
-/// A request the server refuses before doing any work (and before any `?sleep=`).
-struct Rejection(StatusCode, String);
-
-impl From<Rejection> for Response<Body> {
-    fn from(Rejection(status, message): Rejection) -> Self {
-        text(status, message)
-    }
-}
-
-fn text(status: StatusCode, message: impl Into<String>) -> Response<Body> {
-    let mut response = Response::new(Full::new(Bytes::from(message.into())).boxed());
-    *response.status_mut() = status;
-    response.headers_mut().insert(
-        CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
-}
-
-/// The query parameters the routes understand, parsed and checked.
-#[derive(Debug, Default)]
-struct Query {
-    sleep: Duration,
-    chunk: Option<usize>,
-    chunk_delay: Duration,
-}
-
-fn parse_query(query: Option<&str>) -> Result<Query, String> {
-    let mut parsed = Query::default();
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let number = || {
-            value
-                .parse::<u64>()
-                .map_err(|_| format!("{key}={value:?} is not a whole number"))
-        };
-        match key {
-            "sleep" | "chunk_delay" => {
-                let delay = Duration::from_millis(number()?);
-                if delay > MAX_SLEEP {
-                    return Err(format!(
-                        "{key}={value} is too long: at most {} ms",
-                        MAX_SLEEP.as_millis()
-                    ));
-                }
-                if key == "sleep" {
-                    parsed.sleep = delay;
-                } else {
-                    parsed.chunk_delay = delay;
-                }
-            }
-            "chunk" => match number()? {
-                0 => return Err("chunk=0: a chunk must hold at least one byte".into()),
-                n => parsed.chunk = Some(usize::try_from(n).unwrap_or(usize::MAX)),
-            },
-            // Unknown parameters are ignored, as most servers do (curl adds none, browsers some).
-            _ => {}
-        }
-    }
-    Ok(parsed)
-}
-
-fn index() -> String {
-    let mut lines = vec![
-        "Local status server (chapters 5, 10 and 11). Routes:".to_string(),
-        "  GET /status/{code}?sleep=ms          that status (200-599) after ms milliseconds"
-            .to_string(),
-        "  GET /pages                           the pages to download".to_string(),
-        "  GET /pages/{name}?sleep=ms           one page".to_string(),
-        "  GET /bytes/{n}?chunk=k&chunk_delay=ms  n bytes streamed in k-byte chunks".to_string(),
-    ];
-    lines.push(format!(
-        "sleep and chunk_delay are at most {} ms; /bytes at most {MAX_STREAM_BYTES} bytes.",
-        MAX_SLEEP.as_millis()
-    ));
-    lines.join("\n") + "\n"
-}
-
-async fn respond(request: Request<Incoming>) -> Response<Body> {
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        let mut response = text(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{} is not served here: use GET or HEAD\n", request.method()),
-        );
-        response
-            .headers_mut()
-            .insert(ALLOW, hyper::header::HeaderValue::from_static("GET, HEAD"));
-        return response;
-    }
-    let query = match parse_query(request.uri().query()) {
-        Ok(query) => query,
-        Err(reason) => return text(StatusCode::BAD_REQUEST, reason + "\n"),
-    };
-    let segments: Vec<&str> = request
-        .uri()
-        .path()
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    // Validate before sleeping, so a bad request fails fast.
-    let answer = match segments.as_slice() {
-        [] => Ok(text(StatusCode::OK, index())),
-        ["status", code] => status_response(code),
-        ["pages"] => Ok(text(
-            StatusCode::OK,
-            PAGES
-                .iter()
-                .map(|p| format!("{} {}\n", p.name, p.bytes))
-                .collect::<String>(),
-        )),
-        ["pages", name] => match page(name) {
-            Some(page) => {
-                let mut response = Response::new(Full::new(Bytes::from(page_body(page))).boxed());
-                response.headers_mut().insert(
-                    CONTENT_TYPE,
-                    hyper::header::HeaderValue::from_static("text/html; charset=utf-8"),
-                );
-                Ok(response)
-            }
-            None => Err(Rejection(
-                StatusCode::NOT_FOUND,
-                format!(
-                    "no page {name:?}; pages: {}\n",
-                    PAGES.iter().map(|p| p.name).collect::<Vec<_>>().join(", ")
-                ),
-            )),
-        },
-        ["bytes", n] => stream_response(n, &query),
-        _ => Err(Rejection(
-            StatusCode::NOT_FOUND,
-            format!("no route {}\n\n{}", request.uri().path(), index()),
-        )),
-    };
-    match answer {
-        Ok(response) => {
-            tokio::time::sleep(query.sleep).await;
-            response
-        }
-        Err(rejection) => rejection.into(),
-    }
-}
-
-fn status_response(code: &str) -> Result<Response<Body>, Rejection> {
-    let status = code
-        .parse::<u16>()
-        .ok()
-        .filter(|c| (200..=599).contains(c))
-        .and_then(|c| StatusCode::from_u16(c).ok())
-        .ok_or_else(|| {
-            Rejection(
-                StatusCode::BAD_REQUEST,
-                format!("/status/{code}: give a status code from 200 to 599\n"),
-            )
-        })?;
-    let reason = status.canonical_reason().unwrap_or(match status.as_u16() {
-        // Cloudflare's, which the book checks: the origin took too long.
-        524 => "A Timeout Occurred",
-        _ => "Unknown",
-    });
-    let mut response = text(status, format!("{} {reason}\n", status.as_u16()));
-    if status.canonical_reason().is_none() {
-        // Without this, hyper writes no reason phrase for codes outside the standard (524).
-        response
-            .extensions_mut()
-            .insert(hyper::ext::ReasonPhrase::from_static(reason.as_bytes()));
-    }
-    Ok(response)
-}
-
-fn stream_response(n: &str, query: &Query) -> Result<Response<Body>, Rejection> {
-    let total = n
-        .parse::<u64>()
-        .ok()
-        .filter(|n| *n <= MAX_STREAM_BYTES)
-        .ok_or_else(|| {
-            Rejection(
-                StatusCode::BAD_REQUEST,
-                format!("/bytes/{n}: give a size from 0 to {MAX_STREAM_BYTES}\n"),
-            )
-        })?;
-    let chunk = query.chunk.unwrap_or(16 * 1024) as u64;
-    let delay = query.chunk_delay;
-    // Each chunk is a run of one letter, a to z in turn, so a reader can tell chunks apart.
-    let chunks = futures::stream::unfold(0u64, move |sent| async move {
-        if sent >= total {
-            return None;
-        }
-        if sent > 0 && !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        let len = chunk.min(total - sent);
-        let letter = b'a' + ((sent / chunk) % 26) as u8;
-        let bytes = Bytes::from(vec![letter; len as usize]);
-        Some((Ok::<_, Infallible>(Frame::data(bytes)), sent + len))
-    });
-    Ok(Response::new(BodyExt::boxed(StreamBody::new(chunks))))
-}
-
-/// What [`get`] returns: the status, the whole body, and how long the exchange took.
-#[derive(Debug, Clone)]
-pub struct Fetched {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The body, collected.
-    pub body: Bytes,
-    /// From connecting to the last body byte.
-    pub elapsed: Duration,
-}
-
-/// Sends `GET url` on a new connection and returns the response with its body still streaming
-/// (read it frame by frame with `http_body_util::BodyExt::frame`). Only `http://` URLs: this is
-/// a client for the local server. Must be called inside a tokio runtime with I/O enabled.
-pub async fn get_streaming(url: &str) -> anyhow::Result<Response<Incoming>> {
-    let uri: Uri = url.parse().with_context(|| format!("bad URL {url:?}"))?;
-    if uri.scheme_str() != Some("http") {
-        bail!("only http:// URLs are fetched here, not {url:?}");
-    }
-    let authority = uri
-        .authority()
-        .with_context(|| format!("no host in {url:?}"))?
-        .clone();
-    let port = authority.port_u16().unwrap_or(80);
-    let stream = TcpStream::connect((authority.host(), port))
-        .await
-        .with_context(|| format!("connecting to {authority}"))?;
-    let _ = stream.set_nodelay(true);
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .context("HTTP handshake")?;
-    // The connection future moves the bytes; it ends when the response body is read or dropped.
-    tokio::spawn(connection);
-    let path = uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/")
-        .to_string();
-    let request = Request::get(path)
-        .header(HOST, authority.as_str())
-        .body(Empty::<Bytes>::new())
-        .context("building the request")?;
-    sender
-        .send_request(request)
-        .await
-        .with_context(|| format!("GET {url}"))
-}
-
-/// Sends `GET url` on a new connection and collects the whole body. See [`get_streaming`].
-pub async fn get(url: &str) -> anyhow::Result<Fetched> {
-    let started = Instant::now();
-    let response = get_streaming(url).await?;
-    let status = response.status().as_u16();
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .with_context(|| format!("reading the body of {url}"))?
-        .to_bytes();
-    Ok(Fetched {
-        status,
-        body,
-        elapsed: started.elapsed(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::{Read, Write};
+    use std::time::Instant;
 
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
