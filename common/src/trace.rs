@@ -25,12 +25,8 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use serde_json::{Map, Value, json};
@@ -43,6 +39,11 @@ use tracing_subscriber::registry::LookupSpan;
 /// The `tracing` crate, re-exported so a chapter can add spans without a dependency of its own:
 /// `common::trace::tracing::info_span!("eating").entered()`.
 pub use tracing;
+
+mod chrome_format;
+mod session;
+
+pub use session::{Session, global_layer};
 
 /// A thread records at most this many bars and events; beyond, it counts what it dropped (a
 /// long full-size run of a tight loop would otherwise fill the memory, and no viewer would open
@@ -322,133 +323,6 @@ impl ChromeLayer {
             })
             .collect()
     }
-
-    /// The metadata events: the process's name, and each thread's name and row.
-    fn metadata(&self) -> Vec<Value> {
-        let mut events = vec![json!({
-            "name": "process_name", "ph": "M", "pid": 1, "tid": 0,
-            "args": {"name": process_name()},
-        })];
-        let mut threads = self.threads();
-        // Rows sorted by name, numbers as numbers ("philosopher 2" before "philosopher 10"),
-        // with the main thread (where each example's bar is) on top.
-        threads.sort_by_cached_key(|(tid, name, _)| {
-            let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-            let (stem, number) = name.split_at(name.len() - digits);
-            (
-                name != "main",
-                stem.to_string(),
-                number.parse::<u64>().unwrap_or(0),
-                *tid,
-            )
-        });
-        for (row, (tid, name, dropped)) in threads.into_iter().enumerate() {
-            let mut args = json!({"name": name});
-            if dropped > 0 {
-                args["dropped"] = json!(dropped);
-            }
-            events.push(
-                json!({"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": args}),
-            );
-            events.push(json!({
-                "name": "thread_sort_index", "ph": "M", "pid": 1, "tid": tid,
-                "args": {"sort_index": row},
-            }));
-        }
-        events
-    }
-
-    /// The trace in the Trace Event Format's JSON object form: `{"traceEvents": [...]}` (what
-    /// [`ChromeLayer::write_to`] writes, as a value).
-    pub fn to_json(&self) -> Value {
-        let mut bytes = Vec::new();
-        match self
-            .write_to(&mut bytes)
-            .map_err(serde_json::Error::io)
-            .and_then(|()| serde_json::from_slice(&bytes))
-        {
-            Ok(value) => value,
-            Err(e) => json!({"traceEvents": [], "error": e.to_string()}),
-        }
-    }
-
-    /// Writes the trace to `out`, one event at a time (a long run's trace is tens of MB).
-    pub fn write_to(&self, out: impl std::io::Write) -> std::io::Result<()> {
-        /// One bar or instant as the format spells it; borrowed, so nothing is copied.
-        #[derive(serde::Serialize)]
-        struct Event<'a> {
-            name: &'a str,
-            cat: &'static str,
-            ph: &'static str,
-            ts: f64,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            dur: Option<f64>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            s: Option<&'static str>,
-            pid: u32,
-            tid: u64,
-            args: &'a Map<String, Value>,
-        }
-        // Microseconds with nanosecond digits: a short hold under a lock is well under 1 µs.
-        let micros = |nanos: u64| nanos as f64 / 1_000.0;
-        let mut out = std::io::BufWriter::new(out);
-        out.write_all(br#"{"displayTimeUnit":"ms","traceEvents":["#)?;
-        let mut first = true;
-        let mut comma = |out: &mut std::io::BufWriter<_>| -> std::io::Result<()> {
-            if !std::mem::take(&mut first) {
-                out.write_all(b",")?;
-            }
-            out.write_all(b"\n")
-        };
-        for event in self.metadata() {
-            comma(&mut out)?;
-            serde_json::to_writer(&mut out, &event)?;
-        }
-        for record in self.records() {
-            let marked;
-            let args = if record.unfinished {
-                let mut args = record.args.clone();
-                args.insert("unfinished".into(), json!(true));
-                marked = args;
-                &marked
-            } else {
-                &record.args
-            };
-            let complete = record.phase == Phase::Complete;
-            let event = Event {
-                name: &record.name,
-                cat: if complete { "span" } else { "event" },
-                ph: if complete { "X" } else { "i" },
-                ts: micros(record.start_nanos),
-                dur: complete.then(|| micros(record.dur_nanos)),
-                s: (!complete).then_some("t"),
-                pid: 1,
-                tid: record.tid,
-                args,
-            };
-            comma(&mut out)?;
-            serde_json::to_writer(&mut out, &event)?;
-        }
-        out.write_all(b"\n]}\n")?;
-        out.flush()
-    }
-
-    /// Writes the trace to the file at `path`.
-    pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        self.write_to(File::create(path)?)
-    }
-}
-
-/// The process row's name in the viewer: the program's file name.
-fn process_name() -> String {
-    std::env::args_os()
-        .next()
-        .and_then(|arg0| {
-            Path::new(&arg0)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-        })
-        .unwrap_or_else(|| "run".to_string())
 }
 
 impl<S> tracing_subscriber::Layer<S> for ChromeLayer
@@ -564,85 +438,6 @@ where
             };
             log.push(record);
         });
-    }
-}
-
-/// The process-wide layer behind `--trace`: installed as the global subscriber on first use
-/// (a global subscriber can be set only once per process), restarted by each [`Session`].
-static GLOBAL: OnceLock<Option<ChromeLayer>> = OnceLock::new();
-
-/// The layer recording a `--trace` session in this process, if one was started.
-pub fn global_layer() -> Option<&'static ChromeLayer> {
-    GLOBAL.get().and_then(Option::as_ref)
-}
-
-/// A `--trace FILE` recording: opened before the runs, written after them.
-#[derive(Debug)]
-pub struct Session {
-    path: PathBuf,
-    file: File,
-    layer: ChromeLayer,
-}
-
-impl Session {
-    /// Creates `path` (so a bad path is an error before anything runs) and starts recording every
-    /// thread's spans. The error is one line naming the path and the reason.
-    pub fn start(path: &Path) -> Result<Self, String> {
-        let file = File::create(path)
-            .map_err(|e| format!("cannot write the trace to {}: {e}", path.display()))?;
-        let layer = GLOBAL
-            .get_or_init(|| {
-                use tracing_subscriber::layer::SubscriberExt;
-                let layer = ChromeLayer::new();
-                let subscriber = tracing_subscriber::registry().with(layer.clone());
-                tracing::subscriber::set_global_default(subscriber)
-                    .ok()
-                    .map(|()| layer)
-            })
-            .clone()
-            .ok_or_else(|| {
-                "cannot record a trace: another tracing subscriber is already installed".to_string()
-            })?;
-        layer.restart();
-        Ok(Self {
-            path: path.to_path_buf(),
-            file,
-            layer,
-        })
-    }
-
-    /// The layer recording this session.
-    pub fn layer(&self) -> &ChromeLayer {
-        &self.layer
-    }
-
-    /// The file the trace goes to.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes the trace to the file and returns a one-line summary for the user.
-    pub fn finish(self) -> std::io::Result<String> {
-        let records = self.layer.records();
-        let threads = self.layer.threads().len();
-        let unfinished = records.iter().filter(|r| r.unfinished).count();
-        self.layer.write_to(&self.file)?;
-        let bytes = self.file.metadata().map(|m| m.len()).unwrap_or(0);
-        let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
-        for r in &records {
-            *by_name.entry(r.name.as_str()).or_default() += 1;
-        }
-        Ok(format!(
-            "trace: {} span(s) and event(s) on {threads} thread(s){} written to {} ({} KiB) — open it at https://ui.perfetto.dev (Open trace file)",
-            records.len(),
-            if unfinished > 0 {
-                format!(", {unfinished} still open at the end (marked unfinished)")
-            } else {
-                String::new()
-            },
-            self.path.display(),
-            bytes.div_ceil(1024)
-        ))
     }
 }
 
