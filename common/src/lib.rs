@@ -19,7 +19,7 @@
 //! - [`sync`]: locks and threads from std, or from shuttle under `--cfg shuttle`;
 //! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
 //! - [`trace`]: `--trace FILE`, every thread's `tracing` spans as a Chrome trace for Perfetto;
-//! - [`variant`]: an example's variants as one enum ([`variants!`]): names, summaries, parsing.
+//! - [`variant`]: an example's variants as one enum ([`variants!`](crate::variants!)): names, summaries, parsing.
 
 pub mod book;
 pub mod cli;

@@ -4,7 +4,7 @@
 //! An example's variants are the cases of a `match` in its lesson (`broken`, `ordered`,
 //! `try-lock`, ...). Written as strings, the registry and the `match` are two lists that can drift
 //! apart, and a `match` that ends in `_ =>` turns a renamed variant into a different run that
-//! still reports "showed". Declared with [`variants!`], the enum *is* the list: the registry reads
+//! still reports "showed". Declared with [`variants!`](crate::variants!), the enum *is* the list: the registry reads
 //! its [`Variants::ALL`], the run parses its config with [`crate::RunConfig::variant_of`], and the
 //! lesson's `match` over the enum is exhaustive, so a missing case is a compile error and an
 //! unknown name a usage error.
@@ -35,7 +35,7 @@ pub struct Variant {
     pub summary: &'static str,
 }
 
-/// An enum whose cases are an example's variants, declared with [`variants!`].
+/// An enum whose cases are an example's variants, declared with [`variants!`](crate::variants!).
 pub trait Variants: Sized + Copy + 'static {
     /// Every variant's name and summary, in tour order (the broken one first, then the fixes):
     /// what the registry lists and the CLI validates `--variant` against.
