@@ -29,6 +29,16 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::gil::{Gil, GilStats, GilThread};
 
+common::variants! {
+    /// Where the countdown runs.
+    pub enum Runtime {
+        /// Plain Rust, no global lock.
+        Rust = "rust": "plain Rust (black_box keeps every step): threads scale like processes",
+        /// Every step under the modelled GIL.
+        Gil = "gil": "under the modelled GIL: two threads no faster than one, two processes are",
+    }
+}
+
 /// The book's count.
 pub const COUNT: u64 = 50_000_000;
 
@@ -137,8 +147,8 @@ pub struct CountdownTimes {
     pub gil: Option<GilStats>,
 }
 
-/// The median of `times` (at least one).
-fn median(mut times: Vec<Duration>) -> Duration {
+/// The median of `times` (zero for none); `global-lock` takes its rows' medians with it too.
+pub fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times.get(times.len() / 2).copied().unwrap_or_default()
 }
@@ -193,7 +203,10 @@ pub fn shape_caveat(gil: bool, times: &CountdownTimes) -> Option<String> {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let gil = config.variant == "gil";
+    let gil = match config.variant_of::<Runtime>()? {
+        Runtime::Rust => false,
+        Runtime::Gil => true,
+    };
     let runs = config.pick(3, 5);
     let count = rust_count(config);
     let times = measure(count, gil, runs)?;

@@ -34,7 +34,18 @@ use std::time::Duration;
 use common::timing::{human, median_of, speedup, time};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
+use crate::countdown::median;
 use crate::gil::{Gil, GilStats, GilThread};
+
+common::variants! {
+    /// Whether the steps need the global lock.
+    pub enum Lock {
+        /// Every step under the modelled GIL.
+        Gil = "gil": "every step under the modelled GIL (5 ms switch interval): flat",
+        /// The same steps, no lock.
+        Free = "free": "the same steps with no global lock: faster up to the core count",
+    }
+}
 
 /// One bytecode step: advance a generator's state (a multiply and an add).
 #[inline(always)]
@@ -116,12 +127,6 @@ pub fn scaling(total: u64, max_threads: usize, with_gil: bool, runs: usize) -> V
             }
         })
         .collect()
-}
-
-/// The median of `times` (zero for none).
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 /// Both loops side by side: at every thread count 1..=`max_threads`, `runs` rounds of "the
@@ -225,27 +230,31 @@ pub struct Sizes {
 impl Sizes {
     /// The tour's sizes, or a full run's: 20,000,000 steps, median of 3 (full: 100,000,000,
     /// median of 5, and the `gil` variant measures both loops for the chart).
-    pub fn for_config(config: &RunConfig) -> Self {
-        Self {
+    pub fn for_config(config: &RunConfig) -> anyhow::Result<Self> {
+        let side_by_side = match config.variant_of::<Lock>()? {
+            Lock::Gil => !config.quick,
+            Lock::Free => false,
+        };
+        Ok(Self {
             total: config.pick(20_000_000, 100_000_000),
             runs: config.pick(3, 5),
-            side_by_side: !config.quick && config.variant == "gil",
-        }
+            side_by_side,
+        })
     }
 }
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    Ok(report(
-        config.variant,
-        config.threads,
-        Sizes::for_config(config),
-    ))
+    report(config, Sizes::for_config(config)?)
 }
 
-/// Measures `variant` (`gil` or `free`) at 1..=`max_threads` threads with `sizes`, and reports.
-pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
-    let with_gil = variant == "gil";
+/// Measures `config`'s variant at 1..=`config.threads` threads with `sizes`, and reports.
+pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
+    let with_gil = match config.variant_of::<Lock>()? {
+        Lock::Gil => true,
+        Lock::Free => false,
+    };
+    let max_threads = config.threads;
     let Sizes { total, runs, .. } = sizes;
     let side_by_side = sizes.side_by_side && with_gil;
     let (rows, free_rows) = if side_by_side {
@@ -268,7 +277,7 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
         (true, false) => {
             format!("{total} steps under one modelled GIL (5 ms switch interval), median of {runs}")
         }
-        _ => format!("{total} steps, no global lock, median of {runs}"),
+        (false, _) => format!("{total} steps, no global lock, median of {runs}"),
     };
     let mut header = vec!["threads", "time", "speedup vs 1 thread"];
     if with_gil {
@@ -302,18 +311,11 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
         .all(|r| r.all_steps_ran);
     let overlaps: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.overlaps).sum();
     let switches: u64 = rows.iter().filter_map(|r| r.gil).map(|s| s.switches).sum();
-    let mut outcome = Outcome::new(
-        "global-lock",
-        variant,
-        Verdict::from(all_ran && overlaps == 0),
-    )
-    .table(table)
-    .figure("one-thread time", base.as_secs_f64(), "s");
-    let measured = if rows.iter().any(|r| r.gil.is_some()) {
-        "GIL-modelled"
-    } else {
-        "no-lock"
-    };
+    let mut outcome = config
+        .outcome(Verdict::from(all_ran && overlaps == 0))
+        .table(table)
+        .figure("one-thread time", base.as_secs_f64(), "s");
+    let measured = if with_gil { "GIL-modelled" } else { "no-lock" };
     for row in rows.iter().filter(|r| r.threads > 1) {
         let name = format!("{measured} speedup with {} threads", row.threads);
         let value = speedup(base, row.time);
@@ -365,7 +367,7 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
              The counts are what the verdict rests on; a full run (without --quick) times more steps."
         ));
     }
-    if with_gil {
+    Ok(if with_gil {
         outcome
             .figure("GIL switches", switches as f64, "switches")
             .figure("GIL overlaps", overlaps as f64, "overlaps")
@@ -377,7 +379,7 @@ pub fn report(variant: &str, max_threads: usize, sizes: Sizes) -> Outcome {
         outcome.notice(
             "no global lock: the time falls with threads up to the core count, then flattens",
         )
-    }
+    })
 }
 
 #[cfg(all(test, not(shuttle)))]

@@ -30,13 +30,14 @@ use crate::allow_threads::allow_threads;
 use crate::gil::{Gil, GilStats, GilThread};
 use crate::global_lock::step;
 
-/// How a thread treats the GIL during its blocking waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Waiting {
-    /// Releases the GIL around each wait (`allow_threads`).
-    Releases,
-    /// Keeps the GIL through each wait.
-    Holds,
+common::variants! {
+    /// How a thread treats the GIL during its blocking waits.
+    pub enum Waiting {
+        /// Releases the GIL around each wait (`allow_threads`).
+        Releases = "releases": "the GIL is released around each wait (allow_threads): waits overlap",
+        /// Keeps the GIL through each wait.
+        Holds = "holds": "the GIL is held through each wait: every wait in turn",
+    }
 }
 
 /// What one run measured.
@@ -103,11 +104,7 @@ pub fn run_io(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let waiting = if config.variant == "holds" {
-        Waiting::Holds
-    } else {
-        Waiting::Releases
-    };
+    let waiting = config.variant_of::<Waiting>()?;
     let threads = config.threads;
     let rounds = config.pick(5, 20);
     let latency = Duration::from_millis(10);

@@ -12,7 +12,7 @@
 //! exercise modules [`allow_threads`] (15.1) and [`refcount_exercise`] (15.2), which the examples
 //! use too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod countdown;
 pub mod gil;
@@ -45,52 +45,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "reference-counting",
             summary: "reference counts and aliasing (Rc::strong_count), and why counts shared by threads need atomics — the reason CPython has a GIL",
-            variants: &[
-                Variant {
-                    name: "aliasing",
-                    summary: "the book's example: names bound to one list, counted with Rc::strong_count",
-                },
-                Variant {
-                    name: "broken",
-                    summary: "two threads update one count by load-then-store, no GIL: lost updates, counted",
-                },
-                Variant {
-                    name: "atomic",
-                    summary: "the same traffic on Arc and an atomic count: exact; and what atomics cost",
-                },
-            ],
+            variants: refcount::Counting::ALL,
             threads: None,
             run: refcount::run,
         },
         Example {
             name: "countdown",
             summary: "the book's 50,000,000-step countdown: one thread vs two threads vs two processes",
-            variants: &[
-                Variant {
-                    name: "rust",
-                    summary: "plain Rust (black_box keeps every step): threads scale like processes",
-                },
-                Variant {
-                    name: "gil",
-                    summary: "under the modelled GIL: two threads no faster than one, two processes are",
-                },
-            ],
+            variants: countdown::Runtime::ALL,
             threads: None,
             run: countdown::run,
         },
         Example {
             name: "global-lock",
             summary: "an interpreter loop where every step needs one global lock, vs no lock: a scaling table for 1..N threads",
-            variants: &[
-                Variant {
-                    name: "gil",
-                    summary: "every step under the modelled GIL (5 ms switch interval): flat",
-                },
-                Variant {
-                    name: "free",
-                    summary: "the same steps with no global lock: faster up to the core count",
-                },
-            ],
+            variants: global_lock::Lock::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads at most",
                 default: 4,
@@ -102,16 +71,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "io-releases-the-lock",
             summary: "threads that release the GIL around blocking I/O still overlap their waits",
-            variants: &[
-                Variant {
-                    name: "releases",
-                    summary: "the GIL is released around each wait (allow_threads): waits overlap",
-                },
-                Variant {
-                    name: "holds",
-                    summary: "the GIL is held through each wait: every wait in turn",
-                },
-            ],
+            variants: io_release::Waiting::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads",
                 default: 4,
@@ -123,10 +83,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "python-side-by-side",
             summary: "CPython (if python3 is on PATH) and Rust on the same countdown: threads vs processes, one table",
-            variants: &[Variant {
-                name: "run",
-                summary: "writes and runs the chapter's Python program, then the Rust countdowns",
-            }],
+            variants: python::Programs::ALL,
             threads: None,
             run: python::run,
         },

@@ -34,6 +34,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::countdown::{self, CountdownTimes};
 
+common::variants! {
+    /// The example's one variant: both programs, one table.
+    pub enum Programs {
+        /// The chapter's Python program, then the Rust countdowns.
+        Run = "run": "writes and runs the chapter's Python program, then the Rust countdowns",
+    }
+}
+
 /// The chapter's Python program, as written to disk and shown in the README.
 pub const PYTHON_SOURCE: &str = include_str!("python/countdown.py");
 
@@ -161,9 +169,10 @@ pub fn rust_count(config: &RunConfig) -> u64 {
     countdown::rust_count(config)
 }
 
-/// Builds the side-by-side outcome from what was measured (or from `None`: Python missing).
-/// `python_count` and `rust_count` are how far each counted down.
+/// Builds the side-by-side outcome of `config`'s run from what was measured (or from `None`:
+/// Python missing). `python_count` and `rust_count` are how far each counted down.
 pub fn side_by_side(
+    config: &RunConfig,
     python_count: u64,
     rust_count: u64,
     python: Option<(&Path, PythonTimes)>,
@@ -216,8 +225,7 @@ pub fn side_by_side(
     let rust_ok =
         gil.all_reached_zero && free.all_reached_zero && gil.gil.is_none_or(|s| s.overlaps == 0);
     let modelled = speedup(gil.sequential, gil.threads);
-    let mut outcome =
-        Outcome::new("python-side-by-side", "run", Verdict::from(rust_ok)).table(table);
+    let mut outcome = config.outcome(Verdict::from(rust_ok)).table(table);
     // The headline is CPython's two-thread speedup when it ran, else the modelled GIL's.
     outcome = if python.is_some() {
         outcome.figure("Rust modelled-GIL two-thread speedup", modelled, "x")
@@ -275,6 +283,7 @@ pub fn side_by_side(
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Programs::Run = config.variant_of()?;
     let py_count = python_count(config);
     let count = rust_count(config);
     let python = find_python();
@@ -290,7 +299,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runs = config.pick(1, 5);
     let gil = countdown::measure(count, true, runs)?;
     let free = countdown::measure(count, false, runs)?;
-    Ok(side_by_side(py_count, count, measured, &gil, &free))
+    Ok(side_by_side(config, py_count, count, measured, &gil, &free))
 }
 
 #[cfg(all(test, not(shuttle)))]

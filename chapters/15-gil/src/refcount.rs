@@ -33,6 +33,18 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::refcount_exercise::SharedCount;
 
+common::variants! {
+    /// What the example shows of reference counts.
+    pub enum Counting {
+        /// The book's example: names bound to one list, counted.
+        Aliasing = "aliasing": "the book's example: names bound to one list, counted with Rc::strong_count",
+        /// A count shared by two threads, updated by load-then-store with no GIL.
+        Broken = "broken": "two threads update one count by load-then-store, no GIL: lost updates, counted",
+        /// The same traffic on atomic counts, and what atomics cost.
+        Atomic = "atomic": "the same traffic on Arc and an atomic count: exact; and what atomics cost",
+    }
+}
+
 /// A reference count updated the way CPython updates one: read it, then write the new value.
 /// Correct under a GIL; with two threads and no GIL, the other thread's update can land between
 /// the read and the write and be overwritten.
@@ -161,16 +173,16 @@ pub fn arc_traffic(pairs: u64) -> usize {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "aliasing" => Ok(aliasing()),
-        "broken" => Ok(broken(config)),
-        _ => Ok(atomic(config)),
-    }
+    Ok(match config.variant_of::<Counting>()? {
+        Counting::Aliasing => aliasing(config),
+        Counting::Broken => broken(config),
+        Counting::Atomic => atomic(config),
+    })
 }
 
 /// The book's example 1 with `Rc`: counts as handles come and go, and one object seen through
 /// two names.
-fn aliasing() -> Outcome {
+fn aliasing(config: &RunConfig) -> Outcome {
     let mut table = TableData::new(
         "One list, several names (Rc<RefCell<Vec<i32>>>)",
         &["step", "Rc::strong_count", "a", "b"],
@@ -209,7 +221,8 @@ fn aliasing() -> Outcome {
         "-".to_string(),
     ]);
     let showed = once == 1 && twice == 2 && after_drop == 1 && b_sees_change;
-    Outcome::new("reference-counting", "aliasing", Verdict::from(showed))
+    config
+        .outcome(Verdict::from(showed))
         .table(table)
         .key_figure("count with two names", twice as f64, "references")
         .line("The book's sys.getrefcount printed one more than these (its own argument is a reference too).")
@@ -243,7 +256,8 @@ fn broken(config: &RunConfig) -> Outcome {
         premature_frees: 0,
     });
     let showed = worst.error() > 0 || total_premature > 0;
-    let mut outcome = Outcome::new("reference-counting", "broken", Verdict::from(showed))
+    let mut outcome = config
+        .outcome(Verdict::from(showed))
         .key_figure("count error", worst.error() as f64, "references")
         .figure("final count (should be 1)", worst.final_count as f64, "references")
         .figure("frees of a live object", total_premature as f64, "frees")
@@ -314,7 +328,8 @@ fn atomic(config: &RunConfig) -> Outcome {
         "Arc (atomic, two threads on one count)".to_string(),
         format!("{contended_ns:.1}"),
     ]);
-    Outcome::new("reference-counting", "atomic", Verdict::from(exact))
+    config
+        .outcome(Verdict::from(exact))
         .table(counts)
         .table(cost)
         .key_figure("final Arc count", arc_count as f64, "references")

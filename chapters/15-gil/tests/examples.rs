@@ -11,8 +11,16 @@ use chapter_15::countdown::{self, CountdownTimes};
 use chapter_15::gil::{Gil, GilThread};
 use chapter_15::io_release::{Waiting, run_io};
 use chapter_15::{CHAPTER, global_lock, python, refcount};
-use common::Verdict;
 use common::testing::{run_quick, run_quick_threads};
+use common::{RunConfig, Verdict};
+
+/// The config of a quick `python-side-by-side` run, for outcomes built from chosen parts.
+fn side_by_side_config() -> RunConfig {
+    let example = CHAPTER
+        .example("python-side-by-side")
+        .expect("python-side-by-side is registered");
+    RunConfig::quick(example, "run")
+}
 
 #[test]
 fn aliasing_counts_like_the_book() {
@@ -113,7 +121,7 @@ fn releasing_the_gil_around_io_lets_waits_overlap() {
 fn python_side_by_side_without_python_says_it_skipped() {
     let gil = countdown::measure(100_000, true, 1).expect("measures");
     let free = countdown::measure(100_000, false, 1).expect("measures");
-    let outcome = python::side_by_side(100_000, 100_000, None, &gil, &free);
+    let outcome = python::side_by_side(&side_by_side_config(), 100_000, 100_000, None, &gil, &free);
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(
         outcome
@@ -136,7 +144,14 @@ fn python_side_by_side_with_python_has_a_cpython_row() {
     assert!(times.switch_interval > 0.0);
     let gil = countdown::measure(200_000, true, 1).expect("measures");
     let free = countdown::measure(200_000, false, 1).expect("measures");
-    let outcome = python::side_by_side(200_000, 200_000, Some((&path, times)), &gil, &free);
+    let outcome = python::side_by_side(
+        &side_by_side_config(),
+        200_000,
+        200_000,
+        Some((&path, times)),
+        &gil,
+        &free,
+    );
     assert_eq!(outcome.verdict, Verdict::Showed);
     assert!(outcome.tables[0].rows[0][0].starts_with("CPython"));
 }

@@ -21,11 +21,13 @@ fn full(variant: &'static str, threads: usize) -> RunConfig {
 
 #[test]
 fn only_a_full_gil_run_measures_both_loops() {
-    assert!(Sizes::for_config(&full("gil", 4)).side_by_side);
-    assert!(!Sizes::for_config(&full("free", 4)).side_by_side);
+    let sizes = |config: &RunConfig| Sizes::for_config(config).expect("a known variant");
+    assert!(sizes(&full("gil", 4)).side_by_side);
+    assert!(!sizes(&full("free", 4)).side_by_side);
     let mut quick = full("gil", 4);
     quick.quick = true;
-    assert!(!Sizes::for_config(&quick).side_by_side);
+    assert!(!sizes(&quick).side_by_side);
+    assert!(Sizes::for_config(&full("nope", 4)).is_err());
 }
 
 #[test]
@@ -35,7 +37,7 @@ fn the_side_by_side_run_attaches_one_chart_with_a_point_per_thread_count() {
         runs: 1,
         side_by_side: true,
     };
-    let outcome = global_lock::report("gil", 3, sizes);
+    let outcome = global_lock::report(&full("gil", 3), sizes).expect("reports");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.plots.len(), 1, "{outcome:#?}");
     let plot = &outcome.plots[0];
@@ -87,18 +89,18 @@ fn quick_runs_and_the_free_variant_attach_no_chart() {
         side_by_side: false,
     };
     for variant in ["gil", "free"] {
-        let outcome = global_lock::report(variant, 2, tiny);
+        let outcome = global_lock::report(&full(variant, 2), tiny).expect("reports");
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
         assert!(outcome.plots.is_empty(), "{variant}: {:?}", outcome.plots);
     }
     // Side by side is the gil variant's: the free variant's line is in that chart already.
     let outcome = global_lock::report(
-        "free",
-        2,
+        &full("free", 2),
         Sizes {
             side_by_side: true,
             ..tiny
         },
-    );
+    )
+    .expect("reports");
     assert!(outcome.plots.is_empty(), "{:?}", outcome.plots);
 }
