@@ -1,7 +1,7 @@
 //! Exercise 8.1: blur row bands on scoped threads so the result equals the sequential blur.
 //!
 //! Task: write [`blur_bands_with_halo`]. Cut the image into `bands` row bands with
-//! [`crate::convolution::band_rows`]; blur each band on its own scoped thread with
+//! [`crate::imaging::band_rows`]; blur each band on its own scoped thread with
 //! [`crate::threshold::filter_rows`], writing into its own slice of the output. Each band must
 //! also read the rows beyond its edges that its border pixels depend on (its halo), and none
 //! outside the image, or the pixels near band borders come out wrong (see `blur_bands_no_halo`

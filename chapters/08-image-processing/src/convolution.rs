@@ -19,17 +19,8 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 use image::GrayImage;
 
 use crate::halo::blur_bands_with_halo;
-use crate::imaging::{BOOK_HEIGHT, BOOK_WIDTH, output_root, test_image, write_gray_png};
+use crate::imaging::{BOOK_HEIGHT, BOOK_WIDTH, band_rows, output_root, test_image, write_gray_png};
 use crate::threshold::{Adaptive, filter, filter_rows, grayscale};
-
-/// The row ranges of `bands` near-equal bands of `height` rows (never an empty band).
-pub fn band_rows(height: usize, bands: usize) -> Vec<std::ops::Range<usize>> {
-    let per = height.div_ceil(bands.max(1)).max(1);
-    (0..height)
-        .step_by(per)
-        .map(|start| start..(start + per).min(height))
-        .collect()
-}
 
 /// BROKEN: each thread sees only its own band's rows, so it replicates the band's edge row where
 /// it should read the neighbour's rows.

@@ -142,3 +142,12 @@ pub fn read_gray(path: &Path) -> anyhow::Result<GrayImage> {
         .with_context(|| format!("decoding {}", path.display()))?
         .to_luma8())
 }
+
+/// The row ranges of `bands` near-equal bands of `height` rows (never an empty band).
+pub fn band_rows(height: usize, bands: usize) -> Vec<std::ops::Range<usize>> {
+    let per = height.div_ceil(bands.max(1)).max(1);
+    (0..height)
+        .step_by(per)
+        .map(|start| start..(start + per).min(height))
+        .collect()
+}

@@ -5,8 +5,9 @@
 #![cfg(not(shuttle))]
 
 use chapter_8::batch::{TileVariant, adaptive_threshold_rows, cut, run_tiles, write_tiles};
-use chapter_8::convolution::{band_rows, blur_bands_no_halo, check};
+use chapter_8::convolution::{blur_bands_no_halo, check};
 use chapter_8::halo::blur_bands_with_halo;
+use chapter_8::imaging::band_rows;
 use chapter_8::imaging::{output_root, read_gray, read_rgb, test_image, write_rgb};
 use chapter_8::threshold::{Adaptive, adaptive_threshold, filter, grayscale, process_tile};
 use common::Verdict;

@@ -21,7 +21,7 @@ macro_rules! suite {
             use std::time::Duration;
 
             use $($module)::+::blur_bands_with_halo;
-            use chapter_8::convolution::band_rows;
+            use chapter_8::imaging::band_rows;
             use chapter_8::imaging::test_image;
             use chapter_8::threshold::{Adaptive, box_kernel, filter, grayscale};
             use common::testing;

@@ -6,7 +6,7 @@
 
 use image::GrayImage;
 
-use crate::convolution::band_rows;
+use crate::imaging::band_rows;
 use crate::threshold::filter_rows;
 
 /// Blurs `gray` with the separable `kernel` in `bands` row bands, one scoped thread each.
