@@ -23,6 +23,16 @@ use common::{Outcome, RunConfig, Verdict};
 
 use crate::primes::is_prime;
 
+common::variants! {
+    /// How the two tasks run.
+    pub enum Running {
+        /// One thread, the tasks' steps taking turns.
+        Interleaved = "interleaved": "one thread, step functions taking turns: concurrent, not parallel",
+        /// A thread each.
+        Parallel = "parallel": "a thread each: both execute at the same instant",
+    }
+}
+
 /// A task as a step function: a range of numbers to test, worked through a slice at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {
@@ -181,27 +191,24 @@ pub fn tasks(count: u64) -> (Task, Task) {
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let count = config.pick(800, 3_000);
     let (a, b) = tasks(count);
-    let parallel_run = config.variant == "parallel";
-    let timeline = if parallel_run {
-        parallel(a, b)
-    } else {
-        interleaved(a, b)
+    let running = config.variant_of::<Running>()?;
+    let timeline = match running {
+        Running::Parallel => parallel(a, b),
+        Running::Interleaved => interleaved(a, b),
     };
     let overlap = timeline.overlap();
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let share = overlap.as_secs_f64() / timeline.total.as_secs_f64().max(f64::MIN_POSITIVE);
-    let showed = if parallel_run {
-        overlap > Duration::ZERO
-    } else {
-        overlap.is_zero()
+    let showed = match running {
+        Running::Parallel => overlap > Duration::ZERO,
+        Running::Interleaved => overlap.is_zero(),
     };
     let mut outcome = config.outcome(Verdict::from(showed))
         .line(format!(
             "Two tasks, each testing {count} numbers for primality in 8 slices (A from 10^12, B from 2·10^12), {}.",
-            if parallel_run {
-                "each on its own thread"
-            } else {
-                "taking turns on one thread (A's step, B's step, A's, …)"
+            match running {
+                Running::Parallel => "each on its own thread",
+                Running::Interleaved => "taking turns on one thread (A's step, B's step, A's, …)",
             }
         ))
         .line(format!(
@@ -222,9 +229,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("total time", timeline.total.as_secs_f64(), "s")
         .figure("overlap", overlap.as_secs_f64(), "s")
         .figure("slices", timeline.slices.len() as f64, "slices")
-        .notice(if parallel_run {
-            "parallel: both tasks execute at the same instant, on different cores"
-        } else {
-            "concurrent, not parallel: both tasks are in progress throughout, but only one runs at any instant"
+        .notice(match running {
+            Running::Parallel => "parallel: both tasks execute at the same instant, on different cores",
+            Running::Interleaved => "concurrent, not parallel: both tasks are in progress throughout, but only one runs at any instant",
         }))
 }

@@ -29,6 +29,16 @@ use anyhow::{Context, bail};
 use common::timing::{human, speedup};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// Which chain runs: the book's short one, or a long one handed along threads.
+    pub enum Chain {
+        /// The book's 20 steps, alone and as 20 threads sharing one value.
+        Book = "book": "20 steps from 3, last five digits (35443), alone and as 20 threads sharing one value",
+        /// Millions of steps, one thread against a chain of threads.
+        HandOff = "hand-off": "millions of steps, one thread vs a chain of threads handing the value along",
+    }
+}
+
 /// The prime the long chain works modulo: x² fits in a `u64` for every x below it.
 pub const PRIME: u64 = 1_000_000_007;
 
@@ -170,9 +180,13 @@ pub fn chain_hand_off(
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    if config.variant == "book" {
-        return Ok(run_book());
+    match config.variant_of::<Chain>()? {
+        Chain::Book => Ok(run_book(config)),
+        Chain::HandOff => run_hand_off(config),
     }
+}
+
+fn run_hand_off(config: &RunConfig) -> anyhow::Result<Outcome> {
     let threads = config.threads;
     let steps = config.pick(5_000_000, 40_000_000);
     let segments = threads * 4;
@@ -180,7 +194,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut last = None;
     let mut error = None;
     let mut seq_error = None;
-    let timed = crate::prime_check::alternate(
+    let timed = crate::prime_check_report::alternate(
         3,
         // The same code with one thread and one segment, so that only the hand-offs differ (the
         // compiler optimizes a loop differently in a different place: up to 12 % here).
@@ -246,11 +260,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .notice("when every step needs the last one, the span is the whole job: threads only take turns"))
 }
 
-fn run_book() -> Outcome {
+fn run_book(config: &RunConfig) -> Outcome {
     let sequential = book_iterate();
     let concurrent = book_concurrent(20);
     let showed = sequential == BOOK_DIGITS && concurrent == BOOK_DIGITS;
-    Outcome::new("inherently-sequential", "book", Verdict::from(showed))
+    config.outcome(Verdict::from(showed))
         .line(format!(
             "20 steps of f(x) = x² − x + 1 from 3, last five digits: {sequential:05} (the book prints 35443). Every step is taken mod 100000, exact for the last five digits."
         ))

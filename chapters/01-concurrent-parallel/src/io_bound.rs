@@ -18,6 +18,16 @@ use std::time::Duration;
 use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, Verdict};
 
+common::variants! {
+    /// How the requests are made.
+    pub enum Requests {
+        /// One after another.
+        Sequential = "sequential": "one request after another",
+        /// One thread per request, all at once.
+        Threads = "threads": "one thread per request, all waiting at once",
+    }
+}
+
 /// One simulated request: waits `latency` (a sleep: the latency is the point).
 pub fn request(latency: Duration) {
     std::thread::sleep(latency);
@@ -48,20 +58,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let requests = config.threads;
     let latency = config.pick(Duration::from_millis(50), Duration::from_millis(100));
     let sum = latency * requests as u32;
-    let (total, how) = if config.variant == "threads" {
-        (
+    let way = config.variant_of::<Requests>()?;
+    let (total, how) = match way {
+        Requests::Threads => (
             concurrent(requests, latency),
             "on one thread each, all waiting at once",
-        )
-    } else {
-        (sequential(requests, latency), "one after another")
+        ),
+        Requests::Sequential => (sequential(requests, latency), "one after another"),
     };
     let latencies = total.as_secs_f64() / latency.as_secs_f64();
     // Sequential: the sum of the latencies. Concurrent: well under half of it.
-    let showed = if config.variant == "threads" {
-        requests < 2 || total < sum / 2
-    } else {
-        total >= sum
+    let showed = match way {
+        Requests::Threads => requests < 2 || total < sum / 2,
+        Requests::Sequential => total >= sum,
     };
     let outcome = config.outcome(Verdict::from(showed))
         .line(format!(
@@ -78,9 +87,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("sum of latencies", sum.as_secs_f64(), "s")
         .figure("total in latencies", latencies, "latencies")
         .figure("requests", requests as f64, "requests");
-    Ok(outcome.notice(if config.variant == "threads" {
-        "waiting needs no CPU: N waits overlap into about one latency, even on one core"
-    } else {
-        "one after another, the waits add up: N requests take N latencies"
+    Ok(outcome.notice(match way {
+        Requests::Threads => {
+            "waiting needs no CPU: N waits overlap into about one latency, even on one core"
+        }
+        Requests::Sequential => "one after another, the waits add up: N requests take N latencies",
     }))
 }

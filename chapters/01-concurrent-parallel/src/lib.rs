@@ -6,17 +6,21 @@
 //! instant (parallelism). Every example here runs the real thing — threads, rayon, forked
 //! processes — and measures it.
 //!
-//! The modules, one concept each, in tour order: [`prime_check`] (on [`primes`]),
-//! [`inherently_sequential`], [`io_bound`], [`concurrent_vs_parallel`]; and the exercise modules
-//! [`split`] (1.1) and [`work_index`] (1.2), which `prime-check` uses too.
+//! The modules, one concept each, in tour order: [`prime_check`] (on [`primes`], with its
+//! fork-and-pipe pool in [`process_pool`] and its timing, sweep and charts in
+//! [`prime_check_report`]), [`inherently_sequential`], [`io_bound`], [`concurrent_vs_parallel`];
+//! and the exercise modules [`split`] (1.1) and [`work_index`] (1.2), which `prime-check` uses
+//! too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod concurrent_vs_parallel;
 pub mod inherently_sequential;
 pub mod io_bound;
 pub mod prime_check;
+pub mod prime_check_report;
 pub mod primes;
+pub mod process_pool;
 
 #[cfg(mutants)]
 pub mod mutants;
@@ -40,28 +44,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "prime-check",
             summary: "trial-division primality of the integers from 10^13: sequential, then threads, rayon and forked processes, with speedups",
-            variants: &[
-                Variant {
-                    name: "sequential",
-                    summary: "one thread tests every number (the baseline)",
-                },
-                Variant {
-                    name: "split",
-                    summary: "one contiguous chunk per scoped thread (exercise 1.1): uneven work",
-                },
-                Variant {
-                    name: "threads",
-                    summary: "a pool of worker threads claiming numbers from a shared atomic index (exercise 1.2)",
-                },
-                Variant {
-                    name: "rayon",
-                    summary: "rayon's work-stealing pool",
-                },
-                Variant {
-                    name: "processes",
-                    summary: "forked worker processes, primes sent back through pipes (the book's process pool)",
-                },
-            ],
+            variants: prime_check::Method::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "workers",
                 default: 4,
@@ -73,16 +56,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "inherently-sequential",
             summary: "the book's iterated f(x) = x² − x + 1: each step needs the last, so work = span and threads cannot help",
-            variants: &[
-                Variant {
-                    name: "book",
-                    summary: "20 steps from 3, last five digits (35443), alone and as 20 threads sharing one value",
-                },
-                Variant {
-                    name: "hand-off",
-                    summary: "millions of steps, one thread vs a chain of threads handing the value along",
-                },
-            ],
+            variants: inherently_sequential::Chain::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "threads in the hand-off chain",
                 default: 4,
@@ -94,16 +68,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "io-bound",
             summary: "many waits of fixed latency: one after another they add up, on threads they overlap into one",
-            variants: &[
-                Variant {
-                    name: "sequential",
-                    summary: "one request after another",
-                },
-                Variant {
-                    name: "threads",
-                    summary: "one thread per request, all waiting at once",
-                },
-            ],
+            variants: io_bound::Requests::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "requests",
                 default: 10,
@@ -115,16 +80,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "concurrent-vs-parallel",
             summary: "two tasks taking turns on one thread vs running on two cores, with a timeline of which ran when",
-            variants: &[
-                Variant {
-                    name: "interleaved",
-                    summary: "one thread, step functions taking turns: concurrent, not parallel",
-                },
-                Variant {
-                    name: "parallel",
-                    summary: "a thread each: both execute at the same instant",
-                },
-            ],
+            variants: concurrent_vs_parallel::Running::ALL,
             threads: None,
             run: concurrent_vs_parallel::run,
         },

@@ -12,12 +12,12 @@ use chapter_1::concurrent_vs_parallel::{self, interleaved, parallel, tasks};
 use chapter_1::inherently_sequential::{
     BOOK_DIGITS, PRIME, book_concurrent, book_iterate, chain, chain_hand_off,
 };
-use chapter_1::prime_check::{
-    self, Method, QUICK_COUNT, QUICK_PRIMES, primes_pool, primes_processes, primes_with,
-};
+use chapter_1::prime_check::{Method, QUICK_COUNT, QUICK_PRIMES, primes_pool, primes_with};
+use chapter_1::prime_check_report::{cores, cpu_time};
 use chapter_1::primes::{
     BOOK_COUNT, BOOK_PRIMES, BOOK_START, is_prime, numbers, primes_sequential,
 };
+use chapter_1::process_pool::{MAX_PROCESS_JOBS, primes_processes};
 use chapter_1::{CHAPTER, io_bound};
 use common::Verdict;
 use common::testing::run_quick;
@@ -76,7 +76,7 @@ fn the_process_pool_handles_more_workers_than_jobs() {
         Vec::<u64>::new()
     );
     // More jobs than the job pipe is sure to hold: refused, not a hang.
-    let too_many = numbers(0, prime_check::MAX_PROCESS_JOBS as u64 + 1);
+    let too_many = numbers(0, MAX_PROCESS_JOBS as u64 + 1);
     assert!(primes_processes(&too_many, 2, BUDGET).is_err());
 }
 
@@ -84,10 +84,10 @@ fn the_process_pool_handles_more_workers_than_jobs() {
 fn cpu_time_counts_this_threads_work() {
     // Spinning uses CPU time; getrusage must see it (within a generous wall-clock limit). Other
     // test threads count too (it is the whole process's time), which only makes it sooner.
-    let before = prime_check::cpu_time();
+    let before = cpu_time();
     let watch = std::time::Instant::now();
     let mut x = 0u64;
-    while prime_check::cpu_time() < before + Duration::from_millis(20) {
+    while cpu_time() < before + Duration::from_millis(20) {
         x = x.wrapping_add(u64::from(is_prime(x % 1_000 + 1_000_000)));
         assert!(
             watch.elapsed() < Duration::from_secs(30),
@@ -164,5 +164,5 @@ fn every_variant_runs_and_the_guaranteed_ones_show() {
             }
         }
     }
-    let _ = prime_check::cores();
+    let _ = cores();
 }

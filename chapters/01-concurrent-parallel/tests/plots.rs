@@ -7,7 +7,7 @@
 #![cfg(not(shuttle))]
 
 use chapter_1::CHAPTER;
-use chapter_1::prime_check::{cores, karp_flatt};
+use chapter_1::prime_check_report::{cores, karp_flatt};
 use common::testing::run_quick_threads;
 use common::timing::amdahl;
 use common::{Plot, Series};
