@@ -30,7 +30,7 @@
 
 use std::time::Duration;
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Variants, Verdict};
 use futures::StreamExt;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::{Instant, sleep, sleep_until};
@@ -54,18 +54,39 @@ pub enum Strategy {
     Sample,
 }
 
-impl Strategy {
-    /// The strategy a variant name stands for.
-    pub fn from_variant(name: &str) -> Self {
-        match name {
-            "drop-newest" => Self::DropNewest,
-            "drop-oldest" => Self::DropOldest,
-            "latest" => Self::Latest,
-            "sample" => Self::Sample,
-            _ => Self::Buffer,
+common::variants! {
+    /// The example's variants: one strategy, or all five side by side.
+    pub enum Choice {
+        /// [`Strategy::Buffer`].
+        Buffer = "buffer": "bounded mpsc: keeps all, holds the producer back",
+        /// [`Strategy::DropNewest`].
+        DropNewest = "drop-newest": "bounded mpsc with try_send: a reading that finds the queue full is dropped",
+        /// [`Strategy::DropOldest`].
+        DropOldest = "drop-oldest": "broadcast ring: the oldest is overwritten, the subscriber told (Lagged)",
+        /// [`Strategy::Latest`].
+        Latest = "latest": "watch: one slot, always the newest reading (conflation)",
+        /// [`Strategy::Sample`].
+        Sample = "sample": "the freshest reading every 10 ms (exercise 21.2)",
+        /// Every strategy in turn on the same workload.
+        Compare = "compare": "all five strategies on one workload, side by side",
+    }
+}
+
+impl Choice {
+    /// The one strategy this variant runs, or `None` for `compare`.
+    pub fn strategy(self) -> Option<Strategy> {
+        match self {
+            Self::Buffer => Some(Strategy::Buffer),
+            Self::DropNewest => Some(Strategy::DropNewest),
+            Self::DropOldest => Some(Strategy::DropOldest),
+            Self::Latest => Some(Strategy::Latest),
+            Self::Sample => Some(Strategy::Sample),
+            Self::Compare => None,
         }
     }
+}
 
+impl Strategy {
     /// What the strategy is made of.
     pub fn mechanism(self) -> &'static str {
         match self {
@@ -362,14 +383,13 @@ pub fn checks(strategy: Strategy, settings: &Settings, t: &Tally) -> Vec<(String
     checks
 }
 
-/// Every strategy, in the order the tour runs them.
-pub const STRATEGIES: [(&str, Strategy); 5] = [
-    ("buffer", Strategy::Buffer),
-    ("drop-newest", Strategy::DropNewest),
-    ("drop-oldest", Strategy::DropOldest),
-    ("latest", Strategy::Latest),
-    ("sample", Strategy::Sample),
-];
+/// Every strategy with its variant name, in the order the tour runs them: read off [`Choice`],
+/// so `compare` runs exactly the strategies the other variants name.
+pub fn strategies() -> impl Iterator<Item = (&'static str, Strategy)> {
+    Choice::CASES
+        .iter()
+        .filter_map(|&choice| Some((choice.name(), choice.strategy()?)))
+}
 
 fn table_for(settings: &Settings, produced: u64) -> TableData {
     TableData::new(
@@ -427,9 +447,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             budget.as_millis()
         ))
     };
-    if config.variant == "compare" {
+    let Some(strategy) = config.variant_of::<Choice>()?.strategy() else {
         // The five strategies one after the other, each under its own share of the budget.
-        let share = budget / STRATEGIES.len() as u32 + budget / 2;
+        let share = budget / strategies().count() as u32 + budget / 2;
         let mut table = table_for(&settings, settings.items);
         let mut outcome = config
             .outcome(Verdict::Showed)
@@ -437,7 +457,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .line(REAL_TIME);
         let mut all_ok = true;
         let mut freshest: Option<(&str, Duration)> = None;
-        for (name, strategy) in STRATEGIES {
+        for (name, strategy) in strategies() {
             let Ok(t) = runtime.block_on(async {
                 tokio::time::timeout(share, run_strategy(strategy, settings)).await
             }) else {
@@ -474,9 +494,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .table(table)
             .key_figure("freshest mean age", fresh_age.as_secs_f64() * 1e3, "ms")
             .notice("keep everything, leave the producer free, keep the data fresh: no bounded strategy has all three"));
-    }
+    };
 
-    let strategy = Strategy::from_variant(config.variant);
     let Ok(t) = runtime
         .block_on(async { tokio::time::timeout(budget, run_strategy(strategy, settings)).await })
     else {

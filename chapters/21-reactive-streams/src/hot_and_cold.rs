@@ -50,25 +50,15 @@ pub const TIGHT: usize = 4;
 /// The slow subscriber's work per reading in `lagging`.
 pub const SLOW_WORK: Duration = Duration::from_millis(47);
 
-/// The three variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Temperature {
-    /// Each subscriber gets its own run.
-    Cold,
-    /// One run, shared; B subscribes late.
-    Hot,
-    /// One run, shared; B is slow and the channel small.
-    Lagging,
-}
-
-impl Temperature {
-    /// The variant a name stands for.
-    pub fn from_variant(name: &str) -> Self {
-        match name {
-            "hot" => Self::Hot,
-            "lagging" => Self::Lagging,
-            _ => Self::Cold,
-        }
+common::variants! {
+    /// The three variants.
+    pub enum Temperature {
+        /// Each subscriber gets its own run.
+        Cold = "cold": "each subscriber starts its own run; B, 120 ms late, still gets all",
+        /// One run, shared; B subscribes late.
+        Hot = "hot": "one broadcast run; B, 120 ms late, misses the first readings and is not told",
+        /// One run, shared; B is slow and the channel small.
+        Lagging = "lagging": "broadcast of 4 and a slow subscriber: it loses the oldest and is told how many (Lagged)",
     }
 }
 
@@ -356,7 +346,7 @@ fn is_ordered_subset(small: &[i64], big: &[i64]) -> bool {
 
 /// Runs one variant of the example on a current-thread runtime, in real time.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let kind = Temperature::from_variant(config.variant);
+    let kind = config.variant_of::<Temperature>()?;
     // The tour: the pattern's first three bursts (B's 120 ms falls in the quiet before the
     // third, and the third's five readings overrun the slow subscriber); a full run: two rounds.
     let schedule = if config.quick {

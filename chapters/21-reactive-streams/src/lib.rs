@@ -13,7 +13,7 @@
 //! and the lanes; and the exercise modules [`debounce`] (21.1) and [`sample`] (21.2), which the
 //! examples use too.
 
-use common::{Chapter, Example, Variant};
+use common::{Chapter, Example};
 
 pub mod backpressure;
 pub mod hot_and_cold;
@@ -42,92 +42,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "operators",
             summary: "a futures::Stream pipeline from a real-time sensor: each operator's input and output timelines",
-            variants: &[
-                Variant {
-                    name: "map",
-                    summary: "°C to °F: one out per in, at the same moment",
-                },
-                Variant {
-                    name: "filter",
-                    summary: "alarms only: readings of 25 °C or more",
-                },
-                Variant {
-                    name: "scan",
-                    summary: "state across items: the highest reading so far",
-                },
-                Variant {
-                    name: "chunks",
-                    summary: "batches of 3: chunks waits for a full batch, chunks_timeout not past 30 ms",
-                },
-                Variant {
-                    name: "merge",
-                    summary: "temperature and humidity sensors into one stream, by arrival",
-                },
-                Variant {
-                    name: "zip",
-                    summary: "temperature and humidity paired item by item: the fast one waits",
-                },
-                Variant {
-                    name: "throttle",
-                    summary: "25 ms apart: tokio-stream's throttle delays, throttle_first drops",
-                },
-                Variant {
-                    name: "debounce",
-                    summary: "one reading per burst, 40 ms after its last (exercise 21.1)",
-                },
-            ],
+            variants: operators::Operator::ALL,
             threads: None,
             run: operators::run,
         },
         Example {
             name: "hot-and-cold",
             summary: "a cold stream replays for each subscriber; a hot one is shared, so late and slow subscribers miss readings",
-            variants: &[
-                Variant {
-                    name: "cold",
-                    summary: "each subscriber starts its own run; B, 120 ms late, still gets all",
-                },
-                Variant {
-                    name: "hot",
-                    summary: "one broadcast run; B, 120 ms late, misses the first readings and is not told",
-                },
-                Variant {
-                    name: "lagging",
-                    summary: "broadcast of 4 and a slow subscriber: it loses the oldest and is told how many (Lagged)",
-                },
-            ],
+            variants: hot_and_cold::Temperature::ALL,
             threads: None,
             run: hot_and_cold::run,
         },
         Example {
             name: "backpressure",
             summary: "a producer 4x faster than its subscriber: what buffering, dropping, conflating and sampling keep",
-            variants: &[
-                Variant {
-                    name: "buffer",
-                    summary: "bounded mpsc: keeps all, holds the producer back",
-                },
-                Variant {
-                    name: "drop-newest",
-                    summary: "bounded mpsc with try_send: a reading that finds the queue full is dropped",
-                },
-                Variant {
-                    name: "drop-oldest",
-                    summary: "broadcast ring: the oldest is overwritten, the subscriber told (Lagged)",
-                },
-                Variant {
-                    name: "latest",
-                    summary: "watch: one slot, always the newest reading (conflation)",
-                },
-                Variant {
-                    name: "sample",
-                    summary: "the freshest reading every 10 ms (exercise 21.2)",
-                },
-                Variant {
-                    name: "compare",
-                    summary: "all five strategies on one workload, side by side",
-                },
-            ],
+            variants: backpressure::Choice::ALL,
             threads: None,
             run: backpressure::run,
         },

@@ -47,40 +47,25 @@ pub const THROTTLE: Duration = Duration::from_millis(25);
 /// `debounce`: the quiet time that ends a burst.
 pub const QUIET: Duration = Duration::from_millis(40);
 
-/// The operators, one a variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operator {
-    /// °C → °F.
-    Map,
-    /// Alarms only: readings ≥ [`ALARM_AT`].
-    Filter,
-    /// The highest reading so far.
-    Scan,
-    /// Batches of [`CHUNK`], with and without a time limit.
-    Chunks,
-    /// Two sensors into one stream.
-    Merge,
-    /// Two sensors paired item by item.
-    Zip,
-    /// Spacing out (tokio-stream) and dropping (throttle-first).
-    Throttle,
-    /// One reading per burst.
-    Debounce,
-}
-
-impl Operator {
-    /// The operator a variant name stands for.
-    pub fn from_variant(name: &str) -> Self {
-        match name {
-            "filter" => Self::Filter,
-            "scan" => Self::Scan,
-            "chunks" => Self::Chunks,
-            "merge" => Self::Merge,
-            "zip" => Self::Zip,
-            "throttle" => Self::Throttle,
-            "debounce" => Self::Debounce,
-            _ => Self::Map,
-        }
+common::variants! {
+    /// The operators, one a variant.
+    pub enum Operator {
+        /// °C → °F.
+        Map = "map": "°C to °F: one out per in, at the same moment",
+        /// Alarms only: readings ≥ [`ALARM_AT`].
+        Filter = "filter": "alarms only: readings of 25 °C or more",
+        /// The highest reading so far.
+        Scan = "scan": "state across items: the highest reading so far",
+        /// Batches of [`CHUNK`], with and without a time limit.
+        Chunks = "chunks": "batches of 3: chunks waits for a full batch, chunks_timeout not past 30 ms",
+        /// Two sensors into one stream.
+        Merge = "merge": "temperature and humidity sensors into one stream, by arrival",
+        /// Two sensors paired item by item.
+        Zip = "zip": "temperature and humidity paired item by item: the fast one waits",
+        /// Spacing out (tokio-stream) and dropping (throttle-first).
+        Throttle = "throttle": "25 ms apart: tokio-stream's throttle delays, throttle_first drops",
+        /// One reading per burst.
+        Debounce = "debounce": "one reading per burst, 40 ms after its last (exercise 21.1)",
     }
 }
 
@@ -593,7 +578,7 @@ fn notice(operator: Operator) -> &'static str {
 
 /// Runs one variant of the example on a current-thread runtime, in real time.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let operator = Operator::from_variant(config.variant);
+    let operator = config.variant_of::<Operator>()?;
     // The tour: the pattern's first two bursts (150 ms); a full run: two whole rounds (910 ms).
     let schedule = if config.quick {
         Schedule::first_bursts(TICK, 2, config.seed)
@@ -661,7 +646,9 @@ mod tests {
 
     #[test]
     fn variants_name_operators() {
-        assert_eq!(Operator::from_variant("debounce"), Operator::Debounce);
-        assert_eq!(Operator::from_variant("map"), Operator::Map);
+        use common::Variants;
+        assert_eq!(Operator::parse("debounce"), Some(Operator::Debounce));
+        assert_eq!(Operator::parse("map"), Some(Operator::Map));
+        assert_eq!(Operator::parse("nope"), None);
     }
 }

@@ -12,6 +12,7 @@ use chapter_21::operators::{
     running_max, settled, spaced, throttle_first,
 };
 use chapter_21::timeline::{BURSTY_TICKS, Event, Reading, Schedule, collect_timed, spawn_sensor};
+use common::Variants;
 use tokio::time::Instant;
 
 const VALUES: [i64; 14] = [20, 26, 22, 24, 30, 18, 25, 27, 21, 19, 23, 28, 16, 29];
@@ -241,11 +242,9 @@ async fn debounce_emits_each_bursts_last_reading_a_quiet_period_later() {
 
 #[tokio::test(start_paused = true)]
 async fn every_operator_obeys_its_rule_on_the_paused_clock() {
-    for name in [
-        "map", "filter", "scan", "chunks", "merge", "zip", "throttle", "debounce",
-    ] {
-        let run = operators::run_operator(Operator::from_variant(name), schedule()).await;
-        assert!(run.obeys, "{name}: {:?}", run.checks);
-        assert!(run.items_in >= 14, "{name}");
+    for &operator in <Operator as Variants>::CASES {
+        let run = operators::run_operator(operator, schedule()).await;
+        assert!(run.obeys, "{operator}: {:?}", run.checks);
+        assert!(run.items_in >= 14, "{operator}");
     }
 }
