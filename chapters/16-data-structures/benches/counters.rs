@@ -28,7 +28,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chapter_16::approximate_counter::ApproximateCounter;
-use chapter_16::counters::{AtomicCounter, Counter, MutexCounter, ShardedCounter, THRESHOLD};
+use chapter_16::counter_kinds::{AtomicCounter, Counter, MutexCounter, ShardedCounter};
+use chapter_16::counters::THRESHOLD;
 
 fn main() {
     divan::main();

@@ -31,88 +31,22 @@
 //! (see the README); every count is exact.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::approximate_counter::ApproximateCounter;
 use crate::bench::run_timed;
-use crate::padded::Padded;
+use crate::counter_kinds::{AtomicCounter, Counter, MutexCounter, ShardedCounter};
 
-/// A counter many threads increment; `thread` is the caller's thread number.
-pub trait Counter: Send + Sync {
-    /// Adds one.
-    fn increment(&self, thread: usize);
-    /// The count as a reader sees it (exact for some counters, approximate for others).
-    fn read(&self) -> u64;
-    /// The exact count once every thread has stopped.
-    fn settle(&self) -> u64 {
-        self.read()
-    }
-}
-
-/// One count behind one lock (the book's `LockedCounter`).
-#[derive(Debug, Default)]
-pub struct MutexCounter(std::sync::Mutex<u64>);
-
-impl Counter for MutexCounter {
-    fn increment(&self, _thread: usize) {
-        *crate::sync::lock_std(&self.0) += 1;
-    }
-    fn read(&self) -> u64 {
-        *crate::sync::lock_std(&self.0)
-    }
-}
-
-/// One atomic count.
-#[derive(Debug, Default)]
-pub struct AtomicCounter(AtomicU64);
-
-impl Counter for AtomicCounter {
-    fn increment(&self, _thread: usize) {
-        // Relaxed: a counter needs each increment to be atomic, not ordered with other memory;
-        // the threads' join makes every increment visible to the final read.
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-    fn read(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// One atomic count per thread, each on its own cache line; a read sums them.
-#[derive(Debug)]
-pub struct ShardedCounter(Vec<Padded<AtomicU64>>);
-
-impl ShardedCounter {
-    /// A counter with one shard per thread.
-    pub fn new(threads: usize) -> Self {
-        Self((0..threads.max(1)).map(|_| Padded::default()).collect())
-    }
-}
-
-impl Counter for ShardedCounter {
-    fn increment(&self, thread: usize) {
-        self.0[thread % self.0.len()].fetch_add(1, Ordering::Relaxed);
-    }
-    fn read(&self) -> u64 {
-        self.0
-            .iter()
-            .map(|shard| shard.load(Ordering::Relaxed))
-            .sum()
-    }
-}
-
-impl Counter for ApproximateCounter {
-    fn increment(&self, thread: usize) {
-        ApproximateCounter::increment(self, thread);
-    }
-    fn read(&self) -> u64 {
-        ApproximateCounter::read(self)
-    }
-    fn settle(&self) -> u64 {
-        self.flush();
-        ApproximateCounter::read(self)
+common::variants! {
+    /// What the example measures of the four counters.
+    pub enum Study {
+        /// All four, timed side by side.
+        Compare = "compare": "all four at 1..N threads; every final count checked exact",
+        /// The approximate counter's threshold swept.
+        Approximate = "approximate": "the approximate counter's threshold: throughput vs the error of reads under load",
     }
 }
 
@@ -275,20 +209,20 @@ pub const PLOT_ID: &str = "chapter-16-counters";
 
 /// The `counters` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    if config.variant == "approximate" {
-        return run_sweep(config);
+    match config.variant_of::<Study>()? {
+        // The same total work in every cell, split among its threads: a row costs the same
+        // whatever its thread count, so `--threads 16` stays within the time budget.
+        // Quick: 8,000,000 a cell keeps the tour brisk (16 cells); full: 40,000,000.
+        Study::Compare => compare(config, config.pick(8_000_000, 40_000_000)),
+        Study::Approximate => run_sweep(config),
     }
-    // The same total work in every cell, split among its threads: a row costs the same whatever
-    // its thread count, so `--threads 16` stays within the time budget.
-    // Quick: 8,000,000 a cell keeps the tour brisk (16 cells); full: 40,000,000.
-    compare(config.threads, config.pick(8_000_000, 40_000_000))
 }
 
-/// The `compare` variant: the four counters at 1..=`max_threads` threads, `total` increments
-/// per cell split among its threads. One table, every cell a figure, and a chart of throughput
-/// by threads with one line per counter ([`PLOT_ID`]).
-pub fn compare(max_threads: usize, total: u64) -> anyhow::Result<Outcome> {
-    let threads = max_threads.max(1);
+/// The `compare` variant: the four counters at 1..=`config.threads` threads, `total`
+/// increments per cell split among its threads. One table, every cell a figure, and a chart of
+/// throughput by threads with one line per counter ([`PLOT_ID`]).
+pub fn compare(config: &RunConfig, total: u64) -> anyhow::Result<Outcome> {
+    let threads = config.threads.max(1);
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
     let mut table = TableData {
@@ -326,7 +260,8 @@ pub fn compare(max_threads: usize, total: u64) -> anyhow::Result<Outcome> {
         ),
         |plot, (kind, points)| plot.measured(*kind, points),
     );
-    let mut outcome = Outcome::new("counters", "compare", Verdict::from(all_exact))
+    let mut outcome = config
+        .outcome(Verdict::from(all_exact))
         .table(table)
         .plot(plot)
         .line(format!(
@@ -367,7 +302,7 @@ fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
         ],
     );
     let mut ok = true;
-    let mut outcome = Outcome::new("counters", "approximate", Verdict::Showed);
+    let mut outcome = config.outcome(Verdict::Showed);
     for threshold in [1, 16, 256, 4096] {
         let s = sample_error(threads, each, threshold)?;
         ok &= s.worst <= s.bound

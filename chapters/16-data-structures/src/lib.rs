@@ -8,14 +8,16 @@
 //! with safe memory reclamation — and the ABA problem that makes reclamation hard.
 //!
 //! The modules, one concept each, in tour order: [`lockless_counter`], [`snapshot_read`],
-//! [`counters`], [`linked_list`], [`lock_free_stack`] (with [`treiber_stack`] and [`aba`]); the
-//! exercise modules [`approximate_counter`] (16.1) and [`published`] (16.2), which the examples
-//! use too; and the helpers [`sync`] (std, shuttle or loom primitives), [`bench`](mod@bench), [`padded`].
+//! [`counters`] (its four counters in [`counter_kinds`]), [`linked_list`], [`lock_free_stack`]
+//! (with [`treiber_stack`] and [`aba`]); the exercise modules [`approximate_counter`] (16.1) and
+//! [`published`] (16.2), which the examples use too; and the helpers [`sync`] (std, shuttle or
+//! loom primitives), [`bench`](mod@bench), [`padded`].
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod aba;
 pub mod bench;
+pub mod counter_kinds;
 pub mod counters;
 pub mod linked_list;
 pub mod lock_free_stack;
@@ -31,14 +33,8 @@ pub mod sync;
 pub mod treiber_stack;
 
 /// Exercise 16.1: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e1`.
-#[cfg_attr(
-    not(learner_e1),
-    path = "solutions/e1_approximate_counter.rs"
-)]
-#[cfg_attr(
-    learner_e1,
-    path = "../exercises/e1_approximate_counter.rs"
-)]
+#[cfg_attr(not(learner_e1), path = "solutions/e1_approximate_counter.rs")]
+#[cfg_attr(learner_e1, path = "../exercises/e1_approximate_counter.rs")]
 pub mod approximate_counter;
 
 /// Exercise 16.2: the reference solution, or the learner's starter with `COURSE_BUILD=learner-e2`.
@@ -68,36 +64,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "lockless-counter",
             summary: "the book's counter without a lock: read, pause, write loses updates; the locked fix keeps them all",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "LocklessCounter: 3 workers, 300 increments, read → sleep 1 ms → write",
-                },
-                Variant {
-                    name: "locked",
-                    summary: "LockedCounter: the same read-sleep-write under one Mutex",
-                },
-            ],
+            variants: lockless_counter::Class::ALL,
             threads: None,
             run: lockless_counter::run,
         },
         Example {
             name: "snapshot-read",
             summary: "the book's network race (KeyError: 'A') and its fix without a reader lock: immutable snapshots",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "read the primary key, pause, index: the node can be gone",
-                },
-                Variant {
-                    name: "arc-mutex",
-                    summary: "readers clone an Arc under a short lock; writers copy, change, publish (exercise 16.2)",
-                },
-                Variant {
-                    name: "arc-swap",
-                    summary: "the same with arc-swap: readers take no lock at all",
-                },
-            ],
+            variants: snapshot_read::Sharing::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "readers",
                 default: 2,
@@ -109,46 +83,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "counters",
             summary: "a shared counter four ways (mutex, atomic, sharded, approximate), timed for 1..N threads",
-            variants: &[
-                Variant {
-                    name: "compare",
-                    summary: "all four at 1..N threads; every final count checked exact",
-                },
-                Variant {
-                    name: "approximate",
-                    summary: "the approximate counter's threshold: throughput vs the error of reads under load",
-                },
-            ],
+            variants: counters::Study::ALL,
             threads: Some(MEASURED_THREADS),
             run: counters::run,
         },
         Example {
             name: "linked-list",
             summary: "a concurrent sorted list: one coarse lock vs hand-over-hand locking, every key's tally checked",
-            variants: &[Variant {
-                name: "compare",
-                summary: "both lists under the same random insert/remove/contains load, 1..N threads",
-            }],
+            variants: linked_list::Lists::ALL,
             threads: Some(MEASURED_THREADS),
             run: linked_list::run,
         },
         Example {
             name: "lock-free-stack",
             summary: "a Treiber stack (CAS + epoch reclamation) vs Mutex<Vec> and crossbeam queues; the ABA problem replayed",
-            variants: &[
-                Variant {
-                    name: "compare",
-                    summary: "the same push/pop load on four structures; nothing lost or duplicated",
-                },
-                Variant {
-                    name: "aba",
-                    summary: "an untagged arena stack: a freed, reused slot fools the CAS, a value comes out twice",
-                },
-                Variant {
-                    name: "tagged",
-                    summary: "the same schedule with a generation tag: the stale CAS fails",
-                },
-            ],
+            variants: lock_free_stack::Scene::ALL,
             threads: Some(MEASURED_THREADS),
             run: lock_free_stack::run,
         },

@@ -35,6 +35,14 @@ use parking_lot::{ArcMutexGuard, Mutex, RawMutex};
 
 use crate::bench::run_timed;
 
+common::variants! {
+    /// The example's one variant: both lists, side by side.
+    pub enum Lists {
+        /// Coarse and hand-over-hand under the same load.
+        Compare = "compare": "both lists under the same random insert/remove/contains load, 1..N threads",
+    }
+}
+
 /// A set of keys many threads may change at once.
 pub trait ConcurrentSet: Send + Sync {
     /// Adds `key`; `false` if it was there already.
@@ -305,6 +313,7 @@ pub fn stress(
 
 /// The `linked-list` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Lists::Compare = config.variant_of()?;
     let threads = config.threads;
     // The same total work in every cell, split among its threads (see `counters`). Quick cells
     // stay small: on a loaded machine hand-over-hand convoys behind preempted lock holders, and

@@ -33,6 +33,18 @@ use crate::aba;
 use crate::bench::run_timed;
 use crate::treiber_stack::{Reclaim, TreiberStack};
 
+common::variants! {
+    /// What the example runs: the stress comparison, or the ABA schedule with or without a tag.
+    pub enum Scene {
+        /// The same push/pop load on four structures.
+        Compare = "compare": "the same push/pop load on four structures; nothing lost or duplicated",
+        /// The ABA schedule on an untagged arena stack.
+        Aba = "aba": "an untagged arena stack: a freed, reused slot fools the CAS, a value comes out twice",
+        /// The same schedule with a generation tag.
+        Tagged = "tagged": "the same schedule with a generation tag: the stale CAS fails",
+    }
+}
+
 /// Something threads can put values in and take values out of.
 pub trait Bag: Send + Sync {
     /// Adds a value.
@@ -177,9 +189,10 @@ pub fn stress(bag: Arc<dyn Bag>, threads: usize, each: u64) -> anyhow::Result<St
 
 /// The `lock-free-stack` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "aba" | "tagged" => run_aba(config),
-        _ => run_compare(config),
+    match config.variant_of::<Scene>()? {
+        Scene::Compare => run_compare(config),
+        Scene::Aba => run_aba(config, false),
+        Scene::Tagged => run_aba(config, true),
     }
 }
 
@@ -201,13 +214,18 @@ pub fn thread_counts(config: &RunConfig) -> Vec<usize> {
 }
 
 fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
-    compare(&thread_counts(config), config.pick(300_000, 1_000_000))
+    compare(
+        config,
+        &thread_counts(config),
+        config.pick(300_000, 1_000_000),
+    )
 }
 
-/// The `compare` variant: every structure under the same load at each of `counts` threads
-/// (ascending), `each` push + pop pairs per thread. One table, and a chart of throughput by
-/// threads with one line per structure ([`PLOT_ID`]). The verdict: nothing lost or duplicated.
-pub fn compare(counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
+/// The `compare` variant of `config`'s run: every structure under the same load at each of
+/// `counts` threads (ascending), `each` push + pop pairs per thread. One table, and a chart of
+/// throughput by threads with one line per structure ([`PLOT_ID`]). The verdict: nothing lost
+/// or duplicated.
+pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
     let counts: Vec<usize> = if counts.is_empty() {
         vec![1]
     } else {
@@ -231,7 +249,7 @@ pub fn compare(counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
         "threads",
         "million push + pop pairs per second",
     );
-    let mut outcome = Outcome::new("lock-free-stack", "compare", Verdict::Showed);
+    let mut outcome = config.outcome(Verdict::Showed);
     let mut intact = true;
     for name in STRUCTURES {
         let mut row = vec![name.to_string()];
@@ -273,8 +291,8 @@ pub fn compare(counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
         ))
 }
 
-fn run_aba(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let tagged = config.variant == "tagged";
+/// The `aba` variant, or with `tagged` the `tagged` one.
+fn run_aba(config: &RunConfig, tagged: bool) -> anyhow::Result<Outcome> {
     let run = aba::scripted(tagged)?;
     let order: String = run
         .popped

@@ -36,6 +36,16 @@ pub const INCREMENTS: u64 = 300;
 /// The book's pause between the read and the write (`time.sleep(0.001)`).
 pub const PAUSE: Duration = Duration::from_millis(1);
 
+common::variants! {
+    /// Which of the book's two counter classes the workers increment.
+    pub enum Class {
+        /// `LocklessCounter`: read, pause, write with no lock.
+        Lockless = "broken": "LocklessCounter: 3 workers, 300 increments, read → sleep 1 ms → write",
+        /// `LockedCounter`: the same under one lock.
+        Locked = "locked": "LockedCounter: the same read-sleep-write under one Mutex",
+    }
+}
+
 /// The two counters of the book, side by side.
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -146,7 +156,10 @@ pub fn run_pool(
 
 /// The `lockless-counter` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let locked = config.variant == "locked";
+    let locked = match config.variant_of::<Class>()? {
+        Class::Lockless => false,
+        Class::Locked => true,
+    };
     let counted = run_pool(locked, WORKERS, INCREMENTS, PAUSE)?;
     let name = if locked {
         "LockedCounter"

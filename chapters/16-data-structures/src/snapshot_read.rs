@@ -82,6 +82,18 @@ impl Network {
     }
 }
 
+common::variants! {
+    /// How the network is shared: the example's variants, each building one kind of [`Shared`].
+    pub enum Sharing {
+        /// One `Mutex<Network>`, each step under its own short lock.
+        Locked = "broken": "read the primary key, pause, index: the node can be gone",
+        /// Snapshots in a `Mutex<Arc<Network>>` (exercise 16.2).
+        ArcMutex = "arc-mutex": "readers clone an Arc under a short lock; writers copy, change, publish (exercise 16.2)",
+        /// Snapshots in an `ArcSwap<Network>`.
+        ArcSwap = "arc-swap": "the same with arc-swap: readers take no lock at all",
+    }
+}
+
 /// How the network is shared between the reader(s) and the writer.
 #[derive(Debug)]
 pub enum Shared {
@@ -110,12 +122,12 @@ pub enum Read {
 }
 
 impl Shared {
-    /// The network shared the way `variant` says (`broken`, `arc-mutex`, `arc-swap`).
-    pub fn new(variant: &str, network: Network) -> Self {
-        match variant {
-            "arc-mutex" => Self::ArcMutex(Published::new(network)),
-            "arc-swap" => Self::ArcSwap(ArcSwap::from_pointee(network)),
-            _ => Self::Locked(Mutex::new(network)),
+    /// The network shared the way `sharing` says.
+    pub fn new(sharing: Sharing, network: Network) -> Self {
+        match sharing {
+            Sharing::Locked => Self::Locked(Mutex::new(network)),
+            Sharing::ArcMutex => Self::ArcMutex(Published::new(network)),
+            Sharing::ArcSwap => Self::ArcSwap(ArcSwap::from_pointee(network)),
         }
     }
 
@@ -182,8 +194,8 @@ impl Shared {
 
 /// The book's scene, scripted: the reader reads the key and signals; the writer refreshes the
 /// primary and signals back; only then does the reader index. Returns what the reader got.
-pub fn book_scene(variant: &str, seed: u64) -> anyhow::Result<Read> {
-    let shared = Arc::new(Shared::new(variant, Network::book()));
+pub fn book_scene(sharing: Sharing, seed: u64) -> anyhow::Result<Read> {
+    let shared = Arc::new(Shared::new(sharing, Network::book()));
     let (paused_tx, paused_rx) = crossbeam_channel::bounded::<()>(1);
     let (refreshed_tx, refreshed_rx) = crossbeam_channel::bounded::<()>(1);
     let reader = {
@@ -240,13 +252,13 @@ pub struct ReaderCounts {
 /// `reads` reads with a `pause` between the two steps. Returns per-reader counts and the
 /// number of refreshes.
 pub fn under_load(
-    variant: &str,
+    sharing: Sharing,
     readers: usize,
     reads: u64,
     pause: Duration,
     seed: u64,
 ) -> anyhow::Result<(Vec<ReaderCounts>, u64)> {
-    let shared = Arc::new(Shared::new(variant, Network::book()));
+    let shared = Arc::new(Shared::new(sharing, Network::book()));
     let readers_done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut workers: Vec<_> = (0..readers)
         .map(|i| {
@@ -298,11 +310,11 @@ pub fn under_load(
 
 /// The `snapshot-read` example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let variant = config.variant;
-    let scene = book_scene(variant, config.seed)?;
+    let sharing = config.variant_of::<Sharing>()?;
+    let scene = book_scene(sharing, config.seed)?;
     let reads = config.pick(300, 2_000);
     let pause = Duration::from_micros(100);
-    let (counts, refreshes) = under_load(variant, config.threads, reads, pause, config.seed)?;
+    let (counts, refreshes) = under_load(sharing, config.threads, reads, pause, config.seed)?;
 
     let mut table = TableData::new(
         "under load: one writer refreshing the primary non-stop",
@@ -329,13 +341,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
     };
     let scene_erred = matches!(scene, Read::KeyError(_));
-    let broken = variant == "broken";
+    let broken = match sharing {
+        Sharing::Locked => true,
+        Sharing::ArcMutex | Sharing::ArcSwap => false,
+    };
     let showed = if broken {
         scene_erred && errors > 0
     } else {
         !scene_erred && errors == 0
     };
-    let outcome = Outcome::new("snapshot-read", variant, Verdict::from(showed))
+    let outcome = config
+        .outcome(Verdict::from(showed))
         .key_figure("KeyErrors under load", errors as f64, "reads")
         .figure("reads under load", total as f64, "reads")
         .figure("stale reads", stale as f64, "reads")

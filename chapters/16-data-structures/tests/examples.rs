@@ -4,6 +4,7 @@
 
 #![cfg(not(any(shuttle, loom)))]
 
+use chapter_16::snapshot_read::Sharing;
 use chapter_16::{CHAPTER, aba, lockless_counter, snapshot_read};
 use common::Verdict;
 use common::testing::run_quick_threads;
@@ -24,18 +25,18 @@ fn the_lockless_counter_loses_updates_and_the_locked_one_none() {
 #[test]
 fn the_book_scene_raises_key_error_only_without_snapshots() {
     assert_eq!(
-        snapshot_read::book_scene("broken", 1).expect("runs"),
+        snapshot_read::book_scene(Sharing::Locked, 1).expect("runs"),
         snapshot_read::Read::KeyError("A".to_string())
     );
-    for variant in ["arc-mutex", "arc-swap"] {
+    for sharing in [Sharing::ArcMutex, Sharing::ArcSwap] {
         // example6.py prints the old primary's value: 1.
         assert_eq!(
-            snapshot_read::book_scene(variant, 1).expect("runs"),
+            snapshot_read::book_scene(sharing, 1).expect("runs"),
             snapshot_read::Read::Value {
                 value: 1,
                 current: false
             },
-            "{variant}"
+            "{sharing}"
         );
     }
 }

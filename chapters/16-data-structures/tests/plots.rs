@@ -10,6 +10,12 @@
 use chapter_16::{CHAPTER, counters, lock_free_stack};
 use common::{Plot, RunConfig, Verdict};
 
+/// The quick config of `example`'s `compare` variant with `threads` threads.
+fn compare_config(example: &str, threads: usize) -> RunConfig {
+    let example = CHAPTER.example(example).expect("the example is registered");
+    RunConfig::quick(example, "compare").with_threads(threads)
+}
+
 /// Asserts every series of `plot` is measured, has one point at each of `threads` (in order) and
 /// only positive, finite values; returns the series' names.
 fn check_lines(plot: &Plot, threads: &[usize]) -> Vec<String> {
@@ -36,7 +42,7 @@ fn check_lines(plot: &Plot, threads: &[usize]) -> Vec<String> {
 
 #[test]
 fn the_counters_chart_has_a_line_per_counter_and_a_point_per_thread_count() {
-    let outcome = counters::compare(3, 30_000).expect("runs");
+    let outcome = counters::compare(&compare_config("counters", 3), 30_000).expect("runs");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.plots.len(), 1);
     let plot = &outcome.plots[0];
@@ -49,7 +55,8 @@ fn the_counters_chart_has_a_line_per_counter_and_a_point_per_thread_count() {
 
 #[test]
 fn the_stack_chart_has_a_line_per_structure_and_a_point_per_thread_count() {
-    let outcome = lock_free_stack::compare(&[1, 2, 3], 5_000).expect("runs");
+    let config = compare_config("lock-free-stack", 3);
+    let outcome = lock_free_stack::compare(&config, &[1, 2, 3], 5_000).expect("runs");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.plots.len(), 1);
     let plot = &outcome.plots[0];
@@ -60,10 +67,7 @@ fn the_stack_chart_has_a_line_per_structure_and_a_point_per_thread_count() {
 
 #[test]
 fn a_full_stack_run_sweeps_every_thread_count_and_the_tour_two() {
-    let example = CHAPTER
-        .example("lock-free-stack")
-        .expect("lock-free-stack is registered");
-    let quick = RunConfig::quick(example, "compare").with_threads(4);
+    let quick = compare_config("lock-free-stack", 4);
     assert_eq!(lock_free_stack::thread_counts(&quick), [1, 4]);
     assert_eq!(
         lock_free_stack::thread_counts(&quick.clone().with_threads(1)),
