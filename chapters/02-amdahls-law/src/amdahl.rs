@@ -51,6 +51,33 @@ pub fn runs(config: &RunConfig) -> usize {
 /// the run counts as contradicting the law.
 const NOISE: f64 = 1.25;
 
+common::variants! {
+    /// What the sweep runs: the book's prime check, or the tunable job at one serial fraction.
+    pub enum Sweeps {
+        /// The book's example1, on threads.
+        BookSweep = "book-sweep": "the book's example1: is_prime over the 1,000 integers from 10^13, on threads instead of processes",
+        /// The tunable job, nothing serial.
+        Serial0 = "serial-0": "a job with no serial part: the speedup can grow with every core",
+        /// The tunable job, 10 % serial.
+        Serial10 = "serial-0.1": "10 % serial: at most 10x, however many workers",
+        /// The tunable job, 50 % serial.
+        Serial50 = "serial-0.5": "50 % serial: at most 2x",
+    }
+}
+
+impl Sweeps {
+    /// The serial fraction of the tunable job, as its variant's name says; `None` for the
+    /// book's sweep, which is not tunable.
+    pub fn serial_fraction(self) -> Option<f64> {
+        match self {
+            Self::BookSweep => None,
+            Self::Serial0 => Some(0.0),
+            Self::Serial10 => Some(0.1),
+            Self::Serial50 => Some(0.5),
+        }
+    }
+}
+
 /// What the sweep runs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Workload {
@@ -64,17 +91,17 @@ pub enum Workload {
 }
 
 impl Workload {
-    /// The workload of `variant` (`book-sweep`, `serial-0`, `serial-0.1`, `serial-0.5`), full or
-    /// quick-sized.
-    pub fn from_variant(variant: &str, quick: bool) -> anyhow::Result<Self> {
-        if variant == "book-sweep" {
+    /// The workload `sweeps` names, full or quick-sized.
+    pub fn of(sweeps: Sweeps, quick: bool) -> Self {
+        match sweeps.serial_fraction() {
             // The book's 1,000 integers take about 0.1 s on one thread: quick runs do them all.
-            return Ok(Self::BookSweep { count: BOOK_COUNT });
+            None => Self::BookSweep { count: BOOK_COUNT },
+            Some(serial) => {
+                // A unit is a few microseconds: about 0.06 s on one worker quick, 0.4 s in full.
+                let units = if quick { 15_000 } else { 100_000 };
+                Self::Tunable(Job::with_serial_fraction(units, serial))
+            }
         }
-        let serial = serial_fraction(variant)?;
-        // A unit is a few microseconds: about 0.06 s on one worker quick, 0.4 s in full.
-        let units = if quick { 15_000 } else { 100_000 };
-        Ok(Self::Tunable(Job::with_serial_fraction(units, serial)))
     }
 
     /// The serial fraction Amdahl's law is given: 0 for the book's sweep (every integer is
@@ -97,15 +124,6 @@ impl Workload {
             Self::Tunable(job) => (job.run(workers), None),
         }
     }
-}
-
-/// The serial fraction named by a `serial-F` variant.
-pub fn serial_fraction(variant: &str) -> anyhow::Result<f64> {
-    variant
-        .strip_prefix("serial-")
-        .and_then(|f| f.parse::<f64>().ok())
-        .filter(|f| (0.0..=1.0).contains(f))
-        .ok_or_else(|| anyhow::anyhow!("not a serial-fraction variant: {variant}"))
 }
 
 /// One worker count of a sweep.
@@ -293,10 +311,11 @@ pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Re
 
 /// Runs the example: the sweep, the table, and for the book's sweep each worker's chunk.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let workload = Workload::from_variant(config.variant, config.quick)?;
+    let sweeps = config.variant_of::<Sweeps>()?;
+    let workload = Workload::of(sweeps, config.quick);
     let sweep = sweep(&workload, config.threads, runs(config))?;
     let mut outcome = outcome_for(config, &workload, &sweep)?
-        .plot(sweep.plot(plot_id(config.variant), plot_title(&workload, &sweep)));
+        .plot(sweep.plot(plot_id(sweeps), plot_title(&workload, &sweep)));
     if let Workload::BookSweep { count } = workload {
         if let Some(split) = &sweep.split {
             outcome = outcome.table(worker_table(split, split.workers.len()));
@@ -325,9 +344,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-/// The id of the chart of `variant`'s sweep: `chapter-2-amdahl-<variant>`.
-pub fn plot_id(variant: &str) -> String {
-    format!("chapter-2-amdahl-{variant}")
+/// The id of the chart of a sweep: `chapter-2-amdahl-<variant>`.
+pub fn plot_id(sweeps: Sweeps) -> String {
+    format!("chapter-2-amdahl-{sweeps}")
 }
 
 /// The caption of the chart of a sweep.

@@ -19,8 +19,28 @@
 use common::timing::{self, human};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
-use crate::amdahl::{cores, runs, serial_fraction};
+use crate::amdahl::{cores, runs};
 use crate::workload::Job;
+
+common::variants! {
+    /// The serial share of the time on n workers.
+    pub enum Serial {
+        /// 10 % serial.
+        Tenth = "serial-0.1": "10 % of the time on n workers is serial",
+        /// 50 % serial.
+        Half = "serial-0.5": "50 % of the time on n workers is serial",
+    }
+}
+
+impl Serial {
+    /// The serial fraction `s`, as the variant's name says.
+    pub fn fraction(self) -> f64 {
+        match self {
+            Self::Tenth => 0.1,
+            Self::Half => 0.5,
+        }
+    }
+}
 
 /// One worker count: the scaled job, its two times, the measured and predicted speedups.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,12 +128,13 @@ pub fn scaled_prediction_here(serial: u64, per_worker: u64, workers: usize, core
 /// The chart of a Gustafson sweep, id `chapter-2-gustafson-<variant>`: the measured scaled
 /// speedup against workers, Gustafson's prediction (n processors, and this machine's `cores`)
 /// and Amdahl's for the same serial fraction.
-pub fn plot(variant: &str, s: f64, cores: usize, cells: &[ScaledCell]) -> Plot {
+pub fn plot(serial: Serial, cores: usize, cells: &[ScaledCell]) -> Plot {
+    let s = serial.fraction();
     let points = |f: fn(&ScaledCell) -> f64| -> Vec<(f64, f64)> {
         cells.iter().map(|c| (c.workers as f64, f(c))).collect()
     };
     Plot::new(
-        format!("chapter-2-gustafson-{variant}"),
+        format!("chapter-2-gustafson-{serial}"),
         format!(
             "Gustafson's law, {:.0} % serial: measured vs predicted",
             s * 100.0
@@ -138,7 +159,8 @@ pub fn plot(variant: &str, s: f64, cores: usize, cells: &[ScaledCell]) -> Plot {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let s = serial_fraction(config.variant)?;
+    let serial = config.variant_of::<Serial>()?;
+    let s = serial.fraction();
     let per_worker = config.pick(2_000, 15_000);
     let cells = sweep(s, per_worker, config.threads, runs(config))?;
     let cores = cores();
@@ -183,7 +205,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let held = cells.iter().all(|c| c.scaled_speedup <= c.gustafson * 1.25);
     let mut outcome = config.outcome(Verdict::Showed)
         .table(table)
-        .plot(plot(config.variant, s, cores, &cells))
+        .plot(plot(serial, cores, &cells))
         .key_figure(
             format!("scaled speedup on {} workers", last.workers),
             last.scaled_speedup,

@@ -11,7 +11,7 @@
 //! [`plot`]; the work they measure in [`primes`] and [`workload`]; and the exercise modules
 //! [`predictions`] (2.1) and [`split`] (2.2), which the examples use too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod amdahl;
 pub mod gustafson;
@@ -40,19 +40,6 @@ const SWEEP: ThreadsSpec = ThreadsSpec {
     max: 64,
 };
 
-const SERIAL_0: Variant = Variant {
-    name: "serial-0",
-    summary: "a job with no serial part: the speedup can grow with every core",
-};
-const SERIAL_10: Variant = Variant {
-    name: "serial-0.1",
-    summary: "10 % serial: at most 10x, however many workers",
-};
-const SERIAL_50: Variant = Variant {
-    name: "serial-0.5",
-    summary: "50 % serial: at most 2x",
-};
-
 /// The chapter's registry, handed to the shared CLI by `main.rs`.
 pub static CHAPTER: Chapter = Chapter {
     number: 2,
@@ -62,47 +49,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "amdahl",
             summary: "measured speedup on 1..N workers beside Amdahl's prediction and efficiency: the book's prime sweep and a job with a serial fraction",
-            variants: &[
-                Variant {
-                    name: "book-sweep",
-                    summary: "the book's example1: is_prime over the 1,000 integers from 10^13, on threads instead of processes",
-                },
-                SERIAL_0,
-                SERIAL_10,
-                SERIAL_50,
-            ],
+            variants: amdahl::Sweeps::ALL,
             threads: Some(SWEEP),
             run: amdahl::run,
         },
         Example {
             name: "gustafson",
             summary: "scaled speedup when the parallel part grows with the workers, beside Gustafson's prediction",
-            variants: &[
-                Variant {
-                    name: "serial-0.1",
-                    summary: "10 % of the time on n workers is serial",
-                },
-                Variant {
-                    name: "serial-0.5",
-                    summary: "50 % of the time on n workers is serial",
-                },
-            ],
+            variants: gustafson::Serial::ALL,
             threads: Some(SWEEP),
             run: gustafson::run,
         },
         Example {
             name: "plot",
             summary: "an SVG chart of measured vs predicted speedup, written to target/plots/",
-            variants: &[
-                Variant {
-                    name: "serial-0.1",
-                    summary: "the amdahl sweep at 10 % serial, drawn",
-                },
-                Variant {
-                    name: "serial-0.5",
-                    summary: "the amdahl sweep at 50 % serial, drawn",
-                },
-            ],
+            variants: plot::Drawn::ALL,
             threads: Some(SWEEP),
             run: plot::run,
         },

@@ -19,7 +19,27 @@ use std::path::{Path, PathBuf};
 
 use common::{Outcome, RunConfig};
 
-use crate::amdahl::{self, Workload};
+use crate::amdahl::{self, Sweeps, Workload};
+
+common::variants! {
+    /// Which of `amdahl`'s sweeps is drawn.
+    pub enum Drawn {
+        /// The sweep at 10 % serial.
+        Serial10 = "serial-0.1": "the amdahl sweep at 10 % serial, drawn",
+        /// The sweep at 50 % serial.
+        Serial50 = "serial-0.5": "the amdahl sweep at 50 % serial, drawn",
+    }
+}
+
+impl Drawn {
+    /// The `amdahl` sweep this draws (same name, so the chart's id is the same too).
+    pub fn sweeps(self) -> Sweeps {
+        match self {
+            Self::Serial10 => Sweeps::Serial10,
+            Self::Serial50 => Sweeps::Serial50,
+        }
+    }
+}
 
 /// The workspace's target directory: `CARGO_TARGET_DIR` if set, else the `target` folder the
 /// running executable lives in (`target/release/chapter-2`, `target/debug/deps/<test>`), else
@@ -48,10 +68,11 @@ pub fn plots_dir() -> anyhow::Result<PathBuf> {
 
 /// Runs the example: the sweep, the chart, the table.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let workload = Workload::from_variant(config.variant, config.quick)?;
+    let sweeps = config.variant_of::<Drawn>()?.sweeps();
+    let workload = Workload::of(sweeps, config.quick);
     let sweep = amdahl::sweep(&workload, config.threads, amdahl::runs(config))?;
     let chart = sweep.plot(
-        amdahl::plot_id(config.variant),
+        amdahl::plot_id(sweeps),
         amdahl::plot_title(&workload, &sweep),
     );
     let path = plots_dir()?.join(format!("{}.svg", chart.id));

@@ -3,7 +3,7 @@
 //! example finds the target folder it writes to (the chart itself: `tests/plots.rs`). Measured
 //! speedups are only reported, never asserted.
 
-use chapter_2::amdahl::{self, Workload};
+use chapter_2::amdahl::{self, Sweeps, Workload};
 use chapter_2::{CHAPTER, gustafson, plot, primes};
 use common::Verdict;
 use common::testing::run_quick_threads;
@@ -42,8 +42,12 @@ fn book_sweep_finds_34_primes_on_every_worker_count() {
 
 #[test]
 fn every_serial_variant_sweeps_1_to_n_beside_amdahls_prediction() {
-    for (variant, s) in [("serial-0", 0.0), ("serial-0.1", 0.1), ("serial-0.5", 0.5)] {
-        let workload = Workload::from_variant(variant, true).expect("a variant");
+    for (variant, s) in [
+        (Sweeps::Serial0, 0.0),
+        (Sweeps::Serial10, 0.1),
+        (Sweeps::Serial50, 0.5),
+    ] {
+        let workload = Workload::of(variant, true);
         assert!(close(workload.serial_fraction(), s), "{variant}");
         let sweep = amdahl::sweep(&workload, 3, 1).expect("sweeps");
         assert_eq!(sweep.cells.len(), 3);
@@ -98,14 +102,21 @@ fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
 }
 
 #[test]
-fn unknown_serial_variants_are_errors() {
-    for bad in ["serial-", "serial-x", "serial-1.5", "book"] {
-        assert!(amdahl::serial_fraction(bad).is_err(), "{bad}");
+fn every_serial_variant_is_named_by_its_fraction() {
+    use common::Variants;
+    for &sweeps in Sweeps::CASES {
+        match sweeps.serial_fraction() {
+            Some(s) => assert_eq!(sweeps.name(), format!("serial-{s}")),
+            None => assert_eq!(sweeps, Sweeps::BookSweep),
+        }
+        assert!(amdahl::plot_id(sweeps).ends_with(sweeps.name()));
     }
-    assert!(close(
-        amdahl::serial_fraction("serial-0.25").expect("ok"),
-        0.25
-    ));
+    for &serial in gustafson::Serial::CASES {
+        assert_eq!(serial.name(), format!("serial-{}", serial.fraction()));
+    }
+    for &drawn in plot::Drawn::CASES {
+        assert_eq!(drawn.name(), drawn.sweeps().name());
+    }
 }
 
 #[test]
