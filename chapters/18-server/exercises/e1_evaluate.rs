@@ -16,7 +16,7 @@
 //!
 //! Book: chapter 18, example2.py.
 
-use crate::protocol::{EvalError, Mode};
+use crate::request::{EvalError, Mode};
 
 /// The sum or product of `list`; see the module doc for the rules.
 pub fn evaluate(mode: Mode, list: &str) -> Result<i64, EvalError> {

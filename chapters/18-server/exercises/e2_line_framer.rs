@@ -18,7 +18,7 @@
 //!
 //! Book: chapter 18 (`makefile().readline()`, which has no limit).
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

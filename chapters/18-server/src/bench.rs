@@ -20,6 +20,14 @@ use crate::load::{LoadConfig, LoadReport};
 use crate::protocol::Limits;
 use crate::server::{Impl, start_local};
 
+common::variants! {
+    /// The one comparison.
+    pub enum Comparison {
+        /// Every server under the same sweep of loads.
+        Compare = "compare": "blocking, reactor and tokio under the same load",
+    }
+}
+
 /// One implementation's run under `config`.
 pub fn measure(implementation: Impl, config: LoadConfig) -> anyhow::Result<LoadReport> {
     let limits = Limits {
@@ -179,6 +187,7 @@ pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
 
 /// The `load-test` example: each implementation at each level of the sweep.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Comparison::Compare = config.variant_of()?;
     let levels: &[usize] = if config.quick {
         &QUICK_LEVELS
     } else {

@@ -10,17 +10,23 @@
 //! Book: chapter 18, example3.py.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown as Side, TcpListener, TcpStream};
+use std::net::{Shutdown as Side, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
+use crate::lifecycle::{ServerLoop, Shutdown, Stats};
 use crate::protocol::{Connection, IDLE, Limits};
-use crate::server::{Shutdown, Stats};
 
 /// How often a blocked read wakes to look at the shutdown switch.
 const TICK: Duration = Duration::from_millis(50);
 
-/// Serves clients one at a time until the shutdown switch flips (the caller then wakes
-/// `accept` with a connection, see [`crate::server::ServerHandle::join`]).
+/// The blocking server as the handle runs it: [`serve`], woken by [`wake`].
+pub const SERVER_LOOP: ServerLoop = ServerLoop {
+    serve: |listener, limits, stats, shutdown| serve(listener, limits, stats, shutdown),
+    wake: Some(wake),
+};
+
+/// Serves clients one at a time until the shutdown switch flips. Between clients the thread
+/// sleeps in `accept`, where the switch cannot reach it: [`wake`] gets it out.
 pub fn serve(
     listener: TcpListener,
     limits: Limits,
@@ -87,6 +93,13 @@ fn serve_one(
     }
     linger(stream);
     Ok(())
+}
+
+/// Wakes [`serve`] from `accept` to see the switch: a connection to itself, which it drops
+/// unserved once the switch is on. (While it serves a client it looks at the switch every
+/// `TICK`, and this connection waits in the backlog for the `accept` after.)
+pub fn wake(addr: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
 }
 
 /// Closes politely: send FIN, then read and drop whatever the client still sends for a moment,

@@ -16,6 +16,14 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use common::{Outcome, RunConfig, Verdict};
 
+common::variants! {
+    /// The one scenario: two clients, one server that serves one at a time.
+    pub enum Scenario {
+        /// Client B connects while A is being served.
+        Book = "book": "client B connects while A is served and waits for A to leave",
+    }
+}
+
 /// Serves `clients` connections, one after the other, then returns the lines it echoed.
 pub fn serve_echo(listener: &TcpListener, clients: usize) -> std::io::Result<usize> {
     let mut echoed = 0;
@@ -51,6 +59,7 @@ fn say(stream: &mut TcpStream, reader: &mut impl BufRead, line: &str) -> anyhow:
 
 /// The example: client A talks while client B waits to be served.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Scenario::Book = config.variant_of()?;
     let listener = TcpListener::bind("127.0.0.1:0").context("bind")?;
     let addr = listener.local_addr()?;
     let server = std::thread::spawn(move || serve_echo(&listener, 2));

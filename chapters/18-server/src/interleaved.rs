@@ -17,6 +17,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 use crate::protocol::{Limits, WELCOME};
 use crate::server::{Impl, start_local};
 
+common::variants! {
+    /// How the two clients use their connections.
+    pub enum Clients {
+        /// Both connections open, their requests alternating.
+        Interleaved = "interleaved": "two open connections, requests alternating",
+    }
+}
+
 struct Client {
     writer: TcpStream,
     reader: BufReader<TcpStream>,
@@ -77,6 +85,7 @@ pub fn two_clients(implementation: Impl) -> anyhow::Result<(Vec<[String; 4]>, bo
 
 /// The example for `reactor` or `tokio`.
 pub fn run(implementation: Impl, config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Clients::Interleaved = config.variant_of()?;
     let (rows, right) = two_clients(implementation)?;
     let mut table = TableData::new(
         format!("two open connections, one {} server", implementation.name()),
@@ -85,11 +94,19 @@ pub fn run(implementation: Impl, config: &RunConfig) -> anyhow::Result<Outcome> 
     for row in &rows {
         table.row(row.clone());
     }
-    Ok(Outcome::new(implementation.name(), config.variant, Verdict::from(right))
+    Ok(config
+        .outcome(Verdict::from(right))
         .table(table)
         .line("both clients were welcomed before either spoke, and their requests alternated")
         .notice(match implementation {
-            Impl::Reactor => "one thread, one poll() call: neither connection ever blocks the other",
-            _ => "one task per connection; tokio's reactor (epoll) resumes whichever socket is ready",
+            Impl::Reactor => {
+                "one thread, one poll() call: neither connection ever blocks the other"
+            }
+            Impl::Tokio => {
+                "one task per connection; tokio's reactor (epoll) resumes whichever socket is ready"
+            }
+            Impl::Blocking => {
+                "one client at a time: the second is welcomed only once the first has left"
+            }
         }))
 }

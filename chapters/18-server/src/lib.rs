@@ -10,18 +10,22 @@
 //! ([`load`], [`bench`]) that measures all three.
 //!
 //! The protocol itself has no I/O ([`protocol`]); every server moves bytes its own way and asks
-//! the protocol what to answer. [`server`] starts and stops them; [`tools`] holds `serve` and
-//! `load`. Exercises: [`evaluate`] (18.1) and [`line_framer`] (18.2), which the servers use.
+//! the protocol what to answer. A request's own types, which the exercises and the protocol
+//! share, are [`request`]'s. [`server`] starts and stops the servers through the counters and
+//! switch of [`lifecycle`]; [`tools`] holds `serve` and `load`. Exercises: [`evaluate`] (18.1)
+//! and [`line_framer`] (18.2), which the servers use.
 
-use common::{Chapter, Example, Tool, Variant};
+use common::{Chapter, Example, Tool};
 
 pub mod bench;
 pub mod blocking;
 pub mod echo_blocking;
 pub mod interleaved;
+pub mod lifecycle;
 pub mod load;
 pub mod protocol;
 pub mod reactor;
+pub mod request;
 pub mod robustness;
 pub mod server;
 pub mod shutdown;
@@ -71,112 +75,56 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "echo-blocking",
             summary: "the book's blocking line-echo server on raw sockets: one client at a time, quit closes",
-            variants: &[Variant {
-                name: "book",
-                summary: "client B connects while A is served and waits for A to leave",
-            }],
+            variants: echo_blocking::Scenario::ALL,
             threads: None,
             run: echo_blocking::run,
         },
         Example {
             name: "sum-product",
             summary: "the book's sum/product protocol: a console loop, then a blocking server",
-            variants: &[
-                Variant {
-                    name: "console",
-                    summary: "read lists, print sum and product, end at end of input",
-                },
-                Variant {
-                    name: "server",
-                    summary: "a real client walks the protocol with the blocking server",
-                },
-            ],
+            variants: sum_product::Stage::ALL,
             threads: None,
             run: sum_product::run,
         },
         Example {
             name: "state-machines",
             summary: "generators and callback-driven coroutines become a hand-written state machine and an async fn",
-            variants: &[
-                Variant {
-                    name: "generator",
-                    summary: "an Iterator called one time too many returns None (StopIteration)",
-                },
-                Variant {
-                    name: "callback",
-                    summary: "an async fn resumed by callbacks, driven by a bare loop",
-                },
-                Variant {
-                    name: "hand-written",
-                    summary: "the protocol's per-connection state machine fed input cut mid-line",
-                },
-                Variant {
-                    name: "async-fn",
-                    summary: "the same session through the async fn the compiler turns into one",
-                },
-            ],
+            variants: state_machines::BuildingBlock::ALL,
             threads: None,
             run: state_machines::run,
         },
         Example {
             name: "reactor",
             summary: "the non-blocking server: one thread, poll(2), two clients served interleaved",
-            variants: &[Variant {
-                name: "interleaved",
-                summary: "two open connections, requests alternating",
-            }],
+            variants: interleaved::Clients::ALL,
             threads: None,
             run: run_reactor,
         },
         Example {
             name: "tokio",
             summary: "the same protocol on tokio, a task per connection",
-            variants: &[Variant {
-                name: "interleaved",
-                summary: "two open connections, requests alternating",
-            }],
+            variants: interleaved::Clients::ALL,
             threads: None,
             run: run_tokio,
         },
         Example {
             name: "robustness",
             summary: "malformed, binary and over-long input, vanishing clients, limits, idle timeout, graceful shutdown",
-            variants: &[
-                Variant {
-                    name: "reactor",
-                    summary: "every check against the poll reactor",
-                },
-                Variant {
-                    name: "tokio",
-                    summary: "every check against the tokio server",
-                },
-            ],
+            variants: robustness::Target::ALL,
             threads: None,
             run: robustness::run,
         },
         Example {
             name: "shutdown",
             summary: "shut a server down under load: every answer it produced reaches its client",
-            variants: &[
-                Variant {
-                    name: "reactor",
-                    summary: "50 clients, shutdown mid-run",
-                },
-                Variant {
-                    name: "tokio",
-                    summary: "50 clients, shutdown mid-run",
-                },
-            ],
+            variants: shutdown::Target::ALL,
             threads: None,
             run: shutdown::run,
         },
         Example {
             name: "load-test",
             summary: "a small load on each server: throughput and p50/p99 latency in one table (the `load` tool does more)",
-            variants: &[Variant {
-                name: "compare",
-                summary: "blocking, reactor and tokio under the same load",
-            }],
+            variants: bench::Comparison::ALL,
             threads: None,
             run: bench::run,
         },

@@ -23,6 +23,7 @@
 use std::time::Duration;
 
 use crate::line_framer::LineFramer;
+use crate::request::{EvalError, Frame, Mode};
 
 /// The first line every connection receives.
 pub const WELCOME: &str = "starting in sum mode";
@@ -54,46 +55,6 @@ impl Default for Limits {
             idle_timeout: Duration::from_secs(30),
         }
     }
-}
-
-/// The arithmetic a list is answered with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Add the numbers (the mode a connection starts in).
-    Sum,
-    /// Multiply them.
-    Product,
-}
-
-impl Mode {
-    /// The mode's name, as the client types it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Sum => "sum",
-            Mode::Product => "product",
-        }
-    }
-}
-
-/// Why a request line is not a list the server can answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EvalError {
-    /// Nothing but whitespace.
-    Empty,
-    /// One item (given, trimmed) is not a 64-bit signed integer.
-    NotAnInteger(String),
-    /// The sum or product does not fit in an `i64`.
-    Overflow,
-}
-
-/// One framed request: a complete line, or the news that a line went over the limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Frame {
-    /// A line's bytes, without `\n` and without a `\r` just before it.
-    Line(Vec<u8>),
-    /// A line longer than the limit: reported once, and the rest of it, up to its newline, is
-    /// skipped.
-    TooLong,
 }
 
 /// What the session says to one frame.

@@ -30,8 +30,8 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 
+use crate::lifecycle::{SHUTDOWN_GRACE, ServerLoop, Shutdown, Stats};
 use crate::protocol::{BUSY, Connection, IDLE, Limits};
-use crate::server::{SHUTDOWN_GRACE, Shutdown, Stats};
 
 /// The longest the loop sleeps in `poll` (timers and the shutdown switch are checked between).
 const TICK_MS: u16 = 50;
@@ -58,6 +58,13 @@ struct Slot {
     phase: Phase,
     last_progress: Instant,
 }
+
+/// The reactor as the handle runs it. It needs no waking: `poll` returns within `TICK_MS`
+/// whatever happens, and the loop looks at the switch every turn.
+pub const SERVER_LOOP: ServerLoop = ServerLoop {
+    serve: |listener, limits, stats, shutdown| serve(listener, limits, stats, shutdown),
+    wake: None,
+};
 
 /// Runs the reactor until the shutdown switch flips and every connection is closed.
 pub fn serve(

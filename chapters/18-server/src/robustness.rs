@@ -237,6 +237,26 @@ fn shutdown(server: ServerHandle) -> anyhow::Result<Check> {
     ))
 }
 
+common::variants! {
+    /// The server the checks run against.
+    pub enum Target {
+        /// The poll reactor.
+        Reactor = "reactor": "every check against the poll reactor",
+        /// The tokio server.
+        Tokio = "tokio": "every check against the tokio server",
+    }
+}
+
+impl Target {
+    /// The server to start.
+    pub fn implementation(self) -> Impl {
+        match self {
+            Self::Reactor => Impl::Reactor,
+            Self::Tokio => Impl::Tokio,
+        }
+    }
+}
+
 /// Runs every check against `implementation`.
 pub fn checks(implementation: Impl) -> anyhow::Result<Vec<Check>> {
     let server = start_local(implementation, LIMITS)?;
@@ -254,11 +274,7 @@ pub fn checks(implementation: Impl) -> anyhow::Result<Vec<Check>> {
 
 /// The example: every check on one implementation.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let implementation = if config.variant == "tokio" {
-        Impl::Tokio
-    } else {
-        Impl::Reactor
-    };
+    let implementation = config.variant_of::<Target>()?.implementation();
     let results = checks(implementation)?;
     let mut table = TableData::new(
         format!(

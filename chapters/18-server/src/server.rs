@@ -1,5 +1,5 @@
-//! What the three sum/product servers share: which one to start, its counters, its shutdown
-//! switch, and a handle that stops it and waits for it.
+//! Starting and stopping the three sum/product servers: which one to start, and a handle that
+//! stops it and waits for it (the counters and the switch they share are [`crate::lifecycle`]'s).
 //!
 //! [`start`] binds `127.0.0.1:0` (or any address), runs the chosen implementation on its own
 //! thread and returns at once with the bound address; [`ServerHandle::stop`] asks for a graceful
@@ -10,14 +10,14 @@
 //! Book: chapter 18 (example3.py and example6.py run until Ctrl-C kills them; here shutdown is
 //! part of the design).
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context;
 
+use crate::lifecycle::{ServerLoop, Shutdown, Stats, StatsSnapshot};
 use crate::protocol::Limits;
 
 /// Which server to run.
@@ -43,110 +43,16 @@ impl Impl {
             Impl::Tokio => "tokio",
         }
     }
-}
 
-/// Counters every server keeps, updated as it runs (relaxed atomics: they are statistics read
-/// after the server thread is joined, which orders them).
-#[derive(Debug, Default)]
-pub struct Stats {
-    accepted: AtomicU64,
-    rejected_busy: AtomicU64,
-    requests: AtomicU64,
-    idle_timeouts: AtomicU64,
-    vanished_mid_line: AtomicU64,
-    closed: AtomicU64,
-    peak_connections: AtomicU64,
-}
-
-/// A copy of the counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StatsSnapshot {
-    /// Connections accepted and served.
-    pub accepted: u64,
-    /// Connections refused with the busy line because the limit was reached.
-    pub rejected_busy: u64,
-    /// Requests answered (each got exactly one reply line).
-    pub requests: u64,
-    /// Connections closed for saying nothing within the idle timeout.
-    pub idle_timeouts: u64,
-    /// Connections whose client closed with half a request line sent.
-    pub vanished_mid_line: u64,
-    /// Served connections closed, for whatever reason.
-    pub closed: u64,
-    /// The most connections open at once.
-    pub peak_connections: u64,
-}
-
-impl Stats {
-    pub(crate) fn accepted(&self, open_now: usize) {
-        self.accepted.fetch_add(1, Ordering::Relaxed);
-        self.peak_connections
-            .fetch_max(open_now as u64, Ordering::Relaxed);
-    }
-    pub(crate) fn rejected(&self) {
-        self.rejected_busy.fetch_add(1, Ordering::Relaxed);
-    }
-    pub(crate) fn answered(&self, n: u64) {
-        self.requests.fetch_add(n, Ordering::Relaxed);
-    }
-    pub(crate) fn idle_timeout(&self) {
-        self.idle_timeouts.fetch_add(1, Ordering::Relaxed);
-    }
-    pub(crate) fn vanished(&self) {
-        self.vanished_mid_line.fetch_add(1, Ordering::Relaxed);
-    }
-    pub(crate) fn closed(&self) {
-        self.closed.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The counters now.
-    pub fn snapshot(&self) -> StatsSnapshot {
-        StatsSnapshot {
-            accepted: self.accepted.load(Ordering::Relaxed),
-            rejected_busy: self.rejected_busy.load(Ordering::Relaxed),
-            requests: self.requests.load(Ordering::Relaxed),
-            idle_timeouts: self.idle_timeouts.load(Ordering::Relaxed),
-            vanished_mid_line: self.vanished_mid_line.load(Ordering::Relaxed),
-            closed: self.closed.load(Ordering::Relaxed),
-            peak_connections: self.peak_connections.load(Ordering::Relaxed),
+    /// How this implementation runs and is woken, as it describes itself.
+    pub fn server_loop(self) -> ServerLoop {
+        match self {
+            Impl::Blocking => crate::blocking::SERVER_LOOP,
+            Impl::Reactor => crate::reactor::SERVER_LOOP,
+            Impl::Tokio => crate::tokio_server::SERVER_LOOP,
         }
     }
 }
-
-/// The shutdown switch: a `watch` channel, so synchronous loops can poll it and async tasks can
-/// await it with the same value.
-#[derive(Debug, Clone)]
-pub struct Shutdown {
-    tx: Arc<tokio::sync::watch::Sender<bool>>,
-}
-
-impl Default for Shutdown {
-    fn default() -> Self {
-        Self {
-            tx: Arc::new(tokio::sync::watch::Sender::new(false)),
-        }
-    }
-}
-
-impl Shutdown {
-    /// Flips the switch (idempotent).
-    pub fn trigger(&self) {
-        self.tx.send_replace(true);
-    }
-
-    /// Has shutdown been asked for?
-    pub fn is_set(&self) -> bool {
-        *self.tx.borrow()
-    }
-
-    /// A receiver for async code: `receiver.wait_for(|stop| *stop)` completes on shutdown.
-    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<bool> {
-        self.tx.subscribe()
-    }
-}
-
-/// How long a graceful shutdown may take before the server drops what is left.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// A running server.
 #[derive(Debug)]
@@ -157,6 +63,7 @@ pub struct ServerHandle {
     pub addr: SocketAddr,
     stats: Arc<Stats>,
     shutdown: Shutdown,
+    wake: Option<fn(SocketAddr)>,
     thread: Option<JoinHandle<std::io::Result<()>>>,
 }
 
@@ -179,12 +86,13 @@ impl ServerHandle {
 
     /// Waits for the server to end (after someone flipped its switch) and returns its counters.
     pub fn join(&mut self) -> anyhow::Result<StatsSnapshot> {
-        if self.implementation == Impl::Blocking {
-            // The blocking server sleeps in accept(); once the switch is on, a connection wakes
-            // it to see the switch.
+        if let Some(wake) = self.wake {
+            // A loop that can sleep out of the switch's reach is woken once the switch is on,
+            // and again until it ends: one wake can be lost (say, a connect refused while the
+            // process is out of descriptors).
             while self.thread.as_ref().is_some_and(|t| !t.is_finished()) {
                 if self.shutdown.is_set() {
-                    let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+                    wake(self.addr);
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
@@ -233,19 +141,17 @@ pub fn start(
     let addr = listener.local_addr()?;
     let stats = Arc::new(Stats::default());
     let shutdown = Shutdown::default();
+    let server_loop = implementation.server_loop();
     let (s, d) = (Arc::clone(&stats), shutdown.clone());
     let thread = std::thread::Builder::new()
         .name(format!("{}-server", implementation.name()))
-        .spawn(move || match implementation {
-            Impl::Blocking => crate::blocking::serve(listener, limits, &s, &d),
-            Impl::Reactor => crate::reactor::serve(listener, limits, &s, &d),
-            Impl::Tokio => crate::tokio_server::serve(listener, limits, &s, &d),
-        })?;
+        .spawn(move || (server_loop.serve)(listener, limits, &s, &d))?;
     Ok(ServerHandle {
         implementation,
         addr,
         stats,
         shutdown,
+        wake: server_loop.wake,
         thread: Some(thread),
     })
 }

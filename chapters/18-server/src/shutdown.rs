@@ -14,9 +14,30 @@ use std::time::{Duration, Instant};
 
 use common::{Outcome, RunConfig, Verdict};
 
+use crate::lifecycle::StatsSnapshot;
 use crate::load::{LoadConfig, LoadReport};
 use crate::protocol::Limits;
-use crate::server::{Impl, StatsSnapshot, start_local};
+use crate::server::{Impl, start_local};
+
+common::variants! {
+    /// The server shut down under load.
+    pub enum Target {
+        /// The poll reactor.
+        Reactor = "reactor": "50 clients, shutdown mid-run",
+        /// The tokio server.
+        Tokio = "tokio": "50 clients, shutdown mid-run",
+    }
+}
+
+impl Target {
+    /// The server to start.
+    pub fn implementation(self) -> Impl {
+        match self {
+            Self::Reactor => Impl::Reactor,
+            Self::Tokio => Impl::Tokio,
+        }
+    }
+}
 
 /// Runs `clients` clients against `implementation` and shuts it down once it has answered
 /// `after` requests. Returns what the clients saw and what the server counted.
@@ -57,11 +78,7 @@ pub fn lost_nothing(report: &LoadReport, stats: &StatsSnapshot) -> bool {
 
 /// The example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let implementation = if config.variant == "tokio" {
-        Impl::Tokio
-    } else {
-        Impl::Reactor
-    };
+    let implementation = config.variant_of::<Target>()?.implementation();
     let after = config.pick(5_000, 50_000);
     let (report, stats) = shutdown_under_load(implementation, 50, after)?;
     let ok = lost_nothing(&report, &stats);

@@ -28,6 +28,20 @@ use common::{Outcome, RunConfig, Verdict};
 
 use crate::protocol::{Connection, Limits};
 
+common::variants! {
+    /// The building block each variant shows.
+    pub enum BuildingBlock {
+        /// The book's generator as an [`Iterator`].
+        Generator = "generator": "an Iterator called one time too many returns None (StopIteration)",
+        /// A coroutine resumed by callbacks.
+        Callback = "callback": "an async fn resumed by callbacks, driven by a bare loop",
+        /// The protocol's per-connection state machine, written by hand.
+        HandWritten = "hand-written": "the protocol's per-connection state machine fed input cut mid-line",
+        /// The same conversation as an `async fn`.
+        AsyncFn = "async-fn": "the same session through the async fn the compiler turns into one",
+    }
+}
+
 /// A countdown from `n`: the book's generator as an explicit state machine.
 #[derive(Debug)]
 pub struct Countdown {
@@ -135,8 +149,8 @@ pub fn async_fn_transcript() -> anyhow::Result<(String, usize)> {
         .build()?;
     runtime.block_on(async {
         let (server_end, mut client) = tokio::io::duplex(1024);
-        let stats = crate::server::Stats::default();
-        let shutdown = crate::server::Shutdown::default();
+        let stats = crate::lifecycle::Stats::default();
+        let shutdown = crate::lifecycle::Shutdown::default();
         let conversation = crate::tokio_server::converse(
             server_end,
             Limits::default(),
@@ -165,8 +179,8 @@ pub fn async_fn_transcript() -> anyhow::Result<(String, usize)> {
 /// The example: one variant per building block.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let outcome = |showed: bool| config.outcome(Verdict::from(showed));
-    Ok(match config.variant {
-        "generator" => {
+    Ok(match config.variant_of::<BuildingBlock>()? {
+        BuildingBlock::Generator => {
             let mut countdown = Countdown::new(5);
             let calls: Vec<Option<u32>> = (0..6).map(|_| countdown.next()).collect();
             let shown: Vec<String> = calls.iter().map(|c| format!("{c:?}")).collect();
@@ -181,7 +195,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "bytes",
             )
         }
-        "callback" => {
+        BuildingBlock::Callback => {
             let (log, got) = callback_to_coroutine();
             let mut o = outcome(got == ["first", "second", "third"]);
             for line in log {
@@ -189,7 +203,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             }
             o.notice("no runtime: a loop that polls after each callback is all a coroutine needs")
         }
-        "hand-written" => {
+        BuildingBlock::HandWritten => {
             let transcript = hand_written_transcript();
             let mut o = outcome(transcript == expected_transcript());
             for line in transcript.lines() {
@@ -198,7 +212,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             o.figure("size of one connection's state", std::mem::size_of::<Connection>() as f64, "bytes")
                 .notice("the input arrived cut mid-line; the framer and the fields carry the state between reads")
         }
-        _ => {
+        BuildingBlock::AsyncFn => {
             let (transcript, size) = async_fn_transcript()?;
             let same = transcript == hand_written_transcript();
             outcome(same && transcript == expected_transcript())

@@ -20,8 +20,19 @@ use std::time::Duration;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::evaluate::evaluate;
-use crate::protocol::{Limits, Mode};
+use crate::protocol::Limits;
+use crate::request::Mode;
 use crate::server::{Impl, start_local};
+
+common::variants! {
+    /// Where the arithmetic runs.
+    pub enum Stage {
+        /// The book's example2.py: a console loop over lines.
+        Console = "console": "read lists, print sum and product, end at end of input",
+        /// The book's example3.py: the protocol, served by the blocking server.
+        Server = "server": "a real client walks the protocol with the blocking server",
+    }
+}
 
 /// The console loop: for each input line, its sum and product (or why not). Ends at end of
 /// input; returns the lines answered.
@@ -87,23 +98,31 @@ pub fn play_session(addr: std::net::SocketAddr) -> anyhow::Result<Vec<(String, S
 
 /// The example: `console` or `server`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    if config.variant == "console" {
-        let script = "1,2,3\n4, 5\n-3,7,2\nhello\n";
-        let mut out = Vec::new();
-        let answered = console(script.as_bytes(), &mut out)?;
-        let text = String::from_utf8_lossy(&out).into_owned();
-        let showed = answered == 4
-            && text.contains("sum = 6, product = 6")
-            && text.contains("sum = 9, product = 20")
-            && text.contains("NotAnInteger");
-        let mut outcome = Outcome::new("sum-product", "console", Verdict::from(showed));
-        for line in text.lines() {
-            outcome = outcome.line(line.to_string());
-        }
-        return Ok(outcome
-            .figure("lines answered", answered as f64, "lines")
-            .notice("end of input ends the loop cleanly (the book's input() raised EOFError)"));
+    match config.variant_of::<Stage>()? {
+        Stage::Console => run_console(config),
+        Stage::Server => run_server(config),
     }
+}
+
+fn run_console(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let script = "1,2,3\n4, 5\n-3,7,2\nhello\n";
+    let mut out = Vec::new();
+    let answered = console(script.as_bytes(), &mut out)?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let showed = answered == 4
+        && text.contains("sum = 6, product = 6")
+        && text.contains("sum = 9, product = 20")
+        && text.contains("NotAnInteger");
+    let mut outcome = config.outcome(Verdict::from(showed));
+    for line in text.lines() {
+        outcome = outcome.line(line.to_string());
+    }
+    Ok(outcome
+        .figure("lines answered", answered as f64, "lines")
+        .notice("end of input ends the loop cleanly (the book's input() raised EOFError)"))
+}
+
+fn run_server(config: &RunConfig) -> anyhow::Result<Outcome> {
     let server = start_local(Impl::Blocking, Limits::default())?;
     let rows = play_session(server.addr)?;
     let stats = server.stop()?;
@@ -125,12 +144,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             },
         ]);
     }
-    Ok(Outcome::new(
-        "sum-product",
-        "server",
-        Verdict::from(all_right && stats.requests == SESSION.len() as u64),
-    )
-    .table(table)
-    .key_figure("requests answered", stats.requests as f64, "requests")
-    .notice("a bare 6, not the book's quoted '6'; overflow is an error line, not a wrapped number"))
+    Ok(config
+        .outcome(Verdict::from(
+            all_right && stats.requests == SESSION.len() as u64,
+        ))
+        .table(table)
+        .key_figure("requests answered", stats.requests as f64, "requests")
+        .notice(
+            "a bare 6, not the book's quoted '6'; overflow is an error line, not a wrapped number",
+        ))
 }

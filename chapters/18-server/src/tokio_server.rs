@@ -18,12 +18,16 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::watch;
 
+use crate::lifecycle::{SHUTDOWN_GRACE, ServerLoop, Shutdown, Stats};
 use crate::line_framer::LineFramer;
 use crate::protocol::{BUSY, BYE, IDLE, Limits, Reply, Session, WELCOME};
-use crate::server::{SHUTDOWN_GRACE, Shutdown, Stats};
 
 /// On shutdown, a connection's pending input counts as received until it is quiet this long.
 const DRAIN_QUIET: Duration = Duration::from_millis(20);
+
+/// The tokio server as the handle runs it. It needs no waking: the accept loop awaits the
+/// switch beside `accept`, in one `select!`.
+pub const SERVER_LOOP: ServerLoop = ServerLoop { serve, wake: None };
 
 /// Runs the tokio server (its own two-worker runtime) until shutdown and every task is done.
 pub fn serve(
@@ -210,7 +214,7 @@ fn answer(
     bytes: &[u8],
     framer: &mut LineFramer,
     session: &mut Session,
-    frames: &mut Vec<crate::protocol::Frame>,
+    frames: &mut Vec<crate::request::Frame>,
     out: &mut Vec<u8>,
     stats: &Stats,
 ) -> bool {

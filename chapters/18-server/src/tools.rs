@@ -15,9 +15,10 @@ use std::time::Duration;
 use clap::Parser;
 
 use crate::bench::{HEADER, measure, row};
+use crate::lifecycle::Shutdown;
 use crate::load::LoadConfig;
 use crate::protocol::Limits;
-use crate::server::{Impl, Shutdown, start};
+use crate::server::{Impl, start};
 
 #[derive(Debug, Parser)]
 #[command(

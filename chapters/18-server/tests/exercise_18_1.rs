@@ -15,7 +15,7 @@
 macro_rules! suite {
     ($($module:ident)::+) => {
         use $($module)::+::evaluate;
-        use chapter_18::protocol::{EvalError, Mode};
+        use chapter_18::request::{EvalError, Mode};
         use proptest::prelude::*;
 
         /// `evaluate`, with a panic turned into a failure that says what a panic means here.

@@ -16,7 +16,7 @@
 macro_rules! suite {
     ($($module:ident)::+) => {
         use $($module)::+::LineFramer;
-        use chapter_18::protocol::Frame;
+        use chapter_18::request::Frame;
         use proptest::prelude::*;
 
         /// The frames of `chunks` pushed one after the other; after each push, the framer may

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use chapter_18::lifecycle::{Shutdown, Stats};
 use chapter_18::protocol::{IDLE, Limits};
-use chapter_18::server::{Shutdown, Stats};
 use chapter_18::tokio_server::{Ending, converse};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

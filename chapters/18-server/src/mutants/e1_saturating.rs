@@ -4,7 +4,7 @@
 //! `i64::MIN` (a clamped number) instead of `EvalError::Overflow`.
 //! Caught: must be EvalError::Overflow
 
-use crate::protocol::{EvalError, Mode};
+use crate::request::{EvalError, Mode};
 
 /// The sum or product of `list`.
 pub fn evaluate(mode: Mode, list: &str) -> Result<i64, EvalError> {

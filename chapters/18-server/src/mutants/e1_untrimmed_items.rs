@@ -3,7 +3,7 @@
 //! Wrong: trims the whole list but not each item, so `"1, 2,3"` fails on `" 2"`.
 //! Caught: whitespace around an item is allowed
 
-use crate::protocol::{EvalError, Mode};
+use crate::request::{EvalError, Mode};
 
 /// One checked step of the fold: `None` on overflow.
 type Step = fn(i64, i64) -> Option<i64>;

@@ -4,7 +4,7 @@
 //! as a bad item `""` instead of `EvalError::Empty`.
 //! Caught: an all-whitespace list is EvalError::Empty
 
-use crate::protocol::{EvalError, Mode};
+use crate::request::{EvalError, Mode};
 
 /// One checked step of the fold: `None` on overflow.
 type Step = fn(i64, i64) -> Option<i64>;

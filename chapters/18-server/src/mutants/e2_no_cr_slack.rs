@@ -4,7 +4,7 @@
 //! `max` bytes ending in `\r\n` is reported too long.
 //! Caught: a line of exactly max bytes ending in \r\n
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 //! grows, so a client that never sends a newline grows the server's memory without end.
 //! Caught: at most max + 1
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 //! the last read is overwritten, so a line cut by a read boundary loses its first part.
 //! Caught: a line split across reads
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

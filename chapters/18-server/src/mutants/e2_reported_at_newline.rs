@@ -5,7 +5,7 @@
 //! never told.
 //! Caught: as soon as it goes over the limit
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 //! line: its remaining bytes are framed as lines of their own (or more `TooLong`s).
 //! Caught: the rest of a too-long line must be skipped
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]

@@ -8,7 +8,7 @@
 //! Run the suite: `cargo xtask exercise check 18.1`. Book: chapter 18, example2.py/example3.py
 //! (`sum(...)` and `reduce(operator.mul, ...)`).
 
-use crate::protocol::{EvalError, Mode};
+use crate::request::{EvalError, Mode};
 
 /// One checked step of the fold: `None` on overflow.
 type Step = fn(i64, i64) -> Option<i64>;

@@ -9,7 +9,7 @@
 //! Run the suite: `cargo xtask exercise check 18.2`. Book: chapter 18, example1/3/6
 //! (`readline`).
 
-use crate::protocol::Frame;
+use crate::request::Frame;
 
 /// An incremental line splitter: push bytes as they arrive, collect whole frames.
 #[derive(Debug)]
