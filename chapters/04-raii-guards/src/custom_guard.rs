@@ -28,6 +28,14 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::permits::Semaphore;
 
+common::variants! {
+    /// The example's one variant.
+    pub enum Guarding {
+        /// Six workers share two permits, each held under a timer.
+        Permits = "permits": "six workers, two permits: never more than two inside, every permit returned",
+    }
+}
+
 /// Hold times gathered by [`HoldTimer`]s.
 #[derive(Debug, Default)]
 pub struct HoldStats {
@@ -148,6 +156,7 @@ pub fn run_permits(
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Guarding::Permits = config.variant_of()?;
     let rounds = config.pick(20, 100);
     let report = run_permits(2, 6, rounds, Duration::from_millis(1), config.budget());
     let mut table = TableData::new(

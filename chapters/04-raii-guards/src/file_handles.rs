@@ -35,7 +35,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Variants, Verdict};
+
+common::variants! {
+    /// How long each `File` lives.
+    pub enum Keeping {
+        /// Every file kept alive (the book's method 1).
+        Leaked = "leaked": "keep every File alive (the book's method 1) under a lowered limit",
+        /// Each file dropped at the end of its loop turn (the book's `with`).
+        Scoped = "scoped": "each File dropped at the end of its loop turn (the book's `with`)",
+    }
+}
 
 /// The book's file count.
 pub const BOOK_FILES: usize = 254;
@@ -210,70 +220,75 @@ pub fn open_and_keep(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let dir = ScratchDir::new(config.variant)?;
-    let outcome = if config.variant == "leaked" {
-        let report = open_and_keep(&dir, HEADROOM, BOOK_FILES)?;
-        let mut table = TableData::new(
-            "Keeping every file open under a lowered soft limit",
-            &[
-                "open before",
-                "soft limit",
-                "files opened",
-                "then",
-                "open after",
-            ],
-        );
-        table.row([
-            report.before.to_string(),
-            report.limit.to_string(),
-            report.opened.to_string(),
-            report
-                .error
-                .as_ref()
-                .map_or_else(|| "no error".to_string(), ToString::to_string),
-            report.after.to_string(),
-        ]);
-        let showed = report.hit_emfile() && report.after == report.before && report.limit_restored;
-        config.outcome(Verdict::from(showed))
-            .line(format!(
-                "Kept every File in a Vec (the book's list) with the soft limit at {}: open #{} failed.",
-                report.limit,
-                report.opened + 1
-            ))
-            .line("The error is an ordinary io::Error, handled; then the Vec dropped, closing every file,")
-            .line("and the SoftLimit guard restored the limit. mem::forget on each File would leak them for good.")
-            .key_figure("files opened before EMFILE", report.opened as f64, "files")
-            .figure("descriptors open before", report.before as f64, "fds")
-            .figure("descriptors open after", report.after as f64, "fds")
-            .table(table)
-            .notice("a File closes on drop; keeping it alive too long is the leak that remains")
-    } else {
-        let report = open_scoped(&dir, BOOK_FILES)?;
-        let mut table = TableData::new(
-            "Opening the book's 254 files, each dropped at the end of its loop turn",
-            &["files", "open before", "peak while open", "open after"],
-        );
-        table.row([report.files, report.before, report.peak, report.after]);
-        let showed = report.after == report.before && report.peak <= report.before + 1;
-        config
-            .outcome(Verdict::from(showed))
-            .line(format!(
-                "Opened {} files in {}, one at a time; each closed when it went out of scope.",
-                report.files,
-                dir.path().display()
-            ))
-            .key_figure(
-                "descriptors leaked",
-                report.after as f64 - report.before as f64,
-                "fds",
-            )
-            .figure(
-                "peak descriptors above start",
-                report.peak.saturating_sub(report.before) as f64,
-                "fds",
-            )
-            .table(table)
-            .notice("every File is a `with` block: dropping it closes the descriptor")
+    let keeping = config.variant_of::<Keeping>()?;
+    let dir = ScratchDir::new(keeping.name())?;
+    let outcome = match keeping {
+        Keeping::Leaked => {
+            let report = open_and_keep(&dir, HEADROOM, BOOK_FILES)?;
+            let mut table = TableData::new(
+                "Keeping every file open under a lowered soft limit",
+                &[
+                    "open before",
+                    "soft limit",
+                    "files opened",
+                    "then",
+                    "open after",
+                ],
+            );
+            table.row([
+                report.before.to_string(),
+                report.limit.to_string(),
+                report.opened.to_string(),
+                report
+                    .error
+                    .as_ref()
+                    .map_or_else(|| "no error".to_string(), ToString::to_string),
+                report.after.to_string(),
+            ]);
+            let showed =
+                report.hit_emfile() && report.after == report.before && report.limit_restored;
+            config.outcome(Verdict::from(showed))
+                .line(format!(
+                    "Kept every File in a Vec (the book's list) with the soft limit at {}: open #{} failed.",
+                    report.limit,
+                    report.opened + 1
+                ))
+                .line("The error is an ordinary io::Error, handled; then the Vec dropped, closing every file,")
+                .line("and the SoftLimit guard restored the limit. mem::forget on each File would leak them for good.")
+                .key_figure("files opened before EMFILE", report.opened as f64, "files")
+                .figure("descriptors open before", report.before as f64, "fds")
+                .figure("descriptors open after", report.after as f64, "fds")
+                .table(table)
+                .notice("a File closes on drop; keeping it alive too long is the leak that remains")
+        }
+        Keeping::Scoped => {
+            let report = open_scoped(&dir, BOOK_FILES)?;
+            let mut table = TableData::new(
+                "Opening the book's 254 files, each dropped at the end of its loop turn",
+                &["files", "open before", "peak while open", "open after"],
+            );
+            table.row([report.files, report.before, report.peak, report.after]);
+            let showed = report.after == report.before && report.peak <= report.before + 1;
+            config
+                .outcome(Verdict::from(showed))
+                .line(format!(
+                    "Opened {} files in {}, one at a time; each closed when it went out of scope.",
+                    report.files,
+                    dir.path().display()
+                ))
+                .key_figure(
+                    "descriptors leaked",
+                    report.after as f64 - report.before as f64,
+                    "fds",
+                )
+                .figure(
+                    "peak descriptors above start",
+                    report.peak.saturating_sub(report.before) as f64,
+                    "fds",
+                )
+                .table(table)
+                .notice("every File is a `with` block: dropping it closes the descriptor")
+        }
     };
     Ok(outcome)
 }

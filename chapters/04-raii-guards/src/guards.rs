@@ -31,23 +31,13 @@ use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
-/// How the lock is released: the two versions of the book's `get_data_from_file`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Release {
-    /// `acquire()` ... `release()`: an error in between skips the release (the book's v1).
-    Manual,
-    /// A guard that releases on drop, however the scope is left (the book's v2, `with`).
-    Guard,
-}
-
-impl Release {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        if variant == "manual-release" {
-            Self::Manual
-        } else {
-            Self::Guard
-        }
+common::variants! {
+    /// How the lock is released: the two versions of the book's `get_data_from_file`.
+    pub enum Release {
+        /// `acquire()` ... `release()`: an error in between skips the release (the book's v1).
+        Manual = "manual-release": "acquire(), an error, and the release() that never runs (the book's v1)",
+        /// A guard that releases on drop, however the scope is left (the book's v2, `with`).
+        Guard = "guard": "the guard unlocks on every exit: normal, early return, `?`, panic (the book's v2)",
     }
 }
 
@@ -215,7 +205,7 @@ pub fn check_exit(exit: Exit) -> AfterExit {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let how = Release::from_variant(config.variant);
+    let how = config.variant_of::<Release>()?;
     let report = run_book_main(how, config.budget());
     let message = match report.results().first() {
         Some(Some(Ok(message))) => message.clone(),

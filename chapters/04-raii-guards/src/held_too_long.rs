@@ -34,25 +34,15 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::narrow_scope;
 
-/// The three ways to write the worker loop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// The guard is a local that lives to the end of the loop body.
-    Held,
-    /// The guard is a temporary in a `match` scrutinee: it lives to the end of the `match`.
-    MatchTemporary,
-    /// The guard dies at the end of the statement that pops the item.
-    Narrowed,
-}
-
-impl Scope {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "held" => Self::Held,
-            "match-temporary" => Self::MatchTemporary,
-            _ => Self::Narrowed,
-        }
+common::variants! {
+    /// The three ways to write the worker loop.
+    pub enum Scope {
+        /// The guard is a local that lives to the end of the loop body.
+        Held = "held": "the guard is a local that lives to the end of the loop body",
+        /// The guard is a temporary in a `match` scrutinee: it lives to the end of the `match`.
+        MatchTemporary = "match-temporary": "`match lock(&queue).pop()`: the temporary guard lives to the end of the match",
+        /// The guard dies at the end of the statement that pops the item.
+        Narrowed = "narrowed": "take the item in one statement, do the slow work unlocked",
     }
 }
 
@@ -147,7 +137,7 @@ pub fn run_scope(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let scope = Scope::from_variant(config.variant);
+    let scope = config.variant_of::<Scope>()?;
     let (workers, items, slow) = (4, config.pick(24, 96), Duration::from_millis(5));
     let report = run_scope(scope, workers, items, slow, config.budget());
     let serial = slow * u32::try_from(items).unwrap_or(u32::MAX);
@@ -162,7 +152,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ],
     );
     table.row([
-        config.variant.to_string(),
+        scope.to_string(),
         report.processed.to_string(),
         report.most_inside.to_string(),
         common::timing::human(report.elapsed),

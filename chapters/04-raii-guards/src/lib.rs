@@ -12,7 +12,7 @@
 //! [`custom_guard`], [`held_too_long`]; and the exercise modules [`permits`] (4.1) and
 //! [`narrow_scope`] (4.2), which the examples use too.
 
-use common::{Chapter, Example, Variant};
+use common::{Chapter, Example};
 
 pub mod custom_guard;
 pub mod file_handles;
@@ -42,78 +42,35 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "file-handles",
             summary: "files kept open hit the descriptor limit (EMFILE); a File closes itself on drop",
-            variants: &[
-                Variant {
-                    name: "leaked",
-                    summary: "keep every File alive (the book's method 1) under a lowered limit",
-                },
-                Variant {
-                    name: "scoped",
-                    summary: "each File dropped at the end of its loop turn (the book's `with`)",
-                },
-            ],
+            variants: file_handles::Keeping::ALL,
             threads: None,
             run: file_handles::run,
         },
         Example {
             name: "guards",
             summary: "a lock never released after an error hangs the next acquire; a MutexGuard always unlocks",
-            variants: &[
-                Variant {
-                    name: "manual-release",
-                    summary: "acquire(), an error, and the release() that never runs (the book's v1)",
-                },
-                Variant {
-                    name: "guard",
-                    summary: "the guard unlocks on every exit: normal, early return, `?`, panic (the book's v2)",
-                },
-            ],
+            variants: guards::Release::ALL,
             threads: None,
             run: guards::run,
         },
         Example {
             name: "poisoning",
             summary: "a thread panics holding a lock: std poisons it (PoisonError, then recover); parking_lot does not",
-            variants: &[
-                Variant {
-                    name: "std",
-                    summary: "std::sync::Mutex: PoisonError, into_inner, repair, clear_poison",
-                },
-                Variant {
-                    name: "parking-lot",
-                    summary: "parking_lot::Mutex: no poisoning, the half-done update is silently visible",
-                },
-            ],
+            variants: poisoning::Mutexes::ALL,
             threads: None,
             run: poisoning::run,
         },
         Example {
             name: "custom-guard",
             summary: "write your own guard: a semaphore permit returned on drop, and a timer that records how long it was held",
-            variants: &[Variant {
-                name: "permits",
-                summary: "six workers, two permits: never more than two inside, every permit returned",
-            }],
+            variants: custom_guard::Guarding::ALL,
             threads: None,
             run: custom_guard::run,
         },
         Example {
             name: "held-too-long",
             summary: "a guard alive across slow work serializes the threads; narrow its scope and they overlap",
-            variants: &[
-                Variant {
-                    name: "held",
-                    summary: "the guard is a local that lives to the end of the loop body",
-                },
-                Variant {
-                    name: "match-temporary",
-                    summary: "`match lock(&queue).pop()`: the temporary guard lives to the end of the match",
-                },
-                Variant {
-                    name: "narrowed",
-                    summary: "take the item in one statement, do the slow work unlocked",
-                },
-            ],
+            variants: held_too_long::Scope::ALL,
             threads: None,
             run: held_too_long::run,
         },

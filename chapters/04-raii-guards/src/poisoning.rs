@@ -26,6 +26,16 @@ use std::thread;
 
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// Which mutex the panicking thread holds.
+    pub enum Mutexes {
+        /// The standard library's, which poisons.
+        Std = "std": "std::sync::Mutex: PoisonError, into_inner, repair, clear_poison",
+        /// parking_lot's, which does not.
+        ParkingLot = "parking-lot": "parking_lot::Mutex: no poisoning, the half-done update is silently visible",
+    }
+}
+
 /// Two accounts whose total must stay [`TOTAL`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accounts {
@@ -112,47 +122,49 @@ pub fn parking_lot_mutex() -> i64 {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let outcome = if config.variant == "parking-lot" {
-        let total = parking_lot_mutex();
-        config.outcome(Verdict::from(total != TOTAL))
-            .line("thread `transfer` debited 50 and panicked before the credit, holding a parking_lot::Mutex.")
-            .line(format!(
-                "The next lock() returned the guard with no error; the total it found: {total} (should be {TOTAL})."
-            ))
-            .key_figure("total seen after the panic", total as f64, "money")
-            .notice("parking_lot releases on panic and says nothing: check your invariants yourself")
-    } else {
-        let report = std_mutex();
-        let mut table = TableData::new(
-            "After the panic, under std::sync::Mutex",
-            &["step", "result"],
-        );
-        table.row([
-            "lock()",
-            if report.saw_poison {
-                "Err(PoisonError)"
-            } else {
-                "Ok"
-            },
-        ]);
-        table.row([
-            "total found via into_inner()",
-            &report.total_found.to_string(),
-        ]);
-        table.row(["total after the repair", &report.total_repaired.to_string()]);
-        table.row([
-            "lock() after clear_poison()",
-            if report.clean_after_clear {
-                "Ok"
-            } else {
-                "Err(PoisonError)"
-            },
-        ]);
-        let showed = report.saw_poison
-            && report.total_found != TOTAL
-            && report.total_repaired == TOTAL
-            && report.clean_after_clear;
-        config
+    let outcome = match config.variant_of::<Mutexes>()? {
+        Mutexes::ParkingLot => {
+            let total = parking_lot_mutex();
+            config.outcome(Verdict::from(total != TOTAL))
+                .line("thread `transfer` debited 50 and panicked before the credit, holding a parking_lot::Mutex.")
+                .line(format!(
+                    "The next lock() returned the guard with no error; the total it found: {total} (should be {TOTAL})."
+                ))
+                .key_figure("total seen after the panic", total as f64, "money")
+                .notice("parking_lot releases on panic and says nothing: check your invariants yourself")
+        }
+        Mutexes::Std => {
+            let report = std_mutex();
+            let mut table = TableData::new(
+                "After the panic, under std::sync::Mutex",
+                &["step", "result"],
+            );
+            table.row([
+                "lock()",
+                if report.saw_poison {
+                    "Err(PoisonError)"
+                } else {
+                    "Ok"
+                },
+            ]);
+            table.row([
+                "total found via into_inner()",
+                &report.total_found.to_string(),
+            ]);
+            table.row(["total after the repair", &report.total_repaired.to_string()]);
+            table.row([
+                "lock() after clear_poison()",
+                if report.clean_after_clear {
+                    "Ok"
+                } else {
+                    "Err(PoisonError)"
+                },
+            ]);
+            let showed = report.saw_poison
+                && report.total_found != TOTAL
+                && report.total_repaired == TOTAL
+                && report.clean_after_clear;
+            config
             .outcome(Verdict::from(showed))
             .line(
                 "thread `transfer` debited 50 and panicked before the credit, holding a std Mutex.",
@@ -167,6 +179,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .notice(
                 "PoisonError says: a panic interrupted an update here; repair, then clear_poison",
             )
+        }
     };
     Ok(outcome)
 }
