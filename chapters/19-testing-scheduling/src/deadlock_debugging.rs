@@ -38,23 +38,13 @@ pub const TRANSFERS: [(&str, usize, usize); 3] =
 /// Each account's opening balance.
 pub const OPENING: i64 = 1_000;
 
-/// The two variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockOrder {
-    /// Source first, then destination: the hidden cycle.
-    SourceFirst,
-    /// Lower account number first: one global order.
-    LowerFirst,
-}
-
-impl LockOrder {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        if variant == "hidden-cycle" {
-            Self::SourceFirst
-        } else {
-            Self::LowerFirst
-        }
+common::variants! {
+    /// The two variants.
+    pub enum LockOrder {
+        /// Source first, then destination: the hidden cycle.
+        SourceFirst = "hidden-cycle": "each transfer locks its source account, then its destination",
+        /// Lower account number first: one global order.
+        LowerFirst = "ordered": "each transfer locks the lower-numbered account first",
     }
 }
 
@@ -126,7 +116,7 @@ pub fn run_bank(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let order = LockOrder::from_variant(config.variant);
+    let order = config.variant_of::<LockOrder>()?;
     let rounds = config.pick(20, 100);
     let (report, total) = run_bank(order, rounds, Duration::from_millis(2), config.budget());
 

@@ -13,7 +13,7 @@
 //! [`tracing_demo`] (with the Chrome-trace layer of `common::trace`, which every chapter's
 //! `--trace FILE` uses), [`deadlock_debugging`].
 
-use common::{Chapter, Example, ThreadsSpec, Tool, Variant};
+use common::{Chapter, Example, ThreadsSpec, Tool};
 
 pub mod deadlock_debugging;
 pub mod fib;
@@ -48,30 +48,14 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "scheduler",
             summary: "the book's APScheduler jobs on a small tokio scheduler: an interval tick, capped overlapping runs, a weekday 17:00 job",
-            variants: &[
-                Variant {
-                    name: "interval",
-                    summary: "a job ticks every 3 (scaled) seconds in the background while the main thread works; then it is cancelled",
-                },
-                Variant {
-                    name: "max-instances",
-                    summary: "a job that outlasts its interval: overlapping runs, and the runs skipped at the cap",
-                },
-                Variant {
-                    name: "weekdays",
-                    summary: "every 3 minutes and Mon-Fri at 17:00, a whole week on tokio's paused clock",
-                },
-            ],
+            variants: scheduler::Demo::ALL,
             threads: None,
             run: scheduler::run,
         },
         Example {
             name: "testing",
             summary: "the book's Fibonacci tests, and its slow suite timed on one test thread and on several",
-            variants: &[Variant {
-                name: "suite",
-                summary: "recursive and big-integer Fibonacci tests, run serially and in parallel",
-            }],
+            variants: testing::Suite::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "test threads for the parallel run",
                 default: 4,
@@ -83,42 +67,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "model-checking",
             summary: "a ticket dispenser that hands out duplicates: a stress test misses it, shuttle finds it, replays it, and passes the fix",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "load, check, store: two threads can take the same ticket",
-                },
-                Variant {
-                    name: "fixed",
-                    summary: "one compare-and-swap loop: every ticket is taken once",
-                },
-            ],
+            variants: model_checking::Version::ALL,
             threads: None,
             run: model_checking::run,
         },
         Example {
             name: "tracing",
             summary: "threads and tokio tasks in tracing spans: the interleaving as a log and as a Chrome trace for Perfetto",
-            variants: &[Variant {
-                name: "chrome",
-                summary: "log lines with thread names, and a trace file in the temp directory",
-            }],
+            variants: tracing_demo::Format::ALL,
             threads: None,
             run: tracing_demo::run,
         },
         Example {
             name: "deadlock-debugging",
             summary: "three innocent-looking transfers with a hidden lock-order cycle: read the detector's report, then fix the order",
-            variants: &[
-                Variant {
-                    name: "hidden-cycle",
-                    summary: "each transfer locks its source account, then its destination",
-                },
-                Variant {
-                    name: "ordered",
-                    summary: "each transfer locks the lower-numbered account first",
-                },
-            ],
+            variants: deadlock_debugging::LockOrder::ALL,
             threads: None,
             run: deadlock_debugging::run,
         },

@@ -68,23 +68,13 @@ atomic_cell!(shuttle::sync::atomic::AtomicUsize);
 #[cfg(loom)]
 atomic_cell!(loom::sync::atomic::AtomicUsize);
 
-/// The two versions of [`TicketDispenser::take`], side by side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    /// Load, check, store: two threads can take the same ticket.
-    Broken,
-    /// A compare-and-swap loop: every ticket is taken once.
-    Fixed,
-}
-
-impl Version {
-    /// Parses a variant name.
-    pub fn from_variant(variant: &str) -> Self {
-        if variant == "broken" {
-            Self::Broken
-        } else {
-            Self::Fixed
-        }
+common::variants! {
+    /// The two versions of [`TicketDispenser::take`], side by side.
+    pub enum Version {
+        /// Load, check, store: two threads can take the same ticket.
+        Broken = "broken": "load, check, store: two threads can take the same ticket",
+        /// A compare-and-swap loop: every ticket is taken once.
+        Fixed = "fixed": "one compare-and-swap loop: every ticket is taken once",
     }
 }
 
@@ -298,7 +288,7 @@ pub fn shuttle_check(
 
 /// Runs one variant: the stress test, then shuttle.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let version = Version::from_variant(config.variant);
+    let version = config.variant_of::<Version>()?;
     // A thousand stress runs in the tour (two thread spawns each: slow on a loaded machine);
     // the verdict is shuttle's, the stress count is only the contrast.
     let trials = config.pick(1_000, 20_000);

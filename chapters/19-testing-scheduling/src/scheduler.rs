@@ -359,15 +359,27 @@ pub fn format_wall(unix: i64) -> String {
     )
 }
 
+common::variants! {
+    /// The book's three scheduling examples.
+    pub enum Demo {
+        /// The book's example2: an interval job in the background.
+        Interval = "interval": "a job ticks every 3 (scaled) seconds in the background while the main thread works; then it is cancelled",
+        /// The book's example3: a job longer than its interval.
+        MaxInstances = "max-instances": "a job that outlasts its interval: overlapping runs, and the runs skipped at the cap",
+        /// The book's example4: a cron-like weekday job.
+        Weekdays = "weekdays": "every 3 minutes and Mon-Fri at 17:00, a whole week on tokio's paused clock",
+    }
+}
+
 /// Monday 2024-01-01 00:00 UTC: where the `weekdays` example's virtual week starts.
 pub const A_MONDAY: i64 = 1_704_067_200;
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "interval" => interval(config),
-        "max-instances" => max_instances(config),
-        _ => weekdays(),
+    match config.variant_of::<Demo>()? {
+        Demo::Interval => interval(config),
+        Demo::MaxInstances => max_instances(config),
+        Demo::Weekdays => weekdays(config),
     }
 }
 
@@ -601,7 +613,7 @@ pub async fn virtual_week(start: i64) -> WeekRun {
     }
 }
 
-fn weekdays() -> anyhow::Result<Outcome> {
+fn weekdays(config: &RunConfig) -> anyhow::Result<Outcome> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .start_paused(true)
@@ -613,7 +625,7 @@ fn weekdays() -> anyhow::Result<Outcome> {
     }
     let expected: Vec<i64> = (0..5).map(|d| A_MONDAY + d * DAY + 17 * 3_600).collect();
     let showed = week.weekday_runs == expected && week.every_3_min == 2 * 24 * 20;
-    Ok(Outcome::new("scheduler", "weekdays", Verdict::from(showed))
+    Ok(config.outcome(Verdict::from(showed))
         .line(format!(
             "A week from {} on tokio's paused clock: time jumps to the next timer instead of waiting.",
             format_wall(A_MONDAY)

@@ -27,6 +27,14 @@ use common::timing::{Stopwatch, human, speedup};
 use common::watchdog::panic_message;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// The one suite the example runs.
+    pub enum Suite {
+        /// The book's Fibonacci tests, serially and in parallel.
+        Fibonacci = "suite": "recursive and big-integer Fibonacci tests, run serially and in parallel",
+    }
+}
+
 /// One test: a name and a body that panics (an `assert!`) to fail.
 pub struct TestCase {
     /// The test's name.
@@ -159,6 +167,7 @@ pub fn time_suite(suite: &[TestCase], threads: usize, repeats: usize) -> SuiteTi
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Suite::Fibonacci = config.variant_of()?;
     // The tour: n = 40 000 (some 8,000 digits), a few tens of ms per slow test: the same
     // big-integer work as the book's 500 000, smaller; the median of three suite runs each way
     // steadies the speed-up figure.

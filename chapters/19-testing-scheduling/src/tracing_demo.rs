@@ -45,6 +45,14 @@ use crate::fib::fib_iterative;
 use common::trace::{ChromeLayer, Phase, Record};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+common::variants! {
+    /// What the traced run writes.
+    pub enum Format {
+        /// Log lines, and a Chrome trace file for Perfetto.
+        Chrome = "chrome": "log lines with thread names, and a trace file in the temp directory",
+    }
+}
+
 /// Log output collected in memory (the fmt layer's writer).
 #[derive(Debug, Clone, Default)]
 pub struct SharedBuf(Arc<Mutex<Vec<u8>>>);
@@ -221,6 +229,7 @@ pub fn default_trace_path() -> PathBuf {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Format::Chrome = config.variant_of()?;
     let n = config.pick(20_000, 60_000);
     let run = traced_run(n)?;
     let path = default_trace_path();
