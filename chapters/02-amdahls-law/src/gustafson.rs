@@ -223,7 +223,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         )
         .line(format!(
             "Amdahl's bound for s = {s}: {}; Gustafson's scaled speedup has none: {:.2}x on 100 workers",
-            crate::amdahl::format_bound(if s > 0.0 { 1.0 / s } else { f64::INFINITY }),
+            crate::amdahl_report::format_bound(if s > 0.0 { 1.0 / s } else { f64::INFINITY }),
             timing::gustafson(s, 100)
         ));
     outcome = outcome.line(if held {

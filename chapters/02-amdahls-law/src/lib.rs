@@ -7,13 +7,15 @@
 //! there is no GIL — beside a job whose serial fraction is the variant, every measured speedup
 //! shown next to its prediction, and a chart of both.
 //!
-//! The modules, one concept each, in tour order: [`amdahl`] (the sweeps), [`gustafson`],
-//! [`plot`]; the work they measure in [`primes`] and [`workload`]; and the exercise modules
-//! [`predictions`] (2.1) and [`split`] (2.2), which the examples use too.
+//! The modules, one concept each, in tour order: [`amdahl`] (the sweeps, with their results,
+//! table and chart in [`amdahl_report`]), [`gustafson`], [`plot`]; the work they measure in
+//! [`primes`] and [`workload`]; and the exercise modules [`predictions`] (2.1) and [`split`]
+//! (2.2), which the examples use too.
 
 use common::{Chapter, Example, ThreadsSpec};
 
 pub mod amdahl;
+pub mod amdahl_report;
 pub mod gustafson;
 pub mod plot;
 pub mod primes;

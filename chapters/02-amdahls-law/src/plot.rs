@@ -10,8 +10,8 @@
 //!
 //! The drawing is `common::plot::write_svg`, the one `cargo xtask bench` uses for every chart of
 //! the workspace, so this file and `results/chapter-2-amdahl-<variant>.svg` look alike; the chart
-//! itself is [`Sweep::plot`](crate::amdahl::Sweep::plot), the one the `amdahl` example attaches to
-//! its outcome.
+//! itself is [`Sweep::plot`](crate::amdahl_report::Sweep::plot), the one the `amdahl` example
+//! attaches to its outcome.
 //!
 //! Not in the book's code; the book's chapter 2 shows such a chart of Amdahl's law.
 
