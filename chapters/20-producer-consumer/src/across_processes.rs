@@ -45,13 +45,14 @@ use common::{Outcome, RunConfig, Verdict};
 use nix::sys::wait::WaitStatus;
 use nix::unistd::{Pid, close, pipe};
 
-/// How messages are put on the byte stream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// Back to back, no boundaries: the reader takes each `read()` as a message (broken).
-    Unframed,
-    /// A 4-byte little-endian length before each message.
-    LengthPrefixed,
+common::variants! {
+    /// How messages are put on the byte stream.
+    pub enum Framing {
+        /// Back to back, no boundaries: the reader takes each `read()` as a message (broken).
+        Unframed = "unframed": "each read() taken as one message: boundaries lost",
+        /// A 4-byte little-endian length before each message.
+        LengthPrefixed = "length-prefixed": "a 4-byte length before each message: every message exactly once",
+    }
 }
 
 /// Message `i` of a run: its sequence number (8 bytes, little-endian) and 0 to 512 pseudo-random
@@ -69,9 +70,12 @@ pub fn encode(framing: Framing, messages: u64, seed: u64) -> Vec<u8> {
     let mut stream = Vec::new();
     for i in 0..messages {
         let m = message(seed, i);
-        if framing == Framing::LengthPrefixed {
-            let len = u32::try_from(m.len()).expect("messages are small");
-            stream.extend_from_slice(&len.to_le_bytes());
+        match framing {
+            Framing::Unframed => {}
+            Framing::LengthPrefixed => {
+                let len = u32::try_from(m.len()).expect("messages are small");
+                stream.extend_from_slice(&len.to_le_bytes());
+            }
         }
         stream.extend_from_slice(&m);
     }
@@ -273,11 +277,7 @@ impl<R: Read> Read for CountingReader<'_, R> {
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let framing = if config.variant == "unframed" {
-        Framing::Unframed
-    } else {
-        Framing::LengthPrefixed
-    };
+    let framing = config.variant_of::<Framing>()?;
     let messages = config.pick(2_000, 50_000);
     let watch = Stopwatch::start();
     let budget = config.budget();
@@ -287,10 +287,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "A forked child wrote {messages} messages (0–512 bytes each, {} KiB in all{}) into a pipe; \
          this process read {} KiB in {} reads, in {}.",
         t.sent_bytes / 1024,
-        if framing == Framing::LengthPrefixed {
-            ", with their length prefixes"
-        } else {
-            ""
+        match framing {
+            Framing::Unframed => "",
+            Framing::LengthPrefixed => ", with their length prefixes",
         },
         t.bytes / 1024,
         t.reads,

@@ -34,6 +34,16 @@ use tokio::time::Instant;
 
 pub use crate::pressure::{Pressure, Settings};
 
+common::variants! {
+    /// Which tokio channel the tasks share.
+    pub enum Channel {
+        /// `mpsc::channel(8)`: a full channel suspends the sending task.
+        Bounded = "bounded": "tokio mpsc::channel(8)",
+        /// `mpsc::unbounded_channel()`: sending never waits.
+        Unbounded = "unbounded": "tokio mpsc::unbounded_channel()",
+    }
+}
+
 /// One sending end, bounded or not.
 #[derive(Clone)]
 enum Tx {
@@ -147,10 +157,13 @@ pub async fn pipeline(settings: Settings) -> Pressure {
 
 /// Runs one variant of the example on a current-thread runtime.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let bounded = config.variant != "unbounded";
+    let channel = config.variant_of::<Channel>()?;
     let capacity = 8;
     let settings = Settings {
-        capacity: bounded.then_some(capacity),
+        capacity: match channel {
+            Channel::Bounded => Some(capacity),
+            Channel::Unbounded => None,
+        },
         producers: 2,
         per_producer: config.pick(100, 500),
         consumer_delay: Duration::from_millis(1),
@@ -189,10 +202,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ],
     );
     table.row([
-        if bounded {
-            "mpsc::channel"
-        } else {
-            "mpsc::unbounded_channel"
+        match channel {
+            Channel::Bounded => "mpsc::channel",
+            Channel::Unbounded => "mpsc::unbounded_channel",
         }
         .to_string(),
         settings
@@ -203,9 +215,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         human(p.producers_done),
         human(p.total),
     ]);
-    let outcome = if bounded {
-        let showed = delivered && p.held_back();
-        config.outcome(Verdict::from(showed))
+    let outcome = match channel {
+        Channel::Bounded => {
+            let showed = delivered && p.held_back();
+            config.outcome(Verdict::from(showed))
             .line(format!(
                 "The producer tasks spent {} suspended in `send(..).await` while the one thread ran the consumer, \
                  and were done only after {} (the sleeps guarantee at least {} when the channel holds them back); \
@@ -219,9 +232,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .figure("producers done after", p.producers_done.as_secs_f64(), "s")
             .figure("queue high-water mark", p.high_water as f64, "messages")
             .notice("a full tokio channel suspends the sending task, not the thread: backpressure without blocking")
-    } else {
-        let showed = delivered && p.high_water > capacity;
-        config.outcome(Verdict::from(showed))
+        }
+        Channel::Unbounded => {
+            let showed = delivered && p.high_water > capacity;
+            config.outcome(Verdict::from(showed))
             .line(format!(
                 "`send` never waited: the producers were done after {}, and up to {} messages queued for the slow consumer.",
                 human(p.producers_done),
@@ -230,6 +244,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .key_figure("queue high-water mark", p.high_water as f64, "messages")
             .figure("producers suspended in send (sum)", p.waited.as_secs_f64(), "s")
             .notice("unbounded_channel's send is not even async: nothing can push back")
+        }
     };
     Ok(outcome
         .line(format!(

@@ -35,6 +35,16 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 pub use crate::pressure::{Pressure, Settings};
 
+common::variants! {
+    /// Which queue stands between the producers and the slow consumer.
+    pub enum Queue {
+        /// `crossbeam_channel::bounded(8)`: a full queue makes `send` wait.
+        Bounded = "bounded": "crossbeam bounded(8): producers wait, the queued payload stays bounded",
+        /// `crossbeam_channel::unbounded()`: `send` never waits.
+        Unbounded = "unbounded": "crossbeam unbounded(): producers never wait, the backlog grows",
+    }
+}
+
 /// Bytes of payload per message.
 pub const MESSAGE_BYTES: usize = 4096;
 
@@ -175,10 +185,13 @@ pub const HEADER: [&str; 6] = [
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let bounded = config.variant != "unbounded";
+    let queue = config.variant_of::<Queue>()?;
     let capacity = 8;
     let settings = Settings {
-        capacity: bounded.then_some(capacity),
+        capacity: match queue {
+            Queue::Bounded => Some(capacity),
+            Queue::Unbounded => None,
+        },
         producers: 2,
         per_producer: config.pick(100, 500),
         consumer_delay: Duration::from_millis(1),
@@ -206,12 +219,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ),
         &HEADER,
     );
-    table.row(table_row(config.variant, &p));
+    table.row(table_row(&queue.to_string(), &p));
     let delivered = p.delivered();
-    let outcome = if bounded {
-        let bound = settings.held_back_bound();
-        let showed = delivered && p.held_back();
-        config.outcome(Verdict::from(showed))
+    let outcome = match queue {
+        Queue::Bounded => {
+            let bound = settings.held_back_bound();
+            let showed = delivered && p.held_back();
+            config.outcome(Verdict::from(showed))
             .line(format!(
                 "The producers spent {} blocked in `send`, waiting for the consumer to make room, and were done only after {} \
                  (the sleeps guarantee at least {} when the queue holds them back); the queue never held more than {} of {sent} messages.",
@@ -224,9 +238,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .figure("producers done after", p.producers_done.as_secs_f64(), "s")
             .figure("queue high-water mark", p.high_water as f64, "messages")
             .notice("a full bounded buffer slows the producers to the consumer's pace: the queued payload stays bounded")
-    } else {
-        let showed = delivered && p.high_water > capacity;
-        config.outcome(Verdict::from(showed))
+        }
+        Queue::Unbounded => {
+            let showed = delivered && p.high_water > capacity;
+            config.outcome(Verdict::from(showed))
             .line(format!(
                 "Nothing pushed back: the producers were done after {} while the consumer needed {}; \
                  up to {} messages waited in the queue ({} KiB of payload queued).",
@@ -238,6 +253,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .key_figure("queue high-water mark", p.high_water as f64, "messages")
             .figure("producers blocked (sum)", p.waited.as_secs_f64(), "s")
             .notice("an unbounded queue turns a slow consumer into a backlog: the queued payload grows with the input")
+        }
     };
     Ok(outcome
         .line(format!(

@@ -20,13 +20,21 @@
 //!   three runs, `--threads N`), every run checked for exact-once delivery (count and checksum).
 //!   `mpsc` has one receiver, so its consumers share it behind a `Mutex`: notice what that costs.
 //!   At full size (no `--quick`) it also runs 2N:1, 1:2N and 2N:2N, and attaches the chart
-//!   `chapter-20-throughput-by-shape` (one line per channel) that `cargo xtask bench` draws.
+//!   `chapter-20-throughput-by-shape` (one line per channel) that `cargo xtask bench` draws
+//!   (the table and the chart are laid out in [`throughput`]).
 //!
-//! Every run of the examples is on real threads under the watchdog (`watched_buffer_pipeline`
-//! and the channel pipelines): each message counts as progress, and a stall (500 ms without
-//! any) or the time budget ends the run, closes the queue so no thread stays blocked, and is
-//! reported as not finished. `run_buffer_pipeline` is the same pipeline on `common::sync`
-//! threads, joined, for the model checker.
+//! One pipeline serves all three queues: producers and consumers see a queue only through its
+//! two ends, [`PutEnd`] and [`TakeEnd`], which each queue implements. The ends are two traits,
+//! not one, because a channel's are two types: a `Sender` cannot take, and dropping the last
+//! one is what closes the channel, so a channel's producers must hold only senders and its
+//! consumers only receivers. The hand-made buffer has one type for both, and must be closed
+//! explicitly.
+//!
+//! Every run of the examples is on real threads under the watchdog ([`watched_pipeline`]): each
+//! message counts as progress, and a stall (500 ms without any) or the time budget ends the run,
+//! closes the queue so no thread stays blocked, and is reported as not finished.
+//! [`run_buffer_pipeline`] is the same producers and consumers on `common::sync` threads,
+//! joined, for the model checker.
 //!
 //! Run: `cargo run --release -p chapter-20 -- run bounded-buffer [--variant compare] [--threads 4]`.
 //! Mirrors the book's `queue.Queue`/`JoinableQueue` (`Chapter03/example5.py`,
@@ -34,16 +42,30 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use common::sync::{lock, spawn_named};
 use common::timing::{Stopwatch, human};
-use common::watchdog::{Ending, Watchdog, Worker, WorkerCtx, worker};
-use common::{Outcome, Plot, RunConfig, TableData, Verdict};
+use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
+use common::{Outcome, RunConfig, Verdict};
 
 pub use crate::buffer::BoundedBuffer;
 use crate::buffer::wait;
+
+mod delivery;
+pub mod throughput;
+pub use delivery::{Delivery, Run, Shape, payload};
+pub use throughput::{Channel, Throughput, measure_throughput, rate, throughput_plot};
+
+common::variants! {
+    /// The example's variants: the broken take caught in the act, and the three queues timed.
+    pub enum Lesson {
+        /// Consumers wait with [`BoundedBuffer::take_with_if`].
+        IfNotWhile = "if-not-while": "consumers wait with `if` instead of `while`: one wakes to an empty buffer",
+        /// The same pipeline through each [`Channel`], on each [`Shape`].
+        Compare = "compare": "messages/s for 1:1, N:1, 1:N, N:N through the hand-made buffer, crossbeam and sync_channel",
+    }
+}
 
 /// What the broken take found: it woke up, did not look again, and the buffer was empty and
 /// still open. (The naive code pops nothing here and hands the consumer a `None` that looks like
@@ -85,91 +107,39 @@ impl<T> BoundedBuffer<T> {
     }
 }
 
-/// How many producers and consumers share the buffer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shape {
-    /// Producer threads.
-    pub producers: usize,
-    /// Consumer threads.
-    pub consumers: usize,
+/// The end of a queue a producer puts into; each producer thread holds its own clone.
+pub trait PutEnd: Clone + Send + 'static {
+    /// Waits while the queue is full, then puts `item`; gives it back if no consumer will ever
+    /// take it (the queue was closed, or every consumer's end is gone).
+    fn put(&self, item: u64) -> Result<(), u64>;
+
+    /// Says no more items will come, waking every waiting thread. A channel closes itself when
+    /// its last sender is dropped, so by default there is nothing to do.
+    fn close(&self) {}
 }
 
-impl Shape {
-    /// `producers:consumers`, e.g. `2:1`.
-    pub fn label(self) -> String {
-        format!("{}:{}", self.producers, self.consumers)
+/// The end of a queue a consumer takes from; each consumer thread holds its own clone.
+pub trait TakeEnd: Clone + Send + 'static {
+    /// Waits while the queue is empty; `Ok(None)` once no more items will come and it is
+    /// drained. `Err(WokeToEmpty)` only from the broken `if` take.
+    fn take(&self) -> Result<Option<u64>, WokeToEmpty>;
+
+    /// Stops the pipeline from the consumers' side. A channel notices when every receiver is
+    /// dropped, so by default there is nothing to do.
+    fn close(&self) {}
+}
+
+impl PutEnd for Arc<BoundedBuffer<u64>> {
+    fn put(&self, item: u64) -> Result<(), u64> {
+        BoundedBuffer::put(self, item)
     }
 
-    /// The four shapes of the throughput table for a given N: 1:1, N:1, 1:N, N:N.
-    pub fn table(n: usize) -> [Shape; 4] {
-        let s = |producers, consumers| Shape {
-            producers,
-            consumers,
-        };
-        [s(1, 1), s(n, 1), s(1, n), s(n, n)]
-    }
-
-    /// The full-size sweep: the table's four shapes, then 2N:1, 1:2N and 2N:2N — with the
-    /// default N = 2 on a two-core machine, more threads than cores — in order of the threads
-    /// they run (1:1, 2:1, 1:2, 2:2, 4:1, 1:4, 4:4).
-    pub fn sweep(n: usize) -> Vec<Shape> {
-        let s = |producers, consumers| Shape {
-            producers,
-            consumers,
-        };
-        let mut shapes = Shape::table(n).to_vec();
-        shapes.extend([s(2 * n, 1), s(1, 2 * n), s(2 * n, 2 * n)]);
-        shapes
+    fn close(&self) {
+        BoundedBuffer::close(self);
     }
 }
 
-/// The payload of message `i`: distinct values, so a checksum tells a lost message from a
-/// duplicated one.
-pub fn payload(i: u64) -> u64 {
-    i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (i >> 7)
-}
-
-/// The messages producer `p` of `producers` sends: every `producers`-th index from `p`.
-fn share(p: usize, producers: usize, messages: u64) -> impl Iterator<Item = u64> {
-    (p as u64..messages).step_by(producers.max(1))
-}
-
-/// What went in and what came out of a pipeline run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Delivery {
-    /// Messages the producers managed to put.
-    pub produced: u64,
-    /// Messages the consumers took.
-    pub consumed: u64,
-    /// Wrapping sum of the payloads put.
-    pub sent_checksum: u64,
-    /// Wrapping sum of the payloads taken.
-    pub received_checksum: u64,
-    /// Takes that woke to an empty, open buffer (only the broken `if` take can).
-    pub woke_to_empty: u64,
-}
-
-impl Delivery {
-    /// Every one of `messages` put and taken exactly once (count and checksum agree).
-    pub fn exactly_once(&self, messages: u64) -> bool {
-        let expected = (0..messages).fold(0u64, |sum, i| sum.wrapping_add(payload(i)));
-        self.produced == messages
-            && self.consumed == messages
-            && self.sent_checksum == expected
-            && self.received_checksum == expected
-            && self.woke_to_empty == 0
-    }
-
-    fn add(&mut self, other: Delivery) {
-        self.produced += other.produced;
-        self.consumed += other.consumed;
-        self.sent_checksum = self.sent_checksum.wrapping_add(other.sent_checksum);
-        self.received_checksum = self.received_checksum.wrapping_add(other.received_checksum);
-        self.woke_to_empty += other.woke_to_empty;
-    }
-}
-
-/// Which take the consumers use.
+/// Which take the consumers of the hand-made buffer use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Take {
     /// The correct `while` loop ([`BoundedBuffer::take`]).
@@ -178,23 +148,46 @@ pub enum Take {
     If,
 }
 
-/// Producer `p`'s part of a pipeline: puts its share of the messages, reporting each put to
-/// `ctx`. Stops early if the buffer is closed (by a consumer that hit the bug), or if the
-/// watchdog asks, in which case it closes the buffer so that nobody waits for it.
+/// A consumer's end of the hand-made buffer: the buffer, and the take it waits with.
+#[derive(Debug, Clone)]
+pub struct Taker {
+    /// The shared buffer.
+    pub buffer: Arc<BoundedBuffer<u64>>,
+    /// How it waits for an item.
+    pub take: Take,
+}
+
+impl TakeEnd for Taker {
+    fn take(&self) -> Result<Option<u64>, WokeToEmpty> {
+        match self.take {
+            Take::While => Ok(self.buffer.take()),
+            Take::If => self.buffer.take_with_if(),
+        }
+    }
+
+    fn close(&self) {
+        self.buffer.close();
+    }
+}
+
+/// Producer `p`'s part of a pipeline: puts its share of the messages (every
+/// `shape.producers`-th from `p`), reporting each put to `ctx`. Stops early if the queue is
+/// closed (by a consumer that hit the bug), or if the watchdog asks, in which case it closes the
+/// queue so that nobody waits for it.
 pub fn produce_share(
-    buffer: &BoundedBuffer<u64>,
+    end: &impl PutEnd,
     p: usize,
     shape: Shape,
     messages: u64,
     ctx: &WorkerCtx,
 ) -> Delivery {
     let mut sent = Delivery::default();
-    for i in share(p, shape.producers, messages) {
+    for i in (p as u64..messages).step_by(shape.producers.max(1)) {
         if ctx.should_stop() {
-            buffer.close();
+            end.close();
             break;
         }
-        if buffer.put(payload(i)).is_err() {
+        if end.put(payload(i)).is_err() {
             break; // closed early
         }
         sent.produced += 1;
@@ -204,21 +197,17 @@ pub fn produce_share(
     sent
 }
 
-/// A consumer: takes until the buffer is closed and drained, reporting each take to `ctx`. A
-/// broken take that woke to an empty buffer stops and closes the buffer, so everyone else ends
-/// too (no hang); so does a consumer the watchdog asks to stop.
-pub fn consume_all(buffer: &BoundedBuffer<u64>, take: Take, ctx: &WorkerCtx) -> Delivery {
+/// A consumer: takes until the queue says no more, reporting each take to `ctx`. A broken take
+/// that woke to an empty buffer stops and closes the buffer, so everyone else ends too (no
+/// hang); so does a consumer the watchdog asks to stop.
+pub fn consume_all(end: &impl TakeEnd, ctx: &WorkerCtx) -> Delivery {
     let mut got = Delivery::default();
     loop {
         if ctx.should_stop() {
-            buffer.close();
+            end.close();
             break;
         }
-        let next = match take {
-            Take::While => Ok(buffer.take()),
-            Take::If => buffer.take_with_if(),
-        };
-        match next {
+        match end.take() {
             Ok(Some(value)) => {
                 got.consumed += 1;
                 got.received_checksum = got.received_checksum.wrapping_add(value);
@@ -227,7 +216,7 @@ pub fn consume_all(buffer: &BoundedBuffer<u64>, take: Take, ctx: &WorkerCtx) -> 
             Ok(None) => break,
             Err(WokeToEmpty) => {
                 got.woke_to_empty += 1;
-                buffer.close();
+                end.close();
                 break;
             }
         }
@@ -238,7 +227,7 @@ pub fn consume_all(buffer: &BoundedBuffer<u64>, take: Take, ctx: &WorkerCtx) -> 
 /// Runs `messages` messages from `shape.producers` producers to `shape.consumers` consumers
 /// through `buffer`, then closes it: producers are joined first, then the buffer is closed, so
 /// consumers drain it and end. Uses `common::sync` threads and joins them, so it runs under the
-/// model checker (which explores every way it could hang); real runs use [`watched_buffer_pipeline`].
+/// model checker (which explores every way it could hang); real runs use [`watched_pipeline`].
 pub fn run_buffer_pipeline(
     buffer: &Arc<BoundedBuffer<u64>>,
     shape: Shape,
@@ -255,9 +244,12 @@ pub fn run_buffer_pipeline(
         .collect();
     let consumers: Vec<_> = (0..shape.consumers)
         .map(|c| {
-            let buffer = Arc::clone(buffer);
+            let end = Taker {
+                buffer: Arc::clone(buffer),
+                take,
+            };
             spawn_named(format!("consumer {c}"), move || {
-                consume_all(&buffer, take, &WorkerCtx::detached())
+                consume_all(&end, &WorkerCtx::detached())
             })
         })
         .collect();
@@ -272,58 +264,53 @@ pub fn run_buffer_pipeline(
     total
 }
 
-/// One pipeline run on real threads under the watchdog.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Run {
-    /// What went in and came out (of the threads that returned).
-    pub delivery: Delivery,
-    /// From the start until the last thread returned.
-    pub took: Duration,
-    /// `None` if every thread returned; else why the watchdog ended the run, and each thread's
-    /// state (a stall, the deadline, a panic).
-    pub unfinished: Option<String>,
-}
+/// The pipeline on real threads under the watchdog, through any queue: each producer puts its
+/// share through its own clone of `put`, each consumer takes through its own clone of `take`,
+/// every message is progress, and the last producer to finish closes the queue. A stall of
+/// 500 ms or the `deadline` ends the run and calls `release` to free any thread still blocked,
+/// and the run is reported in [`Run::unfinished`].
+pub fn watched_pipeline(
+    put: impl PutEnd,
+    take: impl TakeEnd,
+    shape: Shape,
+    messages: u64,
+    deadline: Duration,
+    release: impl FnOnce(),
+) -> Run {
+    let producing = Arc::new(AtomicUsize::new(shape.producers));
+    let mut workers = Vec::new();
+    for p in 0..shape.producers {
+        let (end, producing) = (put.clone(), Arc::clone(&producing));
+        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
+            let sent = produce_share(&end, p, shape, messages, ctx);
+            if producing.fetch_sub(1, Ordering::AcqRel) == 1 {
+                end.close(); // the last producer: no more messages will come
+            }
+            (sent, Instant::now())
+        }));
+    }
+    for c in 0..shape.consumers {
+        let end = take.clone();
+        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
+            (consume_all(&end, ctx), Instant::now())
+        }));
+    }
+    // Only the threads' clones remain: a channel closes when the producers' are gone, and its
+    // producers are freed when the consumers' are.
+    drop((put, take));
 
-/// What a pipeline thread returns: its part of the delivery, and when it finished.
-type Part = (Delivery, Instant);
-
-/// Runs pipeline threads under a watchdog with `deadline` (a stall of 500 ms ends it earlier);
-/// `release` is called if the run did not finish, to free any thread still blocked (closing the
-/// buffer), so no thread is left waiting for ever.
-fn watch(workers: Vec<Worker<Part>>, deadline: Duration, release: impl FnOnce()) -> Run {
     let started = Instant::now();
     let report = Watchdog::new(deadline)
         .stall_after(Duration::from_millis(500).min(deadline))
         .run(workers);
-    let mut delivery = Delivery::default();
-    let mut last = started;
-    for (part, finished) in report.results().into_iter().flatten() {
-        delivery.add(*part);
-        last = last.max(*finished);
-    }
-    let panics = report.panics();
-    let unfinished = if report.ending != Ending::Finished {
+    if report.ending != Ending::Finished {
         release();
-        Some(format!(
-            "{}: {}",
-            report.describe_ending(),
-            report.thread_lines().join("; ")
-        ))
-    } else if !panics.is_empty() {
-        Some(format!("a pipeline thread panicked: {}", panics.join("; ")))
-    } else {
-        None
-    };
-    Run {
-        delivery,
-        took: last.duration_since(started),
-        unfinished,
     }
+    Run::of(&report, started)
 }
 
-/// [`run_buffer_pipeline`] on real threads under the watchdog: the same producers and consumers,
-/// each reporting every message as progress; the last producer to finish closes the buffer. A
-/// stall or the deadline ends the run, closes the buffer and is reported in [`Run::unfinished`].
+/// [`watched_pipeline`] through the hand-made `buffer`, its consumers waiting with `take`; a run
+/// the watchdog ends closes the buffer.
 pub fn watched_buffer_pipeline(
     buffer: &Arc<BoundedBuffer<u64>>,
     shape: Shape,
@@ -331,240 +318,21 @@ pub fn watched_buffer_pipeline(
     take: Take,
     deadline: Duration,
 ) -> Run {
-    let producing = Arc::new(AtomicUsize::new(shape.producers));
-    let mut workers = Vec::new();
-    for p in 0..shape.producers {
-        let (buffer, producing) = (Arc::clone(buffer), Arc::clone(&producing));
-        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
-            let sent = produce_share(&buffer, p, shape, messages, ctx);
-            if producing.fetch_sub(1, Ordering::AcqRel) == 1 {
-                buffer.close(); // the last producer: no more messages will come
-            }
-            (sent, Instant::now())
-        }));
-    }
-    for c in 0..shape.consumers {
-        let buffer = Arc::clone(buffer);
-        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
-            (consume_all(&buffer, take, ctx), Instant::now())
-        }));
-    }
-    watch(workers, deadline, || buffer.close())
-}
-
-/// The same pipeline on `crossbeam_channel::bounded`, under the watchdog: senders and receivers
-/// are cloned, and dropping the last sender closes the channel (`recv` then returns `Err` once it
-/// is drained). A thread that stops early drops its end, which frees the other side.
-pub fn run_crossbeam_pipeline(
-    shape: Shape,
-    messages: u64,
-    capacity: usize,
-    deadline: Duration,
-) -> Run {
-    let (tx, rx) = crossbeam_channel::bounded::<u64>(capacity);
-    let mut workers = Vec::new();
-    for p in 0..shape.producers {
-        let tx = tx.clone();
-        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
-            let mut sent = Delivery::default();
-            for i in share(p, shape.producers, messages) {
-                if ctx.should_stop() || tx.send(payload(i)).is_err() {
-                    break;
-                }
-                sent.produced += 1;
-                sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
-                ctx.progress();
-            }
-            (sent, Instant::now())
-        }));
-    }
-    drop(tx); // Only the producers' clones remain: when they finish, the channel closes.
-    for c in 0..shape.consumers {
-        let rx = rx.clone();
-        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
-            let mut got = Delivery::default();
-            while !ctx.should_stop() {
-                let Ok(value) = rx.recv() else { break };
-                got.consumed += 1;
-                got.received_checksum = got.received_checksum.wrapping_add(value);
-                ctx.progress();
-            }
-            (got, Instant::now())
-        }));
-    }
-    drop(rx);
-    watch(workers, deadline, || {})
-}
-
-/// The same pipeline on `std::sync::mpsc::sync_channel`, under the watchdog. `mpsc` means
-/// *single* consumer: the `Receiver` cannot be cloned, so several consumers share it behind a
-/// `Mutex` and take turns even to wait. Dropping the last `SyncSender` closes it.
-pub fn run_sync_channel_pipeline(
-    shape: Shape,
-    messages: u64,
-    capacity: usize,
-    deadline: Duration,
-) -> Run {
-    let (tx, rx) = mpsc::sync_channel::<u64>(capacity);
-    // A std mutex: these are real threads in every build, model checker or not.
-    let rx = Arc::new(std::sync::Mutex::new(rx));
-    let mut workers = Vec::new();
-    for p in 0..shape.producers {
-        let tx = tx.clone();
-        workers.push(worker(format!("producer {p}"), move |ctx: &WorkerCtx| {
-            let mut sent = Delivery::default();
-            for i in share(p, shape.producers, messages) {
-                if ctx.should_stop() || tx.send(payload(i)).is_err() {
-                    break;
-                }
-                sent.produced += 1;
-                sent.sent_checksum = sent.sent_checksum.wrapping_add(payload(i));
-                ctx.progress();
-            }
-            (sent, Instant::now())
-        }));
-    }
-    drop(tx);
-    for c in 0..shape.consumers {
-        let rx = Arc::clone(&rx);
-        workers.push(worker(format!("consumer {c}"), move |ctx: &WorkerCtx| {
-            let mut got = Delivery::default();
-            while !ctx.should_stop() {
-                // The lock is held while waiting in `recv`: one consumer waits at a time.
-                let next = rx
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .recv();
-                let Ok(value) = next else { break };
-                got.consumed += 1;
-                got.received_checksum = got.received_checksum.wrapping_add(value);
-                ctx.progress();
-            }
-            (got, Instant::now())
-        }));
-    }
-    drop(rx);
-    watch(workers, deadline, || {})
-}
-
-/// The three implementations of the throughput table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    /// The hand-made `Mutex` + `Condvar` buffer.
-    Condvar,
-    /// `crossbeam_channel::bounded`.
-    Crossbeam,
-    /// `std::sync::mpsc::sync_channel` (consumers share the receiver behind a mutex).
-    SyncChannel,
-}
-
-impl Channel {
-    /// All three, in table order.
-    pub const ALL: [Channel; 3] = [Channel::Condvar, Channel::Crossbeam, Channel::SyncChannel];
-
-    /// The column header.
-    pub fn label(self) -> &'static str {
-        match self {
-            Channel::Condvar => "Mutex+Condvar buffer",
-            Channel::Crossbeam => "crossbeam bounded",
-            Channel::SyncChannel => "mpsc sync_channel",
-        }
-    }
-
-    /// Runs one pipeline through this channel, on real threads under the watchdog.
-    pub fn run(self, shape: Shape, messages: u64, capacity: usize, deadline: Duration) -> Run {
-        match self {
-            Channel::Condvar => watched_buffer_pipeline(
-                &Arc::new(BoundedBuffer::new(capacity)),
-                shape,
-                messages,
-                Take::While,
-                deadline,
-            ),
-            Channel::Crossbeam => run_crossbeam_pipeline(shape, messages, capacity, deadline),
-            Channel::SyncChannel => run_sync_channel_pipeline(shape, messages, capacity, deadline),
-        }
-    }
-}
-
-/// One cell of the throughput table.
-#[derive(Debug, Clone)]
-pub struct Throughput {
-    /// Which channel.
-    pub channel: Channel,
-    /// Which shape.
-    pub shape: Shape,
-    /// Median messages per second (0 if no run finished).
-    pub per_second: f64,
-    /// Every run finished and delivered every message exactly once.
-    pub exactly_once: bool,
-    /// Why a run did not finish (a stall, the deadline, the budget spent), if one did not.
-    pub unfinished: Option<String>,
-}
-
-/// Measures every channel on every one of `shapes`: the median of `runs` runs of `messages`
-/// messages, every run under the watchdog, all of them within `budget` (cells the budget does
-/// not reach are reported as unfinished, never waited for).
-pub fn measure_throughput(
-    shapes: &[Shape],
-    messages: u64,
-    capacity: usize,
-    runs: usize,
-    budget: Duration,
-) -> Vec<Throughput> {
-    let watch = Stopwatch::start();
-    let mut cells = Vec::new();
-    for &shape in shapes {
-        for channel in Channel::ALL {
-            let mut times = Vec::new();
-            let mut exactly_once = true;
-            let mut unfinished = None;
-            for _ in 0..runs.max(1) {
-                let left = budget.saturating_sub(watch.elapsed());
-                if left.is_zero() {
-                    unfinished = Some(format!(
-                        "the example's budget of {} was spent",
-                        human(budget)
-                    ));
-                    break;
-                }
-                let run = channel.run(shape, messages, capacity, left);
-                exactly_once &= run.delivery.exactly_once(messages);
-                if run.unfinished.is_some() {
-                    unfinished = run.unfinished;
-                    break;
-                }
-                times.push(run.took);
-            }
-            times.sort();
-            let median = times.get(times.len() / 2).copied();
-            cells.push(Throughput {
-                channel,
-                shape,
-                per_second: median.map_or(0.0, |m| messages as f64 / m.as_secs_f64().max(1e-9)),
-                exactly_once: exactly_once && unfinished.is_none(),
-                unfinished,
-            });
-        }
-    }
-    cells
-}
-
-/// Formats messages per second: `12.3 M/s`, `456 k/s`.
-pub fn rate(per_second: f64) -> String {
-    if per_second >= 1e6 {
-        format!("{:.1} M/s", per_second / 1e6)
-    } else {
-        format!("{:.0} k/s", per_second / 1e3)
-    }
+    let end = Taker {
+        buffer: Arc::clone(buffer),
+        take,
+    };
+    watched_pipeline(Arc::clone(buffer), end, shape, messages, deadline, || {
+        buffer.close();
+    })
 }
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "if-not-while" => Ok(run_if_not_while(config)),
-        _ => Ok(run_compare(config)),
-    }
+    Ok(match config.variant_of::<Lesson>()? {
+        Lesson::IfNotWhile => run_if_not_while(config),
+        Lesson::Compare => throughput::run_compare(config),
+    })
 }
 
 fn run_if_not_while(config: &RunConfig) -> Outcome {
@@ -621,142 +389,4 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
             })
             .figure("runs", attempts as f64, "runs"),
     }
-}
-
-/// The throughput chart for `cargo xtask bench`: one line per channel across `shapes`, in
-/// millions of messages per second. A cell that did not finish has no point (the verdict
-/// already says so).
-pub fn throughput_plot(
-    cells: &[Throughput],
-    shapes: &[Shape],
-    messages: u64,
-    capacity: usize,
-    runs: usize,
-) -> Plot {
-    let mut plot = Plot::new(
-        "chapter-20-throughput-by-shape",
-        format!(
-            "Throughput by shape (capacity {capacity}, {} messages, median of {runs})",
-            common::report::format_value(messages as f64)
-        ),
-        "producers:consumers",
-        "throughput (million messages/s)",
-    )
-    .categories(shapes.iter().map(|s| s.label()));
-    for channel in Channel::ALL {
-        let points = shapes
-            .iter()
-            .enumerate()
-            .filter_map(|(x, &shape)| {
-                let cell = cells
-                    .iter()
-                    .find(|c| c.channel == channel && c.shape == shape)?;
-                cell.unfinished
-                    .is_none()
-                    .then_some((x as f64, cell.per_second / 1e6))
-            })
-            .collect();
-        plot = plot.measured(channel.label(), points);
-    }
-    plot
-}
-
-fn run_compare(config: &RunConfig) -> Outcome {
-    let n = config.threads;
-    // The tour: the table's four shapes; full size (`cargo xtask bench`): three more, with more
-    // threads than this machine has cores.
-    let shapes = if config.quick {
-        Shape::table(n).to_vec()
-    } else {
-        Shape::sweep(n)
-    };
-    let messages = config.pick(20_000, 200_000);
-    let capacity = 128;
-    let runs = 3;
-    // 36 timed runs quick, a fifth of a second in all on an idle machine, but several seconds
-    // when other programs compete for the cores: a generous cap (a minute for the 63 full-size
-    // runs). A hang is caught sooner, by the watchdog's 500 ms stall check.
-    let budget = config.pick(Duration::from_secs(10), Duration::from_secs(60));
-    let cells = measure_throughput(&shapes, messages, capacity, runs, budget);
-    let all_exact = cells.iter().all(|c| c.exactly_once);
-    let unfinished: Vec<String> = cells
-        .iter()
-        .filter_map(|c| {
-            let why = c.unfinished.as_ref()?;
-            Some(format!("{} {}: {why}", c.channel.label(), c.shape.label()))
-        })
-        .collect();
-
-    let mut header = vec!["producers:consumers"];
-    header.extend(Channel::ALL.map(Channel::label));
-    let mut table = TableData::new(
-        format!(
-            "Messages per second, capacity {capacity}, {messages} messages, median of {runs} runs"
-        ),
-        &header,
-    );
-    for &shape in &shapes {
-        let mut row = vec![shape.label()];
-        for channel in Channel::ALL {
-            let cell = cells
-                .iter()
-                .find(|c| c.channel == channel && c.shape == shape)
-                .map_or("—".to_string(), |c| match c.unfinished {
-                    Some(_) => "not finished".to_string(),
-                    None => rate(c.per_second),
-                });
-            row.push(cell);
-        }
-        table.row(row);
-    }
-    let get = |channel, shape| {
-        cells
-            .iter()
-            .find(|c| c.channel == channel && c.shape == shape)
-            .map_or(0.0, |c| c.per_second)
-    };
-    let nn = Shape {
-        producers: n,
-        consumers: n,
-    };
-    let mut outcome = config.outcome(Verdict::from(all_exact))
-    .line(format!(
-        "Each run sends {messages} distinct messages and checks count and checksum at the end: {}.",
-        if all_exact {
-            "every message delivered exactly once in every run"
-        } else {
-            "SOME RUN LOST OR DUPLICATED A MESSAGE, OR DID NOT FINISH"
-        }
-    ))
-    .line(format!(
-        "Every run is on real threads under the watchdog, all within the budget of {}.",
-        human(budget)
-    ))
-    .table(table)
-    .key_figure(
-        format!("Mutex+Condvar buffer, {}", nn.label()),
-        get(Channel::Condvar, nn),
-        "messages/s",
-    )
-    .figure(
-        format!("crossbeam bounded, {}", nn.label()),
-        get(Channel::Crossbeam, nn),
-        "messages/s",
-    )
-    .figure(
-        format!("mpsc sync_channel, {}", nn.label()),
-        get(Channel::SyncChannel, nn),
-        "messages/s",
-    )
-    .plot(throughput_plot(&cells, &shapes, messages, capacity, runs))
-    .notice("one lock for the whole queue is the hand-made buffer's limit; mpsc's single receiver makes its consumers queue for a lock too");
-    for why in unfinished {
-        outcome = outcome.line(format!("Not finished: {why}."));
-    }
-    if !config.quick {
-        outcome = outcome.line(
-            "Full run: numbers vary with the machine and its load; compare columns, not runs.",
-        );
-    }
-    outcome
 }

@@ -26,6 +26,14 @@ use common::{Outcome, RunConfig, Verdict};
 use crate::bounded_buffer::BoundedBuffer;
 use crate::tasks::{Done, Task, book_tasks, is_prime};
 
+common::variants! {
+    /// The example's one variant: the book's consumers, as the book wrote them.
+    pub enum Quitting {
+        /// Consumers quit as soon as the queue looks empty, and start before the producer.
+        WhenEmpty = "broken": "consumers loop `while not queue.empty()`, started before the producer",
+    }
+}
+
 /// The book's `JoinableQueue` bookkeeping: how many tasks were put and not yet marked done.
 #[derive(Debug, Default)]
 pub struct Unfinished {
@@ -125,6 +133,7 @@ enum Part {
 
 /// Runs the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Quitting::WhenEmpty = config.variant_of()?;
     let consumers = config.threads;
     let tasks = book_tasks(1);
     let queue = Arc::new(BoundedBuffer::new(tasks.len()));

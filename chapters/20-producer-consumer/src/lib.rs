@@ -10,10 +10,12 @@
 //!
 //! The modules, one concept each, in tour order: [`bounded_buffer`], [`flawed_shutdown`],
 //! [`shutdown`], [`backpressure`], [`across_processes`], [`async_pipeline`]; [`tasks`] holds the
-//! book's work items, [`pressure`] what `backpressure` and `async_pipeline` share; and the exercise modules [`buffer`] (20.1, the bounded buffer's `put`,
-//! `take` and `close`) and [`poison_pill`] (20.2), which the examples use too.
+//! book's work items, [`pressure`] what `backpressure` and `async_pipeline` share,
+//! [`bounded_buffer::throughput`] the `compare` variant's table and chart; and the exercise
+//! modules [`buffer`] (20.1, the bounded buffer's `put`, `take` and `close`) and
+//! [`poison_pill`] (20.2), which the examples use too.
 
-use common::{Chapter, Example, ThreadsSpec, Variant};
+use common::{Chapter, Example, ThreadsSpec};
 
 pub mod across_processes;
 pub mod async_pipeline;
@@ -47,16 +49,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "bounded-buffer",
             summary: "the bounded buffer from Mutex + Condvar, the `if` that breaks it, and its throughput against crossbeam and mpsc",
-            variants: &[
-                Variant {
-                    name: "if-not-while",
-                    summary: "consumers wait with `if` instead of `while`: one wakes to an empty buffer",
-                },
-                Variant {
-                    name: "compare",
-                    summary: "messages/s for 1:1, N:1, 1:N, N:N through the hand-made buffer, crossbeam and sync_channel",
-                },
-            ],
+            variants: bounded_buffer::Lesson::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "N, producers and consumers in the N:1, 1:N and N:N rows",
                 default: 2,
@@ -68,10 +61,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "flawed-shutdown",
             summary: "the book's consumers quit while the queue looks empty, before the work arrives: tasks stranded, join() would hang",
-            variants: &[Variant {
-                name: "broken",
-                summary: "consumers loop `while not queue.empty()`, started before the producer",
-            }],
+            variants: flawed_shutdown::Quitting::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "consumers",
                 default: 2,
@@ -83,20 +73,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "shutdown",
             summary: "ending a pipeline so every task is done exactly once: poison pills, closing the queue, a pre-filled work queue",
-            variants: &[
-                Variant {
-                    name: "poison-pill",
-                    summary: "the book's fix: one None per consumer after the tasks",
-                },
-                Variant {
-                    name: "close",
-                    summary: "the producer closes the queue; consumers drain it and stop",
-                },
-                Variant {
-                    name: "work-queue",
-                    summary: "Chapter03/example5: three workers drain a pre-filled queue without waiting",
-                },
-            ],
+            variants: shutdown::Stopping::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "consumers (poison-pill, close)",
                 default: 2,
@@ -108,48 +85,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "backpressure",
             summary: "a slow consumer: a bounded queue holds the producers back, an unbounded one queues the whole backlog",
-            variants: &[
-                Variant {
-                    name: "bounded",
-                    summary: "crossbeam bounded(8): producers wait, the queued payload stays bounded",
-                },
-                Variant {
-                    name: "unbounded",
-                    summary: "crossbeam unbounded(): producers never wait, the backlog grows",
-                },
-            ],
+            variants: backpressure::Queue::ALL,
             threads: None,
             run: backpressure::run,
         },
         Example {
             name: "across-processes",
             summary: "a forked producer writes messages into a pipe; the consumer process checks exact-once delivery",
-            variants: &[
-                Variant {
-                    name: "unframed",
-                    summary: "each read() taken as one message: boundaries lost",
-                },
-                Variant {
-                    name: "length-prefixed",
-                    summary: "a 4-byte length before each message: every message exactly once",
-                },
-            ],
+            variants: across_processes::Framing::ALL,
             threads: None,
             run: across_processes::run,
         },
         Example {
             name: "async",
             summary: "the pipeline as tokio tasks on one thread: mpsc::channel suspends senders, unbounded_channel never does",
-            variants: &[
-                Variant {
-                    name: "bounded",
-                    summary: "tokio mpsc::channel(8)",
-                },
-                Variant {
-                    name: "unbounded",
-                    summary: "tokio mpsc::unbounded_channel()",
-                },
-            ],
+            variants: async_pipeline::Channel::ALL,
             threads: None,
             run: async_pipeline::run,
         },

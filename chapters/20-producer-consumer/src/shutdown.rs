@@ -31,6 +31,19 @@ use crate::bounded_buffer::BoundedBuffer;
 use crate::poison_pill;
 use crate::tasks::{Done, Tally, Task, WORK_QUEUE_NUMBERS, book_tasks, factors, is_prime};
 
+common::variants! {
+    /// The example's variants: the two ways a producer ends a pipeline, and a queue filled
+    /// before its workers start, which needs neither.
+    pub enum Stopping {
+        /// [`Shutdown::PoisonPill`].
+        PoisonPill = "poison-pill": "the book's fix: one None per consumer after the tasks",
+        /// [`Shutdown::Close`].
+        Close = "close": "the producer closes the queue; consumers drain it and stop",
+        /// Workers drain a pre-filled queue with a non-blocking take.
+        WorkQueue = "work-queue": "Chapter03/example5: three workers drain a pre-filled queue without waiting",
+    }
+}
+
 /// How the producer tells the consumers the work is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shutdown {
@@ -101,11 +114,11 @@ enum Part {
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    match config.variant {
-        "work-queue" => Ok(run_work_queue(config)),
-        "close" => Ok(run_pipeline(config, Shutdown::Close)),
-        _ => Ok(run_pipeline(config, Shutdown::PoisonPill)),
-    }
+    Ok(match config.variant_of::<Stopping>()? {
+        Stopping::PoisonPill => run_pipeline(config, Shutdown::PoisonPill),
+        Stopping::Close => run_pipeline(config, Shutdown::Close),
+        Stopping::WorkQueue => run_work_queue(config),
+    })
 }
 
 fn run_pipeline(config: &RunConfig, how: Shutdown) -> Outcome {
