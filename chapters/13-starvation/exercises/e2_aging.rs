@@ -20,7 +20,7 @@
 //! - the chapter's scheduler with your pick: the same bound on real threads under a watchdog, and
 //!   under the shuttle model checker, in every schedule explored.
 
-use crate::priority_scheduling::Job;
+use crate::job::Job;
 
 /// Index in `queue` of the job with the highest effective priority at dispatch count `now`;
 /// among equals, the oldest (lowest `seq`). `None` for an empty queue.

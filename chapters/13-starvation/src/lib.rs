@@ -15,6 +15,7 @@
 use common::{Chapter, Example, Variant};
 
 pub mod greedy_lock;
+pub mod job;
 pub mod primitives;
 pub mod priority_scheduling;
 pub mod readers_writers;

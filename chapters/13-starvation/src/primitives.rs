@@ -137,6 +137,14 @@ pub fn spin_for(duration: std::time::Duration) {
     }
 }
 
+/// A readers-writers lock seen from outside: run `body` as a reader or as a writer.
+pub trait RwAccess: Send + Sync {
+    /// Runs `body` while holding read access (shared with other readers).
+    fn read(&self, body: &mut dyn FnMut());
+    /// Runs `body` while holding write access (alone).
+    fn write(&self, body: &mut dyn FnMut());
+}
+
 #[cfg(all(test, not(shuttle)))]
 mod tests {
     use super::*;

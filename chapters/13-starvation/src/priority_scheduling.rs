@@ -38,6 +38,7 @@ use common::watchdog::{Ending, Watchdog, WorkerCtx, WorkerResult, worker};
 use common::{Outcome, RunConfig, Verdict};
 
 use crate::aging::pick_with_aging;
+pub use crate::job::Job;
 use crate::primitives::spin_for;
 use crate::tally::{Row, Tally, percent, share_table, total};
 
@@ -49,21 +50,6 @@ pub const BACKLOG: usize = 4;
 pub const JOB: Duration = Duration::from_micros(50);
 /// Aging: one priority level more for every this many dispatches a job waits.
 pub const AGING_EVERY: u64 = 4;
-
-/// A queued job.
-#[derive(Debug, Clone)]
-pub struct Job {
-    /// Index of the producer that submitted it.
-    pub producer: usize,
-    /// Its own priority (higher runs first).
-    pub priority: u32,
-    /// Submission order, for ties: lower is older.
-    pub seq: u64,
-    /// How many jobs had been dispatched when it was submitted.
-    pub submitted_tick: u64,
-    /// When it was submitted.
-    pub submitted_at: Instant,
-}
 
 /// How the scheduler picks the next job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

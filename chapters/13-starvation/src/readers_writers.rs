@@ -53,6 +53,7 @@ use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
 
 use crate::fair_rwlock::FairRwLock;
+pub use crate::primitives::RwAccess;
 use crate::primitives::{Semaphore, hold};
 use crate::tally::{Entries, Row, Tally, Wait, percent, rows_from, share_table, total};
 
@@ -60,14 +61,6 @@ use crate::tally::{Entries, Row, Tally, Wait, percent, rows_from, share_table, t
 pub const READERS: usize = 3;
 /// The book's thread counts.
 pub const WRITERS: usize = 2;
-
-/// A readers-writers lock seen from outside: run `body` as a reader or as a writer.
-pub trait RwAccess: Send + Sync {
-    /// Runs `body` while holding read access (shared with other readers).
-    fn read(&self, body: &mut dyn FnMut());
-    /// Runs `body` while holding write access (alone).
-    fn write(&self, body: &mut dyn FnMut());
-}
 
 /// The book's example1: the first reader locks the writers out, the last lets them in.
 #[derive(Debug)]

@@ -4,8 +4,8 @@
 //! the ticket lock for their whole access, so no two readers ever read at once.
 //! Caught: two readers could not hold the read lock at once
 
+use crate::primitives::RwAccess;
 use crate::primitives::TicketLock;
-use crate::readers_writers::RwAccess;
 
 /// "Fair and exclusive": one FIFO lock for everyone.
 #[derive(Debug, Default)]

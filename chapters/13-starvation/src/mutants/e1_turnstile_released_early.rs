@@ -6,8 +6,8 @@
 
 use common::sync::{Mutex, lock};
 
+use crate::primitives::RwAccess;
 use crate::primitives::{Semaphore, TicketLock};
-use crate::readers_writers::RwAccess;
 
 /// The book's third readers-writers lock: neither side starves.
 #[derive(Debug)]

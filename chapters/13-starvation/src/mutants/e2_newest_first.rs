@@ -4,7 +4,7 @@
 //! goes first, so a job that has just caught up loses the tie to a fresher one.
 //! Caught: the oldest job (lowest seq) goes first
 
-use crate::priority_scheduling::Job;
+use crate::job::Job;
 
 /// Index in `queue` of the job with the highest effective priority at dispatch count `now`;
 /// among equals, the oldest (lowest `seq`). `None` for an empty queue.

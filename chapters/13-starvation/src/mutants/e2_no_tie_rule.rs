@@ -4,7 +4,7 @@
 //! one furthest back in the queue, not the oldest.
 //! Caught: the oldest job (lowest seq) goes first
 
-use crate::priority_scheduling::Job;
+use crate::job::Job;
 
 /// Index in `queue` of the job with the highest effective priority at dispatch count `now`;
 /// among equals, the oldest (lowest `seq`). `None` for an empty queue.

@@ -6,7 +6,7 @@
 
 use std::cmp::Reverse;
 
-use crate::priority_scheduling::Job;
+use crate::job::Job;
 
 /// Index in `queue` of the job with the highest effective priority at dispatch count `now`;
 /// among equals, the oldest (lowest `seq`). `None` for an empty queue.
