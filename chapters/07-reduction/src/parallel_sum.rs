@@ -26,6 +26,9 @@
 //! usually falls below it: memory bandwidth is shared by the cores, a limit Amdahl's law does not
 //! model. The outcome carries the chart as `chapter-7-parallel-sum-large` for `cargo xtask bench`.
 //!
+//! The reporting (the timings table, the sweep's table and chart) is in [`report`], so this
+//! file reads as the lesson: the reductions, how they are timed, and the run.
+//!
 //! Run: `cargo run --release -p chapter-7 -- run parallel-sum --variant large`.
 
 use std::collections::VecDeque;
@@ -33,11 +36,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sync::{Mutex, lock, spawn_named};
-use common::timing::{SerialFit, human, median_of, speedup};
-use common::{Outcome, Plot, RunConfig, TableData, Verdict};
+use common::timing::{median_of, speedup};
+use common::{Outcome, RunConfig, Verdict};
 use rayon::prelude::*;
 
 use crate::tree_reduce::tree_reduce;
+
+pub mod report;
+use report::{Sweep, SweepPoint, timings_table};
+
+common::variants! {
+    /// How much is summed.
+    pub enum Scale {
+        /// The book's 0..20, in rounds through the queues.
+        Book = "book": "rounds of pairwise sums: consumer threads take two numbers from the task queue, put the sum on the next",
+        /// Millions of numbers, timed.
+        Large = "large": "millions of u64: plain sums (memory bound) and hashed sums (compute bound), timed with speedups",
+    }
+}
 
 /// One round's task queue: numbers, then one `None` sentinel per consumer (the book's queue).
 type TaskQueue = Mutex<VecDeque<Option<u64>>>;
@@ -185,131 +201,6 @@ fn hashed_tree(data: &[u64], threads: usize) -> u64 {
     tree_reduce(&partials, threads, add).unwrap_or(0)
 }
 
-/// The Karp–Flatt metric, from `common` (the tests reach it here).
-pub use common::timing::karp_flatt;
-
-/// One thread count of the sweep: the tree's plain and hashed sums, timed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SweepPoint {
-    /// Threads.
-    pub threads: usize,
-    /// The plain sum's median time.
-    pub plain: Duration,
-    /// The hashed sum's median time.
-    pub hashed: Duration,
-}
-
-/// The speedup on `threads` threads over the first point (one thread), timed by `time`; NaN
-/// when the sweep has no such point.
-fn speedup_in(points: &[SweepPoint], threads: usize, time: fn(&SweepPoint) -> Duration) -> f64 {
-    let one = &points[0];
-    match points.iter().find(|p| p.threads == threads) {
-        // One thread over itself: exactly 1.
-        Some(p) if p.threads == one.threads => 1.0,
-        Some(p) => speedup(time(one), time(p)),
-        None => f64::NAN,
-    }
-}
-
-/// The tree's sums on 1..=N threads, with Amdahl's law fitted to the hashed sum.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sweep {
-    /// One point per thread count, one thread first.
-    pub points: Vec<SweepPoint>,
-    /// The serial fraction that explains the hashed sum's speedup on the most threads with a
-    /// core each (the compute-bound sum: the plain one measures memory bandwidth too), and
-    /// Amdahl's predictions from it.
-    pub fit: SerialFit,
-}
-
-impl Sweep {
-    /// Builds the sweep from its points (one thread first) and the machine's cores.
-    pub fn new(points: Vec<SweepPoint>, cores: usize) -> Self {
-        let hashed: Vec<(usize, f64)> = points
-            .iter()
-            .map(|p| (p.threads, speedup_in(&points, p.threads, |p| p.hashed)))
-            .collect();
-        Self {
-            fit: SerialFit::from_speedups(&hashed, cores),
-            points,
-        }
-    }
-
-    /// The hashed sum's speedup on `threads` threads over one.
-    pub fn hashed_speedup(&self, threads: usize) -> f64 {
-        speedup_in(&self.points, threads, |p| p.hashed)
-    }
-
-    /// The plain sum's speedup on `threads` threads over one.
-    pub fn plain_speedup(&self, threads: usize) -> f64 {
-        speedup_in(&self.points, threads, |p| p.plain)
-    }
-
-    /// The chart of `scale`'s run: both sums' speedups, and Amdahl's law for n processors and
-    /// for the cores.
-    pub fn plot(&self, scale: Scale) -> Plot {
-        let line = |f: &dyn Fn(usize) -> f64| -> Vec<(f64, f64)> {
-            self.points
-                .iter()
-                .map(|p| (p.threads as f64, f(p.threads)))
-                .collect()
-        };
-        Plot::new(
-            format!("chapter-7-parallel-sum-{scale}"),
-            "A parallel sum (tree of threads): speedup against Amdahl's law",
-            "threads",
-            "speedup (x)",
-        )
-        .measured(
-            "hashed sum (compute bound)",
-            line(&|n| self.hashed_speedup(n)),
-        )
-        .measured("plain sum (memory bound)", line(&|n| self.plain_speedup(n)))
-        .amdahl_lines(
-            self.fit.serial,
-            &self.points.iter().map(|p| p.threads).collect::<Vec<_>>(),
-            self.fit.cores,
-        )
-    }
-
-    /// The sweep as a table.
-    pub fn table(&self) -> TableData {
-        let mut table = TableData::new(
-            format!(
-                "the tree on 1..{} threads (median of 3), beside Amdahl's law for s = {:.3}",
-                self.points.len(),
-                self.fit.serial
-            ),
-            &[
-                "threads",
-                "plain sum",
-                "speedup",
-                "hashed sum",
-                "speedup",
-                "Amdahl: n processors",
-                format!("Amdahl: {} cores", self.fit.cores).as_str(),
-            ],
-        );
-        for p in &self.points {
-            let marked = if p.threads > self.fit.cores {
-                " (oversubscribed)"
-            } else {
-                ""
-            };
-            table.row([
-                format!("{}{marked}", p.threads),
-                human(p.plain),
-                format!("{:.2}x", self.plain_speedup(p.threads)),
-                human(p.hashed),
-                format!("{:.2}x", self.hashed_speedup(p.threads)),
-                format!("{:.2}x", self.fit.predicted(p.threads)),
-                format!("{:.2}x", self.fit.predicted_here(p.threads)),
-            ]);
-        }
-        table
-    }
-}
-
 /// Times the tree's plain and hashed sums of `data` on 2..`threads` threads (the counts between
 /// the ones [`measure_large`] timed) and returns the whole sweep 1..=`threads`, reusing
 /// `timings` for one thread and for `threads`. Fails if any sum disagrees with one thread's.
@@ -341,16 +232,6 @@ pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::R
         });
     }
     Ok(Sweep::new(points, cores))
-}
-
-common::variants! {
-    /// How much is summed.
-    pub enum Scale {
-        /// The book's 0..20, in rounds through the queues.
-        Book = "book": "rounds of pairwise sums: consumer threads take two numbers from the task queue, put the sum on the next",
-        /// Millions of numbers, timed.
-        Large = "large": "millions of u64: plain sums (memory bound) and hashed sums (compute bound), timed with speedups",
-    }
 }
 
 /// Runs the example: `book` (the queue rounds over 0..20) or `large` (timed).
@@ -391,18 +272,7 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
             .all(|t| t.result == timings[from].result)
     };
     let all_agree = agree(0) && agree(3);
-    let mut table = TableData::new(
-        format!("reducing 0..{n} on {threads} threads (median of 3)"),
-        &["reduction", "time", "speedup"],
-    );
-    for (i, t) in timings.iter().enumerate() {
-        let base = &timings[i / 3 * 3];
-        table.row([
-            t.name.to_string(),
-            human(t.time),
-            format!("{:.2}x", speedup(base.time, t.time)),
-        ]);
-    }
+    let table = timings_table(n, threads, &timings);
     // The tree runs the sequential row's own code on more threads: its ratio is the cores' doing.
     // rayon's map + reduce compiles to a different inner loop, so its ratio over the sequential
     // row mixes code generation with parallelism (it can exceed the core count): reported, not

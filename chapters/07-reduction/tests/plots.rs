@@ -9,7 +9,8 @@
 use std::time::Duration;
 
 use chapter_7::CHAPTER;
-use chapter_7::parallel_sum::{Scale, Sweep, SweepPoint, karp_flatt};
+use chapter_7::parallel_sum::Scale;
+use chapter_7::parallel_sum::report::{Sweep, SweepPoint, karp_flatt};
 use common::testing::run_quick_threads;
 use common::timing::amdahl;
 
