@@ -29,15 +29,16 @@ use crate::support::{
 /// The book's yield interval in `example4.py`.
 pub const YIELD_EVERY: u64 = 50_000;
 
-/// How to run the checks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    /// One after another, no yielding (example3).
-    Sync,
-    /// A task per number, yielding every `YIELD_EVERY` divisors (example4).
-    Yielding,
-    /// A `spawn_blocking` per number, awaited.
-    SpawnBlocking,
+common::variants! {
+    /// How to run the checks.
+    pub enum Style {
+        /// One after another, no yielding (example3).
+        Sync = "sync": "one check after another, inline (example3)",
+        /// A task per number, yielding every `YIELD_EVERY` divisors (example4).
+        Yielding = "yielding": "three tasks, yield_now every 50,000 divisors (example4)",
+        /// A `spawn_blocking` per number, awaited.
+        SpawnBlocking = "spawn-blocking": "each check on spawn_blocking: responsive and parallel",
+    }
 }
 
 /// Checks `numbers` in `style`; returns (number, prime, finished after) in the order answered.
@@ -85,11 +86,7 @@ pub async fn check(
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let style = match config.variant {
-        "sync" => Style::Sync,
-        "yielding" => Style::Yielding,
-        _ => Style::SpawnBlocking,
-    };
+    let style = config.variant_of::<Style>()?;
     let runtime = current_thread()?;
     let stall = block_on_within(
         &runtime,
@@ -131,7 +128,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             // Not one heartbeat tick during the checks, and 157 came last.
             Style::Sync => stall.ticks_during_work == 0 && answers.last().map(|a| a.0) == Some(157),
             // The heartbeat kept ticking during the checks, and the small numbers came first.
-            _ => small_first && stall.ticks_during_work >= FREE_TICKS,
+            Style::Yielding | Style::SpawnBlocking => {
+                small_first && stall.ticks_during_work >= FREE_TICKS
+            }
         };
     Ok(config.outcome(Verdict::from(showed))
         .table(table)

@@ -29,6 +29,38 @@ use crate::support::{
     BOOK_NUMBERS, Heartbeat, block_on_within, current_thread, is_prime, ms, spawn_heartbeat,
 };
 
+common::variants! {
+    /// What the task beside the heartbeat does, and where.
+    pub enum Call {
+        /// A blocking sleep on the runtime's own thread.
+        SleepInline = "broken": "std::thread::sleep(100 ms) inline: the heartbeat waits for all of it",
+        /// The same sleep on tokio's blocking pool.
+        SleepOffloaded = "spawn-blocking": "the same call on spawn_blocking: the heartbeat keeps time",
+        /// The book's 16-digit prime checked on the runtime's own thread.
+        PrimeInline = "cpu-broken": "the book's 16-digit prime checked inline",
+        /// The same check on rayon's pool.
+        PrimeOnRayon = "rayon": "the same check on rayon, answer on a oneshot channel",
+    }
+}
+
+impl Call {
+    /// Whether the work runs on the runtime's own thread, so the heartbeat cannot tick.
+    pub fn holds_the_thread(self) -> bool {
+        match self {
+            Self::SleepInline | Self::PrimeInline => true,
+            Self::SleepOffloaded | Self::PrimeOnRayon => false,
+        }
+    }
+
+    /// Whether the work is computation (the prime check) rather than a blocking wait.
+    pub fn is_cpu_work(self) -> bool {
+        match self {
+            Self::PrimeInline | Self::PrimeOnRayon => true,
+            Self::SleepInline | Self::SleepOffloaded => false,
+        }
+    }
+}
+
 /// The heartbeat's period.
 pub const PERIOD: Duration = Duration::from_millis(10);
 
@@ -98,14 +130,15 @@ pub async fn prime_on_rayon(n: u64) -> anyhow::Result<bool> {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let call_kind = config.variant_of::<Call>()?;
     let runtime = current_thread()?;
     let budget = config.budget();
     // Ten heartbeat periods in the tour: `spawn-blocking` still sees its FREE_TICKS with room.
     let call = config.pick(Duration::from_millis(100), Duration::from_millis(1000));
     let n = BOOK_NUMBERS[0];
     let what = "the heartbeat run";
-    let (stall, work) = match config.variant {
-        "broken" => {
+    let (stall, work) = match call_kind {
+        Call::SleepInline => {
             let s = block_on_within(
                 &runtime,
                 budget,
@@ -122,7 +155,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 format!("std::thread::sleep({}) inline", human(call)),
             )
         }
-        "spawn-blocking" => {
+        Call::SleepOffloaded => {
             let s = block_on_within(
                 &runtime,
                 budget,
@@ -140,11 +173,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 format!("std::thread::sleep({}) on spawn_blocking", human(call)),
             )
         }
-        "cpu-broken" => {
+        Call::PrimeInline => {
             let s = block_on_within(&runtime, budget, what, observe(PERIOD, prime_inline(n)))??;
             (s, format!("is_prime({n}) inline"))
         }
-        _ => {
+        Call::PrimeOnRayon => {
             let s = block_on_within(&runtime, budget, what, observe(PERIOD, prime_on_rayon(n)))??;
             let prime = s.value?;
             (
@@ -158,7 +191,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             )
         }
     };
-    let broken = config.variant.ends_with("broken");
+    let broken = call_kind.holds_the_thread();
     let late = stall.heartbeat.worst_late;
     // Broken: not one tick while the work held the thread, so the heartbeat waited for (nearly)
     // all of it. Fixed: the heartbeat kept ticking during the work. Counting ticks rather than
@@ -189,7 +222,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .key_figure("worst heartbeat delay", ms(late), "ms")
         .figure("work time", ms(stall.work_time), "ms")
         .figure("heartbeat ticks during the work", stall.ticks_during_work as f64, "ticks")
-        .line(if config.variant.starts_with("cpu") || config.variant == "rayon" {
+        .line(if call_kind.is_cpu_work() {
             "The work is real: trial division of the book's 16-digit prime.".to_string()
         } else {
             format!("The blocking call is a {} sleep: latency is what is measured, and a sleep makes it exact.", human(call))

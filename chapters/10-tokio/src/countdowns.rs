@@ -22,9 +22,24 @@ use std::time::Duration;
 
 use common::timing::human;
 use common::{Outcome, RunConfig, TableData, Verdict};
+use tokio::runtime::Runtime;
 use tokio::time::Instant;
 
 use crate::support::{block_on_within, current_thread};
+
+common::variants! {
+    /// Which of the book's programs runs.
+    pub enum Program {
+        /// Blocking sleeps, each countdown to its end before the next (example1).
+        Sequential = "sequential": "blocking sleeps, one countdown after another (example1)",
+        /// One task per countdown, every handle awaited (example2).
+        Tasks = "tasks": "one tokio::spawn per countdown, every JoinHandle awaited (example2)",
+        /// The three futures under `join_all` (new_countdown.1).
+        Gather = "gather": "join_all over the three futures, asyncio.gather (new_countdown.1)",
+        /// The two factorial coroutines under `tokio::join!` (factorial.py).
+        Factorial = "factorial": "factorial(3) and factorial(4) under tokio::join! (factorial.py)",
+    }
+}
 
 /// The book's countdowns: name and delay in seconds before each of the 3 steps.
 pub const BOOK_COUNTDOWNS: [(char, f64); 3] = [('A', 1.0), ('B', 0.8), ('C', 0.5)];
@@ -165,8 +180,38 @@ fn timeline(title: String, ticks: &[Tick], names: &[char]) -> TableData {
     table
 }
 
+/// `factorial`: the two coroutines of `factorial.py`, a step of `scale` seconds each.
+fn factorials(config: &RunConfig, scale: f64, runtime: &Runtime) -> anyhow::Result<Outcome> {
+    let step = Duration::from_secs_f64(scale);
+    let (ticks, fa, fb) = block_on_within(
+        runtime,
+        config.budget(),
+        "the factorials",
+        two_factorials(step),
+    )?;
+    let total = ticks.last().map(|t| t.at).unwrap_or_default();
+    // Sequential would be 2 + 3 steps; together they take the longer one's 3 steps.
+    let showed = fa == 6 && fb == 24 && total < step * 5;
+    Ok(config.outcome(Verdict::from(showed))
+        .table(timeline(
+            format!("factorial(3) as A, factorial(4) as B, {} per step", human(step)),
+            &ticks,
+            &['A', 'B'],
+        ))
+        .key_figure("total time", total.as_secs_f64(), "s")
+        .figure("one after the other would take", (step * 5).as_secs_f64(), "s")
+        .figure("factorial(3)", fa as f64, "")
+        .figure("factorial(4)", fb as f64, "")
+        .line(format!(
+            "The book's step is 1 s; here {} (scaled by {scale}). The book observed 3.0 s: the two coroutines overlap.",
+            human(step)
+        ))
+        .notice("tokio::join! polls both futures on this one task: the total is the longer chain of sleeps, 3 steps, not 2 + 3"))
+}
+
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let program = config.variant_of::<Program>()?;
     // The tour: 3 % of the book's delays (the longest countdown 90 ms, the sum 207 ms; a
     // factorial step 30 ms, three in a row against five): far enough apart that load cannot
     // carry an overlapped run up to the sum.
@@ -180,38 +225,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     );
     let runtime = current_thread()?;
     let budget = config.budget();
-
-    if config.variant == "factorial" {
-        let step = Duration::from_secs_f64(scale);
-        let (ticks, fa, fb) =
-            block_on_within(&runtime, budget, "the factorials", two_factorials(step))?;
-        let total = ticks.last().map(|t| t.at).unwrap_or_default();
-        // Sequential would be 2 + 3 steps; together they take the longer one's 3 steps.
-        let showed = fa == 6 && fb == 24 && total < step * 5;
-        return Ok(config.outcome(Verdict::from(showed))
-            .table(timeline(
-                format!("factorial(3) as A, factorial(4) as B, {} per step", human(step)),
-                &ticks,
-                &['A', 'B'],
-            ))
-            .key_figure("total time", total.as_secs_f64(), "s")
-            .figure("one after the other would take", (step * 5).as_secs_f64(), "s")
-            .figure("factorial(3)", fa as f64, "")
-            .figure("factorial(4)", fb as f64, "")
-            .line(format!(
-                "The book's step is 1 s; here {} (scaled by {scale}). The book observed 3.0 s: the two coroutines overlap.",
-                human(step)
-            ))
-            .notice("tokio::join! polls both futures on this one task: the total is the longer chain of sleeps, 3 steps, not 2 + 3"));
-    }
-
-    let (ticks, book) = match config.variant {
-        "sequential" => (sequential(&delays), "example1.py (observed 6.9 s)"),
-        "tasks" => (
+    let (ticks, book, overlapped) = match program {
+        Program::Factorial => return factorials(config, scale, &runtime),
+        Program::Sequential => (sequential(&delays), "example1.py (observed 6.9 s)", false),
+        Program::Tasks => (
             block_on_within(&runtime, budget, "the tasks", as_tasks(&delays))??,
             "example2.py (observed 3.0 s)",
+            true,
         ),
-        _ => (
+        Program::Gather => (
             block_on_within(
                 &runtime,
                 budget,
@@ -219,21 +241,22 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 gathered(&delays),
             )?,
             "new_countdown.1.py (observed 3.0 s)",
+            true,
         ),
     };
     let total = ticks.last().map(|t| t.at).unwrap_or_default();
-    let (showed, expectation) = if config.variant == "sequential" {
-        (
-            total >= sum,
-            format!("the sum of every pause, {}", human(sum)),
-        )
-    } else {
+    let (showed, expectation) = if overlapped {
         // Concurrent: at least the longest countdown, and under the sum. Sleeps never end early,
         // so a total below the sum of all pauses can only come from pauses that overlapped; a
         // busy machine only adds time, and the margin (the sum is 2.3 times the longest) absorbs it.
         (
             total >= longest && total < sum,
             format!("the longest countdown, {}", human(longest)),
+        )
+    } else {
+        (
+            total >= sum,
+            format!("the sum of every pause, {}", human(sum)),
         )
     };
     Ok(config.outcome(Verdict::from(showed))
@@ -247,9 +270,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .figure("longest countdown", longest.as_secs_f64(), "s")
         .line(scaled_note)
         .line(format!("Expected about {expectation}; took {}.", human(total)))
-        .notice(if config.variant == "sequential" {
-            "one thread that sleeps can do nothing else: the total is the sum of all nine pauses"
-        } else {
+        .notice(if overlapped {
             "the tasks share one thread yet their sleeps overlap: the total falls from the sum to the longest countdown"
+        } else {
+            "one thread that sleeps can do nothing else: the total is the sum of all nine pauses"
         }))
 }

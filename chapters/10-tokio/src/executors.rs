@@ -27,9 +27,22 @@ use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, TableData, Verdict};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork, pipe, read, write};
+use tokio::runtime::Runtime;
 
 use crate::countdowns::{STEPS, delays};
 use crate::support::{BOOK_NUMBERS, block_on_within, is_prime, multi_thread};
+
+common::variants! {
+    /// Which executor takes the work off the runtime.
+    pub enum Executor {
+        /// The blocking countdowns on tokio's blocking pool (example5).
+        Threads = "threads": "blocking countdowns on spawn_blocking (ThreadPoolExecutor, example5)",
+        /// The book's primes, one forked child each (example6).
+        Processes = "processes": "the book's three primes in forked children (ProcessPoolExecutor, example6)",
+        /// The same primes on rayon's pool.
+        Rayon = "rayon": "the same primes on rayon, answers back on oneshot channels",
+    }
+}
 
 /// A blocking countdown (`example5.py`'s `count_down` with `time.sleep`): holds its thread.
 pub fn blocking_count_down(delay: Duration) -> Duration {
@@ -110,74 +123,87 @@ pub async fn primes_on_rayon(numbers: &[u64]) -> anyhow::Result<Vec<bool>> {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let executor = config.variant_of::<Executor>()?;
     let runtime = multi_thread(2)?;
     let budget = config.budget() * 2;
-    if config.variant == "threads" {
-        let scale = config.pick(0.03, 0.5);
-        let delays: Vec<Duration> = delays(scale).iter().map(|d| d.1).collect();
-        let sum: Duration = delays.iter().map(|&d| d * STEPS).sum();
-        let longest = delays.iter().map(|&d| d * STEPS).max().unwrap_or_default();
-        let watch = Stopwatch::start();
-        let each = block_on_within(
-            &runtime,
-            budget,
-            "the blocking countdowns",
-            countdowns_on_blocking_pool(&delays),
-        )??;
-        let total = watch.elapsed();
-        let mut table = TableData::new(
-            "blocking countdowns on spawn_blocking (the book's ThreadPoolExecutor)",
-            &["countdown", "pause", "its own time"],
-        );
-        for ((name, _), (pause, took)) in crate::countdowns::BOOK_COUNTDOWNS
-            .iter()
-            .zip(delays.iter().zip(&each))
-        {
-            table.row([name.to_string(), human(*pause), human(*took)]);
-        }
-        // Below the sum of the pauses only if they overlapped: sleeps never end early.
-        let showed = total >= longest && total < sum;
-        return Ok(config.outcome(Verdict::from(showed))
-            .table(table)
-            .key_figure("total time", total.as_secs_f64(), "s")
-            .figure("sum of the pauses", sum.as_secs_f64(), "s")
-            .figure("longest countdown", longest.as_secs_f64(), "s")
-            .line(format!(
-                "Latency is the subject, so the pauses are real sleeps: the book's 1 s, 0.8 s, 0.5 s scaled by {scale}. Book: 3.0 s total."
-            ))
-            .notice("blocking code is fine in async code when it runs on spawn_blocking's threads: the runtime only awaits it"));
+    match executor {
+        Executor::Threads => countdowns_on_threads(config, &runtime, budget),
+        Executor::Processes => primes_off_the_runtime(config, "three forked processes", || {
+            block_on_within(
+                &runtime,
+                budget,
+                "the child processes",
+                primes_on_processes(&BOOK_NUMBERS),
+            )?
+        }),
+        Executor::Rayon => primes_off_the_runtime(config, "rayon's pool", || {
+            block_on_within(
+                &runtime,
+                budget,
+                "the rayon jobs",
+                primes_on_rayon(&BOOK_NUMBERS),
+            )?
+        }),
     }
+}
 
+/// `threads`: the blocking countdowns overlap on spawn_blocking's threads.
+fn countdowns_on_threads(
+    config: &RunConfig,
+    runtime: &Runtime,
+    budget: Duration,
+) -> anyhow::Result<Outcome> {
+    let scale = config.pick(0.03, 0.5);
+    let delays: Vec<Duration> = delays(scale).iter().map(|d| d.1).collect();
+    let sum: Duration = delays.iter().map(|&d| d * STEPS).sum();
+    let longest = delays.iter().map(|&d| d * STEPS).max().unwrap_or_default();
+    let watch = Stopwatch::start();
+    let each = block_on_within(
+        runtime,
+        budget,
+        "the blocking countdowns",
+        countdowns_on_blocking_pool(&delays),
+    )??;
+    let total = watch.elapsed();
+    let mut table = TableData::new(
+        "blocking countdowns on spawn_blocking (the book's ThreadPoolExecutor)",
+        &["countdown", "pause", "its own time"],
+    );
+    for ((name, _), (pause, took)) in crate::countdowns::BOOK_COUNTDOWNS
+        .iter()
+        .zip(delays.iter().zip(&each))
+    {
+        table.row([name.to_string(), human(*pause), human(*took)]);
+    }
+    // Below the sum of the pauses only if they overlapped: sleeps never end early.
+    let showed = total >= longest && total < sum;
+    Ok(config.outcome(Verdict::from(showed))
+        .table(table)
+        .key_figure("total time", total.as_secs_f64(), "s")
+        .figure("sum of the pauses", sum.as_secs_f64(), "s")
+        .figure("longest countdown", longest.as_secs_f64(), "s")
+        .line(format!(
+            "Latency is the subject, so the pauses are real sleeps: the book's 1 s, 0.8 s, 0.5 s scaled by {scale}. Book: 3.0 s total."
+        ))
+        .notice("blocking code is fine in async code when it runs on spawn_blocking's threads: the runtime only awaits it"))
+}
+
+/// `processes` and `rayon`: the book's primes checked one after another, then by `check` on
+/// `pool`, timed against each other.
+fn primes_off_the_runtime(
+    config: &RunConfig,
+    pool: &str,
+    check: impl FnOnce() -> anyhow::Result<Vec<bool>>,
+) -> anyhow::Result<Outcome> {
     let numbers = BOOK_NUMBERS;
     let watch = Stopwatch::start();
     let sequential: Vec<bool> = numbers.iter().map(|&n| is_prime(n)).collect();
     let sequential_time = watch.elapsed();
     let watch = Stopwatch::start();
-    let parallel = if config.variant == "processes" {
-        block_on_within(
-            &runtime,
-            budget,
-            "the child processes",
-            primes_on_processes(&numbers),
-        )??
-    } else {
-        block_on_within(
-            &runtime,
-            budget,
-            "the rayon jobs",
-            primes_on_rayon(&numbers),
-        )??
-    };
+    let parallel = check()?;
     let parallel_time = watch.elapsed();
     let mut table = TableData::new(
-        format!(
-            "the book's three numbers, on {}",
-            if config.variant == "processes" {
-                "three forked processes"
-            } else {
-                "rayon's pool"
-            }
-        ),
+        format!("the book's three numbers, on {pool}"),
         &["number", "prime (sequential)", "prime (executor)"],
     );
     for ((n, s), p) in numbers.iter().zip(&sequential).zip(&parallel) {

@@ -33,11 +33,28 @@ use std::time::Duration;
 
 use common::timing::human;
 use common::{Outcome, RunConfig, TableData, Verdict};
+use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::pairing::Pairer;
 use crate::support::{block_on_within, current_thread};
+
+common::variants! {
+    /// The scene: a race, a timeout, a drop, and the pairing loop without and with a fix.
+    pub enum Scene {
+        /// `select!` between two replicas.
+        Select = "select": "first of two replicas wins; the other future is dropped",
+        /// `timeout` around a slow and a fast request.
+        Timeout = "timeout": "timeout(50 ms) around a 200 ms and a 10 ms request",
+        /// A dropped future, and a detached task that is not.
+        CancelByDrop = "cancel-by-drop": "a dropped future stops; a detached task runs on until abort()",
+        /// The pairing loop with [`recv_pair`]: values are lost.
+        Lossy = "lossy": "select! over two recv()s in one future: a tick loses the first value",
+        /// The pairing loop with the [`Pairer`]: nothing is lost.
+        CancelSafe = "cancel-safe": "the half pair kept outside the future (exercise 10.2): nothing lost",
+    }
+}
 
 /// Sets its flag when dropped: proof that a future (and what it owned) was dropped.
 struct DropGuard(Arc<AtomicBool>);
@@ -239,8 +256,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runtime = current_thread()?;
     let budget = config.budget();
     let ms = Duration::from_millis;
-    match config.variant {
-        "select" => {
+    match config.variant_of::<Scene>()? {
+        Scene::Select => {
             let r = block_on_within(&runtime, budget, "the race", race(ms(30), ms(80)))?;
             // Counted facts, not the clock: the faster replica won and the slower one's future
             // was dropped (its guard says so). The elapsed time is reported, not judged.
@@ -256,7 +273,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line("The replicas are sleeps: latency is the subject.")
                 .notice("select! returns with the first branch to finish and drops the others: that drop is their cancellation"))
         }
-        "timeout" => {
+        Scene::Timeout => {
             let (slow, slow_t) =
                 block_on_within(&runtime, budget, "timeout", with_timeout(ms(200), ms(50)))?;
             let (fast, fast_t) =
@@ -281,7 +298,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "a timeout does not stop work by force: it drops the future at its next .await",
                 ))
         }
-        "cancel-by-drop" => {
+        Scene::CancelByDrop => {
             let d = block_on_within(&runtime, budget, "drop", drop_midway())?;
             let showed = d.future_steps_at_drop > 0
                 && d.future_steps_later == d.future_steps_at_drop
@@ -309,47 +326,55 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 ))
                 .notice("dropping a future cancels it; dropping a JoinHandle does not cancel the task — abort() does"))
         }
-        _ => {
-            let cancel_safe = config.variant == "cancel-safe";
-            let settings = PairingLoop {
-                // 50 values in the tour: some 15 ticks race the pairs, and each can cut one.
-                values: config.pick(50, 400),
-                gap: ms(1),
-                tick: ms(3),
-                cancel_safe,
-            };
-            let pairs =
-                block_on_within(&runtime, budget, "the pairing loop", pairing_loop(settings))?;
-            let lost = pairs.lost(settings.values);
-            let showed = if cancel_safe {
-                lost.is_empty() && pairs.received.len() as u64 == settings.values
-            } else {
-                !lost.is_empty()
-            };
-            let shown: Vec<String> = lost.iter().take(8).map(u64::to_string).collect();
-            Ok(config.outcome(Verdict::from(showed))
-                .key_figure("values lost", lost.len() as f64, "values")
-                .figure("values sent", settings.values as f64, "values")
-                .figure("values received", pairs.received.len() as f64, "values")
-                .figure("ticks handled", pairs.ticks as f64, "ticks")
-                .line(format!(
-                    "A producer sends {} values 1 ms apart; the loop select!s between receiving a pair and a 3 ms ticker.",
-                    settings.values
-                ))
-                .line(if cancel_safe {
-                    "The first value of a pair waits in a Pairer outside the select!, so a round cancelled by the ticker loses nothing.".to_string()
-                } else {
-                    format!(
-                        "Lost (the first value of a pair, inside a future the tick cancelled): {}{}",
-                        shown.join(", "),
-                        if lost.len() > shown.len() { ", ..." } else { "" }
-                    )
-                })
-                .notice(if cancel_safe {
-                    "cancellation safe: state that must survive a cancelled round lives outside the future"
-                } else {
-                    "recv() alone is cancellation safe, two recv()s in one future are not: the first value dies with the dropped future"
-                }))
-        }
+        Scene::Lossy => pairing(config, &runtime, false),
+        Scene::CancelSafe => pairing(config, &runtime, true),
     }
+}
+
+/// `lossy` and `cancel-safe`: the pairing loop, with the [`Pairer`] if `cancel_safe`.
+fn pairing(config: &RunConfig, runtime: &Runtime, cancel_safe: bool) -> anyhow::Result<Outcome> {
+    let ms = Duration::from_millis;
+    let settings = PairingLoop {
+        // 50 values in the tour: some 15 ticks race the pairs, and each can cut one.
+        values: config.pick(50, 400),
+        gap: ms(1),
+        tick: ms(3),
+        cancel_safe,
+    };
+    let pairs = block_on_within(
+        runtime,
+        config.budget(),
+        "the pairing loop",
+        pairing_loop(settings),
+    )?;
+    let lost = pairs.lost(settings.values);
+    let showed = if cancel_safe {
+        lost.is_empty() && pairs.received.len() as u64 == settings.values
+    } else {
+        !lost.is_empty()
+    };
+    let shown: Vec<String> = lost.iter().take(8).map(u64::to_string).collect();
+    Ok(config.outcome(Verdict::from(showed))
+        .key_figure("values lost", lost.len() as f64, "values")
+        .figure("values sent", settings.values as f64, "values")
+        .figure("values received", pairs.received.len() as f64, "values")
+        .figure("ticks handled", pairs.ticks as f64, "ticks")
+        .line(format!(
+            "A producer sends {} values 1 ms apart; the loop select!s between receiving a pair and a 3 ms ticker.",
+            settings.values
+        ))
+        .line(if cancel_safe {
+            "The first value of a pair waits in a Pairer outside the select!, so a round cancelled by the ticker loses nothing.".to_string()
+        } else {
+            format!(
+                "Lost (the first value of a pair, inside a future the tick cancelled): {}{}",
+                shown.join(", "),
+                if lost.len() > shown.len() { ", ..." } else { "" }
+            )
+        })
+        .notice(if cancel_safe {
+            "cancellation safe: state that must survive a cancelled round lives outside the future"
+        } else {
+            "recv() alone is cancellation safe, two recv()s in one future are not: the first value dies with the dropped future"
+        }))
 }

@@ -22,9 +22,20 @@ use common::timing::human;
 use common::{Outcome, RunConfig, TableData, Verdict};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
 use tokio::time::Instant;
 
 use crate::support::{block_on_within, current_thread};
+
+common::variants! {
+    /// Which of the book's stream programs runs.
+    pub enum Stream {
+        /// The echo server and three clients (echo_server.py).
+        Echo = "echo": "echo server, one task per connection; three clients, one slow (echo_server.py)",
+        /// The HTTP client against the local server (aiohttp_client.py).
+        HttpClient = "http-client": "GET a page and print its length, then five pages together (aiohttp_client.py)",
+    }
+}
 
 /// The book's read size: `reader.read(100)`.
 pub const READ_SIZE: usize = 100;
@@ -86,49 +97,61 @@ pub async fn echo_scene(slow: Duration) -> anyhow::Result<Vec<(String, String, D
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let stream = config.variant_of::<Stream>()?;
     let runtime = current_thread()?;
-    let budget = config.budget();
-    if config.variant == "echo" {
-        let slow = Duration::from_millis(50);
-        let replies = block_on_within(&runtime, budget, "the echo clients", echo_scene(slow))??;
-        let mut table = TableData::new(
-            "three clients at once; the first waits 50 ms before sending",
-            &["sent", "echoed", "round trip"],
-        );
-        let clip = |s: &str| {
-            if s.len() > 24 {
-                format!("{}… ({} bytes)", &s[..20], s.len())
-            } else {
-                s.to_string()
-            }
-        };
-        for (m, e, t) in &replies {
-            table.row([clip(m), clip(e), human(*t)]);
-        }
-        let expected = |m: &str| m[..m.len().min(READ_SIZE)].to_string();
-        let echoed = replies.iter().all(|(m, e, _)| *e == expected(m));
-        let fast_not_held = replies[1..].iter().all(|r| r.2 < slow);
-        return Ok(config.outcome(Verdict::from(echoed && fast_not_held))
-            .table(table)
-            .key_figure("slowest fast-client round trip", replies[1..].iter().map(|r| r.2.as_secs_f64()).fold(0.0, f64::max), "s")
-            .line("The server reads at most 100 bytes, like the book's reader.read(100): the 150-byte message comes back cut to 100.")
-            .line("The slow client's 50 ms is a sleep: latency is the subject.")
-            .notice("one task per connection: a slow client parks its own task while the server answers the others"));
+    match stream {
+        Stream::Echo => echo(config, &runtime),
+        Stream::HttpClient => http_client(config, &runtime),
     }
+}
+
+/// `echo`: three clients at once against the echo server, the first one slow.
+fn echo(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome> {
+    let budget = config.budget();
+    let slow = Duration::from_millis(50);
+    let replies = block_on_within(runtime, budget, "the echo clients", echo_scene(slow))??;
+    let mut table = TableData::new(
+        "three clients at once; the first waits 50 ms before sending",
+        &["sent", "echoed", "round trip"],
+    );
+    let clip = |s: &str| {
+        if s.len() > 24 {
+            format!("{}… ({} bytes)", &s[..20], s.len())
+        } else {
+            s.to_string()
+        }
+    };
+    for (m, e, t) in &replies {
+        table.row([clip(m), clip(e), human(*t)]);
+    }
+    let expected = |m: &str| m[..m.len().min(READ_SIZE)].to_string();
+    let echoed = replies.iter().all(|(m, e, _)| *e == expected(m));
+    let fast_not_held = replies[1..].iter().all(|r| r.2 < slow);
+    Ok(config.outcome(Verdict::from(echoed && fast_not_held))
+        .table(table)
+        .key_figure("slowest fast-client round trip", replies[1..].iter().map(|r| r.2.as_secs_f64()).fold(0.0, f64::max), "s")
+        .line("The server reads at most 100 bytes, like the book's reader.read(100): the 150-byte message comes back cut to 100.")
+        .line("The slow client's 50 ms is a sleep: latency is the subject.")
+        .notice("one task per connection: a slow client parks its own task while the server answers the others"))
+}
+
+/// `http-client`: the python page from the local HTTP server, then all five pages together.
+fn http_client(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome> {
+    let budget = config.budget();
     let server = StatusServer::start().context("starting the local HTTP server")?;
     let python = PAGES
         .iter()
         .find(|p| p.name == "python")
         .context("the python page")?;
     let url = server.url("/pages/python");
-    let fetched = block_on_within(&runtime, budget, "the GET", get(&url))??;
+    let fetched = block_on_within(runtime, budget, "the GET", get(&url))??;
     let urls: Vec<String> = PAGES
         .iter()
         .map(|p| server.url(&format!("/pages/{}", p.name)))
         .collect();
     let start = std::time::Instant::now();
     let all = block_on_within(
-        &runtime,
+        runtime,
         budget,
         "the five GETs",
         futures::future::join_all(urls.iter().map(|u| get(u))),

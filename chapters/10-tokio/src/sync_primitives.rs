@@ -36,6 +36,22 @@ use tokio::time::Instant;
 use crate::limited_gather::gather_limited;
 use crate::support::{block_on_within, current_thread};
 
+common::variants! {
+    /// Which primitive's scene runs.
+    pub enum Primitive {
+        /// `Mutex`: a guard held across `.await`, and one released before it.
+        Mutex = "mutex": "a guard held across .await keeps every update; released, updates are lost",
+        /// `Semaphore`: nine requests, at most three in flight.
+        Semaphore = "semaphore": "nine requests, at most three in flight (exercise 10.1)",
+        /// `Notify`: a stored permit, and none.
+        Notify = "notify": "notify_one stores a permit; notify_waiters does not",
+        /// `watch`: a slow reader of the latest value.
+        Watch = "watch": "a slow reader sees only the latest value",
+        /// `broadcast`: two prompt subscribers and a laggard.
+        Broadcast = "broadcast": "every subscriber gets every message; a laggard gets Lagged(n)",
+    }
+}
+
 /// Increments per task in the `mutex` scene.
 pub const INCREMENTS: usize = 25;
 /// Tasks in the `mutex` scene.
@@ -205,8 +221,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let runtime = current_thread()?;
     let budget = config.budget();
     let outcome = |showed: bool| config.outcome(Verdict::from(showed));
-    match config.variant {
-        "mutex" => {
+    match config.variant_of::<Primitive>()? {
+        Primitive::Mutex => {
             let (held, released) =
                 block_on_within(&runtime, budget, "the mutex scene", mutex_scene())??;
             let expected = TASKS * INCREMENTS;
@@ -232,7 +248,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line("One thread, no data race in Rust's sense — yet updates are lost: every .await is a point where other tasks run.")
                 .notice("tokio::sync::Mutex can be held across .await; a std MutexGuard is not Send, so spawn refuses such a future"))
         }
-        "semaphore" => {
+        Primitive::Semaphore => {
             let pause = Duration::from_millis(20);
             let (peak, limited) = block_on_within(
                 &runtime,
@@ -266,7 +282,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line("The requests are sleeps: latency is the subject.")
                 .notice("a Semaphore bounds how many tasks are inside at once: three waves of three, not one burst of nine"))
         }
-        "notify" => {
+        Primitive::Notify => {
             let (after_one, after_waiters) =
                 block_on_within(&runtime, budget, "notify", notify_scene())?;
             Ok(outcome(after_one && !after_waiters)
@@ -276,7 +292,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line(format!("notify_waiters() with nobody waiting, then notified(): woke within 20 ms = {after_waiters} (nothing stored)."))
                 .notice("notify_one stores one permit, so a wake-up sent before the wait is not lost; notify_waiters is for those already waiting"))
         }
-        "watch" => {
+        Primitive::Watch => {
             let seen = block_on_within(&runtime, budget, "watch", watch_scene(50))??;
             let shown: Vec<String> = seen.iter().map(u32::to_string).collect();
             let increasing = seen.windows(2).all(|w| w[0] < w[1]);
@@ -286,7 +302,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line(format!("Published 1..=50, 1 ms apart; a reader that takes 7 ms per look saw: {}.", shown.join(", ")))
                 .notice("watch keeps only the latest value: a slow reader skips versions but never reads a stale one after a change"))
         }
-        _ => {
+        Primitive::Broadcast => {
             let subs = block_on_within(&runtime, budget, "broadcast", broadcast_scene(30, 8))??;
             let mut table = TableData::new(
                 "30 messages 1 ms apart, channel capacity 8",

@@ -28,6 +28,20 @@ use tokio::time::Instant;
 
 use crate::support::{block_on_within, current_thread};
 
+common::variants! {
+    /// How the jobs are waited for.
+    pub enum Waiting {
+        /// A task per job, each awaited through its `JoinHandle`.
+        Spawn = "spawn": "a task per job; handles give values, a panic or an abort as JoinError",
+        /// `join!`, then `try_join!` with a failing job.
+        Join = "join": "join! waits for all; try_join! stops at the first error and cancels the rest",
+        /// `join_all`, asyncio's `gather`.
+        JoinAll = "join-all": "join_all keeps the input order, like asyncio.gather",
+        /// A `JoinSet`, asyncio's `as_completed`.
+        JoinSet = "join-set": "JoinSet yields in completion order and aborts leftovers on drop",
+    }
+}
+
 /// The jobs' pauses, in ms: the first job is the slowest.
 pub const PAUSES_MS: [u64; 5] = [50, 40, 30, 20, 10];
 
@@ -182,22 +196,22 @@ pub async fn with_join_set() -> Collected {
 
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let waiting = config.variant_of::<Waiting>()?;
     let runtime = current_thread()?;
     let budget = config.budget();
-    let collected = match config.variant {
-        "spawn" => block_on_within(&runtime, budget, "spawn", with_handles())?,
-        "join" => block_on_within(&runtime, budget, "join", with_join_macros())?,
-        "join-all" => block_on_within(&runtime, budget, "join_all", with_join_all())?,
-        _ => block_on_within(&runtime, budget, "JoinSet", with_join_set())?,
+    let collected = match waiting {
+        Waiting::Spawn => block_on_within(&runtime, budget, "spawn", with_handles())?,
+        Waiting::Join => block_on_within(&runtime, budget, "join", with_join_macros())?,
+        Waiting::JoinAll => block_on_within(&runtime, budget, "join_all", with_join_all())?,
+        Waiting::JoinSet => block_on_within(&runtime, budget, "JoinSet", with_join_set())?,
     };
     let in_order: Vec<String> = (0..PAUSES_MS.len()).map(|id| format!("job {id}")).collect();
-    let showed = match config.variant {
-        "spawn" | "join-all" => {
-            collected.results == in_order
-                && collected.notes.len() == 1 + usize::from(config.variant == "spawn")
-        }
-        "join" => collected.elapsed < CANCELLED_JOB,
-        _ => collected
+    let showed = match waiting {
+        // The spawn run adds a note for each kind of JoinError.
+        Waiting::Spawn => collected.results == in_order && collected.notes.len() == 2,
+        Waiting::JoinAll => collected.results == in_order && collected.notes.len() == 1,
+        Waiting::Join => collected.elapsed < CANCELLED_JOB,
+        Waiting::JoinSet => collected
             .results
             .iter()
             .zip((0..PAUSES_MS.len()).rev())
@@ -207,7 +221,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         format!(
             "jobs 0..4 pause {} ms: the results as `{}` returns them",
             PAUSES_MS.map(|p| p.to_string()).join(", "),
-            config.variant
+            waiting
         ),
         &["#", "result"],
     );
@@ -223,10 +237,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     Ok(outcome
         .line("The pauses are sleeps: they stand for waits on I/O, and the waiting is the subject.")
-        .notice(match config.variant {
-            "spawn" => "a JoinHandle is a task's result to come: Ok(value), or a JoinError for a panic or an abort",
-            "join" => "try_join! stops at the first error; the futures it drops are cancelled, not left running",
-            "join-all" => "join_all (asyncio.gather) keeps the input order, whatever order the jobs finish in",
-            _ => "a JoinSet yields results as they complete, and aborts its remaining tasks when dropped",
+        .notice(match waiting {
+            Waiting::Spawn => "a JoinHandle is a task's result to come: Ok(value), or a JoinError for a panic or an abort",
+            Waiting::Join => "try_join! stops at the first error; the futures it drops are cancelled, not left running",
+            Waiting::JoinAll => "join_all (asyncio.gather) keeps the input order, whatever order the jobs finish in",
+            Waiting::JoinSet => "a JoinSet yields results as they complete, and aborts its remaining tasks when dropped",
         }))
 }
