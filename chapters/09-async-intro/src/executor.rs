@@ -1,4 +1,4 @@
-//! A mini executor, built here in one file of about 400 lines of code: the chapter's centrepiece.
+//! A mini executor, built here in about 400 lines of code: the chapter's centrepiece.
 //!
 //! An executor is the loop that runs futures. It keeps a **run queue** of tasks that are ready to
 //! make progress, pops one, **polls** it, and goes on to the next. A task that cannot go on (its
@@ -7,13 +7,14 @@
 //! the run queue. Nothing is polled in vain and nothing spins: when no task is ready, the
 //! executor's one thread sleeps until a waker pushes one.
 //!
-//! What is here, in reading order:
-//! - [`RunQueue`]: the ids of ready tasks, shared with every waker (a waker may fire on any thread);
-//! - [`TaskWaker`]: a task's waker, which queues its task at most once between two polls;
-//! - [`Timers`] and [`Sleep`]: the timer future, on a real clock (a timer thread fires the wakers)
-//!   or on a virtual clock (the executor jumps time to the next deadline when every task waits:
-//!   deterministic and instant, which is what the tests use);
-//! - [`Executor`], [`Handle`] and [`JoinHandle`]: `spawn`, `block_on`, and awaiting a task.
+//! The loop is here: [`Executor`], [`Handle`] and [`JoinHandle`] (`spawn`, `block_on`, and
+//! awaiting a task). The two things that feed it each have a file beside it, in `executor/`:
+//! - `run_queue.rs`: [`RunQueue`], the ids of ready tasks, shared with every waker (a waker may
+//!   fire on any thread), and [`TaskWaker`], a task's waker, which queues its task at most once
+//!   between two polls;
+//! - `timers.rs`: [`Timers`] and [`Sleep`], the timer future, on a real clock (a timer thread
+//!   fires the wakers) or on a virtual clock (the executor jumps time to the next deadline when
+//!   every task waits: deterministic and instant, which is what the tests use).
 //!
 //! It is single-threaded: tasks need not be `Send`, and a task that computes without returning
 //! stops every other task (the `cooperative` example measures exactly that). This is asyncio's
@@ -23,271 +24,21 @@
 //! book's chapter 9 text on the event loop (no numbered example).
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::sync::atomic::{AtomicBool, Ordering};
-use common::sync::{Condvar, Mutex, MutexGuard, lock, thread};
+use common::sync::thread;
 
-/// The ids of the tasks that are ready to be polled, in the order they became ready.
-#[derive(Debug)]
-pub struct RunQueue {
-    ready: Mutex<VecDeque<usize>>,
-    /// Signalled on every push, so an idle executor wakes up.
-    pushed: Condvar,
-}
+mod run_queue;
+mod timers;
 
-impl Default for RunQueue {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RunQueue {
-    /// An empty run queue.
-    pub fn new() -> Self {
-        Self {
-            ready: Mutex::new(VecDeque::new()),
-            pushed: Condvar::new(),
-        }
-    }
-
-    /// Marks task `id` ready and wakes the executor if it sleeps.
-    pub fn push(&self, id: usize) {
-        lock(&self.ready).push_back(id);
-        self.pushed.notify_one();
-    }
-
-    /// The next ready task, waiting up to `patience` for one (`None`: wait as long as it takes).
-    pub fn pop(&self, patience: Option<Duration>) -> Option<usize> {
-        let deadline = patience.map(|p| Instant::now() + p);
-        let mut ready = lock(&self.ready);
-        loop {
-            if let Some(id) = ready.pop_front() {
-                return Some(id);
-            }
-            // Waiting releases the lock, so a waker on another thread can push meanwhile; the
-            // check-then-wait happens under the lock, so no push slips in between unseen.
-            ready = match deadline {
-                None => wait(&self.pushed, ready),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return None;
-                    }
-                    wait_timeout(&self.pushed, ready, left)
-                }
-            };
-        }
-    }
-
-    /// How many tasks are ready right now.
-    pub fn len(&self) -> usize {
-        lock(&self.ready).len()
-    }
-
-    /// Whether no task is ready right now.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-fn wait<'a, T>(condvar: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
-    condvar
-        .wait(guard)
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn wait_timeout<'a, T>(
-    condvar: &Condvar,
-    guard: MutexGuard<'a, T>,
-    timeout: Duration,
-) -> MutexGuard<'a, T> {
-    condvar
-        .wait_timeout(guard, timeout)
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .0
-}
-
-/// A task's waker: waking it puts the task's id on the run queue.
-///
-/// `queued` makes a burst of wakes cost one poll: only the first wake after a poll pushes. The
-/// executor clears it just *before* polling, so a wake that arrives during the poll (from another
-/// thread, or the task waking itself to yield) queues the task again. Clearing it after the poll
-/// would swallow that wake and the task would sleep forever: the lost wake-up that
-/// `tests/model_check.rs` has shuttle find.
-#[derive(Debug)]
-pub struct TaskWaker {
-    id: usize,
-    queued: AtomicBool,
-    queue: Arc<RunQueue>,
-}
-
-impl TaskWaker {
-    /// The waker of task `id`, which pushes onto `queue`.
-    pub fn new(id: usize, queue: Arc<RunQueue>) -> Arc<Self> {
-        Arc::new(Self {
-            id,
-            queued: AtomicBool::new(false),
-            queue,
-        })
-    }
-
-    /// Called by the executor right before it polls the task: from here on, a wake queues it.
-    pub fn begin_poll(&self) {
-        self.queued.store(false, Ordering::SeqCst);
-    }
-}
-
-impl Wake for TaskWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        if !self.queued.swap(true, Ordering::SeqCst) {
-            self.queue.push(self.id);
-        }
-    }
-}
-
-common::variants! {
-    /// Which clock the timers read; also the variants of [`crate::mini_executor`].
-    pub enum Clock {
-        /// Wall-clock time: a timer thread sleeps until the next deadline and fires its waker.
-        Real = "real-clock": "wall-clock timers fired by a timer thread",
-        /// Virtual time, which moves only when no task is ready: the executor then jumps it to
-        /// the next deadline. Runs are deterministic and take no real time.
-        Virtual = "virtual-clock": "the executor jumps time to the next deadline: exact and instant",
-    }
-}
-
-/// The pending timers of one executor, and its clock. Times are durations since the start.
-#[derive(Debug)]
-pub struct Timers {
-    clock: Clock,
-    started: Instant,
-    state: Mutex<TimerState>,
-    /// Signalled when a timer is added or the executor shuts down (the timer thread waits on it).
-    changed: Condvar,
-}
-
-#[derive(Debug, Default)]
-struct TimerState {
-    /// (deadline, waker). A Vec scanned for its minimum is plenty for a handful of timers.
-    pending: Vec<(Duration, Waker)>,
-    virtual_now: Duration,
-    shutdown: bool,
-}
-
-impl Timers {
-    fn new(clock: Clock) -> Self {
-        Self {
-            clock,
-            started: Instant::now(),
-            state: Mutex::new(TimerState::default()),
-            changed: Condvar::new(),
-        }
-    }
-
-    /// The time since the executor started, on its clock.
-    pub fn now(&self) -> Duration {
-        match self.clock {
-            Clock::Real => self.started.elapsed(),
-            Clock::Virtual => lock(&self.state).virtual_now,
-        }
-    }
-
-    fn register(&self, deadline: Duration, waker: Waker) {
-        lock(&self.state).pending.push((deadline, waker));
-        self.changed.notify_one();
-    }
-
-    /// Takes out the wakers of every timer due at `now`.
-    fn take_due(state: &mut TimerState, now: Duration) -> Vec<Waker> {
-        let (due, later) = std::mem::take(&mut state.pending)
-            .into_iter()
-            .partition(|(deadline, _)| *deadline <= now);
-        state.pending = later;
-        due.into_iter().map(|(_, waker)| waker).collect()
-    }
-
-    fn next_deadline(state: &TimerState) -> Option<Duration> {
-        state.pending.iter().map(|(deadline, _)| *deadline).min()
-    }
-
-    /// Virtual clock: jumps to the next deadline and fires every timer due then. False if no
-    /// timer is pending.
-    fn advance_virtual(&self) -> bool {
-        let due = {
-            let mut state = lock(&self.state);
-            let Some(next) = Self::next_deadline(&state) else {
-                return false;
-            };
-            state.virtual_now = state.virtual_now.max(next);
-            let now = state.virtual_now;
-            Self::take_due(&mut state, now)
-        };
-        // Wake outside the lock: a waker may do anything, including register another timer.
-        due.into_iter().for_each(Waker::wake);
-        true
-    }
-
-    /// How long until the next deadline, if any timer is pending.
-    fn until_next(&self) -> Option<Duration> {
-        let state = lock(&self.state);
-        let next = Self::next_deadline(&state)?;
-        drop(state);
-        Some(next.saturating_sub(self.now()))
-    }
-
-    /// The real clock's timer thread: sleep until the next deadline, fire what is due, repeat.
-    fn run_timer_thread(&self) {
-        let mut state = lock(&self.state);
-        while !state.shutdown {
-            let now = self.started.elapsed();
-            let due = Self::take_due(&mut state, now);
-            if !due.is_empty() {
-                drop(state);
-                due.into_iter().for_each(Waker::wake);
-                state = lock(&self.state);
-                continue;
-            }
-            // A new, earlier timer or the shutdown signals `changed` and cuts the sleep short.
-            state = match Self::next_deadline(&state) {
-                Some(next) => wait_timeout(&self.changed, state, next - now),
-                None => wait(&self.changed, state),
-            };
-        }
-    }
-}
-
-/// A future that completes once the executor's clock reaches its deadline.
-#[derive(Debug)]
-pub struct Sleep {
-    timers: Arc<Timers>,
-    deadline: Duration,
-}
-
-impl Future for Sleep {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.timers.now() >= self.deadline {
-            return Poll::Ready(());
-        }
-        // Hand the waker to the timers; the timer thread (or the virtual clock) will call it.
-        // Polled again early, the future registers again: a duplicate only costs a spare wake.
-        self.timers.register(self.deadline, cx.waker().clone());
-        Poll::Pending
-    }
-}
+pub use run_queue::{RunQueue, TaskWaker};
+pub use timers::{Clock, Sleep, Timers};
 
 type LocalTask = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -545,8 +296,7 @@ impl Drop for Executor {
         // Taken out before dropping, since a future's drop may itself touch `tasks`.
         let tasks = std::mem::take(&mut *self.handle.0.tasks.borrow_mut());
         drop(tasks);
-        lock(&self.handle.0.timers.state).shutdown = true;
-        self.handle.0.timers.changed.notify_one();
+        self.handle.0.timers.shut_down();
         if let Some(timer_thread) = self.timer_thread.take() {
             let _ = timer_thread.join();
         }

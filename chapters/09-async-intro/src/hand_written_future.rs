@@ -12,14 +12,17 @@
 //! compiler generates that enum and that `poll` for us. [`poll_by_hand`] plays executor: it polls,
 //! and when it hears `Pending` it parks its thread until the waker unparks it.
 //!
+//! [`Offload`] itself, the one future here that keeps a waker rather than passing it on, is in
+//! `hand_written_future/offload.rs`: this file is the states that wait on it and the poller.
+//!
 //! Run: `cargo run -p chapter-9 -- run hand-written-future` (`--variant state-machine` or
 //! `async-fn`). Expect three polls and two wakes: Pending at each of the two waits, then Ready.
 //! Mirrors the book's chapter 9 text on coroutines and the event loop (no numbered example).
 
 use std::future::Future;
 use std::pin::{Pin, pin};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
@@ -29,95 +32,9 @@ use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::primes::{count_primes_below, nth_prime};
 
-/// A job on its own thread, as a future: the leaf that every `.await` eventually reaches.
-///
-/// The first poll starts the thread (futures are lazy); every poll that finds no result yet
-/// leaves the current waker in the shared slot, and the thread calls it when it has stored the
-/// result.
-pub struct Offload<T> {
-    state: OffloadState<T>,
-}
+mod offload;
 
-enum OffloadState<T> {
-    NotStarted(Box<dyn FnOnce() -> T + Send>),
-    Running(Arc<Mutex<JobSlot<T>>>),
-    Taken,
-}
-
-struct JobSlot<T> {
-    result: Option<T>,
-    waker: Option<Waker>,
-}
-
-impl<T> std::fmt::Debug for Offload<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let state = match self.state {
-            OffloadState::NotStarted(_) => "not started",
-            OffloadState::Running(_) => "running",
-            OffloadState::Taken => "done",
-        };
-        f.debug_struct("Offload").field("state", &state).finish()
-    }
-}
-
-impl<T: Send + 'static> Offload<T> {
-    /// A future of `job`'s result; `job` runs on a new thread from the first poll on.
-    pub fn new(job: impl FnOnce() -> T + Send + 'static) -> Self {
-        Self {
-            state: OffloadState::NotStarted(Box::new(job)),
-        }
-    }
-}
-
-impl<T: Send + 'static> Future for Offload<T> {
-    type Output = T;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        if let OffloadState::NotStarted(_) = self.state {
-            let OffloadState::NotStarted(job) =
-                std::mem::replace(&mut self.state, OffloadState::Taken)
-            else {
-                unreachable!("matched just above")
-            };
-            let slot = Arc::new(Mutex::new(JobSlot {
-                result: None,
-                waker: None,
-            }));
-            let job_slot = Arc::clone(&slot);
-            thread::spawn(move || {
-                let result = job();
-                let waker = {
-                    let mut slot = job_slot.lock().unwrap_or_else(PoisonError::into_inner);
-                    slot.result = Some(result);
-                    slot.waker.take()
-                };
-                // The result is in: tell whoever polled last. (Outside the lock: a waker may do
-                // anything, even poll this future on the spot.)
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-            });
-            self.state = OffloadState::Running(slot);
-        }
-        let OffloadState::Running(slot) = &self.state else {
-            panic!("Offload polled after it completed");
-        };
-        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
-        match slot.result.take() {
-            Some(result) => {
-                drop(slot);
-                self.state = OffloadState::Taken;
-                Poll::Ready(result)
-            }
-            None => {
-                // Under the same lock the job takes to store its result: it cannot finish
-                // between our check and our leaving the waker, so the wake cannot be lost.
-                slot.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    }
-}
+pub use offload::Offload;
 
 /// The hand-written state machine: one variant per point where the computation waits.
 #[derive(Debug)]
