@@ -27,10 +27,13 @@
 //! Real time (`tokio::time`); the tests replay every strategy on tokio's paused clock, where the
 //! counts are exact (tests/backpressure.rs). No book section: the book has no reactive streams;
 //! its producer–consumer queues are chapter 20's, and this builds on its asyncio chapters (9–11).
+//!
+//! This file is the strategies and the run; what a run kept and the checks on it are
+//! `backpressure/tally.rs`, its table, lines and figures `backpressure/report.rs`.
 
 use std::time::Duration;
 
-use common::{Outcome, RunConfig, TableData, Variants, Verdict};
+use common::{Outcome, RunConfig, Variants};
 use futures::StreamExt;
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio::time::{Instant, sleep, sleep_until};
@@ -38,6 +41,11 @@ use tokio_stream::wrappers::UnboundedReceiverStream;
 
 use crate::sample::sample;
 use crate::timeline::since;
+
+mod report;
+mod tally;
+
+pub use tally::{Tally, checks};
 
 /// The strategies, one a variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,57 +145,6 @@ pub struct Item {
     pub taken: Duration,
 }
 
-/// What one strategy kept.
-#[derive(Debug, Clone, Default)]
-pub struct Tally {
-    /// Readings the producer took.
-    pub produced: u64,
-    /// The ids the subscriber got, in order.
-    pub delivered: Vec<u64>,
-    /// Drops the mechanism reported (failed `try_send`s, `Lagged` sums); `None` if it reports
-    /// none (watch, sample: the count comes from the gaps in the ids).
-    pub told_dropped: Option<u64>,
-    /// When the producer took its last reading.
-    pub producer_done: Duration,
-    /// When the subscriber finished its last reading.
-    pub consumer_done: Duration,
-    /// How old each delivered reading was when the subscriber got it.
-    pub ages: Vec<Duration>,
-    /// The most readings waiting in the channel at once (`None` where nothing queues in a
-    /// channel the producer can see: the sampler drains its input as it goes).
-    pub high_water: Option<usize>,
-}
-
-impl Tally {
-    /// Readings delivered.
-    pub fn kept(&self) -> u64 {
-        self.delivered.len() as u64
-    }
-
-    /// Readings never delivered.
-    pub fn lost(&self) -> u64 {
-        self.produced - self.kept()
-    }
-
-    /// The oldest a reading was when delivered.
-    pub fn max_age(&self) -> Duration {
-        self.ages.iter().copied().max().unwrap_or_default()
-    }
-
-    /// The mean age of delivered readings.
-    pub fn mean_age(&self) -> Duration {
-        if self.ages.is_empty() {
-            return Duration::ZERO;
-        }
-        self.ages.iter().sum::<Duration>() / self.ages.len() as u32
-    }
-
-    /// Ids delivered in increasing order, each once.
-    pub fn in_order(&self) -> bool {
-        self.delivered.windows(2).all(|w| w[0] < w[1])
-    }
-}
-
 /// The subscriber's side: records each reading's id and age, then works on it.
 struct Subscriber {
     start: Instant,
@@ -211,6 +168,13 @@ impl Subscriber {
         self.ages.push(since(self.start).saturating_sub(item.taken));
         sleep(self.work).await;
     }
+
+    /// Takes every reading from a bounded channel until the producer is gone.
+    async fn drain(&mut self, mut rx: mpsc::Receiver<Item>) {
+        while let Some(item) = rx.recv().await {
+            self.take(item).await;
+        }
+    }
 }
 
 /// The producer's clock: waits for reading `id`'s time, then takes it.
@@ -228,32 +192,40 @@ pub async fn run_strategy(strategy: Strategy, settings: Settings) -> Tally {
     let mut sub = Subscriber::new(start, &settings);
     let n = settings.items;
     let (told_dropped, producer_done, high_water) = match strategy {
-        Strategy::Buffer | Strategy::DropNewest => {
-            let (tx, mut rx) = mpsc::channel::<Item>(settings.capacity);
+        Strategy::Buffer => {
+            let (tx, rx) = mpsc::channel::<Item>(settings.capacity);
+            let producer = async move {
+                let mut high = 0usize;
+                for id in 0..n {
+                    let item = take_reading(start, &settings, id).await;
+                    // A full channel suspends the producer here until the subscriber takes one.
+                    if tx.send(item).await.is_err() {
+                        break;
+                    }
+                    high = high.max(tx.max_capacity() - tx.capacity());
+                }
+                (since(start), high)
+            };
+            let ((done, high), ()) = tokio::join!(producer, sub.drain(rx));
+            (None, done, Some(high))
+        }
+        Strategy::DropNewest => {
+            let (tx, rx) = mpsc::channel::<Item>(settings.capacity);
             let producer = async move {
                 let mut dropped = 0u64;
                 let mut high = 0usize;
                 for id in 0..n {
                     let item = take_reading(start, &settings, id).await;
-                    if strategy == Strategy::Buffer {
-                        if tx.send(item).await.is_err() {
-                            break;
-                        }
-                    } else if tx.try_send(item).is_err() {
+                    // A full channel refuses the reading at once: it is lost, and counted.
+                    if tx.try_send(item).is_err() {
                         dropped += 1;
                     }
                     high = high.max(tx.max_capacity() - tx.capacity());
                 }
                 (dropped, since(start), high)
             };
-            let consumer = async {
-                while let Some(item) = rx.recv().await {
-                    sub.take(item).await;
-                }
-            };
-            let ((dropped, done, high), ()) = tokio::join!(producer, consumer);
-            let told = (strategy == Strategy::DropNewest).then_some(dropped);
-            (told, done, Some(high))
+            let ((dropped, done, high), ()) = tokio::join!(producer, sub.drain(rx));
+            (Some(dropped), done, Some(high))
         }
         Strategy::DropOldest => {
             let (tx, mut rx) = broadcast::channel::<Item>(settings.capacity);
@@ -332,57 +304,6 @@ pub async fn run_strategy(strategy: Strategy, settings: Settings) -> Tally {
     }
 }
 
-/// The verdict's checks: (what was checked, did it hold).
-pub fn checks(strategy: Strategy, settings: &Settings, t: &Tally) -> Vec<(String, bool)> {
-    let mut checks = vec![(
-        format!(
-            "each delivered reading once, in order; {} kept + {} lost = {} produced",
-            t.kept(),
-            t.lost(),
-            t.produced
-        ),
-        t.in_order() && t.kept() + t.lost() == t.produced && t.kept() > 0,
-    )];
-    match strategy {
-        Strategy::Buffer => {
-            // The subscriber needs `work` per reading, so reading k can only be sent once it has
-            // taken k − capacity − 1 of them: a floor on the producer's time, not a speed claim.
-            let floor =
-                settings.work * (t.produced.saturating_sub(settings.capacity as u64 + 2)) as u32;
-            checks.push((
-                format!(
-                    "nothing lost, but the producer was held back: done after {} ms (≥ {} ms; unhindered it takes {} ms)",
-                    t.producer_done.as_millis(),
-                    floor.as_millis(),
-                    (settings.every * t.produced.saturating_sub(1) as u32).as_millis()
-                ),
-                t.lost() == 0 && t.producer_done >= floor,
-            ));
-        }
-        Strategy::DropNewest | Strategy::DropOldest => {
-            let told = t.told_dropped.unwrap_or(0);
-            checks.push((
-                format!(
-                    "the channel reported {told} dropped, exactly the {} lost",
-                    t.lost()
-                ),
-                told == t.lost() && told > 0,
-            ));
-        }
-        Strategy::Latest | Strategy::Sample => {
-            checks.push((
-                format!(
-                    "{} lost without a word (counted from gaps in the ids); the last reading, #{}, was delivered",
-                    t.lost(),
-                    t.produced.saturating_sub(1)
-                ),
-                t.lost() > 0 && t.delivered.last() == Some(&t.produced.saturating_sub(1)),
-            ));
-        }
-    }
-    checks
-}
-
 /// Every strategy with its variant name, in the order the tour runs them: read off [`Choice`],
 /// so `compare` runs exactly the strategies the other variants name.
 pub fn strategies() -> impl Iterator<Item = (&'static str, Strategy)> {
@@ -390,47 +311,6 @@ pub fn strategies() -> impl Iterator<Item = (&'static str, Strategy)> {
         .iter()
         .filter_map(|&choice| Some((choice.name(), choice.strategy()?)))
 }
-
-fn table_for(settings: &Settings, produced: u64) -> TableData {
-    TableData::new(
-        format!(
-            "{produced} readings 1 ms apart; the subscriber spends {} ms on each",
-            settings.work.as_millis()
-        ),
-        &[
-            "strategy",
-            "kept",
-            "lost",
-            "told of losses",
-            "queue high-water",
-            "producer done",
-            "subscriber done",
-            "mean age",
-            "max age",
-        ],
-    )
-}
-
-fn add_row(table: &mut TableData, name: &str, t: &Tally) {
-    table.row([
-        name.to_string(),
-        t.kept().to_string(),
-        t.lost().to_string(),
-        t.told_dropped
-            .map_or("no".to_string(), |n| format!("yes ({n})")),
-        t.high_water.map_or("—".to_string(), |h| h.to_string()),
-        format!("{} ms", t.producer_done.as_millis()),
-        format!("{} ms", t.consumer_done.as_millis()),
-        format!("{:.1} ms", t.mean_age().as_secs_f64() * 1e3),
-        format!("{} ms", t.max_age().as_millis()),
-    ]);
-}
-
-fn mark(ok: bool) -> &'static str {
-    if ok { "✓" } else { "✗" }
-}
-
-const REAL_TIME: &str = "Real time (tokio::time): the producer's pace and the subscriber's work are real waits, because latency is the subject.";
 
 /// Runs one variant of the example on a current-thread runtime, in real time.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
@@ -441,126 +321,28 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .enable_time()
         .build()?;
     let budget = config.budget();
-    let timed_out = || {
-        config.outcome(Verdict::DidNotShow).line(format!(
-            "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
-            budget.as_millis()
-        ))
-    };
-    let Some(strategy) = config.variant_of::<Choice>()?.strategy() else {
-        // The five strategies one after the other, each under its own share of the budget.
-        let share = budget / strategies().count() as u32 + budget / 2;
-        let mut table = table_for(&settings, settings.items);
-        let mut outcome = config
-            .outcome(Verdict::Showed)
-            .line("Every strategy on the same workload, one after the other.")
-            .line(REAL_TIME);
-        let mut all_ok = true;
-        let mut freshest: Option<(&str, Duration)> = None;
-        for (name, strategy) in strategies() {
+    match config.variant_of::<Choice>()?.strategy() {
+        Some(strategy) => {
             let Ok(t) = runtime.block_on(async {
-                tokio::time::timeout(share, run_strategy(strategy, settings)).await
+                tokio::time::timeout(budget, run_strategy(strategy, settings)).await
             }) else {
-                return Ok(timed_out());
+                return Ok(report::timed_out(config, budget));
             };
-            let ok = checks(strategy, &settings, &t).iter().all(|(_, ok)| *ok);
-            all_ok &= ok;
-            outcome = outcome.line(format!(
-                "{} {name} ({}): kept {} of {}, mean age {:.1} ms",
-                mark(ok),
-                strategy.mechanism(),
-                t.kept(),
-                t.produced,
-                t.mean_age().as_secs_f64() * 1e3
-            ));
-            if freshest.is_none_or(|(_, age)| t.mean_age() < age) {
-                freshest = Some((name, t.mean_age()));
+            Ok(report::one(config, strategy, &settings, &t))
+        }
+        None => {
+            // The five strategies one after the other, each under its own share of the budget.
+            let share = budget / strategies().count() as u32 + budget / 2;
+            let mut tallies = Vec::new();
+            for (name, strategy) in strategies() {
+                let Ok(t) = runtime.block_on(async {
+                    tokio::time::timeout(share, run_strategy(strategy, settings)).await
+                }) else {
+                    return Ok(report::timed_out(config, budget));
+                };
+                tallies.push((name, strategy, t));
             }
-            add_row(&mut table, name, &t);
-            outcome = outcome.figure(format!("kept ({name})"), t.kept() as f64, "readings");
-            outcome = outcome.figure(
-                format!("mean age ({name})"),
-                t.mean_age().as_secs_f64() * 1e3,
-                "ms",
-            );
+            Ok(report::compare(config, &settings, &tallies))
         }
-        let (fresh_name, fresh_age) = freshest.unwrap_or(("none", Duration::ZERO));
-        outcome.verdict = Verdict::from(all_ok);
-        return Ok(outcome
-            .line(format!(
-                "Freshest on delivery: {fresh_name}, {:.1} ms old on average.",
-                fresh_age.as_secs_f64() * 1e3
-            ))
-            .table(table)
-            .key_figure("freshest mean age", fresh_age.as_secs_f64() * 1e3, "ms")
-            .notice("keep everything, leave the producer free, keep the data fresh: no bounded strategy has all three"));
-    };
-
-    let Ok(t) = runtime
-        .block_on(async { tokio::time::timeout(budget, run_strategy(strategy, settings)).await })
-    else {
-        return Ok(timed_out());
-    };
-    let checks = checks(strategy, &settings, &t);
-    let showed = checks.iter().all(|(_, ok)| *ok);
-    let mut table = table_for(&settings, t.produced);
-    add_row(&mut table, config.variant, &t);
-    let kept_ids: Vec<String> = t.delivered.iter().take(12).map(u64::to_string).collect();
-    let mut outcome = config
-        .outcome(Verdict::from(showed))
-        .line(format!(
-            "Strategy `{}`: {}.",
-            config.variant,
-            strategy.mechanism()
-        ))
-        .line(REAL_TIME)
-        .line(format!(
-            "First ids delivered: {}{}",
-            kept_ids.join(", "),
-            if t.delivered.len() > 12 { ", …" } else { "" }
-        ));
-    for (check, ok) in &checks {
-        outcome = outcome.line(format!("{} {check}", mark(*ok)));
     }
-    let notice = match strategy {
-        Strategy::Buffer => {
-            "a bounded buffer keeps everything by slowing the producer: fine for a file, stale readings for a sensor"
-        }
-        Strategy::DropNewest => {
-            "dropping the newest keeps the queue's old readings: the subscriber works on stale data"
-        }
-        Strategy::DropOldest => {
-            "dropping the oldest keeps the freshest 16, and Lagged(n) says how many went"
-        }
-        Strategy::Latest => {
-            "conflation: the subscriber always gets the newest reading the moment it is free"
-        }
-        Strategy::Sample => "sampling: one fresh reading per period, whatever the producer's rate",
-    };
-    Ok(outcome
-        .table(table)
-        .key_figure("readings kept", t.kept() as f64, "readings")
-        .figure("readings lost", t.lost() as f64, "readings")
-        .figure("readings produced", t.produced as f64, "readings")
-        .figure(
-            "producer done after",
-            t.producer_done.as_secs_f64() * 1e3,
-            "ms",
-        )
-        .figure(
-            "subscriber done after",
-            t.consumer_done.as_secs_f64() * 1e3,
-            "ms",
-        )
-        .figure(
-            "mean age when delivered",
-            t.mean_age().as_secs_f64() * 1e3,
-            "ms",
-        )
-        .figure(
-            "max age when delivered",
-            t.max_age().as_secs_f64() * 1e3,
-            "ms",
-        )
-        .notice(notice))
 }

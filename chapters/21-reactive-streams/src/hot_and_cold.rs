@@ -23,21 +23,26 @@
 //! Real time (`tokio::time`); the tests replay every variant on tokio's paused clock
 //! (tests/hot_and_cold.rs). No book section: the book has no reactive streams; this builds on its
 //! asyncio chapters (9–11).
+//!
+//! This file is the two kinds of stream and their subscribers; the checks on a run and its
+//! lanes, table and figures are `hot_and_cold/report.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, Verdict};
 use futures::StreamExt;
 use tokio::sync::broadcast;
 use tokio::time::{Instant, sleep, sleep_until};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-use crate::timeline::{
-    Diagram, Event, Reading, Schedule, cold_sensor, collect_timed, since, slots_until,
-};
+use crate::timeline::{Event, Reading, Schedule, cold_sensor, collect_timed, since};
+
+mod report;
+
+pub use report::checks;
 
 /// The sensor's tick.
 pub const TICK: Duration = Duration::from_millis(10);
@@ -181,89 +186,12 @@ pub async fn run_hot_cold(kind: Temperature, schedule: Schedule) -> HotColdRun {
     let start = Instant::now();
     let starts = Arc::new(AtomicUsize::new(0));
     let (taken, a, b) = match kind {
-        Temperature::Cold => {
-            let a = collect_timed(
-                cold_sensor(schedule.clone(), start, Arc::clone(&starts)),
-                start,
-            );
-            let b = async {
-                sleep_until(start + LATE).await;
-                collect_timed(
-                    cold_sensor(schedule.clone(), start, Arc::clone(&starts)),
-                    start,
-                )
-                .await
-            };
-            let (a, b) = tokio::join!(a, b);
-            let as_received = |events: Vec<Event<Reading>>| -> Vec<Event<Received>> {
-                events
-                    .into_iter()
-                    .map(|e| Event::new(e.at, Received::Reading(e.value)))
-                    .collect()
-            };
-            let taken = a.iter().map(|e| e.value.clone()).collect();
-            (
-                taken,
-                Subscriber {
-                    name: "A",
-                    subscribed_at: Duration::ZERO,
-                    received: as_received(a),
-                },
-                Subscriber {
-                    name: "B",
-                    subscribed_at: LATE,
-                    received: as_received(b),
-                },
-            )
-        }
-        Temperature::Hot | Temperature::Lagging => {
-            let capacity = if kind == Temperature::Hot {
-                ROOMY
-            } else {
-                TIGHT
-            };
-            let (tx, rx_a) = broadcast::channel(capacity);
-            let (b_at, b_work) = if kind == Temperature::Hot {
-                (LATE, Duration::ZERO)
-            } else {
-                (Duration::ZERO, SLOW_WORK)
-            };
-            // A subscriber from the start subscribes before the sensor starts. A late one
-            // subscribes through a sender clone it drops once subscribed, so its stream still
-            // ends when the sensor's sender goes.
-            let b_subscription = if b_at.is_zero() {
-                Ok(tx.subscribe())
-            } else {
-                Err(tx.clone())
-            };
-            let sensor = tokio::spawn(hot_sensor(schedule, start, tx, Arc::clone(&starts)));
-            let a = listen(rx_a, start, Duration::ZERO);
-            let b = async move {
-                let rx_b = match b_subscription {
-                    Ok(rx) => rx,
-                    Err(sender) => {
-                        sleep_until(start + b_at).await;
-                        sender.subscribe()
-                    }
-                };
-                let subscribed = since(start);
-                (subscribed, listen(rx_b, start, b_work).await)
-            };
-            let (a, (b_subscribed, b)) = tokio::join!(a, b);
-            let taken = sensor.await.unwrap_or_default();
-            (
-                taken,
-                Subscriber {
-                    name: "A",
-                    subscribed_at: Duration::ZERO,
-                    received: a,
-                },
-                Subscriber {
-                    name: "B",
-                    subscribed_at: b_subscribed,
-                    received: b,
-                },
-            )
+        Temperature::Cold => cold(&schedule, start, &starts).await,
+        // Room to spare, and B subscribes late: it misses the start.
+        Temperature::Hot => hot(schedule, start, &starts, ROOMY, LATE, Duration::ZERO).await,
+        // B subscribes at once but is slow, and the channel is small: it falls behind.
+        Temperature::Lagging => {
+            hot(schedule, start, &starts, TIGHT, Duration::ZERO, SLOW_WORK).await
         }
     };
     HotColdRun {
@@ -274,74 +202,96 @@ pub async fn run_hot_cold(kind: Temperature, schedule: Schedule) -> HotColdRun {
     }
 }
 
-/// The verdict's checks for a run: (what was checked, did it hold).
-pub fn checks(kind: Temperature, run: &HotColdRun) -> Vec<(String, bool)> {
-    let all: Vec<i64> = run.taken.iter().map(|r| r.value).collect();
-    let [a, b] = &run.subscribers;
-    let mut checks = vec![(
-        format!(
-            "A, subscribed from the start, got all {} readings",
-            all.len()
-        ),
-        a.values() == all && !all.is_empty(),
-    )];
-    match kind {
-        Temperature::Cold => {
-            checks.push((
-                format!(
-                    "B, subscribed at {} ms, also got all {} from the first: its own run",
-                    b.subscribed_at.as_millis(),
-                    all.len()
-                ),
-                b.values() == all,
-            ));
-            checks.push((
-                format!(
-                    "the sensor started once per subscriber: {}",
-                    run.sensor_starts
-                ),
-                run.sensor_starts == 2,
-            ));
-        }
-        Temperature::Hot => {
-            let after: Vec<i64> = run
-                .taken
-                .iter()
-                .filter(|r| r.at >= b.subscribed_at)
-                .map(|r| r.value)
-                .collect();
-            let missed = all.len() - b.values().len();
-            checks.push((
-                format!(
-                    "B, subscribed at {} ms, got only the {} readings taken since, and missed {missed} without a word",
-                    b.subscribed_at.as_millis(),
-                    b.values().len()
-                ),
-                b.values() == after && missed > 0 && b.told_missed() == 0,
-            ));
-            checks.push((
-                format!("the sensor started once: {}", run.sensor_starts),
-                run.sensor_starts == 1,
-            ));
-        }
-        Temperature::Lagging => {
-            let got = b.values().len() as u64;
-            let told = b.told_missed();
-            checks.push((
-                format!(
-                    "slow B got {got} and was told it missed {told}: {got} + {told} = {} readings taken",
-                    all.len()
-                ),
-                got + told == all.len() as u64 && told > 0 && is_ordered_subset(&b.values(), &all),
-            ));
-        }
-    }
-    checks
+/// Cold: A subscribes at once and B at [`LATE`], each to its own run of the sensor. Returns
+/// the readings of A's run, and the two subscribers.
+async fn cold(
+    schedule: &Schedule,
+    start: Instant,
+    starts: &Arc<AtomicUsize>,
+) -> (Vec<Reading>, Subscriber, Subscriber) {
+    let a = collect_timed(
+        cold_sensor(schedule.clone(), start, Arc::clone(starts)),
+        start,
+    );
+    let b = async {
+        sleep_until(start + LATE).await;
+        collect_timed(
+            cold_sensor(schedule.clone(), start, Arc::clone(starts)),
+            start,
+        )
+        .await
+    };
+    let (a, b) = tokio::join!(a, b);
+    let as_received = |events: Vec<Event<Reading>>| -> Vec<Event<Received>> {
+        events
+            .into_iter()
+            .map(|e| Event::new(e.at, Received::Reading(e.value)))
+            .collect()
+    };
+    let taken = a.iter().map(|e| e.value.clone()).collect();
+    (
+        taken,
+        Subscriber {
+            name: "A",
+            subscribed_at: Duration::ZERO,
+            received: as_received(a),
+        },
+        Subscriber {
+            name: "B",
+            subscribed_at: LATE,
+            received: as_received(b),
+        },
+    )
 }
 
-fn is_ordered_subset(small: &[i64], big: &[i64]) -> bool {
-    let mut it = big.iter();
-    small.iter().all(|s| it.any(|b| b == s))
+/// Hot: one sensor broadcasting into a channel of `capacity`; A listens from the start, B
+/// subscribes at `b_at` and spends `b_work` on each reading. Returns the readings taken, and
+/// the two subscribers.
+async fn hot(
+    schedule: Schedule,
+    start: Instant,
+    starts: &Arc<AtomicUsize>,
+    capacity: usize,
+    b_at: Duration,
+    b_work: Duration,
+) -> (Vec<Reading>, Subscriber, Subscriber) {
+    let (tx, rx_a) = broadcast::channel(capacity);
+    // A subscriber from the start subscribes before the sensor starts. A late one subscribes
+    // through a sender clone it drops once subscribed, so its stream still ends when the
+    // sensor's sender goes.
+    let b_subscription = if b_at.is_zero() {
+        Ok(tx.subscribe())
+    } else {
+        Err(tx.clone())
+    };
+    let sensor = tokio::spawn(hot_sensor(schedule, start, tx, Arc::clone(starts)));
+    let a = listen(rx_a, start, Duration::ZERO);
+    let b = async move {
+        let rx_b = match b_subscription {
+            Ok(rx) => rx,
+            Err(sender) => {
+                sleep_until(start + b_at).await;
+                sender.subscribe()
+            }
+        };
+        let subscribed = since(start);
+        (subscribed, listen(rx_b, start, b_work).await)
+    };
+    let (a, (b_subscribed, b)) = tokio::join!(a, b);
+    let taken = sensor.await.unwrap_or_default();
+    (
+        taken,
+        Subscriber {
+            name: "A",
+            subscribed_at: Duration::ZERO,
+            received: a,
+        },
+        Subscriber {
+            name: "B",
+            subscribed_at: b_subscribed,
+            received: b,
+        },
+    )
 }
 
 /// Runs one variant of the example on a current-thread runtime, in real time.
@@ -366,80 +316,5 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             budget.as_millis()
         )));
     };
-    let checks = checks(kind, &r);
-    let showed = checks.iter().all(|(_, ok)| *ok);
-    let slots = slots_until(r.ended, TICK);
-    let mut diagram = Diagram::new();
-    diagram.lane("sensor", &r.taken, TICK, slots, |v| v.to_string());
-    let show = |v: &Received| match v {
-        Received::Reading(r) => r.value.to_string(),
-        Received::Missed(n) => format!("(missed {n})"),
-    };
-    for s in &r.subscribers {
-        diagram.lane(&format!("sub {}", s.name), &s.received, TICK, slots, show);
-    }
-    let intro = match kind {
-        Temperature::Cold => {
-            "Cold: each subscriber's poll starts its own run of the sensor; B subscribes 120 ms late and still gets everything, 120 ms later."
-        }
-        Temperature::Hot => {
-            "Hot: one sensor task broadcasts (tokio::sync::broadcast, capacity 64); B subscribes at 120 ms."
-        }
-        Temperature::Lagging => {
-            "Lagging: one broadcast of capacity 4; B spends 47 ms on each reading (a sleep: its slowness is the subject)."
-        }
-    };
-    let mut table = TableData::new(
-        "what each subscriber got",
-        &[
-            "subscriber",
-            "subscribed at",
-            "readings",
-            "told it missed",
-            "sensor starts",
-        ],
-    );
-    for s in &r.subscribers {
-        table.row([
-            s.name.to_string(),
-            format!("{} ms", s.subscribed_at.as_millis()),
-            s.values().len().to_string(),
-            s.told_missed().to_string(),
-            r.sensor_starts.to_string(),
-        ]);
-    }
-    let mut outcome = config
-        .outcome(Verdict::from(showed))
-        .line(intro)
-        .line("Real time (tokio::time); times are measured.");
-    for line in diagram.lines(TICK) {
-        outcome = outcome.line(line);
-    }
-    for (check, ok) in &checks {
-        outcome = outcome.line(format!("{} {check}", if *ok { "✓" } else { "✗" }));
-    }
-    let [a, b] = &r.subscribers;
-    let notice = match kind {
-        Temperature::Cold => {
-            "cold = a recording: every subscriber gets the whole thing, from its own start"
-        }
-        Temperature::Hot => {
-            "hot = live: what happened before you subscribed is gone, and nobody tells you"
-        }
-        Temperature::Lagging => {
-            "a broadcast never waits for the slowest: it overwrites the oldest and tells the laggard how many it lost"
-        }
-    };
-    Ok(outcome
-        .table(table)
-        .key_figure("readings B got", b.values().len() as f64, "readings")
-        .figure(
-            "readings B was told it missed",
-            b.told_missed() as f64,
-            "readings",
-        )
-        .figure("readings A got", a.values().len() as f64, "readings")
-        .figure("readings taken", r.taken.len() as f64, "readings")
-        .figure("sensor starts", r.sensor_starts as f64, "starts")
-        .notice(notice))
+    Ok(report::outcome(config, kind, &r))
 }
