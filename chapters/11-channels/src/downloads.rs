@@ -31,32 +31,22 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use common::http::{PAGES, Page, StatusServer, page_body};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Variants, Verdict};
 use http_body_util::BodyExt;
 use tokio::io::AsyncWriteExt;
 
 /// The book's chunk size: `res.content.read(1024)`.
 pub const CHUNK: usize = 1024;
 
-/// How the pages are fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// One after the other, blocking client.
-    Sequential,
-    /// All at once, tasks, chunked writes.
-    Concurrent,
-    /// All at once, and the server streams each body in chunks.
-    Streamed,
-}
-
-impl Mode {
-    /// The mode a variant name stands for.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "sequential" => Self::Sequential,
-            "streamed" => Self::Streamed,
-            _ => Self::Concurrent,
-        }
+common::variants! {
+    /// How the pages are fetched.
+    pub enum Mode {
+        /// One after the other, blocking client.
+        Sequential = "sequential": "example 6: a blocking client, one page after the other",
+        /// All at once, tasks, chunked writes.
+        Concurrent = "concurrent": "example 5: five tasks at once, bodies written in 1024-byte chunks",
+        /// All at once, and the server streams each body in chunks.
+        Streamed = "streamed": "five tasks at once while the server trickles each body in chunks: the files grow side by side",
     }
 }
 
@@ -301,17 +291,17 @@ pub async fn stream_to_file(
 
 /// The example: `run downloads [--variant sequential|concurrent|streamed]`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let mode = Mode::from_variant(config.variant);
+    let mode = config.variant_of::<Mode>()?;
     let delay = match mode {
         Mode::Streamed => Duration::from_millis(config.pick(2, 10)),
-        _ => Duration::from_millis(config.pick(100, 300)),
+        Mode::Sequential | Mode::Concurrent => Duration::from_millis(config.pick(100, 300)),
     };
     let settings = DownloadSettings { mode, delay };
     let server = StatusServer::start().context("starting the local HTTP server")?;
-    let out = OutDir::create(config.variant)?;
+    let out = OutDir::create(mode.name())?;
     let run = download_all(&server, out.path(), settings, config.budget() * 5)?;
     let served = server.shutdown();
-    let mut outcome = describe(config.variant, settings, &run);
+    let mut outcome = describe(config, settings, &run);
     outcome = outcome.line(format!(
         "The server answered {} requests. Files went to {}{}.",
         served.requests,
@@ -325,7 +315,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn describe(variant: &str, settings: DownloadSettings, run: &DownloadRun) -> Outcome {
+fn describe(config: &RunConfig, settings: DownloadSettings, run: &DownloadRun) -> Outcome {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let bytes: u64 = run.downloads.iter().map(|d| d.bytes).sum();
     let chunks: u64 = run.downloads.iter().map(|d| d.chunks).sum();
@@ -359,7 +349,8 @@ fn describe(variant: &str, settings: DownloadSettings, run: &DownloadRun) -> Out
         ]);
     }
     let verified = run.downloads.iter().filter(|d| d.verified).count();
-    let mut outcome = Outcome::new("downloads", variant, Verdict::from(run.all_verified()))
+    let mut outcome = config
+        .outcome(Verdict::from(run.all_verified()))
         .key_figure("total time", run.elapsed.as_secs_f64(), "s")
         .figure("bytes written", bytes as f64, "B")
         .figure("files verified byte for byte", verified as f64, "files")

@@ -49,25 +49,15 @@ pub const MESSAGE_BYTES: usize = 64;
 /// The listener's accept queue: room for every client `--threads` allows to connect at once.
 const ACCEPT_QUEUE: u32 = 2048;
 
-/// Which of the book's three servers to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Behavior {
-    /// Example 1: log the connection and the data, answer nothing.
-    ReceiveOnly,
-    /// Example 2: write `Echoed back: <data>` for every read, keep the connection.
-    Echo,
-    /// Example 3: echo once, then close the transport.
-    EchoAndClose,
-}
-
-impl Behavior {
-    /// The behavior a variant name stands for.
-    pub fn from_variant(variant: &str) -> Self {
-        match variant {
-            "receive-only" => Self::ReceiveOnly,
-            "echo-close" => Self::EchoAndClose,
-            _ => Self::Echo,
-        }
+common::variants! {
+    /// Which of the book's three servers to run.
+    pub enum Behavior {
+        /// Example 1: log the connection and the data, answer nothing.
+        ReceiveOnly = "receive-only": "example 1: log the connection and the data, answer nothing",
+        /// Example 3: echo once, then close the transport.
+        EchoAndClose = "echo-close": "example 3: echo one message, then close the transport",
+        /// Example 2: write `Echoed back: <data>` for every read, keep the connection.
+        Echo = "echo": "example 2: echo every message on a kept connection; M timed round trips per client",
     }
 }
 
@@ -398,7 +388,7 @@ pub async fn run_clients(settings: EchoSettings) -> anyhow::Result<EchoRun> {
 /// The example: `run echo [--variant receive-only|echo-close|echo] [--threads CLIENTS]`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let settings = EchoSettings {
-        behavior: Behavior::from_variant(config.variant),
+        behavior: config.variant_of::<Behavior>()?,
         clients: config.threads,
         messages: config.pick(50, 1_000),
     };
@@ -408,10 +398,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let round_trips = (settings.clients * settings.messages) as u64;
     let limit = config.budget() * 5 + Duration::from_micros(200 * round_trips);
     let run = crate::block_on(limit, run_clients(settings))?;
-    Ok(describe(config.variant, settings, &run))
+    Ok(describe(config, settings, &run))
 }
 
-fn describe(variant: &str, settings: EchoSettings, run: &EchoRun) -> Outcome {
+fn describe(config: &RunConfig, settings: EchoSettings, run: &EchoRun) -> Outcome {
     let s = &run.server;
     let clients = settings.clients as u64;
     let mut outcome = match settings.behavior {
@@ -429,7 +419,7 @@ fn describe(variant: &str, settings: EchoSettings, run: &EchoRun) -> Outcome {
                     format!("{:.0}", us(percentile(&run.rtts, p))),
                 ]);
             }
-            Outcome::new("echo", variant, Verdict::from(showed))
+            config.outcome(Verdict::from(showed))
                 .key_figure("round trips per second", rate.round(), "msg/s")
                 .figure("clients", clients as f64, "clients")
                 .figure("round trips", total as f64, "msg")
@@ -451,7 +441,7 @@ fn describe(variant: &str, settings: EchoSettings, run: &EchoRun) -> Outcome {
                 && s.closed_by_server == clients
                 && run.wrong_replies == 0
                 && run.client_errors.is_empty();
-            Outcome::new("echo", variant, Verdict::from(showed))
+            config.outcome(Verdict::from(showed))
                 .key_figure("exact replies", (clients - run.wrong_replies.min(clients)) as f64, "replies")
                 .figure("connections made", s.connections as f64, "connections")
                 .figure("closed by the server", s.closed_by_server as f64, "connections")
@@ -465,7 +455,7 @@ fn describe(variant: &str, settings: EchoSettings, run: &EchoRun) -> Outcome {
                 && s.messages >= clients
                 && run.wrong_replies == 0
                 && run.client_errors.is_empty();
-            Outcome::new("echo", variant, Verdict::from(showed))
+            config.outcome(Verdict::from(showed))
                 .key_figure("messages received by the server", s.messages as f64, "msg")
                 .figure("connections made", s.connections as f64, "connections")
                 .figure("bytes received", s.bytes as f64, "B")

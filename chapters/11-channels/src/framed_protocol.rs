@@ -270,13 +270,14 @@ pub async fn serve_one_read_one_message(mut stream: TcpStream, shared: Arc<Share
     shared.count(|s| s.closed += 1);
 }
 
-/// How a server cuts its input into requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// One read = one request (the book's `data_received`).
-    OneReadOneMessage,
-    /// The line codec.
-    Lines,
+common::variants! {
+    /// How a server cuts its input into requests.
+    pub enum Framing {
+        /// One read = one request (the book's `data_received`).
+        OneReadOneMessage = "broken": "one read = one message, as the book's data_received: replies go missing",
+        /// The line codec.
+        Lines = "framed": "the line codec: every request its reply, every malformed frame an ERR",
+    }
 }
 
 /// A running protocol server on `127.0.0.1:0`.
@@ -482,10 +483,7 @@ pub async fn exercise_server(
 
 /// The example: `run framed-protocol [--variant broken|framed]`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let framing = match config.variant {
-        "broken" => Framing::OneReadOneMessage,
-        _ => Framing::Lines,
-    };
+    let framing = config.variant_of::<Framing>()?;
     let (clients, count) = (config.pick(8, 64), config.pick(200, 2_000));
     let limit = config.budget() * 5;
     let run = crate::block_on(limit, exercise_server(framing, clients, count, limit))?;

@@ -38,6 +38,16 @@ use tokio::time::Instant;
 use crate::drain::{self, Drained};
 use crate::framed_protocol::{Shared, serve_framed};
 
+common::variants! {
+    /// How the server stops at the signal.
+    pub enum Stop {
+        /// Grace zero: every connection aborted at once.
+        Abrupt = "abrupt": "grace zero, like the book's loop killed by Ctrl-C: in-flight requests are lost",
+        /// A grace period for the requests in flight.
+        Graceful = "graceful": "refuse new clients, close idle ones, let in-flight requests finish",
+    }
+}
+
 /// Waits for Ctrl-C, SIGTERM or `programmatic`, whichever comes first, and says which it was.
 pub async fn shutdown_signal(programmatic: impl Future<Output = ()>) -> &'static str {
     let terminate = async {
@@ -194,15 +204,14 @@ pub async fn shut_down_under_load(settings: ShutdownSettings) -> anyhow::Result<
 
 /// The example: `run graceful-shutdown [--variant abrupt|graceful]`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let graceful = config.variant != "abrupt";
+    let stop = config.variant_of::<Stop>()?;
     let settings = ShutdownSettings {
         busy: config.pick(10, 50),
         idle: 3,
         request: Duration::from_millis(config.pick(300, 1_000)),
-        grace: if graceful {
-            Duration::from_secs(5)
-        } else {
-            Duration::ZERO
+        grace: match stop {
+            Stop::Abrupt => Duration::ZERO,
+            Stop::Graceful => Duration::from_secs(5),
         },
     };
     let run = crate::block_on(config.budget() * 5, shut_down_under_load(settings))?;
@@ -236,10 +245,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         .to_string(),
     ]);
-    let showed = if graceful {
-        answered == settings.busy && run.drained.cut_off == 0
-    } else {
-        cut == settings.busy && run.drained.cut_off > 0
+    let showed = match stop {
+        Stop::Abrupt => cut == settings.busy && run.drained.cut_off > 0,
+        Stop::Graceful => answered == settings.busy && run.drained.cut_off == 0,
     } && run.late_refused
         && run.idle_closed == settings.idle;
     let outcome = config.outcome(Verdict::from(showed))
@@ -258,13 +266,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             run.in_flight_at_signal,
             run.signal
         ));
-    Ok(if graceful {
-        outcome
-            .line(format!("Grace period {}: the server stopped accepting, closed the idle connections, and waited for the requests in flight.", common::timing::human(settings.grace)))
-            .notice("graceful: nobody with a request in flight lost it, nobody new got in, and the exit waited only for what was left of the requests")
-    } else {
-        outcome
+    Ok(match stop {
+        Stop::Abrupt => outcome
             .line("Grace period zero: the server aborted every connection at the signal, as when the book's loop is killed by Ctrl-C.")
-            .notice("abrupt: the exit is instant, and every request in flight is lost — the clients see the connection close with no reply")
+            .notice("abrupt: the exit is instant, and every request in flight is lost — the clients see the connection close with no reply"),
+        Stop::Graceful => outcome
+            .line(format!("Grace period {}: the server stopped accepting, closed the idle connections, and waited for the requests in flight.", common::timing::human(settings.grace)))
+            .notice("graceful: nobody with a request in flight lost it, nobody new got in, and the exit waited only for what was left of the requests"),
     })
 }

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
-use common::{Chapter, Example, ThreadsSpec, Tool, Variant};
+use common::{Chapter, Example, ThreadsSpec, Tool};
 
 pub mod downloads;
 pub mod echo;
@@ -79,20 +79,7 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "echo",
             summary: "the book's protocol-style server (connection made, data received, echoed back, transport closed) with many clients at once; round trips/s and p50/p99",
-            variants: &[
-                Variant {
-                    name: "receive-only",
-                    summary: "example 1: log the connection and the data, answer nothing",
-                },
-                Variant {
-                    name: "echo-close",
-                    summary: "example 3: echo one message, then close the transport",
-                },
-                Variant {
-                    name: "echo",
-                    summary: "example 2: echo every message on a kept connection; M timed round trips per client",
-                },
-            ],
+            variants: echo::Behavior::ALL,
             threads: Some(ThreadsSpec {
                 meaning: "clients",
                 default: 100,
@@ -104,52 +91,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "downloads",
             summary: "five pages from the local server, one after another vs at once streamed to files in 1024-byte chunks; every file checked byte for byte",
-            variants: &[
-                Variant {
-                    name: "sequential",
-                    summary: "example 6: a blocking client, one page after the other",
-                },
-                Variant {
-                    name: "concurrent",
-                    summary: "example 5: five tasks at once, bodies written in 1024-byte chunks",
-                },
-                Variant {
-                    name: "streamed",
-                    summary: "five tasks at once while the server trickles each body in chunks: the files grow side by side",
-                },
-            ],
+            variants: downloads::Mode::ALL,
             threads: None,
             run: downloads::run,
         },
         Example {
             name: "framed-protocol",
             summary: "a line protocol (PING, ECHO, SET, GET, SLOW, QUIT) with a tokio-util codec; pipelined, malformed and half-sent requests",
-            variants: &[
-                Variant {
-                    name: "broken",
-                    summary: "one read = one message, as the book's data_received: replies go missing",
-                },
-                Variant {
-                    name: "framed",
-                    summary: "the line codec: every request its reply, every malformed frame an ERR",
-                },
-            ],
+            variants: framed_protocol::Framing::ALL,
             threads: None,
             run: framed_protocol::run,
         },
         Example {
             name: "graceful-shutdown",
             summary: "stop accepting, finish the requests in flight, exit — on Ctrl-C, SIGTERM or the program's own signal",
-            variants: &[
-                Variant {
-                    name: "abrupt",
-                    summary: "grace zero, like the book's loop killed by Ctrl-C: in-flight requests are lost",
-                },
-                Variant {
-                    name: "graceful",
-                    summary: "refuse new clients, close idle ones, let in-flight requests finish",
-                },
-            ],
+            variants: graceful_shutdown::Stop::ALL,
             threads: None,
             run: graceful_shutdown::run,
         },

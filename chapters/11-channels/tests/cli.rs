@@ -2,8 +2,6 @@
 //! with one line naming the valid choices; `--json` prints one outcome per line with the figures
 //! the README quotes; the `serve` tool rejects bad arguments with exit 2.
 
-#![cfg(not(shuttle))]
-
 use common::cli_test::{ChapterBinary, figure};
 
 const CHAPTER_11: ChapterBinary = ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-11"));

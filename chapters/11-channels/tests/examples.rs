@@ -3,8 +3,6 @@
 //! abrupt shutdown really cuts requests off), every download is exact byte for byte. No timing
 //! assertions; the examples' own time limits turn a hang into a failure.
 
-#![cfg(not(shuttle))]
-
 use chapter_11::CHAPTER;
 use common::Verdict;
 use common::testing::{run_quick, run_quick_threads};

@@ -13,8 +13,6 @@
 //! that is over the limit, frames lost after the first line of a read, ...). Then the real
 //! server runs the graded codec against a real client.
 
-#![cfg(not(shuttle))]
-
 /// The tests, against the line-codec module named by the path.
 macro_rules! suite {
     ($($module:ident)::+) => {

@@ -4,8 +4,6 @@
 //! many clients at once. Synchronization is by the server's own counters (a `watch` channel) or
 //! by the protocol itself, never by sleeping; the timeouts only turn a hang into a failure.
 
-#![cfg(not(shuttle))]
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
