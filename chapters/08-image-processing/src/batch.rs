@@ -25,89 +25,32 @@
 //! The speedups over one worker are set beside Amdahl's law, with the serial fraction that
 //! explains the speedup measured on as many workers as there are cores (the Karp–Flatt metric),
 //! for n processors and for this machine's cores; the outcome carries that chart as
-//! `chapter-8-batch-<variant>` for `cargo xtask bench`. Mirrors the book's Chapter08
+//! `chapter-8-batch-<variant>` for `cargo xtask bench`. That reporting (the timing, the
+//! comparison of outputs, the table, the chart) is in [`report`], and the tile files the workers
+//! read are cut in [`input`] (the book's generate_input.py). Mirrors the book's Chapter08
 //! generate_input.py, example5.py and example6.py.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context;
-use common::timing::{SerialFit, human, speedup};
-use common::{Outcome, Plot, RunConfig, TableData, Verdict};
-use image::{GrayImage, ImageFormat, RgbImage};
+use common::{Outcome, RunConfig};
+use image::{GrayImage, RgbImage};
 use rayon::prelude::*;
 
-use crate::imaging::{
-    BOOK_HEIGHT, BOOK_WIDTH, output_root, read_rgb, test_image, write_gray_png, write_rgb,
-};
+use crate::imaging::{BOOK_HEIGHT, BOOK_WIDTH, output_root, read_rgb, test_image, write_gray_png};
 use crate::threshold::{Adaptive, filter_rows, grayscale, process_tile, threshold_against};
+
+pub mod input;
+pub mod report;
+
+pub use input::{Tile, cut, write_tiles};
+use report::{Sweep, median3, same_files};
 
 /// The book's grid: 20×20 tiles.
 pub const GRID: u32 = 20;
 
 /// How many of the grid's rows of tiles a `--quick` run processes: the first 5 of 20, 100 tiles.
 pub const QUICK_GRID_ROWS: u32 = 5;
-
-/// One tile's place in the grid and its file.
-#[derive(Debug, Clone)]
-pub struct Tile {
-    /// Grid row.
-    pub row: u32,
-    /// Grid column.
-    pub col: u32,
-    /// Its input file.
-    pub path: PathBuf,
-}
-
-impl Tile {
-    /// The book's name for it: `ship_<row>_<col>`.
-    pub fn file_name(&self) -> String {
-        format!("ship_{}_{}.png", self.row, self.col)
-    }
-}
-
-/// Cuts `picture` into a `grid`×`grid` set of tiles of `width/grid` × `height/grid` pixels (the
-/// remainder is dropped, as the book's `generate_input.py` does).
-pub fn cut(picture: &RgbImage, grid: u32) -> Vec<(u32, u32, RgbImage)> {
-    let (tw, th) = (picture.width() / grid, picture.height() / grid);
-    let mut tiles = Vec::new();
-    for row in 0..grid {
-        for col in 0..grid {
-            let tile = image::imageops::crop_imm(picture, col * tw, row * th, tw, th).to_image();
-            tiles.push((row, col, tile));
-        }
-    }
-    tiles
-}
-
-/// Writes the tiles of `picture` as PNG files into `dir` (skipped when `dir` already holds this
-/// picture's tiles, marked by a `done` file naming its size and seed).
-pub fn write_tiles(
-    picture: &RgbImage,
-    grid: u32,
-    dir: &Path,
-    mark: &str,
-) -> anyhow::Result<Vec<Tile>> {
-    let done = dir.join("done");
-    let ready = std::fs::read_to_string(&done).is_ok_and(|m| m == mark);
-    let mut tiles = Vec::new();
-    for (row, col, pixels) in cut(picture, grid) {
-        let mut tile = Tile {
-            row,
-            col,
-            path: PathBuf::new(),
-        };
-        tile.path = dir.join(tile.file_name());
-        if !ready {
-            write_rgb(&tile.path, &pixels, ImageFormat::Png)?;
-        }
-        tiles.push(tile);
-    }
-    if !ready {
-        std::fs::write(&done, mark).with_context(|| format!("writing {}", done.display()))?;
-    }
-    Ok(tiles)
-}
 
 common::variants! {
     /// The example's variants: how the work reaches the workers.
@@ -274,65 +217,13 @@ fn counts(n: usize) -> Vec<usize> {
     (1..=n.max(1)).collect()
 }
 
-fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        let clock = std::time::Instant::now();
-        run()?;
-        times.push(clock.elapsed());
-    }
-    times.sort();
-    Ok(times[1])
-}
-
-/// The Karp–Flatt metric, from `common` (the tests reach it here).
-pub use common::timing::karp_flatt;
-
-/// The chart of `feed`'s sweep: measured speedups over one worker, and Amdahl's law for the
-/// serial fraction `serial`, for n processors and for `cores` cores.
-pub fn plot(feed: Feed, speedups: &[(usize, f64)], serial: f64, cores: usize) -> Plot {
-    let line = |f: &dyn Fn(usize, f64) -> f64| -> Vec<(f64, f64)> {
-        speedups.iter().map(|&(n, s)| (n as f64, f(n, s))).collect()
-    };
-    let workers: Vec<usize> = speedups.iter().map(|&(n, _)| n).collect();
-    Plot::new(
-        format!("chapter-8-batch-{feed}"),
-        format!("Image batch ({feed}): speedup against Amdahl's law"),
-        "workers (threads)",
-        "speedup (x)",
-    )
-    .measured("measured speedup", line(&|_, s| s))
-    .amdahl_lines(serial, &workers, cores)
-}
-
-/// True if every file in `a` has a byte-identical twin in `b`; returns the count compared.
-fn same_files(a: &Path, b: &Path, tiles: &[Tile]) -> anyhow::Result<(usize, usize)> {
-    let mut differ = 0;
-    for tile in tiles {
-        let x = std::fs::read(a.join(tile.file_name()))?;
-        let y = std::fs::read(b.join(tile.file_name()))?;
-        differ += usize::from(x != y);
-    }
-    Ok((tiles.len(), differ))
-}
-
-/// Runs one variant at 1..=N workers and tabulates the medians.
+/// Runs one variant at 1..=N workers, checks every output against the one-worker output, and
+/// reports the medians.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let feed = config.variant_of::<Feed>()?;
     let root = output_root().join("batch");
     let picture = test_image(BOOK_WIDTH, BOOK_HEIGHT, config.seed);
     let grid_rows = config.pick(QUICK_GRID_ROWS, GRID);
-    let mut table = TableData::new(
-        format!("{feed} — median of 3 runs each"),
-        &[
-            "workers",
-            "time",
-            "speedup",
-            "efficiency",
-            "Amdahl: n processors",
-            "Amdahl: cores",
-        ],
-    );
     let mut times: Vec<(usize, Duration)> = Vec::new();
     let (compared, differ, unit);
     match feed.tiles() {
@@ -387,53 +278,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             unit = "files";
         }
     }
-    let base = times[0].1;
-    // One worker over itself is exactly 1.
-    let speedups: Vec<(usize, f64)> = times
-        .iter()
-        .map(|&(n, took)| (n, if n == 1 { 1.0 } else { speedup(base, took) }))
-        .collect();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let fit = SerialFit::from_speedups(&speedups, cores);
-    for (&(n, took), &(_, s)) in times.iter().zip(&speedups) {
-        table.row([
-            n.to_string(),
-            human(took),
-            format!("{s:.2}×"),
-            format!("{:.0}%", 100.0 * s / n as f64),
-            format!("{:.2}×", fit.predicted(n)),
-            format!("{:.2}×", fit.predicted_here(n)),
-        ]);
-    }
-    let (top_n, top) = *speedups.last().expect("at least one count");
-    let mut outcome = config.outcome(Verdict::from(differ == 0))
-        .line(format!(
-            "{} tiles of {}×{} px ({} a {GRID}×{GRID} grid of a {}×{} picture), gray + Gaussian adaptive threshold each; {cores} cores here",
-            GRID * grid_rows,
-            picture.width() / GRID,
-            picture.height() / GRID,
-            if grid_rows == GRID {
-                String::new()
-            } else {
-                format!("the first {grid_rows} rows of")
-            },
-            picture.width(),
-            picture.height()
-        ))
-        .line(fit.describe())
-        .table(table)
-        .plot(plot(feed, &speedups, fit.serial, cores))
-        .line(format!(
-            "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
-        ))
-        .key_figure(format!("speedup at {top_n} workers"), top, "x")
-        .figure("differing outputs", differ as f64, unit)
-        .figure("serial fraction (Karp–Flatt)", fit.serial, "");
-    // The key figure already is the speedup at 2 workers when the sweep stops there.
-    if let Some(&(_, two)) = speedups.iter().find(|p| p.0 == 2 && top_n != 2) {
-        outcome = outcome.figure("speedup at 2 workers", two, "x");
-    }
-    Ok(outcome.notice(match feed {
+    let sweep = Sweep {
+        times,
+        compared,
+        differ,
+        unit,
+    };
+    let size = (picture.width(), picture.height());
+    Ok(report::outcome(config, feed, size, grid_rows, &sweep).notice(match feed {
             Feed::ParentReads => "the parent decodes every tile alone: that serial part caps the speedup, as pickling did in the book's example5 (and even \"1 worker\" is two threads: parent and worker form a pipeline)",
             Feed::WorkerReads => "each worker reads its own files (example6): nothing serial left but the channel, so the speedup follows the cores",
             Feed::RayonTiles => "the same work with no channel to write: rayon's pool splits the tile list and steals work",

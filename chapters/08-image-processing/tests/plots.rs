@@ -7,7 +7,8 @@
 #![cfg(not(shuttle))]
 
 use chapter_8::CHAPTER;
-use chapter_8::batch::{Feed, karp_flatt, plot};
+use chapter_8::batch::Feed;
+use chapter_8::batch::report::{karp_flatt, plot};
 use common::Outcome;
 use common::testing::run_quick_threads;
 use common::timing::{SerialFit, amdahl};
