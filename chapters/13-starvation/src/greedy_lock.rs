@@ -39,7 +39,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::bail;
 use common::timing::human;
 use common::trace::tracing::{field::Empty, info_span};
 use common::watchdog::{Ending, Watchdog, WorkerCtx, worker};
@@ -127,17 +126,18 @@ pub const FAIR_BOUND: u64 = 2 * FIFO_OVERTAKEN;
 /// time-slicing drags it down to 58 % for `std-mutex` even as it overtakes hundreds.
 pub const STARVING_BOUND: u64 = 5 * FIFO_OVERTAKEN;
 
-/// The example's variants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// `std::sync::Mutex`: starves the polite threads.
-    StdMutex,
-    /// `parking_lot::Mutex`: starves them, within its eventual fairness.
-    ParkingLot,
-    /// `parking_lot`'s `unlock_fair`: measured.
-    UnlockFair,
-    /// The FIFO ticket lock: serves them in turn.
-    Ticket,
+common::variants! {
+    /// The example's variants.
+    pub enum Kind {
+        /// `std::sync::Mutex`: starves the polite threads.
+        StdMutex = "std-mutex": "std::sync::Mutex: the running thread barges back in; the polite threads are overtaken hundreds of times",
+        /// `parking_lot::Mutex`: starves them, within its eventual fairness.
+        ParkingLot = "parking-lot": "parking_lot::Mutex: unfair, with eventual fairness every ~0.5 ms",
+        /// `parking_lot`'s `unlock_fair`: measured.
+        UnlockFair = "unlock-fair": "parking_lot's MutexGuard::unlock_fair hands the lock to the next parked waiter: a measurement of how fair that is",
+        /// The FIFO ticket lock: serves them in turn.
+        Ticket = "ticket": "a FIFO ticket lock from Mutex + Condvar: first come, first served; overtaken at most once by each other thread",
+    }
 }
 
 /// What a variant's run must show for the verdict `Showed`.
@@ -152,25 +152,6 @@ pub enum Expect {
 }
 
 impl Kind {
-    /// Every variant, in the registry's order.
-    pub const ALL: [Kind; 4] = [
-        Kind::StdMutex,
-        Kind::ParkingLot,
-        Kind::UnlockFair,
-        Kind::Ticket,
-    ];
-
-    /// The variant a name means; an error for a name this example does not have.
-    pub fn from_variant(variant: &str) -> anyhow::Result<Self> {
-        Ok(match variant {
-            "std-mutex" => Self::StdMutex,
-            "parking-lot" => Self::ParkingLot,
-            "unlock-fair" => Self::UnlockFair,
-            "ticket" => Self::Ticket,
-            other => bail!("greedy-lock has no variant {other:?}"),
-        })
-    }
-
     /// A fresh lock of this kind.
     pub fn lock(self) -> Arc<dyn ExclusiveLock> {
         match self {
@@ -306,7 +287,7 @@ pub fn measure(lock: Arc<dyn ExclusiveLock>, duration: Duration, micros: u64) ->
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let kind = Kind::from_variant(config.variant)?;
+    let kind = config.variant_of::<Kind>()?;
     // The tour: 250 ms, hundreds of polite waits, so the worst overtaking is still seen.
     let duration = config.pick(Duration::from_millis(250), Duration::from_secs(3));
     let m = measure(kind.lock(), duration, HOLD_MICROS);

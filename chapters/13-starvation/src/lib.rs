@@ -12,7 +12,7 @@
 //! blocks [`primitives`] (semaphore, ticket lock) and [`tally`] (per-thread accounting); and the
 //! exercise modules [`fair_rwlock`] (13.1) and [`aging`] (13.2), which the examples use too.
 
-use common::{Chapter, Example, Variant};
+use common::{Chapter, Example};
 
 pub mod greedy_lock;
 pub mod job;
@@ -43,68 +43,21 @@ pub static CHAPTER: Chapter = Chapter {
         Example {
             name: "readers-writers",
             summary: "3 readers and 2 writers on the book's three locks and the ready-made RwLocks: who starves, in numbers",
-            variants: &[
-                Variant {
-                    name: "readers-first",
-                    summary: "the first reader locks writers out, the last lets them in: writers starve (book example1)",
-                },
-                Variant {
-                    name: "writers-first",
-                    summary: "a waiting writer closes the readers' gate: readers starve (book example2)",
-                },
-                Variant {
-                    name: "fair",
-                    summary: "both sides pass a FIFO service turnstile: both progress (book example3)",
-                },
-                Variant {
-                    name: "std-rwlock",
-                    summary: "std::sync::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
-                },
-                Variant {
-                    name: "parking-lot-rwlock",
-                    summary: "parking_lot::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
-                },
-            ],
+            variants: readers_writers::Kind::ALL,
             threads: None,
             run: readers_writers::run,
         },
         Example {
             name: "priority-scheduling",
             summary: "a worker always runs the highest-priority job: the low-priority producer starves, until aging",
-            variants: &[
-                Variant {
-                    name: "strict",
-                    summary: "always the highest priority: medium and low never run",
-                },
-                Variant {
-                    name: "aging",
-                    summary: "priority rises with time waited: every producer runs, within a bound",
-                },
-            ],
+            variants: priority_scheduling::Scheduling::ALL,
             threads: None,
             run: priority_scheduling::run,
         },
         Example {
             name: "greedy-lock",
             summary: "a thread that re-locks at once starves the others under an unfair lock; a fair hand-off shares it",
-            variants: &[
-                Variant {
-                    name: "std-mutex",
-                    summary: "std::sync::Mutex: the running thread barges back in; the polite threads are overtaken hundreds of times",
-                },
-                Variant {
-                    name: "parking-lot",
-                    summary: "parking_lot::Mutex: unfair, with eventual fairness every ~0.5 ms",
-                },
-                Variant {
-                    name: "unlock-fair",
-                    summary: "parking_lot's MutexGuard::unlock_fair hands the lock to the next parked waiter: a measurement of how fair that is",
-                },
-                Variant {
-                    name: "ticket",
-                    summary: "a FIFO ticket lock from Mutex + Condvar: first come, first served; overtaken at most once by each other thread",
-                },
-            ],
+            variants: greedy_lock::Kind::ALL,
             threads: None,
             run: greedy_lock::run,
         },

@@ -31,7 +31,6 @@ use std::cmp::Reverse;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
 use common::sync::{Condvar, Mutex, lock};
 use common::timing::human;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, WorkerResult, worker};
@@ -63,16 +62,27 @@ pub enum Policy {
     },
 }
 
-impl Policy {
-    /// The policy for a variant name of this example; an error for a name it does not have.
-    pub fn from_variant(variant: &str) -> anyhow::Result<Self> {
-        Ok(match variant {
-            "strict" => Self::Strict,
-            "aging" => Self::Aging { every: AGING_EVERY },
-            other => bail!("priority-scheduling has no variant {other:?}"),
-        })
+common::variants! {
+    /// The example's variants: which [`Policy`] the scheduler follows.
+    pub enum Scheduling {
+        /// [`Policy::Strict`].
+        Strict = "strict": "always the highest priority: medium and low never run",
+        /// [`Policy::Aging`], one level per [`AGING_EVERY`] dispatches.
+        Aging = "aging": "priority rises with time waited: every producer runs, within a bound",
     }
+}
 
+impl Scheduling {
+    /// The policy this variant runs.
+    pub fn policy(self) -> Policy {
+        match self {
+            Self::Strict => Policy::Strict,
+            Self::Aging => Policy::Aging { every: AGING_EVERY },
+        }
+    }
+}
+
+impl Policy {
     /// Index in `queue` of the job to run next, at dispatch count `now`.
     pub fn pick(self, queue: &[Job], now: u64) -> Option<usize> {
         match self {
@@ -327,7 +337,7 @@ pub fn measure(policy: Policy, duration: Duration, job: Duration) -> (Vec<Tally>
 
 /// Runs one variant of the example.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let policy = Policy::from_variant(config.variant)?;
+    let policy = config.variant_of::<Scheduling>()?.policy();
     // The tour: 200 ms is thousands of dispatches; time is counted in dispatches, so the
     // policy's outcome does not depend on the length.
     let duration = config.pick(Duration::from_millis(200), Duration::from_secs(3));

@@ -43,7 +43,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::bail;
 use common::rng::SplitMix64;
 use common::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use common::sync::{Mutex, lock};
@@ -202,43 +201,23 @@ impl RwAccess for ParkingLotRwLock {
     }
 }
 
-/// The example's variants: which lock, and what its run is expected to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// The book's example1: the writers starve.
-    ReadersFirst,
-    /// The book's example2: the readers starve.
-    WritersFirst,
-    /// The book's example3: both sides progress.
-    Fair,
-    /// `std::sync::RwLock`: measured.
-    StdRwLock,
-    /// `parking_lot::RwLock`: measured.
-    ParkingLotRwLock,
+common::variants! {
+    /// The example's variants: which lock, and what its run is expected to show.
+    pub enum Kind {
+        /// The book's example1: the writers starve.
+        ReadersFirst = "readers-first": "the first reader locks writers out, the last lets them in: writers starve (book example1)",
+        /// The book's example2: the readers starve.
+        WritersFirst = "writers-first": "a waiting writer closes the readers' gate: readers starve (book example2)",
+        /// The book's example3: both sides progress.
+        Fair = "fair": "both sides pass a FIFO service turnstile: both progress (book example3)",
+        /// `std::sync::RwLock`: measured.
+        StdRwLock = "std-rwlock": "std::sync::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
+        /// `parking_lot::RwLock`: measured.
+        ParkingLotRwLock = "parking-lot-rwlock": "parking_lot::RwLock under the same load: a measurement of its policy (who starved, if anyone)",
+    }
 }
 
 impl Kind {
-    /// Every variant, in the registry's order.
-    pub const ALL: [Kind; 5] = [
-        Kind::ReadersFirst,
-        Kind::WritersFirst,
-        Kind::Fair,
-        Kind::StdRwLock,
-        Kind::ParkingLotRwLock,
-    ];
-
-    /// The variant a name means; an error for a name this example does not have.
-    pub fn from_variant(variant: &str) -> anyhow::Result<Self> {
-        Ok(match variant {
-            "readers-first" => Self::ReadersFirst,
-            "writers-first" => Self::WritersFirst,
-            "fair" => Self::Fair,
-            "std-rwlock" => Self::StdRwLock,
-            "parking-lot-rwlock" => Self::ParkingLotRwLock,
-            other => bail!("readers-writers has no variant {other:?}"),
-        })
-    }
-
     /// A fresh lock of this kind.
     pub fn lock(self) -> Arc<dyn RwAccess> {
         match self {
@@ -483,7 +462,7 @@ pub fn measure(
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // The tour: 250 ms, thousands of accesses; a starved side still waits the whole run.
     let duration = config.pick(Duration::from_millis(250), Duration::from_secs(3));
-    let kind = Kind::from_variant(config.variant)?;
+    let kind = config.variant_of::<Kind>()?;
     let m = measure(kind.lock(), READERS, WRITERS, duration, config.seed);
     let (reads, read_wait) = m.side(Role::Reader);
     let (writes, write_wait) = m.side(Role::Writer);

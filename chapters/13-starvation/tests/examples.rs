@@ -14,9 +14,9 @@ use chapter_13::priority_scheduling::{
     AGING_EVERY, BACKLOG, PRODUCERS, Policy, aging_bound, measure, simulate,
 };
 use chapter_13::readers_writers::{self, READERS, WRITERS};
-use common::RunConfig;
 use common::testing::run_quick;
 use common::watchdog::Ending;
+use common::{RunConfig, Variants};
 use std::sync::Arc;
 
 const PRIORITIES: [u32; 3] = [2, 1, 0];
@@ -80,7 +80,7 @@ fn on_real_threads_the_bounds_hold_whatever_the_timing() {
 
 #[test]
 fn every_readers_writers_lock_excludes_and_finishes() {
-    for variant in readers_writers::Kind::ALL {
+    for variant in readers_writers::Kind::CASES {
         let m = readers_writers::measure(
             variant.lock(),
             READERS,
