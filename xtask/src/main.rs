@@ -33,6 +33,7 @@ mod run_all;
 mod scan;
 mod test_cmd;
 mod tidy;
+mod tidy_code;
 mod verify;
 mod workspace;
 

@@ -8,18 +8,22 @@
 //!   starter, solution and suite (`chapters/<dir>/tests/<suite>.rs`) files;
 //! - every `.rs` file under a `chapters/*/exercises/` directory is some exercise's starter;
 //! - every chapter's `README.md` has the sections every chapter has, in this order:
-//!   [`README_SECTIONS`] (a chapter may add its own sections between them).
+//!   [`README_SECTIONS`] (a chapter may add its own sections between them);
+//! - the code rules of [`crate::tidy_code`]: no bare `should_panic`, no print-and-return skips,
+//!   a `// SAFETY:` beside every `unsafe`, variants read from their enum, a length budget for
+//!   concept files, no module cycles inside a crate.
 //!
 //! [`problems`] lists what is wrong; the `#[test]` below asserts the list is empty for this
 //! workspace, and other tests show it finds planted problems. `cargo xtask tidy` prints it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
 use crate::exercises;
+use crate::tidy_code;
 use crate::workspace;
 
 /// Everything that breaks the house rules under `root`, one line each (empty when tidy).
@@ -37,7 +41,9 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
                 relative(root, file)
             ));
         }
+        problems.extend(tidy_code::file_problems(&relative(root, file), &text));
     }
+    check_module_cycles(root, &rust_files, &mut problems)?;
     check_exercises(root, &mut problems)?;
     check_chapter_readmes(root, &mut problems)?;
     Ok(problems)
@@ -99,6 +105,43 @@ fn check_chapter_readmes(root: &Path, problems: &mut Vec<String>) -> Result<()> 
                     .into_iter()
                     .map(|p| format!("{rel}: {p}")),
             ),
+        }
+    }
+    Ok(())
+}
+
+/// Cycles among the top-level modules of each crate's `src/` (a chapter's, `common`'s,
+/// `xtask`'s). A solution file `src/solutions/e1_name.rs` is the module `name`; mutants are
+/// left out (they stand in for a solution, they are not part of the lesson's structure).
+fn check_module_cycles(root: &Path, files: &[PathBuf], problems: &mut Vec<String>) -> Result<()> {
+    let mut crates: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for file in files {
+        let rel = relative(root, file);
+        let Some((crate_dir, inside)) = rel.split_once("/src/") else {
+            continue;
+        };
+        let mut parts = inside.split('/');
+        let first = parts.next().unwrap_or_default();
+        let module = match (first, parts.next()) {
+            ("lib.rs" | "main.rs", None) => continue,
+            ("mutants" | "mutants.rs" | "bin", _) => continue,
+            ("solutions", Some(name)) => name
+                .trim_end_matches(".rs")
+                .split_once('_')
+                .map_or(name, |(_, module)| module)
+                .trim_end_matches(".rs"),
+            (name, _) => name.trim_end_matches(".rs"),
+        };
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let modules = crates.entry(crate_dir.to_string()).or_default();
+        let entry = modules.entry(module.to_string()).or_default();
+        entry.push_str(&text);
+        entry.push('\n');
+    }
+    for (crate_dir, modules) in &crates {
+        for cycle in tidy_code::module_cycles(modules) {
+            problems.push(format!("{crate_dir}: a module cycle: {cycle}"));
         }
     }
     Ok(())
