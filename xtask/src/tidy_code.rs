@@ -105,6 +105,12 @@ pub fn file_problems(path: &str, text: &str) -> Vec<String> {
             .iter()
             .find(|(long, _)| *long == path)
             .map_or(CONCEPT_FILE_LINES, |&(_, most)| most);
+        if allowed > CONCEPT_FILE_LINES && lines.len() < allowed {
+            problems.push(format!(
+                "{path}: {} lines, shorter than the {allowed} LONG_CONCEPT_FILES allows: lower its entry (or drop it under {CONCEPT_FILE_LINES})",
+                lines.len()
+            ));
+        }
         if lines.len() > allowed {
             problems.push(format!(
                 "{path}: {} lines, over the budget of {allowed} for a concept file: split the lesson from its reporting",
