@@ -25,19 +25,27 @@
 //! Run: `cargo run --release -p chapter-11 -- run echo --variant echo` (full size: 100 clients ×
 //! 1 000 round trips). Book: chapter 11, "The asyncio server client" and "The echoing server"
 //! (`Chapter11/example1.py`–`example3.py`).
+//!
+//! This file is the server, the book's protocol, and the run; the clients that drive it (one
+//! message, or timed round trips) are `echo/clients.rs`, and the report (figures, percentiles,
+//! the server's log lines) is `echo/report.rs`, so the protocol reads on its own.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+mod clients;
+mod report;
+
+pub use clients::{check, message, one_message_client, round_trip_client, run_clients};
+pub use report::percentile;
 
 /// What the book's echoing server puts before the data it sends back.
 pub const PREFIX: &[u8] = b"Echoed back: ";
@@ -236,74 +244,6 @@ async fn protocol(
     log.open.fetch_sub(1, Ordering::Relaxed);
 }
 
-/// The message client `client` sends as its `n`th, padded to [`MESSAGE_BYTES`].
-pub fn message(client: usize, n: usize) -> Vec<u8> {
-    let mut text = format!("Hello from client {client}, message {n}").into_bytes();
-    text.resize(MESSAGE_BYTES, b'.');
-    text
-}
-
-/// One client of `echo-close` or `receive-only`: connect, send one message, read until the
-/// server closes. Returns every byte the server sent.
-pub async fn one_message_client(
-    addr: SocketAddr,
-    client: usize,
-    behavior: Behavior,
-) -> anyhow::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect(addr).await.context("connect")?;
-    let text = format!("Hello from client {client}");
-    stream.write_all(text.as_bytes()).await.context("send")?;
-    if behavior == Behavior::ReceiveOnly {
-        // The book's example 1 never answers, so the client says it is done and waits for the
-        // server to notice (its read returns 0) and close in turn.
-        stream.shutdown().await.context("half-close")?;
-    }
-    let mut received = Vec::new();
-    stream.read_to_end(&mut received).await.context("read")?;
-    Ok(received)
-}
-
-/// One client of `echo`: `messages` round trips on one connection, each timed. Returns the
-/// round-trip times and how many replies were not exactly `Echoed back: <message>`.
-pub async fn round_trip_client(
-    addr: SocketAddr,
-    client: usize,
-    messages: usize,
-) -> anyhow::Result<(Vec<Duration>, u64)> {
-    let mut stream = TcpStream::connect(addr).await.context("connect")?;
-    stream.set_nodelay(true).context("nodelay")?;
-    let mut rtts = Vec::with_capacity(messages);
-    let mut garbled = 0;
-    let mut expected = Vec::with_capacity(PREFIX.len() + MESSAGE_BYTES);
-    let mut reply = vec![0u8; PREFIX.len() + MESSAGE_BYTES];
-    for n in 0..messages {
-        let text = message(client, n);
-        expected.clear();
-        expected.extend_from_slice(PREFIX);
-        expected.extend_from_slice(&text);
-        let sent = Instant::now();
-        stream.write_all(&text).await.context("send")?;
-        // The reply is as long as the prefix plus the message: read exactly that much, however
-        // TCP splits it.
-        stream
-            .read_exact(&mut reply)
-            .await
-            .context("read the reply")?;
-        rtts.push(sent.elapsed());
-        garbled += u64::from(reply != expected);
-    }
-    Ok((rtts, garbled))
-}
-
-/// The `p`th percentile (0–100) of sorted durations, nearest rank.
-pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 /// Settings of one echo run.
 #[derive(Debug, Clone, Copy)]
 pub struct EchoSettings {
@@ -330,61 +270,6 @@ pub struct EchoRun {
     pub server: LogSnapshot,
 }
 
-/// Starts the server, runs every client at once, stops the server. Call inside a tokio runtime
-/// with I/O and time enabled.
-pub async fn run_clients(settings: EchoSettings) -> anyhow::Result<EchoRun> {
-    let server = EchoServer::start(settings.behavior)
-        .await
-        .context("starting the server")?;
-    let addr = server.addr();
-    let started = Instant::now();
-    let mut clients = JoinSet::new();
-    for client in 0..settings.clients {
-        let behavior = settings.behavior;
-        let messages = settings.messages;
-        clients.spawn(async move {
-            let result = match behavior {
-                Behavior::Echo => round_trip_client(addr, client, messages).await,
-                _ => one_message_client(addr, client, behavior)
-                    .await
-                    .map(|received| {
-                        let expected = match behavior {
-                            Behavior::ReceiveOnly => Vec::new(),
-                            _ => {
-                                [PREFIX, format!("Hello from client {client}").as_bytes()].concat()
-                            }
-                        };
-                        (Vec::new(), u64::from(received != expected))
-                    }),
-            };
-            (client, result)
-        });
-    }
-    let mut rtts = Vec::with_capacity(settings.clients * settings.messages);
-    let mut wrong_replies = 0;
-    let mut client_errors = Vec::new();
-    while let Some(joined) = clients.join_next().await {
-        match joined {
-            Ok((_, Ok((mut times, wrong)))) => {
-                rtts.append(&mut times);
-                wrong_replies += wrong;
-            }
-            Ok((client, Err(e))) => client_errors.push(format!("client {client}: {e:#}")),
-            Err(e) => client_errors.push(format!("a client task failed: {e}")),
-        }
-    }
-    let elapsed = started.elapsed();
-    let server = server.stop().await;
-    rtts.sort_unstable();
-    Ok(EchoRun {
-        elapsed,
-        rtts,
-        wrong_replies,
-        client_errors,
-        server,
-    })
-}
-
 /// The example: `run echo [--variant receive-only|echo-close|echo] [--threads CLIENTS]`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let settings = EchoSettings {
@@ -398,101 +283,5 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let round_trips = (settings.clients * settings.messages) as u64;
     let limit = config.budget() * 5 + Duration::from_micros(200 * round_trips);
     let run = crate::block_on(limit, run_clients(settings))?;
-    Ok(describe(config, settings, &run))
-}
-
-fn describe(config: &RunConfig, settings: EchoSettings, run: &EchoRun) -> Outcome {
-    let s = &run.server;
-    let clients = settings.clients as u64;
-    let mut outcome = match settings.behavior {
-        Behavior::Echo => {
-            let total = run.rtts.len() as u64;
-            let expected = clients * settings.messages as u64;
-            let showed =
-                total == expected && run.wrong_replies == 0 && run.client_errors.is_empty();
-            let rate = total as f64 / run.elapsed.as_secs_f64().max(1e-9);
-            let us = |d: Duration| d.as_secs_f64() * 1e6;
-            let mut table = TableData::new("round-trip time", &["percentile", "µs"]);
-            for p in [50.0, 90.0, 99.0, 100.0] {
-                table.row([
-                    format!("p{p}"),
-                    format!("{:.0}", us(percentile(&run.rtts, p))),
-                ]);
-            }
-            config.outcome(Verdict::from(showed))
-                .key_figure("round trips per second", rate.round(), "msg/s")
-                .figure("clients", clients as f64, "clients")
-                .figure("round trips", total as f64, "msg")
-                .figure("p50 round trip", us(percentile(&run.rtts, 50.0)).round(), "µs")
-                .figure("p99 round trip", us(percentile(&run.rtts, 99.0)).round(), "µs")
-                .figure("wrong replies", run.wrong_replies as f64, "msg")
-                .figure("peak open connections", s.peak_open as f64, "connections")
-                .figure("total time", run.elapsed.as_secs_f64(), "s")
-                .table(table)
-                .line(format!(
-                    "{clients} clients × {} messages of {MESSAGE_BYTES} bytes, each waiting for its `Echoed back: ...` before the next: {total} round trips in {}.",
-                    settings.messages,
-                    common::timing::human(run.elapsed)
-                ))
-                .notice("one task per connection: a hundred clients share a couple of threads; the round trip itself is microseconds, so p50 and p99 mostly measure waiting for a turn on those threads")
-        }
-        Behavior::EchoAndClose => {
-            let showed = s.connections == clients
-                && s.closed_by_server == clients
-                && run.wrong_replies == 0
-                && run.client_errors.is_empty();
-            config.outcome(Verdict::from(showed))
-                .key_figure("exact replies", (clients - run.wrong_replies.min(clients)) as f64, "replies")
-                .figure("connections made", s.connections as f64, "connections")
-                .figure("closed by the server", s.closed_by_server as f64, "connections")
-                .figure("peak open connections", s.peak_open as f64, "connections")
-                .figure("total time", run.elapsed.as_secs_f64(), "s")
-                .line(format!("{clients} clients at once, each: send one line, read until the server closes."))
-                .notice("the server closed each connection right after its reply: every client's read_to_end returned, with exactly `Echoed back: ...` in it")
-        }
-        Behavior::ReceiveOnly => {
-            let showed = s.connections == clients
-                && s.messages >= clients
-                && run.wrong_replies == 0
-                && run.client_errors.is_empty();
-            config.outcome(Verdict::from(showed))
-                .key_figure("messages received by the server", s.messages as f64, "msg")
-                .figure("connections made", s.connections as f64, "connections")
-                .figure("bytes received", s.bytes as f64, "B")
-                .figure("bytes sent back", 0.0, "B")
-                .figure("peak open connections", s.peak_open as f64, "connections")
-                .figure("total time", run.elapsed.as_secs_f64(), "s")
-                .line(format!("{clients} clients at once, each: send one line, half-close, read until the server closes."))
-                .notice("the book's first server only prints what it gets: every client heard nothing back, and the server saw every connection and message")
-        }
-    };
-    outcome = outcome.line("What the server would have printed (the first lines):");
-    for line in &s.lines {
-        outcome = outcome.line(format!("  {line}"));
-    }
-    if s.more_lines > 0 {
-        outcome = outcome.line(format!("  ... and {} more lines", s.more_lines));
-    }
-    for error in run.client_errors.iter().take(5) {
-        outcome = outcome.line(format!("client error: {error}"));
-    }
-    outcome
-}
-
-/// Fails if the run did not deliver what `settings` asked for (used by tests).
-pub fn check(settings: EchoSettings, run: &EchoRun) -> anyhow::Result<()> {
-    if !run.client_errors.is_empty() {
-        bail!("client errors: {:?}", run.client_errors);
-    }
-    if run.wrong_replies != 0 {
-        bail!("{} wrong replies", run.wrong_replies);
-    }
-    if run.server.connections != settings.clients as u64 {
-        bail!(
-            "server saw {} connections, not {}",
-            run.server.connections,
-            settings.clients
-        );
-    }
-    Ok(())
+    Ok(report::outcome(config, settings, &run))
 }
