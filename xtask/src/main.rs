@@ -13,6 +13,7 @@
 //! cargo xtask bench [--chapters 2,16]           measured examples at full size: results/
 //! cargo xtask tidy                              the house rules the tidy test enforces
 //! cargo xtask new example 12 lock-timeout       a new example's files and entries
+//! cargo xtask new exercise 12 tally             a new exercise: solution, starter, suite, mutants
 //! ```
 //!
 //! Exit codes: 0 success, 1 something failed, 2 usage error (one line naming the valid choices).
@@ -107,7 +108,7 @@ enum Command {
     },
     /// The project's tests: the workspace, then shuttle and loom passes, then exercise verify.
     Test,
-    /// Contributors: generate what a new example needs (see CONTRIBUTING.md).
+    /// Contributors: generate what a new example or exercise needs (see CONTRIBUTING.md).
     New {
         #[command(subcommand)]
         what: NewCommand,
@@ -171,6 +172,24 @@ enum NewCommand {
         /// One line for `list` and the README.
         #[arg(long, default_value = "a new example (say in one line what it shows)")]
         summary: String,
+    },
+    /// A new exercise N.K in a chapter: its reference solution and starter, its suite (real
+    /// threads and the model checker), three mutants the suite must catch, its `exercises.toml`
+    /// entry and its README line. `exercise verify` passes on it as generated.
+    #[command(
+        after_help = "Example:\n  cargo xtask new exercise 12 tally --title \"A tally no add escapes\""
+    )]
+    Exercise {
+        /// The chapter number, e.g. 12.
+        chapter: String,
+        /// The exercise's name, kebab-case: its module and file names.
+        name: String,
+        /// The title `exercise list` shows.
+        #[arg(
+            long,
+            default_value = "A new exercise (say in one line what the learner writes)"
+        )]
+        title: String,
     },
 }
 
@@ -271,20 +290,27 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
         } => grade_report::run(root, &exercises, solutions, json),
         Command::Bench { chapters, out } => bench::run(root, &chapters, out.as_deref()),
         Command::Tidy => tidy::run(root),
-        Command::New {
-            what:
+        Command::New { what } => {
+            let (created, next) = match what {
                 NewCommand::Example {
                     chapter,
                     name,
                     summary,
-                },
-        } => {
-            let created = new::example(root, &chapter, &name, &summary)?;
+                } => (new::example(root, &chapter, &name, &summary)?, "the lesson"),
+                NewCommand::Exercise {
+                    chapter,
+                    name,
+                    title,
+                } => (
+                    new::exercise(root, &chapter, &name, &title)?,
+                    "the task, the solution and the mutants, starting",
+                ),
+            };
             for file in &created.files {
                 println!("wrote {file}");
             }
             println!(
-                "next: write the lesson in {}, then `{}`",
+                "next: write {next} in {}, then `{}`",
                 created.files[0], created.run
             );
             Ok(ExitCode::SUCCESS)

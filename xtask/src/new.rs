@@ -1,5 +1,5 @@
 //! `cargo xtask new example CHAPTER NAME`: the files and entries a new example needs, so that
-//! adding one is writing its lesson.
+//! adding one is writing its lesson (`new exercise`, its sibling, is [`exercise`]).
 //!
 //! It writes, in the chapter's crate:
 //!
@@ -21,7 +21,11 @@ use anyhow::{Context, Result};
 use crate::UsageError;
 use crate::workspace;
 
-/// What `new example` wrote, for the closing message.
+mod exercise;
+
+pub use exercise::exercise;
+
+/// What `new example` or `new exercise` wrote, for the closing message.
 #[derive(Debug)]
 pub struct Created {
     /// Every file written or changed, relative to the workspace root.
@@ -34,7 +38,7 @@ pub struct Created {
 pub fn example(root: &Path, chapter: &str, name: &str, summary: &str) -> Result<Created> {
     let chapters = workspace::discover(root)?;
     let chapter = workspace::find(&chapters, chapter)?;
-    check_name(name)?;
+    check_name(name, "an example")?;
     let module = name.replace('-', "_");
     let crate_name = chapter.package.replace('-', "_");
     let src = chapter.dir.join("src");
@@ -100,8 +104,9 @@ fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-/// A usage error unless `name` is kebab-case: lowercase ASCII words joined by single hyphens.
-fn check_name(name: &str) -> Result<(), UsageError> {
+/// A usage error unless `name`, the name of `what` ("an example"), is kebab-case: lowercase
+/// ASCII words joined by single hyphens.
+fn check_name(name: &str, what: &str) -> Result<(), UsageError> {
     let kebab = !name.is_empty()
         && name.split('-').all(|word| {
             !word.is_empty()
@@ -114,7 +119,7 @@ fn check_name(name: &str) -> Result<(), UsageError> {
         Ok(())
     } else {
         Err(UsageError(format!(
-            "'{name}' is not an example name; valid names are kebab-case, e.g. lock-timeout"
+            "'{name}' is not a name for {what}; valid names are kebab-case, e.g. lock-timeout"
         )))
     }
 }
@@ -287,10 +292,10 @@ mod tests {
     #[test]
     fn names_must_be_kebab_case() {
         for good in ["lock-timeout", "two-locks", "abc", "v2-fix"] {
-            assert!(check_name(good).is_ok(), "{good}");
+            assert!(check_name(good, "an example").is_ok(), "{good}");
         }
         for bad in ["", "Lock", "lock_timeout", "-x", "x-", "a--b", "2x", "a b"] {
-            assert!(check_name(bad).is_err(), "{bad}");
+            assert!(check_name(bad, "an example").is_err(), "{bad}");
         }
     }
 

@@ -8,9 +8,8 @@
 //! - the starter fails its suite: at least one pass fails (a timeout counts, and is reported);
 //! - the reference solution passes its suite in every pass;
 //! - at least three mutants are committed, and every one fails, with a message that names its
-//!   fault. A mutant is a wrong
-//!   solution kept beside the reference, `src/mutants/eK_<name>.rs`, compiled into the chapter
-//!   with the `mutants` feature; the suite runs its tests against it in a module of the same
+//!   fault. A mutant is a wrong solution kept beside the reference, `src/mutants/eK_<name>.rs`,
+//!   compiled into the chapter with `COURSE_BUILD=mutants`; the suite runs its tests against it in a module of the same
 //!   name. Its doc comment says what is wrong (`//! Wrong: …`) and which words the grader's
 //!   message must contain (`//! Caught: …`).
 //!
