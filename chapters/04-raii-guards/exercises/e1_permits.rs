@@ -14,6 +14,10 @@
 //!   and is woken and gets the permit when it returns;
 //! - a waiter is woken when a permit returns (one permit, two workers taking turns) — on real
 //!   threads under a watchdog, and across many schedules under the shuttle model checker.
+//!
+//! [`Semaphore::acquire`]: crate::permits::Semaphore::acquire
+//! [`Semaphore`]: crate::permits::Semaphore
+//! [`Permit`]: crate::permits::Permit
 
 use std::sync::PoisonError;
 

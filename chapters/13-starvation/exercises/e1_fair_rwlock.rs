@@ -28,6 +28,9 @@
 //! - 3 readers and 2 writers all make progress;
 //! - under the shuttle model checker, a waiting writer is never overtaken by more than the readers
 //!   already queued, and no schedule deadlocks.
+//!
+//! [`Semaphore`]: crate::primitives::Semaphore
+//! [`TicketLock`]: crate::primitives::TicketLock
 
 use common::sync::{Mutex, lock};
 

@@ -9,6 +9,10 @@
 //! Checked by `tests/exercise_4_1.rs`: never more than `n` holders at once, every permit back
 //! after the workers finish, a waiter woken when a permit returns (or the watchdog, or shuttle,
 //! reports the hang). The `custom-guard` example uses this module.
+//!
+//! [`Semaphore::acquire`]: crate::permits::Semaphore::acquire
+//! [`Semaphore`]: crate::permits::Semaphore
+//! [`Permit`]: crate::permits::Permit
 
 use std::sync::PoisonError;
 

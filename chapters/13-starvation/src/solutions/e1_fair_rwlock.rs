@@ -10,6 +10,9 @@
 //! queued before it.
 //!
 //! Run `cargo xtask exercise check 13.1` to grade your own version in `exercises/`.
+//!
+//! [`Semaphore`]: crate::primitives::Semaphore
+//! [`TicketLock`]: crate::primitives::TicketLock
 
 use common::sync::{Mutex, lock};
 
