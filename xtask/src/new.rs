@@ -1,5 +1,5 @@
 //! `cargo xtask new example CHAPTER NAME`: the files and entries a new example needs, so that
-//! adding one is writing its lesson (`new exercise`, its sibling, is [`exercise`]).
+//! adding one is writing its lesson (`new exercise`, its sibling, is [`mod@exercise`]).
 //!
 //! It writes, in the chapter's crate:
 //!

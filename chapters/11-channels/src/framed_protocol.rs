@@ -3,7 +3,7 @@
 //! TCP carries bytes, not messages. The book's `data_received` takes each read as one message,
 //! which holds while a client types one line at a time into telnet; a client that sends several
 //! requests at once (pipelining) gets them glued together in one read. A *codec* restores the
-//! messages: `tokio_util::codec::Framed` runs our [`LineCodec`](crate::line_codec::LineCodec)
+//! messages: `tokio_util::codec::Framed` runs our [`LineCodec`]
 //! (exercise 11.1) over the socket, so the server reads whole request lines and writes whole reply
 //! lines, whatever the reads look like.
 //!

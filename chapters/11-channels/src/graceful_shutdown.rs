@@ -2,7 +2,7 @@
 //!
 //! The book's servers run `loop.run_forever()` until Ctrl-C, and Ctrl-C ends them wherever they
 //! are: a reply half-computed is simply lost. A graceful server treats the signal as a request to
-//! wind down (exercise 11.2, [`drain::serve`](crate::drain::serve)): it drops its listener, so new
+//! wind down (exercise 11.2, [`drain::serve`]): it drops its listener, so new
 //! clients are refused at once; it tells every connection, so idle ones close and busy ones finish
 //! their request and reply first; and it waits for them, up to a grace period.
 //!

@@ -68,7 +68,7 @@ pub struct PythonTimes {
     pub two_processes: Duration,
 }
 
-/// Parses the program's "<name> <value>" lines.
+/// Parses the program's `<name> <value>` lines.
 pub fn parse_output(stdout: &str) -> anyhow::Result<PythonTimes> {
     let mut version = None;
     let mut interval = None;

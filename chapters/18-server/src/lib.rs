@@ -7,7 +7,7 @@
 //! [`sum_product`] (served by [`blocking`]), [`state_machines`], [`reactor`] on `poll(2)` — and
 //! goes on: the same protocol on tokio ([`tokio_server`]), limits and timeouts against hostile
 //! clients ([`robustness`]), graceful shutdown under load ([`shutdown`]), and a load generator
-//! ([`load`], [`bench`]) that measures all three.
+//! ([`load`], [`mod@bench`]) that measures all three.
 //!
 //! The protocol itself has no I/O ([`protocol`]); every server moves bytes its own way and asks
 //! the protocol what to answer. A request's own types, which the exercises and the protocol

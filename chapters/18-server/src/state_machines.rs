@@ -98,7 +98,7 @@ async fn consumer(slot: Rc<RefCell<Option<String>>>) -> Vec<String> {
     got
 }
 
-/// Drives [`consumer`] from callbacks with a bare loop: returns the log of what happened.
+/// Drives `consumer` from callbacks with a bare loop: returns the log of what happened.
 pub fn callback_to_coroutine() -> (Vec<String>, Vec<String>) {
     let slot = Rc::new(RefCell::new(None));
     let mut future = pin!(consumer(Rc::clone(&slot)));

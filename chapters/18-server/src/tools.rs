@@ -78,7 +78,7 @@ fn on_signal(shutdown: Shutdown) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `serve`: args[0] is "serve".
+/// `serve`: `args[0]` is "serve".
 pub fn serve(args: Vec<OsString>) -> ExitCode {
     let args = match ServeArgs::try_parse_from(args) {
         Ok(args) => args,
@@ -184,7 +184,7 @@ pub fn raise_fd_limit() -> u64 {
     }
 }
 
-/// `load`: args[0] is "load".
+/// `load`: `args[0]` is "load".
 pub fn load(args: Vec<OsString>) -> ExitCode {
     let args = match LoadArgs::try_parse_from(args) {
         Ok(args) => args,

@@ -8,6 +8,8 @@
 //!
 //! Run the suite: `cargo xtask exercise check 18.2`. Book: chapter 18, example1/3/6
 //! (`readline`).
+//!
+//! [`Frame::TooLong`]: crate::request::Frame::TooLong
 
 use crate::request::Frame;
 
