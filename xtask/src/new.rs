@@ -76,21 +76,8 @@ pub fn example(root: &Path, chapter: &str, name: &str, summary: &str) -> Result<
         .with_context(|| format!("cannot write {}", tests.display()))?;
     std::fs::write(&readme, readme_text)
         .with_context(|| format!("cannot write {}", readme.display()))?;
-    let mut fmt = workspace::cargo(root);
-    fmt.args(["fmt", "-p", &chapter.package]);
-    let formatted = fmt.status().context("cannot run cargo fmt")?;
-    anyhow::ensure!(
-        formatted.success(),
-        "cargo fmt failed on {}",
-        chapter.package
-    );
-
-    let rel = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
+    format_package(root, &chapter.package)?;
+    let rel = |path: &Path| relative(root, path);
     Ok(Created {
         files: vec![rel(&concept), rel(&lib), rel(&tests), rel(&readme)],
         run: format!(
@@ -98,6 +85,23 @@ pub fn example(root: &Path, chapter: &str, name: &str, summary: &str) -> Result<
             chapter.package
         ),
     })
+}
+
+/// Runs `cargo fmt` on `package`, so generated code is formatted as the rest.
+fn format_package(root: &Path, package: &str) -> Result<()> {
+    let mut fmt = workspace::cargo(root);
+    fmt.args(["fmt", "-p", package]);
+    let formatted = fmt.status().context("cannot run cargo fmt")?;
+    anyhow::ensure!(formatted.success(), "cargo fmt failed on {package}");
+    Ok(())
+}
+
+/// `path` relative to the workspace `root`, for messages.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn read(path: &Path) -> Result<String> {

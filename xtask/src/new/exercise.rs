@@ -24,7 +24,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Created, check_name, escape, read};
+use super::{Created, check_name, escape, format_package, read, relative};
 use crate::UsageError;
 use crate::exercises::{self, EXERCISES_FILE};
 use crate::workspace;
@@ -134,12 +134,7 @@ pub fn exercise(root: &Path, chapter: &str, name: &str, title: &str) -> Result<C
         .into());
     }
 
-    let rel = |p: &Path| {
-        p.strip_prefix(root)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
+    let rel = |path: &Path| relative(root, path);
     let lib_text = register(&lib_text, &id, k, &module).with_context(|| {
         format!(
             "cannot find where to declare the exercise in {}",
@@ -192,14 +187,7 @@ pub fn exercise(root: &Path, chapter: &str, name: &str, title: &str) -> Result<C
     write(&toml, &toml_text)?;
     write(&readme, &readme_text)?;
 
-    let mut fmt = workspace::cargo(root);
-    fmt.args(["fmt", "-p", &chapter.package]);
-    let formatted = fmt.status().context("cannot run cargo fmt")?;
-    anyhow::ensure!(
-        formatted.success(),
-        "cargo fmt failed on {}",
-        chapter.package
-    );
+    format_package(root, &chapter.package)?;
     Ok(Created {
         files: written,
         run: format!("cargo xtask exercise verify --exercises {id}"),
