@@ -14,12 +14,14 @@
 //! cargo xtask tidy                              the house rules the tidy test enforces
 //! cargo xtask new example 12 lock-timeout       a new example's files and entries
 //! cargo xtask new exercise 12 tally             a new exercise: solution, starter, suite, mutants
+//! cargo xtask book [--check]                    the course as a book in target/book, links checked
 //! ```
 //!
 //! Exit codes: 0 success, 1 something failed, 2 usage error (one line naming the valid choices).
 
 mod bench;
 mod binaries;
+mod book;
 mod exercise;
 mod exercise_loop;
 mod exercises;
@@ -71,7 +73,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Build every chapter (release) and list all examples in one table.
+    /// List every chapter's examples in one table (read from their sources: nothing is built).
     List,
     /// Run a chapter's tour, or one of its examples, in release mode.
     #[command(after_help = "Examples:\n  \
@@ -155,6 +157,24 @@ enum Command {
     },
     /// Check the house rules (module docs, exercises.toml consistency).
     Tidy,
+    /// Build the course as a browsable book (mdBook) in target/book, then check its links.
+    #[command(
+        after_help = "Generates the book's source into target/book-src (from the READMEs, \
+        exercises.toml\n\
+        and results/), builds it with mdbook into target/book and checks that every internal \
+        link\n\
+        and image in its HTML resolves. The first run installs mdbook into target/tools (cargo\n\
+        install, a minute or two).\n\
+        Examples:\n  \
+        cargo xtask book           build it; broken links are warnings\n  \
+        cargo xtask book --check   the same, and a broken link fails (exit 1): what CI runs"
+    )]
+    Book {
+        /// Fail (exit 1) on a link or image that does not resolve in the built book, or on a
+        /// README link to a file that does not exist.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -290,6 +310,7 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
         } => grade_report::run(root, &exercises, solutions, json),
         Command::Bench { chapters, out } => bench::run(root, &chapters, out.as_deref()),
         Command::Tidy => tidy::run(root),
+        Command::Book { check } => book::run(root, check),
         Command::New { what } => {
             let (created, next) = match what {
                 NewCommand::Example {
