@@ -476,12 +476,12 @@ fn reference(
 }
 
 /// A link to a file the book has no page for, as text: the repository path in code font, after
-/// the link's words (`text`, already rewritten; `raw` as written) unless those only name the file.
+/// the link's words (`text`, already rewritten; `raw` as written) unless those only name the file
+/// (its name, or a path that ends the repository path).
 fn code_text(text: &str, raw: &str, path: &str) -> String {
     let words = text.trim();
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let bare = raw.trim().trim_matches('`');
-    if words.is_empty() || bare == path || bare == name {
+    let bare = raw.trim().trim_matches('`').trim_start_matches("./");
+    if words.is_empty() || bare == path || path.ends_with(&format!("/{bare}")) {
         format!("`{path}`")
     } else {
         format!("{words} (`{path}`)")
@@ -591,6 +591,14 @@ mod tests {
         assert_eq!(
             shout("[`waiter.rs`](code:ch/src/waiter.rs)"),
             "`ch/src/waiter.rs`"
+        );
+        assert_eq!(
+            shout("[`src/waiter.rs`](code:ch/src/waiter.rs)"),
+            "`ch/src/waiter.rs`"
+        );
+        assert_eq!(
+            shout("[`iter.rs`](code:ch/src/waiter.rs)"),
+            "`iter.rs` (`ch/src/waiter.rs`)"
         );
         assert_eq!(
             shout("[CONTRIBUTING.md](code:CONTRIBUTING.md)"),
