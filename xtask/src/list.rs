@@ -1,54 +1,58 @@
 //! `cargo xtask list`: every chapter's examples in one table.
 //!
-//! Builds the chapter binaries in release mode, asks each for `list --json` (its registry as one
-//! JSON line) and prints one table: chapter, title, example, variants, summary. The chapters are
-//! the source of truth; nothing here knows an example by name.
+//! The chapters are the source of truth and nothing here knows an example by name, but nothing
+//! is compiled either: each chapter's registry is read from its source ([`registry`]), so the
+//! list takes milliseconds once xtask is built. A test holds the reading to every chapter's
+//! compiled `CHAPTER`.
+//!
+//! The table is one row per example (chapter, example, variants, summary), wrapped to the
+//! terminal's width, or to [`PIPED_WIDTH`] columns when stdout is not a terminal.
+
+pub(crate) mod registry;
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
-use std::time::Duration;
+use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
-use common::TableData;
-use common::report::render_table;
-use serde::Deserialize;
+use anyhow::Result;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::binaries;
-use crate::process::{self, Stream};
 use crate::workspace;
 
-/// What `chapter-N list --json` prints.
-#[derive(Debug, Deserialize)]
+/// A chapter's registry: what `chapter-N list --json` prints, minus the thread counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChapterListing {
     /// The chapter number.
     pub number: u32,
     /// The chapter title.
     pub title: String,
-    /// Its examples.
+    /// Its examples, in tour order.
     pub examples: Vec<ExampleListing>,
 }
 
 /// One example in a chapter listing.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleListing {
     /// The name given to `run`.
     pub name: String,
     /// One line on what it shows.
     pub summary: String,
-    /// Its variants.
-    #[serde(default)]
+    /// Its variants, in tour order.
     pub variants: Vec<VariantListing>,
 }
 
 /// One variant of an example.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariantListing {
     /// The name given to `--variant`.
     pub name: String,
+    /// One line on what it does.
+    pub summary: String,
 }
 
-/// How long one `list --json` may take: it only prints the registry.
-const LIST_LIMIT: Duration = Duration::from_secs(30);
+/// The table's width when stdout is a pipe or a file: what a reader's terminal will likely
+/// show without wrapping.
+pub const PIPED_WIDTH: u16 = 100;
 
 /// Runs `cargo xtask list`.
 pub fn run(root: &Path) -> Result<ExitCode> {
@@ -57,24 +61,15 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         println!("No chapters yet: nothing under chapters/NN-slug/.");
         return Ok(ExitCode::SUCCESS);
     }
-    let selected: Vec<_> = chapters.iter().collect();
-    let built = binaries::build_release(root, &selected)?;
-    let mut table = TableData::new(
-        "Chapters and examples",
-        &["chapter", "title", "example", "variants", "summary"],
-    );
+    let mut listings = Vec::new();
     let mut problems = Vec::new();
     for chapter in &chapters {
-        let Some(executable) = built.executable(chapter) else {
-            problems.push(format!("{}: did not build", chapter.label()));
-            continue;
-        };
-        match listing(root, executable) {
-            Ok(listing) => add_rows(&mut table, &listing),
+        match registry::read(&chapter.dir) {
+            Ok(listing) => listings.push(listing),
             Err(error) => problems.push(format!("{}: {error:#}", chapter.label())),
         }
     }
-    println!("{}", render_table(&table));
+    println!("{}", render(&listings, terminal_width()));
     for problem in &problems {
         eprintln!("error: {problem}");
     }
@@ -85,70 +80,186 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     })
 }
 
-fn listing(root: &Path, executable: &Path) -> Result<ChapterListing> {
-    let mut command = Command::new(executable);
-    command.current_dir(root).args(["list", "--json"]);
-    let described = process::describe(&command);
-    let finished = process::run(command, Stream::Capture, Stream::Capture, Some(LIST_LIMIT))?;
-    if !finished.ending.success() {
-        let reason = finished.stderr.lines().next().unwrap_or("no message");
-        bail!("`{described}` failed ({:?}): {reason}", finished.ending);
-    }
-    let line = finished
-        .stdout
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
-    serde_json::from_str(line).with_context(|| format!("`{described}` printed unexpected output"))
+/// The width of the terminal stdout is, or [`PIPED_WIDTH`] when it is not one.
+fn terminal_width() -> u16 {
+    console::Term::stdout()
+        .size_checked()
+        .map_or(PIPED_WIDTH, |(_rows, columns)| columns)
 }
 
-/// One row per example; the chapter number and title only on its first row.
-fn add_rows(table: &mut TableData, listing: &ChapterListing) {
-    if listing.examples.is_empty() {
-        table.row([
-            listing.number.to_string(),
-            listing.title.clone(),
-            "—".into(),
-            "—".into(),
-            "no examples yet".into(),
-        ]);
+/// The table, at most `width` columns wide: cells wrap at spaces (and, for the variants, after
+/// each comma), so no column forces the table wider.
+pub fn render(listings: &[ChapterListing], width: u16) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width)
+        .set_header(["chapter", "example", "variants", "summary"]);
+    for row in rows(listings) {
+        table.add_row(row);
     }
-    for (i, example) in listing.examples.iter().enumerate() {
-        let (number, title) = if i == 0 {
-            (listing.number.to_string(), listing.title.clone())
-        } else {
-            (String::new(), String::new())
-        };
-        let variants: Vec<&str> = example.variants.iter().map(|v| v.name.as_str()).collect();
-        table.row([
-            number,
-            title,
-            example.name.clone(),
-            variants.join(", "),
-            example.summary.clone(),
-        ]);
+    // The summaries are the long prose: the other columns give way to them only down to a
+    // readable share, and the example names, single words, are never broken.
+    for (index, share) in [(0, 15), (2, 20)] {
+        if let Some(column) = table.column_mut(index) {
+            column.set_constraint(ColumnConstraint::UpperBoundary(Width::Percentage(share)));
+        }
     }
+    if let Some(column) = table.column_mut(1) {
+        column.set_constraint(ColumnConstraint::ContentWidth);
+    }
+    table.to_string()
+}
+
+/// One row per example; the chapter (number and title) only on its first row.
+fn rows(listings: &[ChapterListing]) -> Vec<[String; 4]> {
+    let mut rows = Vec::new();
+    for listing in listings {
+        let chapter = format!("{} {}", listing.number, listing.title);
+        if listing.examples.is_empty() {
+            rows.push([chapter, "—".into(), "—".into(), "no examples yet".into()]);
+            continue;
+        }
+        for (i, example) in listing.examples.iter().enumerate() {
+            let variants: Vec<&str> = example.variants.iter().map(|v| v.name.as_str()).collect();
+            rows.push([
+                if i == 0 {
+                    chapter.clone()
+                } else {
+                    String::new()
+                },
+                example.name.clone(),
+                variants.join(", "),
+                example.summary.clone(),
+            ]);
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn listing() -> ChapterListing {
+        let variant = |name: &str| VariantListing {
+            name: name.into(),
+            summary: format!("what {name} does"),
+        };
+        ChapterListing {
+            number: 12,
+            title: "Deadlocks and livelock".into(),
+            examples: vec![
+                ExampleListing {
+                    name: "dining-philosophers".into(),
+                    summary: "five philosophers, five forks: the deadlock when all take the \
+                              left fork first, and three fixes"
+                        .into(),
+                    variants: ["broken", "ordered", "try-lock", "arbitrator"]
+                        .map(variant)
+                        .to_vec(),
+                },
+                ExampleListing {
+                    name: "livelock".into(),
+                    summary: "busy".into(),
+                    variants: vec![],
+                },
+            ],
+        }
+    }
+
     #[test]
-    fn a_chapter_listing_becomes_rows() {
-        let json = r#"{"number":12,"title":"Deadlocks","examples":[
-            {"name":"two-locks","summary":"a cycle","variants":[{"name":"broken","summary":"b"},{"name":"ordered","summary":"o"}],"threads":null},
-            {"name":"livelock","summary":"busy","variants":[],"threads":["workers",2,2,8]}]}"#;
-        let listing: ChapterListing = serde_json::from_str(json).expect("parses");
-        let mut table =
-            TableData::new("t", &["chapter", "title", "example", "variants", "summary"]);
-        add_rows(&mut table, &listing);
+    fn a_chapter_listing_becomes_one_row_per_example() {
         assert_eq!(
-            table.rows,
+            rows(&[listing()]),
             [
-                ["12", "Deadlocks", "two-locks", "broken, ordered", "a cycle"],
-                ["", "", "livelock", "", "busy"],
+                [
+                    "12 Deadlocks and livelock",
+                    "dining-philosophers",
+                    "broken, ordered, try-lock, arbitrator",
+                    "five philosophers, five forks: the deadlock when all take the left fork \
+                     first, and three fixes"
+                ],
+                ["", "livelock", "", "busy"],
             ]
         );
+    }
+
+    #[test]
+    fn the_table_fits_the_width_it_is_given() {
+        for width in [60, 80, 100] {
+            let text = render(&[listing()], width);
+            let widest = text.lines().map(|l| l.chars().count()).max();
+            assert!(widest <= Some(usize::from(width)), "{width}:\n{text}");
+            assert!(text.contains("dining-philosophers"), "{text}");
+        }
+    }
+
+    /// The chapters' own registries, compiled: what `chapter-N list --json` prints.
+    fn compiled() -> Vec<&'static common::Chapter> {
+        vec![
+            &chapter_1::CHAPTER,
+            &chapter_2::CHAPTER,
+            &chapter_3::CHAPTER,
+            &chapter_4::CHAPTER,
+            &chapter_5::CHAPTER,
+            &chapter_6::CHAPTER,
+            &chapter_7::CHAPTER,
+            &chapter_8::CHAPTER,
+            &chapter_9::CHAPTER,
+            &chapter_10::CHAPTER,
+            &chapter_11::CHAPTER,
+            &chapter_12::CHAPTER,
+            &chapter_13::CHAPTER,
+            &chapter_14::CHAPTER,
+            &chapter_15::CHAPTER,
+            &chapter_16::CHAPTER,
+            &chapter_17::CHAPTER,
+            &chapter_18::CHAPTER,
+            &chapter_19::CHAPTER,
+            &chapter_20::CHAPTER,
+            &chapter_21::CHAPTER,
+        ]
+    }
+
+    fn listing_of(chapter: &common::Chapter) -> ChapterListing {
+        ChapterListing {
+            number: chapter.number,
+            title: chapter.title.into(),
+            examples: chapter
+                .examples
+                .iter()
+                .map(|e| ExampleListing {
+                    name: e.name.into(),
+                    summary: e.summary.into(),
+                    variants: e
+                        .variants
+                        .iter()
+                        .map(|v| VariantListing {
+                            name: v.name.into(),
+                            summary: v.summary.into(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn every_registry_read_from_source_is_the_compiled_one() {
+        let chapters = workspace::discover(&workspace::root()).expect("chapters");
+        let compiled = compiled();
+        assert_eq!(
+            chapters.iter().map(|c| c.number).collect::<Vec<_>>(),
+            compiled.iter().map(|c| c.number).collect::<Vec<_>>(),
+            "a chapter without its registry here: add it to xtask's dev-dependencies and to \
+             `compiled()`"
+        );
+        for (chapter, registry) in chapters.iter().zip(compiled) {
+            let read = registry::read(&chapter.dir)
+                .unwrap_or_else(|e| panic!("{}: {e:#}", chapter.label()));
+            assert_eq!(read, listing_of(registry), "{}", chapter.label());
+        }
     }
 }
