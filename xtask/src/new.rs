@@ -67,7 +67,7 @@ pub fn example(root: &Path, chapter: &str, name: &str, summary: &str) -> Result<
         ),
     };
     let readme = chapter.dir.join("README.md");
-    let readme_text = add_readme_section(&read(&readme)?, name, summary);
+    let readme_text = add_readme_section(&read(&readme)?, name, &module, summary);
 
     std::fs::write(&concept, concept_file(chapter.number, name, summary))
         .with_context(|| format!("cannot write {}", concept.display()))?;
@@ -250,10 +250,12 @@ fn {module}_shows_its_lesson_in_every_variant() {{
     )
 }
 
-/// `readme` with a section for the example at the end of `## The examples` (or at the end).
-fn add_readme_section(readme: &str, name: &str, summary: &str) -> String {
+/// `readme` with a section for the example at the end of `## The examples` (or at the end),
+/// linking its concept file `src/{module}.rs` as the tidy check wants.
+fn add_readme_section(readme: &str, name: &str, module: &str, summary: &str) -> String {
     let section = format!(
-        "### `{name}` — {summary}\nWhat the example does, in a few lines.\n\n- `broken`: what goes \
+        "### `{name}` — {summary}\nSource: [`src/{module}.rs`](src/{module}.rs)\n\n\
+         What the example does, in a few lines.\n\n- `broken`: what goes \
          wrong, and the figure that shows it.\n- `fixed`: what the fix changes.\n\n**Notice** the \
          one thing to look at.\n\n"
     );
@@ -306,8 +308,9 @@ mod tests {
     #[test]
     fn the_readme_section_goes_at_the_end_of_the_examples() {
         let readme = "# C\n## The examples\n### `a`\ntext\n\n## Tests and model checking\nt\n";
-        let text = add_readme_section(readme, "b", "the b");
-        let b = text.find("### `b` — the b").expect("section");
+        let text = add_readme_section(readme, "b-c", "b_c", "the b");
+        let b = text.find("### `b-c` — the b\nSource: [`src/b_c.rs`](src/b_c.rs)\n");
+        let b = b.expect("section");
         assert!(text.find("### `a`").expect("a") < b);
         assert!(b < text.find("## Tests").expect("tests"));
     }

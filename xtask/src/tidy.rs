@@ -8,7 +8,9 @@
 //!   starter, solution and suite (`chapters/<dir>/tests/<suite>.rs`) files;
 //! - every `.rs` file under a `chapters/*/exercises/` directory is some exercise's starter;
 //! - every chapter's `README.md` has the sections every chapter has, in this order:
-//!   [`README_SECTIONS`] (a chapter may add its own sections between them);
+//!   [`README_SECTIONS`] (a chapter may add its own sections between them), and the rules of
+//!   [`readme`]: every file it names or links exists, the line after its title links the
+//!   previous and the next chapter, and each example's section links its source file;
 //! - the code rules of [`crate::tidy_code`]: no bare `should_panic`, no print-and-return skips,
 //!   a `// SAFETY:` beside every `unsafe`, variants read from their enum, a length budget for
 //!   concept files, no module cycles inside a crate.
@@ -25,6 +27,8 @@ use anyhow::{Context, Result};
 use crate::exercises;
 use crate::tidy_code;
 use crate::workspace;
+
+mod readme;
 
 /// Everything that breaks the house rules under `root`, one line each (empty when tidy).
 pub fn problems(root: &Path) -> Result<Vec<String>> {
@@ -95,17 +99,53 @@ fn check_chapter_readmes(root: &Path, problems: &mut Vec<String>) -> Result<()> 
         .filter(|p| p.join("Cargo.toml").is_file())
         .collect();
     dirs.sort();
-    for dir in dirs {
-        let readme = dir.join("README.md");
-        let rel = relative(root, &readme);
-        match std::fs::read_to_string(&readme) {
-            Err(_) => problems.push(format!("{rel}: missing")),
-            Ok(text) => problems.extend(
-                readme_problems(&text)
-                    .into_iter()
-                    .map(|p| format!("{rel}: {p}")),
-            ),
+    let texts: Vec<Option<String>> = dirs
+        .iter()
+        .map(|dir| std::fs::read_to_string(dir.join("README.md")).ok())
+        .collect();
+    let names: Vec<String> = dirs
+        .iter()
+        .map(|dir| {
+            dir.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    // A neighbour whose title cannot be read is named by its directory (its own README is
+    // reported for the title).
+    let labels: Vec<String> = texts
+        .iter()
+        .zip(&names)
+        .map(|(text, name)| {
+            text.as_deref()
+                .and_then(readme::title_label)
+                .unwrap_or_else(|| name.clone())
+        })
+        .collect();
+    let neighbour = |i: usize| (names[i].as_str(), labels[i].as_str());
+    for (i, dir) in dirs.iter().enumerate() {
+        let rel = relative(root, &dir.join("README.md"));
+        let Some(text) = &texts[i] else {
+            problems.push(format!("{rel}: missing"));
+            continue;
+        };
+        let previous = i.checked_sub(1).map(neighbour);
+        let next = (i + 1 < dirs.len()).then(|| neighbour(i + 1));
+        let nav = readme::nav_line(previous, next);
+        let mut found = readme_problems(text);
+        found.extend(readme::nav_problems(text, &nav));
+        found.extend(readme::file_problems(root, dir, text));
+        match crate::list::registry::example_sources(dir) {
+            Ok(sources) => found.extend(readme::source_problems(text, &sources)),
+            Err(error) => found.push(format!(
+                "the chapter's registry cannot be read from source: {}",
+                error
+                    .to_string()
+                    .replace(&format!("{}/", root.display()), "")
+            )),
         }
+        problems.extend(found.into_iter().map(|p| format!("{rel}: {p}")));
     }
     Ok(())
 }
@@ -377,17 +417,21 @@ solution = "chapters/12-x/src/solutions/e1.rs"
 suite = "exercise_12_1"
 "#;
 
+    const LIB: &str = "\n//! The chapter.\npub static CHAPTER: Chapter = Chapter {
+    number: 12, title: \"X\", tools: &[], examples: &[] };\n";
+
+    const README: &str = "# Chapter 12 — X\n\n[all chapters](../../README.md)\n\n## The examples\n\
+        ## Tests and model checking\n## Exercises\n## From the book\n";
+
     fn tidy_scratch() -> Scratch {
         let ws = Scratch::new();
         ws.write("chapters/12-x/Cargo.toml", MANIFEST);
-        ws.write("chapters/12-x/src/lib.rs", "\n//! The chapter.\n");
+        ws.write("chapters/12-x/src/lib.rs", LIB);
         ws.write("chapters/12-x/exercises/e1.rs", "//! Starter.\n");
         ws.write("chapters/12-x/src/solutions/e1.rs", "//! Solution.\n");
         ws.write("chapters/12-x/tests/exercise_12_1.rs", "//! Suite.\n");
-        ws.write(
-            "chapters/12-x/README.md",
-            "# 12\n## The examples\n## Tests and model checking\n## Exercises\n## From the book\n",
-        );
+        ws.write("chapters/12-x/README.md", README);
+        ws.write("README.md", "# The course\n");
         ws.write("target/debug/build/out.rs", "generated, not ours");
         ws.write("exercises.toml", ENTRY);
         ws

@@ -23,6 +23,32 @@ pub fn read(dir: &Path) -> Result<ChapterListing> {
     parse(dir).map(|(listing, _)| listing)
 }
 
+/// Each example's name and the file of the module its registry entry names (`variants:
+/// two_locks::LockOrder::ALL` → `src/two_locks.rs`, relative to `dir`): its concept file, the
+/// one a README links as its source. `None` where no such file is found.
+pub fn example_sources(dir: &Path) -> Result<Vec<(String, Option<String>)>> {
+    let (listing, modules) = parse(dir)?;
+    let src = dir.join("src");
+    Ok(listing
+        .examples
+        .into_iter()
+        .zip(modules)
+        .map(|(example, module)| (example.name, module.and_then(|m| module_file(&src, &m))))
+        .collect())
+}
+
+/// The file holding module `module` of the crate at `src`, relative to the chapter directory.
+fn module_file(src: &Path, module: &[String]) -> Option<String> {
+    if module.is_empty() {
+        return Some("src/lib.rs".to_string());
+    }
+    let path = module.join("/");
+    [format!("{path}.rs"), format!("{path}/mod.rs")]
+        .into_iter()
+        .find(|candidate| src.join(candidate).is_file())
+        .map(|found| format!("src/{found}"))
+}
+
 /// The listing, and for each example the module its entry names (its variants', else its
 /// `run` function's).
 fn parse(dir: &Path) -> Result<(ChapterListing, Vec<Option<Vec<String>>>)> {
@@ -656,6 +682,29 @@ common::variants! { pub(crate) enum Clock { Real = "real": "the wall clock", } }
                     },
                 ],
             }
+        );
+    }
+
+    #[test]
+    fn each_example_s_source_is_the_file_of_the_module_it_names() {
+        let krate = Crate::new(&[
+            ("lib.rs", LIB),
+            ("locks.rs", LOCKS),
+            (
+                "timers/mod.rs",
+                "//! Timers.\nmod clock;\npub use clock::Clock;\n",
+            ),
+            ("timers/clock.rs", CLOCK),
+        ]);
+        let sources = example_sources(&krate.0).expect("reads");
+        let file = |name: &str, file: &str| (name.to_string(), Some(file.to_string()));
+        assert_eq!(
+            sources,
+            [
+                file("two-locks", "src/locks.rs"),
+                file("sleep", "src/timers/mod.rs"),
+                file("none", "src/lib.rs"),
+            ]
         );
     }
 
