@@ -5,7 +5,7 @@
 //!
 //! - [`registry`]: what a chapter and an example are, and the settings a run receives;
 //! - [`outcome`]: what a run returns (verdict, figures with units, tables, narrative, charts);
-//! - `plot` (feature `plot`): a chart drawn as an SVG with plotters;
+//! - [`plot`]: a chart of what a run measured, drawn as an SVG with plotters (feature `plot`);
 //! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
 //! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
@@ -28,7 +28,6 @@ pub mod deadlock;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod outcome;
-#[cfg(feature = "plot")]
 pub mod plot;
 #[cfg(all(unix, feature = "process"))]
 pub mod process;

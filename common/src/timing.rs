@@ -1,4 +1,4 @@
-//! Timing helpers: a stopwatch, the median of repeated runs, speedup, efficiency, the
+//! Timing helpers: a stopwatch, the median and spread of repeated runs, speedup, efficiency, the
 //! predictions of Amdahl's and Gustafson's laws (the book's chapter 2), and Amdahl's law fitted
 //! to a measured sweep ([`SerialFit`], the Karp–Flatt metric).
 //!
@@ -40,10 +40,57 @@ pub fn time<T>(work: impl FnOnce() -> T) -> (T, Duration) {
 }
 
 /// Runs `work` `runs` times (at least once) and returns the median duration.
-pub fn median_of(runs: usize, mut work: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..runs.max(1)).map(|_| time(&mut work).1).collect();
-    times.sort();
-    times[times.len() / 2]
+pub fn median_of(runs: usize, work: impl FnMut()) -> Duration {
+    spread_of(runs, work).median
+}
+
+/// Runs `work` `runs` times (at least once) and returns the fastest, median and slowest run.
+pub fn spread_of(runs: usize, mut work: impl FnMut()) -> Spread {
+    Spread::of((0..runs.max(1)).map(|_| time(&mut work).1))
+}
+
+/// Repeated timings of one thing: the median a figure reports, and the fastest and slowest
+/// runs a chart draws around it, so a reader sees how far one run can be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Spread {
+    /// The fastest run.
+    pub fastest: Duration,
+    /// The median run (the upper middle one of an even count).
+    pub median: Duration,
+    /// The slowest run.
+    pub slowest: Duration,
+    /// How many runs (0: nothing was timed, and every time is zero).
+    pub runs: usize,
+}
+
+impl Spread {
+    /// The spread of `times`, in any order.
+    pub fn of(times: impl IntoIterator<Item = Duration>) -> Self {
+        let mut times: Vec<Duration> = times.into_iter().collect();
+        times.sort();
+        match (times.first(), times.last()) {
+            (Some(&fastest), Some(&slowest)) => Self {
+                fastest,
+                median: times[times.len() / 2],
+                slowest,
+                runs: times.len(),
+            },
+            _ => Self::default(),
+        }
+    }
+
+    /// `amount` per second at the slowest and at the fastest run: the range of a throughput
+    /// (`amount` items) or of a speedup (`amount` the baseline's seconds).
+    pub fn rates(&self, amount: f64) -> (f64, f64) {
+        let per = |d: Duration| amount / d.as_secs_f64().max(f64::MIN_POSITIVE);
+        (per(self.slowest), per(self.fastest))
+    }
+
+    /// The range of the speedup over `baseline` (its median, say) from the slowest run to the
+    /// fastest.
+    pub fn speedups_over(&self, baseline: Duration) -> (f64, f64) {
+        self.rates(baseline.as_secs_f64())
+    }
 }
 
 /// How many times faster `parallel` was than `sequential`.
@@ -232,6 +279,22 @@ mod tests {
         assert!((s - 2.0).abs() < 1e-12);
         assert!((efficiency(s, 2) - 1.0).abs() < 1e-12);
         assert!(speedup(Duration::from_secs(1), Duration::ZERO).is_finite());
+    }
+
+    #[test]
+    fn a_spread_keeps_the_fastest_median_and_slowest_run() {
+        let ms = Duration::from_millis;
+        let spread = Spread::of([ms(30), ms(10), ms(20), ms(50)]);
+        assert_eq!(
+            (spread.fastest, spread.median, spread.slowest, spread.runs),
+            (ms(10), ms(30), ms(50), 4)
+        );
+        let (low, high) = spread.rates(1.0);
+        assert!((low - 20.0).abs() < 1e-9 && (high - 100.0).abs() < 1e-9);
+        let (slow, fast) = spread.speedups_over(ms(100));
+        assert!((slow - 2.0).abs() < 1e-9 && (fast - 10.0).abs() < 1e-9);
+        assert_eq!(Spread::of([]), Spread::default());
+        assert_eq!(spread_of(3, || {}).runs, 3);
     }
 
     #[test]

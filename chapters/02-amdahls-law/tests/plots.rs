@@ -120,8 +120,9 @@ fn the_plot_example_draws_the_amdahl_chart_with_common_plot() {
     for text in ["measured speedup", "n processors", "workers (threads)"] {
         assert!(svg.contains(text), "missing {text:?}");
     }
-    // common::plot puts a dot on every measured point, none on the predictions.
-    assert_eq!(svg.matches("<circle").count(), n);
+    // common::plot puts a dot on every measured point, none on the predictions, and one on the
+    // measured series' legend swatch, drawn as its line is.
+    assert_eq!(svg.matches("<circle").count(), n + 1);
     // The terminal shows the same sweep as a table.
     assert_eq!(outcome.tables[0].rows.len(), n + 1);
 }
