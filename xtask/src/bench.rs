@@ -12,9 +12,13 @@
 //!   [`common::plot`];
 //! - `results/results.json`: the machine, the date and every outcome, for other tools;
 //! - `README.md`: the table between the `<!-- bench:begin -->` and `<!-- bench:end -->` markers
-//!   is replaced by the headline figures of this run, with links to the charts, so the numbers a
-//!   reader sees are the ones the command produced (only on a run of every chapter into the
-//!   default folder).
+//!   is replaced by the headline figures, with links to the charts, so the numbers a reader sees
+//!   are the ones the command produced (only into the default folder, and only when its results
+//!   cover every measured chapter).
+//!
+//! `--chapters 2,16` measures those chapters and keeps the other chapters' runs from the last
+//! bench's `results.json` in the same folder (each marked with the date it ran), so a partial
+//! run updates its tables and charts without dropping the rest; every chart is redrawn.
 //!
 //! A run that fails or overruns its limit is reported in the tables and makes the exit code 1;
 //! the others are still written.
@@ -29,7 +33,7 @@ use common::report::format_value;
 use common::timing::Stopwatch;
 use common::{Outcome, Plot};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::UsageError;
 use crate::binaries;
@@ -103,7 +107,7 @@ pub const BENCHES: &[Bench] = &[
     Bench {
         chapter: 18,
         args: &["load-test", "--variant", "compare"],
-        measures: "server latency percentiles by concurrent clients",
+        measures: "server round trips once welcomed, waits for the welcome, throughput: by clients",
     },
     Bench {
         chapter: 20,
@@ -136,14 +140,17 @@ pub struct Machine {
 }
 
 /// One measured run and what came of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Measured {
     /// The chapter number.
     pub chapter: u32,
     /// The command, as a user would type it.
     pub command: String,
     /// What it measures.
-    pub measures: &'static str,
+    pub measures: String,
+    /// When it ran (`2026-11-29 03:12 UTC`): a run kept from an earlier bench keeps its date.
+    #[serde(default)]
+    pub date: String,
     /// The outcomes it printed.
     pub outcomes: Vec<Outcome>,
     /// What went wrong (a timeout, a failed build, an exit code), if anything.
@@ -157,6 +164,19 @@ pub struct Measured {
 struct Results<'a> {
     machine: &'a Machine,
     runs: &'a [Measured],
+}
+
+/// What an earlier `results/results.json` holds that a partial run keeps.
+#[derive(Debug, Deserialize)]
+struct Earlier {
+    machine: EarlierMachine,
+    runs: Vec<Measured>,
+}
+
+/// The part of an earlier run's machine a kept run needs: its date.
+#[derive(Debug, Deserialize)]
+struct EarlierMachine {
+    date: String,
 }
 
 /// Runs `cargo xtask bench`.
@@ -180,12 +200,20 @@ pub fn run(root: &Path, selection: &[String], out: Option<&Path>) -> Result<Exit
     for bench in &benches {
         bar.set_message(format!("chapter {}: {}", bench.chapter, bench.measures));
         let chapter = selected.iter().find(|c| c.number == bench.chapter);
-        let run = measure(root, bench, chapter.and_then(|c| built.executable(c)))?;
+        let mut run = measure(root, bench, chapter.and_then(|c| built.executable(c)))?;
+        run.date.clone_from(&machine.date);
         bar.suspend(|| eprintln!("bench: {}", one_line(&run)));
         measured.push(run);
         bar.inc(1);
     }
     bar.finish_and_clear();
+    let ran = measured.len();
+    let failed: Vec<String> = measured
+        .iter()
+        .filter(|m| !m.problems.is_empty())
+        .map(|m| format!("  ✘ {}: {}", m.command, m.problems.join("; ")))
+        .collect();
+    let measured = keep_earlier(&out_dir.join("results.json"), measured);
 
     let plots = write_plots(&out_dir, &measured)?;
     let markdown = results_markdown(&machine, &measured, &plots);
@@ -196,31 +224,68 @@ pub fn run(root: &Path, selection: &[String], out: Option<&Path>) -> Result<Exit
     })?;
     write(&out_dir.join("results.json"), &json)?;
 
-    let whole_run = selection.is_empty() && out.is_none();
-    if whole_run {
+    // The README shows every chapter's headline: only results that cover them all go there.
+    let covered = chapters_in(measured.iter().map(|m| m.chapter));
+    let complete = chapters_in(BENCHES.iter().map(|b| b.chapter))
+        .iter()
+        .all(|c| covered.contains(c));
+    let readme = out.is_none() && complete;
+    if readme {
         update_readme(root, &machine, &measured, &plots)?;
     }
-    let failed: Vec<&Measured> = measured.iter().filter(|m| !m.problems.is_empty()).collect();
     println!(
-        "bench: {} run(s), {} chart(s) in {:.0} s → {}{}",
-        measured.len(),
+        "bench: {ran} run(s){}, {} chart(s) in {:.0} s → {}{}",
+        match measured.len() - ran {
+            0 => String::new(),
+            kept => format!(" and {kept} kept from the last bench"),
+        },
         plots.len(),
         watch.seconds(),
         out_dir.join("RESULTS.md").display(),
-        if whole_run {
-            " (README.md updated)"
-        } else {
-            ""
-        }
+        if readme { " (README.md updated)" } else { "" }
     );
-    for run in &failed {
-        println!("  ✘ {}: {}", run.command, run.problems.join("; "));
+    for line in &failed {
+        println!("{line}");
     }
     Ok(if failed.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The runs of this bench, and from the last one in the same folder (`results.json`) the runs
+/// of the chapters this one did not measure, in chapter order: a `--chapters` run updates its
+/// chapters and leaves the others' tables and charts in place. An earlier file that is missing
+/// or unreadable keeps nothing.
+fn keep_earlier(json: &Path, measured: Vec<Measured>) -> Vec<Measured> {
+    let earlier = std::fs::read_to_string(json)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Earlier>(&text).ok());
+    let Some(earlier) = earlier else {
+        return measured;
+    };
+    merge(earlier, measured)
+}
+
+/// [`keep_earlier`]'s merge: `fresh` for its chapters, `earlier` for the rest, chapter by
+/// chapter (a sort that keeps each chapter's runs in their order).
+fn merge(earlier: Earlier, fresh: Vec<Measured>) -> Vec<Measured> {
+    let measured_now = chapters_in(fresh.iter().map(|m| m.chapter));
+    let mut runs: Vec<Measured> = earlier
+        .runs
+        .into_iter()
+        .filter(|m| !measured_now.contains(&m.chapter))
+        .map(|mut m| {
+            if m.date.is_empty() {
+                m.date.clone_from(&earlier.machine.date);
+            }
+            m
+        })
+        .chain(fresh)
+        .collect();
+    runs.sort_by_key(|m| m.chapter);
+    runs
 }
 
 /// The benches of the chapters asked for (all without `--chapters`).
@@ -295,7 +360,8 @@ fn measure(root: &Path, bench: &Bench, executable: Option<&Path>) -> Result<Meas
         return Ok(Measured {
             chapter: bench.chapter,
             command,
-            measures: bench.measures,
+            measures: bench.measures.to_string(),
+            date: String::new(),
             outcomes: Vec::new(),
             problems: vec!["did not build (see the compiler errors above)".to_string()],
             seconds: 0.0,
@@ -317,7 +383,8 @@ fn measure(root: &Path, bench: &Bench, executable: Option<&Path>) -> Result<Meas
     Ok(Measured {
         chapter: bench.chapter,
         command,
-        measures: bench.measures,
+        measures: bench.measures.to_string(),
+        date: String::new(),
         outcomes,
         problems,
         seconds: finished.elapsed.as_secs_f64(),
@@ -400,15 +467,22 @@ fn results_markdown(machine: &Machine, measured: &[Measured], charts: &[Chart]) 
     let _ = writeln!(
         md,
         "Written by `cargo xtask bench` (release build, full-size runs, one at a time). \
-         Figures on a shared machine vary from run to run; the charts show the shape.\n"
+         Figures on a shared machine vary from run to run: where a figure is the median of \
+         repeated runs, its chart draws their spread as error bars, and a chart by threads marks \
+         this machine's cores. Each chart's subtitle says what its figures include.\n"
     );
     let _ = writeln!(md, "**Machine:** {}\n", machine_line(machine));
     for chapter in chapters_in(measured.iter().map(|m| m.chapter)) {
         let _ = writeln!(md, "## Chapter {chapter}\n");
         for run in measured.iter().filter(|m| m.chapter == chapter) {
+            let kept = if run.date.is_empty() || run.date == machine.date {
+                String::new()
+            } else {
+                format!(", kept from the bench of {}", run.date)
+            };
             let _ = writeln!(
                 md,
-                "**{}** — `cargo run --release -p {}` ({:.1} s)\n",
+                "**{}** — `cargo run --release -p {}` ({:.1} s{kept})\n",
                 run.measures,
                 run.command.replacen(' ', " -- ", 1),
                 run.seconds
@@ -499,7 +573,7 @@ fn readme_block(machine: &Machine, measured: &[Measured], charts: &[Chart]) -> S
             md,
             "| {} | {} | {} | {} |",
             run.chapter,
-            cell(run.measures),
+            cell(&run.measures),
             headline(run),
             if links.is_empty() {
                 "—".to_string()
@@ -626,7 +700,8 @@ mod tests {
             Measured {
                 chapter: 2,
                 command: "chapter-2 run amdahl --variant book-sweep".into(),
-                measures: "the book's prime sweep",
+                measures: "the book's prime sweep".into(),
+                date: "2026-11-29 03:00 UTC".into(),
                 outcomes: vec![outcome],
                 problems: Vec::new(),
                 seconds: 3.2,
@@ -634,7 +709,8 @@ mod tests {
             Measured {
                 chapter: 16,
                 command: "chapter-16 run counters".into(),
-                measures: "counters",
+                measures: "counters".into(),
+                date: "2026-11-29 03:00 UTC".into(),
                 outcomes: Vec::new(),
                 problems: vec!["timed out after 600 s".into()],
                 seconds: 600.0,
@@ -719,6 +795,47 @@ mod tests {
             block.contains("| 16 | counters | ✘ timed out after 600 s | — |"),
             "{block}"
         );
+    }
+
+    #[test]
+    fn a_partial_run_keeps_the_other_chapters_from_the_last_one() {
+        let earlier = Earlier {
+            machine: EarlierMachine {
+                date: "2026-11-01 09:00 UTC".into(),
+            },
+            runs: measured()
+                .into_iter()
+                .map(|mut m| {
+                    m.date = String::new();
+                    m.seconds = 1.0;
+                    m
+                })
+                .collect(),
+        };
+        let mut fresh = measured();
+        fresh.retain(|m| m.chapter == 16);
+        let runs = merge(earlier, fresh);
+        let summary: Vec<(u32, f64, &str)> = runs
+            .iter()
+            .map(|m| (m.chapter, m.seconds, m.date.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (2, 1.0, "2026-11-01 09:00 UTC"),
+                (16, 600.0, "2026-11-29 03:00 UTC")
+            ]
+        );
+        // The kept run says when it ran; the fresh one does not need to.
+        let md = results_markdown(&machine(), &runs, &[]);
+        assert!(
+            md.contains("(1.0 s, kept from the bench of 2026-11-01 09:00 UTC)"),
+            "{md}"
+        );
+        assert!(md.contains("(600.0 s)"), "{md}");
+        // A folder with no earlier results keeps nothing.
+        let none = keep_earlier(Path::new("/nonexistent/results.json"), measured());
+        assert_eq!(none.len(), 2);
     }
 
     #[test]

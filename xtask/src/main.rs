@@ -148,7 +148,8 @@ enum Command {
         results table in README.md between its bench markers."
     )]
     Bench {
-        /// Only these chapters, comma-separated (e.g. 2,16). The README is then left alone.
+        /// Only these chapters, comma-separated (e.g. 2,16); the other chapters' results are
+        /// kept from the last bench in the same folder.
         #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
         chapters: Vec<String>,
         /// Where to write the results (default: results/ at the workspace root).
