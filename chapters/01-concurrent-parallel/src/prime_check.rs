@@ -42,7 +42,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use common::timing::{human, median_of, speedup};
+use common::timing::{human, median_of, speedup, spread_of};
 use common::{Outcome, RunConfig, Verdict};
 use rayon::prelude::*;
 
@@ -252,7 +252,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for n in 1..workers {
         let pool = rayon_pool_for(method, n)?;
         let mut failed = None;
-        let took = median_of(sweep_runs, || {
+        let took = spread_of(sweep_runs, || {
             let found = match &pool {
                 Some(pool) => Ok(primes_rayon(&numbers, pool)),
                 None => primes_with(method, &numbers, n, config.budget()),
@@ -267,7 +267,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         times.push((n, took));
     }
-    times.push((workers, par_time));
+    times.push((workers, timed.parallel_runs));
     let sweep = Sweep::from_times(&times, cores);
 
     let same = seq_primes.len() == expected && par_primes == seq_primes && sweep_agrees;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use common::timing::{SerialFit, human, speedup, time};
+use common::timing::{SerialFit, Spread, human, speedup, time};
 use common::{Outcome, Plot, RunConfig, TableData};
 use nix::sys::resource::{UsageWho, getrusage};
 
@@ -20,6 +20,10 @@ pub struct SweepPoint {
     pub time: Duration,
     /// The one-worker time over this time (1.0 on one worker).
     pub speedup: f64,
+    /// The speedup of this count's slowest and fastest run over the one-worker median.
+    pub spread: (f64, f64),
+    /// How many runs `time` is the median of.
+    pub runs: usize,
 }
 
 /// A sweep over 1..=N workers and Amdahl's law fitted to it.
@@ -33,19 +37,21 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// Builds the sweep from `(workers, time)` pairs, one worker first.
-    pub fn from_times(times: &[(usize, Duration)], cores: usize) -> Self {
-        let one = times.first().map_or(Duration::ZERO, |t| t.1);
+    /// Builds the sweep from each worker count's runs, one worker first.
+    pub fn from_times(times: &[(usize, Spread)], cores: usize) -> Self {
+        let one = times.first().map_or(Duration::ZERO, |t| t.1.median);
         let points: Vec<SweepPoint> = times
             .iter()
-            .map(|&(workers, time)| SweepPoint {
+            .map(|&(workers, runs)| SweepPoint {
                 workers,
-                time,
+                time: runs.median,
                 speedup: if workers == 1 {
                     1.0
                 } else {
-                    speedup(one, time)
+                    speedup(one, runs.median)
                 },
+                spread: runs.speedups_over(one),
+                runs: runs.runs,
             })
             .collect();
         let speedups: Vec<(usize, f64)> = points.iter().map(|p| (p.workers, p.speedup)).collect();
@@ -55,10 +61,11 @@ impl Sweep {
         }
     }
 
-    /// The sweep as a chart: measured speedup, and Amdahl's law for n processors and for the
-    /// cores there are.
+    /// The sweep as a chart: measured speedup (with the spread of its runs when every count
+    /// was run more than once), and Amdahl's law for n processors and for the cores there are.
     pub fn plot(&self, config: &RunConfig) -> Plot {
         let variant = config.variant;
+        let runs = self.points.iter().map(|p| p.runs).min().unwrap_or(0);
         let line = |f: &dyn Fn(&SweepPoint) -> f64| -> Vec<(f64, f64)> {
             self.points
                 .iter()
@@ -71,7 +78,23 @@ impl Sweep {
             "threads",
             "speedup (x)",
         )
-        .measured("measured speedup", line(&|p| p.speedup))
+        .subtitle(match runs {
+            0 | 1 => "one run a point".to_string(),
+            _ => format!(
+                "each point the median of {runs} runs, its error bar the slowest to the fastest \
+                 run over the one-worker median"
+            ),
+        })
+        .measured_with_spread(
+            "measured speedup",
+            line(&|p| p.speedup),
+            // A single run has no spread to draw.
+            match runs {
+                0 | 1 => Vec::new(),
+                _ => self.points.iter().map(|p| p.spread).collect(),
+            },
+            format!("slowest to fastest of {runs} runs"),
+        )
         .amdahl_lines(
             self.fit.serial,
             &self.points.iter().map(|p| p.workers).collect::<Vec<_>>(),
@@ -137,6 +160,8 @@ pub fn cpu_time() -> Duration {
 pub(crate) struct Alternated {
     pub(crate) sequential: Duration,
     pub(crate) parallel: Duration,
+    /// The parallel runs' fastest, median and slowest, for the sweep's chart.
+    pub(crate) parallel_runs: Spread,
     pub(crate) sequential_cores: f64,
     pub(crate) parallel_cores: f64,
 }
@@ -169,10 +194,11 @@ pub(crate) fn alternate(
     };
     let (sequential_cores, parallel_cores) = (busy(seq_cpu, &seq), busy(par_cpu, &par));
     seq.sort();
-    par.sort();
+    let parallel_runs = Spread::of(par);
     Alternated {
         sequential: seq[runs / 2],
-        parallel: par[runs / 2],
+        parallel: parallel_runs.median,
+        parallel_runs,
         sequential_cores,
         parallel_cores,
     }

@@ -140,7 +140,7 @@ pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Re
     let mut cells: Vec<Cell> = Vec::new();
     for workers in 1..=max_workers {
         let mut wrong = None;
-        let time = timing::median_of(runs, || {
+        let timed = timing::spread_of(runs, || {
             let (got, chunks) = workload.run(workers);
             match result {
                 None => result = Some(got),
@@ -154,13 +154,18 @@ pub fn sweep(workload: &Workload, max_workers: usize, runs: usize) -> anyhow::Re
         if let Some((first, got)) = wrong {
             anyhow::bail!("{workers} workers found {got}, the first run found {first}");
         }
-        let speedup = cells
-            .first()
-            .map_or(1.0, |one| timing::speedup(one.time, time));
+        let time = timed.median;
+        let one = cells.first().map_or(time, |one| one.time);
+        let speedup = if cells.is_empty() {
+            1.0
+        } else {
+            timing::speedup(one, time)
+        };
         cells.push(Cell {
             workers,
             time,
             speedup,
+            spread: timed.speedups_over(one),
             predicted: timing::amdahl(serial, workers),
             predicted_here: timing::amdahl(serial, workers.min(cores)),
             efficiency: timing::efficiency(speedup, workers),

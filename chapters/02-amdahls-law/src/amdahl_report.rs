@@ -23,6 +23,8 @@ pub struct Cell {
     pub time: Duration,
     /// Time on one worker divided by this time.
     pub speedup: f64,
+    /// The speedup of this count's slowest and fastest run over the one-worker median.
+    pub spread: (f64, f64),
     /// Amdahl's prediction for this many workers, each on its own processor.
     pub predicted: f64,
     /// Amdahl's prediction with no more processors than the machine's cores.
@@ -112,8 +114,9 @@ impl Sweep {
         table
     }
 
-    /// The sweep as a chart with the id `id`: the measured speedup against workers, beside
-    /// Amdahl's prediction for as many processors as workers and for this machine's cores.
+    /// The sweep as a chart with the id `id`: the measured speedup against workers (with the
+    /// spread of its runs), beside Amdahl's prediction for as many processors as workers and for
+    /// this machine's cores, which are marked.
     pub fn plot(&self, id: impl Into<String>, title: impl Into<String>) -> Plot {
         let points = |f: fn(&Cell) -> f64| -> Vec<(f64, f64)> {
             self.cells
@@ -121,16 +124,32 @@ impl Sweep {
                 .map(|c| (c.workers as f64, f(c)))
                 .collect()
         };
-        Plot::new(id, title, "workers (threads)", "speedup (x)")
-            .measured("measured speedup", points(|c| c.speedup))
-            .predicted(
-                format!("Amdahl, s = {}: n processors", self.serial),
-                points(|c| c.predicted),
-            )
-            .predicted(
-                format!("Amdahl, s = {}: {} cores", self.serial, self.cores),
-                points(|c| c.predicted_here),
-            )
+        let plot =
+            Plot::new(id, title, "workers (threads)", "speedup (x)").cores_marker(self.cores);
+        let plot = match self.runs {
+            0 | 1 => plot
+                .subtitle("one run a point")
+                .measured("measured speedup", points(|c| c.speedup)),
+            runs => plot
+                .subtitle(format!(
+                    "each point the median of {runs} runs, its error bar the slowest to the \
+                     fastest run over the one-worker median"
+                ))
+                .measured_with_spread(
+                    "measured speedup",
+                    points(|c| c.speedup),
+                    self.cells.iter().map(|c| c.spread).collect(),
+                    format!("slowest to fastest of {runs} runs"),
+                ),
+        };
+        plot.predicted(
+            format!("Amdahl, s = {}: n processors", self.serial),
+            points(|c| c.predicted),
+        )
+        .predicted(
+            format!("Amdahl, s = {}: {} cores", self.serial, self.cores),
+            points(|c| c.predicted_here),
+        )
     }
 }
 

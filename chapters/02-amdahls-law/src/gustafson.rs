@@ -55,6 +55,10 @@ pub struct ScaledCell {
     pub n_workers: std::time::Duration,
     /// `one_worker / n_workers`.
     pub scaled_speedup: f64,
+    /// The scaled speedup of the slowest and the fastest n-worker run over the one-worker median.
+    pub spread: (f64, f64),
+    /// How many runs each time is the median of.
+    pub runs: usize,
     /// Gustafson's prediction for `workers` processors.
     pub gustafson: f64,
     /// Gustafson's prediction with no more processors than the machine's cores.
@@ -88,17 +92,18 @@ pub fn sweep(
         .map(|workers| {
             let job = scaled_job(serial, per_worker, workers);
             let mut results = std::collections::BTreeSet::new();
-            let one_worker = timing::median_of(runs, || {
+            let one_runs = timing::spread_of(runs, || {
                 results.insert(job.run(1));
             });
             // On one worker both columns are the same run: measure it once.
-            let n_workers = if workers == 1 {
-                one_worker
+            let n_runs = if workers == 1 {
+                one_runs
             } else {
-                timing::median_of(runs, || {
+                timing::spread_of(runs, || {
                     results.insert(job.run(workers));
                 })
             };
+            let (one_worker, n_workers) = (one_runs.median, n_runs.median);
             anyhow::ensure!(
                 results.len() == 1,
                 "job for {workers} workers computed different checksums: {results:?}"
@@ -109,6 +114,8 @@ pub fn sweep(
                 one_worker,
                 n_workers,
                 scaled_speedup: timing::speedup(one_worker, n_workers),
+                spread: n_runs.speedups_over(one_worker),
+                runs: n_runs.runs,
                 gustafson: timing::gustafson(s, workers),
                 gustafson_here: scaled_prediction_here(serial, per_worker, workers, cores),
                 amdahl: timing::amdahl(s, workers),
@@ -126,14 +133,16 @@ pub fn scaled_prediction_here(serial: u64, per_worker: u64, workers: usize, core
 }
 
 /// The chart of a Gustafson sweep, id `chapter-2-gustafson-<variant>`: the measured scaled
-/// speedup against workers, Gustafson's prediction (n processors, and this machine's `cores`)
-/// and Amdahl's for the same serial fraction.
+/// speedup against workers (with the spread of its runs), Gustafson's prediction (n
+/// processors, and this machine's `cores`, which are marked) and Amdahl's for the same serial
+/// fraction.
 pub fn plot(serial: Serial, cores: usize, cells: &[ScaledCell]) -> Plot {
     let s = serial.fraction();
     let points = |f: fn(&ScaledCell) -> f64| -> Vec<(f64, f64)> {
         cells.iter().map(|c| (c.workers as f64, f(c))).collect()
     };
-    Plot::new(
+    let measured = "measured scaled speedup";
+    let plot = Plot::new(
         format!("chapter-2-gustafson-{serial}"),
         format!(
             "Gustafson's law, {:.0} % serial: measured vs predicted",
@@ -142,8 +151,24 @@ pub fn plot(serial: Serial, cores: usize, cells: &[ScaledCell]) -> Plot {
         "workers (threads)",
         "scaled speedup (x)",
     )
-    .measured("measured scaled speedup", points(|c| c.scaled_speedup))
-    .predicted(
+    .cores_marker(cores);
+    let plot = match cells.iter().map(|c| c.runs).min().unwrap_or(0) {
+        0 | 1 => plot
+            .subtitle("one run a point")
+            .measured(measured, points(|c| c.scaled_speedup)),
+        runs => plot
+            .subtitle(format!(
+                "each point the median of {runs} runs, its error bar the slowest to the fastest \
+                 n-worker run over the one-worker median"
+            ))
+            .measured_with_spread(
+                measured,
+                points(|c| c.scaled_speedup),
+                cells.iter().map(|c| c.spread).collect(),
+                format!("slowest to fastest of {runs} runs"),
+            ),
+    };
+    plot.predicted(
         format!("Gustafson, s = {s}: n processors"),
         points(|c| c.gustafson),
     )

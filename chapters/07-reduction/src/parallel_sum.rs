@@ -36,7 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::sync::{Mutex, lock, spawn_named};
-use common::timing::{median_of, speedup};
+use common::timing::{Spread, speedup, spread_of};
 use common::{Outcome, RunConfig, Verdict};
 use rayon::prelude::*;
 
@@ -146,14 +146,21 @@ pub struct Timed {
     pub name: &'static str,
     /// Median of three runs.
     pub time: Duration,
+    /// The three runs' fastest, median and slowest (the chart draws the spread).
+    pub runs: Spread,
     /// The result (all ways must agree).
     pub result: u64,
 }
 
 fn timed(name: &'static str, mut work: impl FnMut() -> u64) -> Timed {
     let mut result = 0;
-    let time = median_of(3, || result = std::hint::black_box(work()));
-    Timed { name, time, result }
+    let runs = spread_of(3, || result = std::hint::black_box(work()));
+    Timed {
+        name,
+        time: runs.median,
+        runs,
+        result,
+    }
 }
 
 /// Times the large reductions of `data` on `threads` threads: plain sums, then hashed sums.
@@ -211,6 +218,7 @@ pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::R
         plain: timings[0].time,
         hashed: timings[3].time,
     }];
+    let mut runs = vec![(timings[0].runs, timings[3].runs)];
     for n in 2..threads {
         let plain = timed("plain", || tree_reduce(data, n, add).unwrap_or(0));
         let hashed = timed("hashed", || hashed_tree(data, n));
@@ -223,6 +231,7 @@ pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::R
             plain: plain.time,
             hashed: hashed.time,
         });
+        runs.push((plain.runs, hashed.runs));
     }
     if threads > 1 {
         points.push(SweepPoint {
@@ -230,8 +239,9 @@ pub fn sweep_large(data: &[u64], threads: usize, timings: &[Timed]) -> anyhow::R
             plain: timings[1].time,
             hashed: timings[4].time,
         });
+        runs.push((timings[1].runs, timings[4].runs));
     }
-    Ok(Sweep::new(points, cores))
+    Ok(Sweep::new(points, cores).with_runs(runs))
 }
 
 /// Runs the example: `book` (the queue rounds over 0..20) or `large` (timed).

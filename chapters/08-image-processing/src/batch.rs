@@ -15,8 +15,8 @@
 //! - `rayon-rows`: no files in between: one big image, its filter rows split across a rayon pool
 //!   of N threads.
 //!
-//! Each worker count runs three times and the median is kept; every run's output is compared with
-//! the one-worker output byte for byte. With `--quick` (the tour) only the grid's first
+//! Each worker count runs three times: the table keeps the median, the chart the spread too;
+//! every run's output is compared with the one-worker output byte for byte. With `--quick` (the tour) only the grid's first
 //! [`QUICK_GRID_ROWS`] rows of tiles (or of pixels, for `rayon-rows`) are processed. Run `cargo
 //! run --release -p chapter-8 -- run batch --threads 4` (files under `target/chapter-8/batch/`).
 //! Expect speedups near the core count for `worker-reads` and the rayon variants, less for
@@ -31,7 +31,6 @@
 //! generate_input.py, example5.py and example6.py.
 
 use std::path::Path;
-use std::time::Duration;
 
 use common::{Outcome, RunConfig};
 use image::{GrayImage, RgbImage};
@@ -44,7 +43,7 @@ pub mod input;
 pub mod report;
 
 pub use input::{Tile, cut, write_tiles};
-use report::{Sweep, median3, same_files};
+use report::{Sweep, same_files, three_runs};
 
 /// The book's grid: 20×20 tiles.
 pub const GRID: u32 = 20;
@@ -224,7 +223,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let root = output_root().join("batch");
     let picture = test_image(BOOK_WIDTH, BOOK_HEIGHT, config.seed);
     let grid_rows = config.pick(QUICK_GRID_ROWS, GRID);
-    let mut times: Vec<(usize, Duration)> = Vec::new();
+    let mut times = Vec::new();
     let (compared, differ, unit);
     match feed.tiles() {
         None => {
@@ -237,7 +236,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let mut total = (0, 0);
             for n in counts(config.threads) {
                 let mut last = None;
-                let took = median3(|| {
+                let took = three_runs(|| {
                     last = Some(adaptive_threshold_rows(&gray, n)?);
                     Ok(())
                 })?;
@@ -270,7 +269,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             };
             let mut total = (0, 0);
             for n in counts(config.threads) {
-                times.push((n, median3(|| run_tiles(variant, &tiles, &out(n), n))?));
+                times.push((n, three_runs(|| run_tiles(variant, &tiles, &out(n), n))?));
                 let (c, d) = same_files(&out(1), &out(n), &tiles)?;
                 total = (total.0 + c, total.1 + d);
             }

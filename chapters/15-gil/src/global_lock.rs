@@ -31,11 +31,14 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::timing::{human, median_of, speedup, time};
-use common::{Outcome, Plot, RunConfig, TableData, Verdict};
+use common::timing::{Spread, human, speedup, spread_of, time};
+use common::{Outcome, RunConfig, TableData, Verdict};
 
-use crate::countdown::median;
 use crate::gil::{Gil, GilStats, GilThread};
+
+mod chart;
+
+pub use chart::{PLOT_ID, scaling_plot};
 
 common::variants! {
     /// Whether the steps need the global lock.
@@ -104,6 +107,8 @@ pub struct ScalingRow {
     pub threads: usize,
     /// Median wall time.
     pub time: Duration,
+    /// The row's runs: fastest, median and slowest (the chart draws the spread).
+    pub runs: Spread,
     /// Every run ran every step.
     pub all_steps_ran: bool,
     /// What the GIL counted over this row's runs (`gil` only).
@@ -116,12 +121,13 @@ pub fn scaling(total: u64, max_threads: usize, with_gil: bool, runs: usize) -> V
         .map(|threads| {
             let gil = with_gil.then(Gil::cpython);
             let mut all = true;
-            let time = median_of(runs, || {
+            let runs = spread_of(runs, || {
                 all &= split_run(total, threads, gil.as_ref()) == total
             });
             ScalingRow {
                 threads,
-                time,
+                time: runs.median,
+                runs,
                 all_steps_ran: all,
                 gil: gil.map(|g| g.stats()),
             }
@@ -152,15 +158,18 @@ pub fn scaling_side_by_side(
             free_all &= ran == total;
             free_times.push(took);
         }
+        let (gil_runs, free_runs) = (Spread::of(gil_times), Spread::of(free_times));
         gil_rows.push(ScalingRow {
             threads,
-            time: median(gil_times),
+            time: gil_runs.median,
+            runs: gil_runs,
             all_steps_ran: gil_all,
             gil: Some(gil.stats()),
         });
         free_rows.push(ScalingRow {
             threads,
-            time: median(free_times),
+            time: free_runs.median,
+            runs: free_runs,
             all_steps_ran: free_all,
             gil: None,
         });
@@ -171,48 +180,6 @@ pub fn scaling_side_by_side(
 /// Million steps per second for `total` steps in `time`.
 pub fn million_steps_per_second(total: u64, time: Duration) -> f64 {
     total as f64 / time.as_secs_f64().max(1e-9) / 1e6
-}
-
-/// The id of the chart a full `gil` run attaches (`cargo xtask bench` writes
-/// `results/chapter-15-global-lock.svg`).
-pub const PLOT_ID: &str = "chapter-15-global-lock";
-
-/// The chart of both loops: throughput by thread count, measured, and the ideal line (one free
-/// thread's rate times the threads that can run at once: `min(threads, cores)`).
-pub fn scaling_plot(total: u64, gil: &[ScalingRow], free: &[ScalingRow], cores: usize) -> Plot {
-    let points = |rows: &[ScalingRow]| -> Vec<(f64, f64)> {
-        rows.iter()
-            .map(|r| (r.threads as f64, million_steps_per_second(total, r.time)))
-            .collect()
-    };
-    let one_free = free
-        .first()
-        .map_or(0.0, |r| million_steps_per_second(total, r.time));
-    let ideal = free
-        .iter()
-        .map(|r| {
-            (
-                r.threads as f64,
-                one_free * r.threads.min(cores.max(1)) as f64,
-            )
-        })
-        .collect();
-    Plot::new(
-        PLOT_ID,
-        format!(
-            "{} interpreter steps split over 1..{} threads: one GIL vs none",
-            common::report::format_value(total as f64),
-            free.len()
-        ),
-        "threads",
-        "million steps per second",
-    )
-    .measured("GIL-modelled", points(gil))
-    .measured("free threads", points(free))
-    .predicted(
-        format!("ideal: one free thread x min(threads, {cores} cores)"),
-        ideal,
-    )
 }
 
 /// How much one run of `global-lock` measures.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use common::timing::{SerialFit, human, speedup};
+use common::timing::{SerialFit, Spread, human, speedup};
 use common::{Plot, TableData};
 
 use super::{Scale, Timed};
@@ -54,6 +54,10 @@ fn speedup_in(points: &[SweepPoint], threads: usize, time: fn(&SweepPoint) -> Du
     }
 }
 
+/// The chart's two measured series.
+const HASHED: &str = "hashed sum (compute bound)";
+const PLAIN: &str = "plain sum (memory bound)";
+
 /// The tree's sums on 1..=N threads, with Amdahl's law fitted to the hashed sum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sweep {
@@ -63,6 +67,8 @@ pub struct Sweep {
     /// core each (the compute-bound sum: the plain one measures memory bandwidth too), and
     /// Amdahl's predictions from it.
     pub fit: SerialFit,
+    /// Each point's runs, `(plain, hashed)`, when the sweep kept them: the chart's error bars.
+    pub runs: Vec<(Spread, Spread)>,
 }
 
 impl Sweep {
@@ -75,7 +81,26 @@ impl Sweep {
         Self {
             fit: SerialFit::from_speedups(&hashed, cores),
             points,
+            runs: Vec::new(),
         }
+    }
+
+    /// The sweep with each point's runs, `(plain, hashed)`, in the order of its points.
+    pub fn with_runs(self, runs: Vec<(Spread, Spread)>) -> Self {
+        Self { runs, ..self }
+    }
+
+    /// Each point's slowest and fastest `side` run (plain or hashed) as speedups over one
+    /// thread's median; empty without the runs.
+    fn spread(&self, side: fn(&(Spread, Spread)) -> Spread) -> Vec<(f64, f64)> {
+        let Some(one) = self.runs.first() else {
+            return Vec::new();
+        };
+        let base = side(one).median;
+        self.runs
+            .iter()
+            .map(|r| side(r).speedups_over(base))
+            .collect()
     }
 
     /// The hashed sum's speedup on `threads` threads over one.
@@ -103,11 +128,16 @@ impl Sweep {
             "threads",
             "speedup (x)",
         )
-        .measured(
-            "hashed sum (compute bound)",
-            line(&|n| self.hashed_speedup(n)),
-        )
-        .measured("plain sum (memory bound)", line(&|n| self.plain_speedup(n)))
+        .measured(HASHED, line(&|n| self.hashed_speedup(n)))
+        .measured(PLAIN, line(&|n| self.plain_speedup(n)))
+        .subtitle(if self.runs.is_empty() {
+            "each point the median of 3 runs"
+        } else {
+            "each point the median of 3 runs, its error bar the slowest to the fastest run over \
+             one thread's median"
+        })
+        .spread(HASHED, self.spread(|r| r.1), "slowest to fastest of 3 runs")
+        .spread(PLAIN, self.spread(|r| r.0), "slowest to fastest of 3 runs")
         .amdahl_lines(
             self.fit.serial,
             &self.points.iter().map(|p| p.threads).collect::<Vec<_>>(),

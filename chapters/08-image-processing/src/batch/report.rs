@@ -5,9 +5,8 @@
 //! so that it can name the lesson's `Feed` and `Tile` without a module cycle.
 
 use std::path::Path;
-use std::time::Duration;
 
-use common::timing::{SerialFit, human, speedup};
+use common::timing::{SerialFit, Spread, human, speedup};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use super::{Feed, GRID, Tile};
@@ -17,8 +16,8 @@ pub use common::timing::karp_flatt;
 
 /// What one variant's sweep over 1..=N workers measured.
 pub(super) struct Sweep {
-    /// The median time at each worker count, one worker first.
-    pub times: Vec<(usize, Duration)>,
+    /// The runs at each worker count, one worker first.
+    pub times: Vec<(usize, Spread)>,
     /// Outputs compared with the sequential run.
     pub compared: usize,
     /// Outputs that differ from it.
@@ -27,16 +26,15 @@ pub(super) struct Sweep {
     pub unit: &'static str,
 }
 
-/// The median of three runs of `run`.
-pub(super) fn median3(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+/// Three runs of `run`: the table reports their median, the chart their spread too.
+pub(super) fn three_runs(mut run: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Spread> {
     let mut times = Vec::new();
     for _ in 0..3 {
         let clock = std::time::Instant::now();
         run()?;
         times.push(clock.elapsed());
     }
-    times.sort();
-    Ok(times[1])
+    Ok(Spread::of(times))
 }
 
 /// True if every file in `a` has a byte-identical twin in `b`; returns the count compared.
@@ -49,6 +47,9 @@ pub(super) fn same_files(a: &Path, b: &Path, tiles: &[Tile]) -> anyhow::Result<(
     }
     Ok((tiles.len(), differ))
 }
+
+/// The chart's measured series.
+const MEASURED: &str = "measured speedup";
 
 /// The chart of `feed`'s sweep: measured speedups over one worker, and Amdahl's law for the
 /// serial fraction `serial`, for n processors and for `cores` cores.
@@ -63,7 +64,7 @@ pub fn plot(feed: Feed, speedups: &[(usize, f64)], serial: f64, cores: usize) ->
         "workers (threads)",
         "speedup (x)",
     )
-    .measured("measured speedup", line(&|_, s| s))
+    .measured(MEASURED, line(&|_, s| s))
     .amdahl_lines(serial, &workers, cores)
 }
 
@@ -94,18 +95,29 @@ pub(super) fn outcome(
             "Amdahl: cores",
         ],
     );
-    let base = times[0].1;
+    let base = times[0].1.median;
     // One worker over itself is exactly 1.
     let speedups: Vec<(usize, f64)> = times
         .iter()
-        .map(|&(n, took)| (n, if n == 1 { 1.0 } else { speedup(base, took) }))
+        .map(|&(n, runs)| {
+            let s = if n == 1 {
+                1.0
+            } else {
+                speedup(base, runs.median)
+            };
+            (n, s)
+        })
+        .collect();
+    let spread = times
+        .iter()
+        .map(|(_, runs)| runs.speedups_over(base))
         .collect();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let fit = SerialFit::from_speedups(&speedups, cores);
-    for (&(n, took), &(_, s)) in times.iter().zip(&speedups) {
+    for (&(n, runs), &(_, s)) in times.iter().zip(&speedups) {
         table.row([
             n.to_string(),
-            human(took),
+            human(runs.median),
             format!("{s:.2}×"),
             format!("{:.0}%", 100.0 * s / n as f64),
             format!("{:.2}×", fit.predicted(n)),
@@ -127,7 +139,14 @@ pub(super) fn outcome(
         ))
         .line(fit.describe())
         .table(table)
-        .plot(plot(feed, &speedups, fit.serial, cores))
+        .plot(
+            plot(feed, &speedups, fit.serial, cores)
+                .subtitle(
+                    "each point the median of 3 runs, its error bar the slowest to the fastest \
+                     run over the one-worker median",
+                )
+                .spread(MEASURED, spread, "slowest to fastest of 3 runs"),
+        )
         .line(format!(
             "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
         ))
