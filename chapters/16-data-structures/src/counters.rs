@@ -19,8 +19,9 @@
 //! - `compare`: all four at 1..`--threads` threads, the same total work in every cell split
 //!   among its threads; each run checks the final count is exact (after the approximate
 //!   counter's flush) — the verdict rests on that, not on speed. The outcome carries a chart,
-//!   `chapter-16-counters` (million increments per second by threads, one line per counter),
-//!   which `cargo xtask bench` draws from a full run;
+//!   `chapter-16-counters` (million increments per second by threads, one line per counter;
+//!   in a full run each point the median of three runs, with their spread, and this machine's
+//!   cores marked), which `cargo xtask bench` draws;
 //! - `approximate`: the threshold sweep (S = 1, 16, 256, 4096): throughput, and the error of
 //!   reads sampled while the threads count, against the bound `threads × (S − 1)`.
 //!
@@ -34,6 +35,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use common::plot::median_and_spread;
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use crate::approximate_counter::ApproximateCounter;
@@ -218,48 +220,90 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
 }
 
+/// Runs of every cell in a full `compare` (one in the tour): the chart shows their median and
+/// the slowest to the fastest, since on shared cores one run can be far off the next.
+pub const RUNS: usize = 3;
+
 /// The `compare` variant: the four counters at 1..=`config.threads` threads, `total`
-/// increments per cell split among its threads. One table, every cell a figure, and a chart of
-/// throughput by threads with one line per counter ([`PLOT_ID`]).
+/// increments per cell split among its threads, every cell [`RUNS`] times in a full run (round
+/// after round of the whole table, so a burst of load elsewhere hits every cell alike). One
+/// table of medians, every cell a figure, and a chart of throughput by threads with one line per
+/// counter and each cell's spread ([`PLOT_ID`]).
 pub fn compare(config: &RunConfig, total: u64) -> anyhow::Result<Outcome> {
     let threads = config.threads.max(1);
+    let runs = config.pick(1, RUNS);
     let mut header = vec!["threads".to_string()];
     header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
     let mut table = TableData {
         title: format!(
             "increments per second, {total} per cell split among the threads (approximate: S = \
-             {THRESHOLD})"
+             {THRESHOLD}), each cell {}",
+            if runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("the median of {runs} runs")
+            }
         ),
         header,
         rows: Vec::new(),
     };
     let mut all_exact = true;
+    // Every run's rate, by thread count and then counter.
+    let mut rates = vec![vec![Vec::with_capacity(runs); KINDS.len()]; threads];
+    for _ in 0..runs {
+        for (n, row) in (1..=threads).zip(&mut rates) {
+            for (&kind, cell) in KINDS.iter().zip(row) {
+                let m = measure(kind, n, total / n as u64, THRESHOLD)?;
+                all_exact &= m.counted == m.expected;
+                cell.push(m.per_second);
+            }
+        }
+    }
     // Every cell is also a figure, so `--json` carries the whole table.
     let mut cells = Vec::new();
-    let mut lines: Vec<Vec<(f64, f64)>> = vec![Vec::new(); KINDS.len()];
-    for n in 1..=threads {
-        let mut row = vec![n.to_string()];
-        for (line, kind) in lines.iter_mut().zip(KINDS) {
-            let m = measure(kind, n, total / n as u64, THRESHOLD)?;
-            all_exact &= m.counted == m.expected;
-            row.push(mops(m.per_second));
-            cells.push((kind, n, m.per_second));
-            line.push((n as f64, m.per_second / 1e6));
+    for (n, row) in (1..=threads).zip(&rates) {
+        let mut table_row = vec![n.to_string()];
+        for (&kind, cell) in KINDS.iter().zip(row) {
+            let (median, _) = median_and_spread(cell.iter().copied());
+            table_row.push(mops(median));
+            cells.push((kind, n, median));
         }
-        table.rows.push(row);
+        table.rows.push(table_row);
     }
-    let plot = KINDS.iter().zip(lines).fold(
-        Plot::new(
-            PLOT_ID,
-            format!(
-                "a shared counter four ways: {} increments split over 1..{threads} threads",
-                common::report::format_value(total as f64)
-            ),
-            "threads",
-            "million increments per second",
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut plot = Plot::new(
+        PLOT_ID,
+        format!(
+            "a shared counter four ways: {} increments split over 1..{threads} threads",
+            common::report::format_value(total as f64)
         ),
-        |plot, (kind, points)| plot.measured(*kind, points),
-    );
+        "threads",
+        "million increments per second",
+    )
+    .subtitle(if runs == 1 {
+        "each point one run".to_string()
+    } else {
+        format!("each point the median of {runs} runs, its error bar the slowest to the fastest")
+    })
+    .cores_marker(cores);
+    for (k, kind) in KINDS.iter().enumerate() {
+        let (points, spread) = (1..=threads)
+            .zip(&rates)
+            .map(|(n, row)| {
+                let (median, (low, high)) = median_and_spread(row[k].iter().copied());
+                ((n as f64, median / 1e6), (low / 1e6, high / 1e6))
+            })
+            .unzip();
+        plot = match runs {
+            1 => plot.measured(*kind, points),
+            _ => plot.measured_with_spread(
+                *kind,
+                points,
+                spread,
+                format!("slowest to fastest of {runs} runs"),
+            ),
+        };
+    }
     let mut outcome = config
         .outcome(Verdict::from(all_exact))
         .table(table)

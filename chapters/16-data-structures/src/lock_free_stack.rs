@@ -14,8 +14,9 @@
 //!   and pops one after each push; at the end the popped and left-over values must be exactly
 //!   the pushed ones: nothing lost, nothing duplicated. That count is the verdict; the
 //!   throughput is reported, noisy on a shared machine: at 1 and `--threads` threads in the
-//!   tour, at every count 1..=`--threads` in a full run, whose chart
-//!   (`chapter-16-lock-free-stack`, one line per structure) `cargo xtask bench` draws;
+//!   tour, at every count 1..=`--threads` and three times each in a full run, whose chart
+//!   (`chapter-16-lock-free-stack`, one line per structure, the runs' median and spread)
+//!   `cargo xtask bench` draws;
 //! - `aba`: an arena stack without a tag, and the schedule "thread 1 reads head A and next B;
 //!   thread 2 pops A, pops B, pushes X into A's freed slot; thread 1's swap wins": a freed slot
 //!   is installed as the head and B comes out twice. Shows iff a duplicate is counted;
@@ -213,6 +214,10 @@ pub fn thread_counts(config: &RunConfig) -> Vec<usize> {
     }
 }
 
+/// Runs of every cell in a full `compare` (one in the tour): the table and chart give their
+/// median, and the chart the slowest to the fastest.
+pub const RUNS: usize = 3;
+
 fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
     compare(
         config,
@@ -222,9 +227,9 @@ fn run_compare(config: &RunConfig) -> anyhow::Result<Outcome> {
 }
 
 /// The `compare` variant of `config`'s run: every structure under the same load at each of
-/// `counts` threads (ascending), `each` push + pop pairs per thread. One table, and a chart of
-/// throughput by threads with one line per structure ([`PLOT_ID`]). The verdict: nothing lost
-/// or duplicated.
+/// `counts` threads (ascending), `each` push + pop pairs per thread, [`RUNS`] times in a full
+/// run. One table of medians, and a chart of throughput by threads with one line per structure
+/// and each cell's spread ([`PLOT_ID`]). The verdict: nothing lost or duplicated.
 pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Result<Outcome> {
     let counts: Vec<usize> = if counts.is_empty() {
         vec![1]
@@ -232,11 +237,19 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
         counts.iter().map(|&n| n.max(1)).collect()
     };
     let threads = counts.iter().copied().max().unwrap_or(1);
+    let runs = config.pick(1, RUNS);
     let mut header = vec!["structure".to_string()];
     header.extend(counts.iter().map(|n| format!("{n} thr (M pairs/s)")));
     header.extend(["lost", "duplicated"].map(String::from));
     let mut table = TableData {
-        title: format!("push + pop pairs, {each} per thread, every value counted after the run"),
+        title: format!(
+            "push + pop pairs, {each} per thread, each cell {}, every value counted after each run",
+            if runs == 1 {
+                "one run".to_string()
+            } else {
+                format!("the median of {runs} runs")
+            }
+        ),
         header,
         rows: Vec::new(),
     };
@@ -248,20 +261,32 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
         ),
         "threads",
         "million push + pop pairs per second",
-    );
+    )
+    .subtitle(if runs == 1 {
+        "each point one run".to_string()
+    } else {
+        format!("each point the median of {runs} runs, its error bar the slowest to the fastest")
+    })
+    .cores_marker(std::thread::available_parallelism().map_or(1, usize::from));
     let mut outcome = config.outcome(Verdict::Showed);
     let mut intact = true;
     for name in STRUCTURES {
         let mut row = vec![name.to_string()];
         let mut points = Vec::new();
         let (mut lost, mut duplicated) = (0, 0);
+        let mut spread = Vec::new();
         for &n in &counts {
-            let run = stress(make(name, n), n, each)?;
-            lost += run.lost;
-            duplicated += run.duplicated;
-            let value = run.pairs_per_second / 1e6;
+            let mut rates = Vec::with_capacity(runs);
+            for _ in 0..runs {
+                let run = stress(make(name, n), n, each)?;
+                lost += run.lost;
+                duplicated += run.duplicated;
+                rates.push(run.pairs_per_second / 1e6);
+            }
+            let (value, range) = common::plot::median_and_spread(rates);
             row.push(format!("{value:.2}"));
             points.push((n as f64, value));
+            spread.push(range);
             if n == threads {
                 let figure = format!("{name} at {threads} threads");
                 outcome = if name.starts_with("treiber") {
@@ -271,7 +296,15 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
                 };
             }
         }
-        plot = plot.measured(name, points);
+        plot = match runs {
+            1 => plot.measured(name, points),
+            _ => plot.measured_with_spread(
+                name,
+                points,
+                spread,
+                format!("slowest to fastest of {runs} runs"),
+            ),
+        };
         intact &= lost == 0 && duplicated == 0;
         row.push(lost.to_string());
         row.push(duplicated.to_string());
