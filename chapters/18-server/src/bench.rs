@@ -4,8 +4,10 @@
 //! Used by the `load` tool (any clients × requests, or one external server) and by the
 //! `load-test` example, which sweeps the number of concurrent clients — 1, 5, 20 in the tour;
 //! 1, 10, 50, 100, 200 at full size — against one server of each kind and attaches four charts
-//! for `cargo xtask bench`: request latency p50 and p99, the p99 wait for the welcome line, and
-//! throughput, each by concurrent clients with one line per server. Every answer is checked, and
+//! for `cargo xtask bench`: request latency p50 and p99 (round trips on a connection already
+//! welcomed, so each chart's subtitle says what they leave out), the p99 wait for the welcome
+//! line (where the blocking server's clients queue), and throughput, each by concurrent clients
+//! with one line per server. Every answer is checked, and
 //! each server's own count of requests answered must equal the replies its clients received.
 //! The client and the servers share this machine's cores, so the figures compare the designs,
 //! not the hardware.
@@ -147,7 +149,18 @@ fn points(sweep: &Sweep, value: impl Fn(&LoadReport) -> f64) -> Vec<(f64, f64)> 
         .collect()
 }
 
-/// The four charts of the sweep, one line per server in each.
+/// What a request's latency includes, for the charts and the outcome's lines.
+pub const ROUND_TRIP: &str = "one request's round trip, from writing it to reading its answer, \
+     on a connection already welcomed: connecting and the wait for the welcome line are not in it";
+
+/// What the wait for the welcome includes.
+pub const WELCOME_WAIT: &str = "from starting to connect to reading the welcome line: the \
+     blocking server serves one client to the end before it welcomes the next, so later \
+     clients queue here";
+
+/// The four charts of the sweep, one line per server in each. The latency charts say what
+/// they leave out, and where it went: a server that makes clients queue before their first
+/// request looks fastest on round trips alone.
 pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
     // Short titles: the chart is 760 pixels wide.
     let each = format!("{requests} requests each");
@@ -157,30 +170,58 @@ pub fn plots(sweeps: &[Sweep], requests: usize) -> Vec<Plot> {
             |plot, sweep| plot.measured(sweep.implementation.name(), points(sweep, value)),
         )
     };
+    // Each server's wait at the heaviest level, said on every latency chart: the round trips
+    // leave it out, and on the wait's own chart the small ones vanish beside the blocking one.
+    let waits: Vec<String> = sweeps
+        .iter()
+        .filter_map(|s| {
+            let report = s.reports.last()?;
+            let wait = millis(report.welcome_wait(99.0));
+            Some(format!("{} {wait:.1} ms", s.implementation.name()))
+        })
+        .collect();
+    let most = sweeps
+        .iter()
+        .filter_map(|s| s.reports.last())
+        .map(|r| r.clients)
+        .max()
+        .unwrap_or(0);
+    let waits = format!(
+        "p99 wait for the welcome at {most} clients: {}",
+        waits.join(", ")
+    );
+    let round_trip = format!("{ROUND_TRIP}. {waits}");
     vec![
         chart(
             "chapter-18-latency-p50",
-            format!("Request latency p50 by concurrent clients ({each})"),
-            "p50 latency (ms)",
+            format!("Round trip p50 once welcomed, by concurrent clients ({each})"),
+            "p50 round trip after the welcome (ms)",
             &|r| millis(r.latency(50.0)),
-        ),
+        )
+        .subtitle(round_trip.clone()),
         chart(
             "chapter-18-latency-p99",
-            format!("Request latency p99 by concurrent clients ({each})"),
-            "p99 latency (ms)",
+            format!("Round trip p99 once welcomed, by concurrent clients ({each})"),
+            "p99 round trip after the welcome (ms)",
             &|r| millis(r.latency(99.0)),
-        ),
+        )
+        .subtitle(round_trip),
         chart(
             "chapter-18-welcome-wait-p99",
             "Wait for the welcome line, p99, by concurrent clients".to_string(),
             "p99 wait for welcome (ms)",
             &|r| millis(r.welcome_wait(99.0)),
-        ),
+        )
+        .subtitle(format!("{WELCOME_WAIT}. {waits}")),
         chart(
             "chapter-18-throughput",
             format!("Throughput by concurrent clients ({each})"),
             "correct answers per second",
             &|r| r.throughput(),
+        )
+        .subtitle(
+            "correct answers over the wall time of the whole level, connecting and every wait \
+             included",
         ),
     ]
 }
@@ -230,11 +271,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             } else {
                 outcome.figure(name, report.throughput(), "req/s")
             };
-            outcome = outcome.figure(
-                format!("{} p99 latency", implementation.name()),
-                millis(report.latency(99.0)),
-                "ms",
-            );
+            outcome = outcome
+                .figure(
+                    format!("{} p99 round trip once welcomed", implementation.name()),
+                    millis(report.latency(99.0)),
+                    "ms",
+                )
+                .figure(
+                    format!("{} p99 wait for welcome", implementation.name()),
+                    millis(report.welcome_wait(99.0)),
+                    "ms",
+                );
         }
         sweeps.push(sweep);
     }
@@ -245,9 +292,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         );
     }
     let most = levels.last().copied().unwrap_or(1);
-    outcome = outcome.line(format!(
-        "The figures under the table are at {most} concurrent clients."
-    ));
+    outcome = outcome
+        .line(format!(
+            "The figures under the table are at {most} concurrent clients."
+        ))
+        .line(format!("p50 and p99: {ROUND_TRIP}."))
+        .line(format!("Wait for welcome: {WELCOME_WAIT}."));
     for plot in plots(&sweeps, requests) {
         outcome = outcome.plot(plot);
     }

@@ -77,9 +77,11 @@ pub struct LoadReport {
     pub unanswered: u64,
     /// Wall time of the whole run.
     pub elapsed: Duration,
-    /// Every request's round trip, sorted.
+    /// Every request's round trip, sorted: from writing the request to reading its answer, on a
+    /// connection already welcomed, so connecting and the wait for the welcome are not in it.
     pub latencies: Vec<Duration>,
-    /// Every client's wait from connect to its welcome line, sorted.
+    /// Every client's wait from starting to connect to reading its welcome line, sorted: where
+    /// a server that serves one client at a time makes the others queue.
     pub welcome_waits: Vec<Duration>,
     /// Up to five error messages from failed clients.
     pub errors: Vec<String>,
@@ -91,7 +93,7 @@ impl LoadReport {
         self.answered as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
-    /// The `p`-th percentile (0–100) of request latency.
+    /// The `p`-th percentile (0–100) of request latency (round trips once welcomed).
     pub fn latency(&self, p: f64) -> Duration {
         percentile(&self.latencies, p)
     }
