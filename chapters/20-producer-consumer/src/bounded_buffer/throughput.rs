@@ -10,7 +10,7 @@
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
-use common::timing::{Stopwatch, human};
+use common::timing::{Spread, Stopwatch, human};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
 use super::{
@@ -106,6 +106,8 @@ pub struct Throughput {
     pub shape: Shape,
     /// Median messages per second (0 if no run finished).
     pub per_second: f64,
+    /// Messages per second of the slowest and the fastest run (0 if no run finished).
+    pub range: (f64, f64),
     /// Every run finished and delivered every message exactly once.
     pub exactly_once: bool,
     /// Why a run did not finish (a stall, the deadline, the budget spent), if one did not.
@@ -146,12 +148,21 @@ pub fn measure_throughput(
                 }
                 times.push(run.took);
             }
-            times.sort();
-            let median = times.get(times.len() / 2).copied();
+            let spread = Spread::of(times);
+            let finished = spread.runs > 0;
             cells.push(Throughput {
                 channel,
                 shape,
-                per_second: median.map_or(0.0, |m| messages as f64 / m.as_secs_f64().max(1e-9)),
+                per_second: if finished {
+                    messages as f64 / spread.median.as_secs_f64().max(1e-9)
+                } else {
+                    0.0
+                },
+                range: if finished {
+                    spread.rates(messages as f64)
+                } else {
+                    (0.0, 0.0)
+                },
                 exactly_once: exactly_once && unfinished.is_none(),
                 unfinished,
             });
@@ -169,9 +180,9 @@ pub fn rate(per_second: f64) -> String {
     }
 }
 
-/// The throughput chart for `cargo xtask bench`: one line per channel across `shapes`, in
-/// millions of messages per second. A cell that did not finish has no point (the verdict
-/// already says so).
+/// The throughput chart for `cargo xtask bench`: the shapes are categories, so a group of bars
+/// a shape and a bar a channel, in millions of messages per second, each with the spread of its
+/// `runs`. A cell that did not finish has no bar (the verdict already says so).
 pub fn throughput_plot(
     cells: &[Throughput],
     shapes: &[Shape],
@@ -182,27 +193,35 @@ pub fn throughput_plot(
     let mut plot = Plot::new(
         "chapter-20-throughput-by-shape",
         format!(
-            "Throughput by shape (capacity {capacity}, {} messages, median of {runs})",
+            "Throughput by shape (capacity {capacity}, {} messages)",
             common::report::format_value(messages as f64)
         ),
         "producers:consumers",
         "throughput (million messages/s)",
     )
-    .categories(shapes.iter().map(|s| s.label()));
+    .categories(shapes.iter().map(|s| s.label()))
+    .subtitle(format!(
+        "each bar the median of {runs} runs, its error bar the slowest to the fastest; more \
+         threads than the {} cores take turns on them",
+        std::thread::available_parallelism().map_or(1, usize::from)
+    ));
     for channel in Channel::ALL {
-        let points = shapes
+        let (points, spread): (Vec<_>, Vec<_>) = shapes
             .iter()
             .enumerate()
             .filter_map(|(x, &shape)| {
                 let cell = cells
                     .iter()
                     .find(|c| c.channel == channel && c.shape == shape)?;
-                cell.unfinished
-                    .is_none()
-                    .then_some((x as f64, cell.per_second / 1e6))
+                let (slowest, fastest) = cell.range;
+                cell.unfinished.is_none().then_some((
+                    (x as f64, cell.per_second / 1e6),
+                    (slowest / 1e6, fastest / 1e6),
+                ))
             })
-            .collect();
-        plot = plot.measured(channel.label(), points);
+            .unzip();
+        let words = format!("slowest to fastest of {runs} runs");
+        plot = plot.measured_with_spread(channel.label(), points, spread, words);
     }
     plot
 }
