@@ -40,6 +40,10 @@ struct Cli {
     /// Print one JSON object per outcome instead of the human report.
     #[arg(long, global = true)]
     json: bool,
+    /// With the tour: every run in full (narrative, tables, every figure), not just its result,
+    /// key figure and notice.
+    #[arg(long, short, global = true)]
+    verbose: bool,
     /// Record every thread's spans and write a Chrome trace (JSON) to FILE, for
     /// https://ui.perfetto.dev; with the tour, one file for the whole tour.
     #[arg(long, global = true, value_name = "FILE")]
@@ -86,7 +90,11 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 enum Plan {
     List,
-    Runs(Vec<(&'static Example, RunConfig)>),
+    /// The runs, and whether they are the tour (whose reports are short unless `--verbose`).
+    Runs {
+        runs: Vec<(&'static Example, RunConfig)>,
+        tour: bool,
+    },
 }
 
 /// Runs the chapter's command line with the process arguments. Call it from `main`.
@@ -123,6 +131,7 @@ pub fn run_with_args(
         Err(e) => return clap_error(e),
     };
     let json = cli.json;
+    let verbose = cli.verbose;
     let trace = cli.trace.clone();
     match plan(chapter, cli) {
         Err(UsageError(reason)) => {
@@ -139,7 +148,7 @@ pub fn run_with_args(
             let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
-        Ok(Plan::Runs(runs)) => {
+        Ok(Plan::Runs { runs, tour }) => {
             // Opened before the runs, so a path that cannot be written is a usage error that
             // costs nothing; the subscriber exists only for a traced run.
             let session = match trace.as_deref().map(crate::trace::Session::start) {
@@ -150,7 +159,14 @@ pub fn run_with_args(
                     return ExitCode::from(2);
                 }
             };
-            let code = execute(chapter, &runs, json);
+            let output = if json {
+                Output::Json
+            } else if tour && !verbose {
+                Output::Human(report::Detail::Short)
+            } else {
+                Output::Human(report::Detail::Full)
+            };
+            let code = execute(chapter, &runs, output);
             match session.map(crate::trace::Session::finish) {
                 None => code,
                 Some(Ok(summary)) => {
@@ -227,9 +243,17 @@ pub fn one_line(error: &clap::Error) -> String {
 fn plan(chapter: &'static Chapter, cli: Cli) -> Result<Plan, UsageError> {
     match cli.command {
         Some(Command::List) => Ok(Plan::List),
-        None => Ok(Plan::Runs(tour(chapter, 42))),
-        Some(Command::Tour { seed }) => Ok(Plan::Runs(tour(chapter, seed))),
-        Some(Command::Run(args)) => resolve_run(chapter, args).map(Plan::Runs),
+        None => Ok(Plan::Runs {
+            runs: tour(chapter, 42),
+            tour: true,
+        }),
+        Some(Command::Tour { seed }) => Ok(Plan::Runs {
+            runs: tour(chapter, seed),
+            tour: true,
+        }),
+        Some(Command::Run(args)) => {
+            resolve_run(chapter, args).map(|runs| Plan::Runs { runs, tour: false })
+        }
     }
 }
 
@@ -313,32 +337,58 @@ fn resolve_threads(example: &Example, requested: Option<u64>) -> Result<usize, U
     }
 }
 
-fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool) -> ExitCode {
+/// How the outcomes are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// One JSON object per outcome.
+    Json,
+    /// The human report at this detail (a run that did not show its lesson is always in full).
+    Human(report::Detail),
+}
+
+fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], output: Output) -> ExitCode {
+    let json = output == Output::Json;
+    // A panic a lesson expects is reported inside its run's section, not printed (with a
+    // backtrace, under RUST_BACKTRACE) before the section begins.
+    crate::kept_panics::keep();
     let watch = Stopwatch::start();
     let mut showed = 0;
     if !json && runs.len() > 1 {
         let _ = writeln!(
             std::io::stdout().lock(),
-            "Chapter {} — {}: {} run(s){}\n",
+            "Chapter {} — {}: {}{}{}",
             chapter.number,
             chapter.title,
-            runs.len(),
+            crate::format::counted(runs.len(), "runs"),
             if runs.iter().all(|(_, c)| c.quick) {
                 " with quick settings"
             } else {
                 ""
+            },
+            if output == Output::Human(report::Detail::Short) {
+                "\nEach run's result, key figure and notice: --verbose for all it measured.\n"
+            } else {
+                "\n"
             }
         );
     }
+    // A notice is said once: the variants of an example often share theirs.
+    let mut noticed = std::collections::HashSet::new();
     for (example, config) in runs {
         let outcome = run_one(chapter, example, config);
         if outcome.verdict == Verdict::Showed {
             showed += 1;
         }
-        let text = if json {
-            report::json_line(&outcome)
-        } else {
-            report::human(&outcome)
+        let text = match output {
+            Output::Json => report::json_line(&outcome),
+            Output::Human(detail) => {
+                let detail = match outcome.verdict {
+                    Verdict::Showed => detail,
+                    Verdict::DidNotShow => report::Detail::Full,
+                };
+                let first_time = noticed.insert(outcome.notice.clone());
+                report::human_with(&outcome, detail, first_time)
+            }
         };
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
@@ -349,9 +399,9 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], json: bool
     if !json {
         let _ = writeln!(
             std::io::stdout().lock(),
-            "{showed}/{} run(s) showed what they teach, in {:.2} s",
-            runs.len(),
-            watch.seconds()
+            "{showed} of {} showed what they teach, in {}",
+            crate::format::counted(runs.len(), "runs"),
+            crate::format::seconds(watch.seconds())
         );
     }
     if showed == runs.len() {
@@ -387,6 +437,11 @@ fn run_one(chapter: &Chapter, example: &Example, config: &RunConfig) -> Outcome 
     };
     outcome.chapter = chapter.number;
     outcome.seconds = watch.seconds();
+    for panic in crate::kept_panics::take() {
+        if !outcome.mentions(&panic.message) {
+            outcome.narrative.push(format!("caught a panic: {panic}"));
+        }
+    }
     outcome
 }
 
@@ -493,7 +548,7 @@ mod tests {
 
     fn runs(args: &[&str]) -> Vec<(&'static str, &'static str, usize)> {
         match parse(args) {
-            Ok(Plan::Runs(runs)) => runs
+            Ok(Plan::Runs { runs, .. }) => runs
                 .iter()
                 .map(|(e, c)| (e.name, c.variant, c.threads))
                 .collect(),

@@ -9,6 +9,8 @@
 //! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
 //! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
+//! - [`format`]: the one way numbers are written (counts, durations, percentages, yes/no);
+//! - [`kept_panics`]: panics kept for the run's report instead of printed with a backtrace;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - `http` (feature `http`): the local HTTP status server and async client of chapters 5, 10, 11;
 //! - `process` (feature `process`, Unix): forked children, pipes read under a deadline, reaping;
@@ -25,8 +27,10 @@ pub mod book;
 pub mod cli;
 pub mod cli_test;
 pub mod deadlock;
+pub mod format;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod kept_panics;
 pub mod outcome;
 pub mod plot;
 #[cfg(all(unix, feature = "process"))]

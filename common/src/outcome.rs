@@ -150,6 +150,30 @@ impl Outcome {
         self
     }
 
+    /// Adds a count of `unit` (a plural: `requests`), written with separators and agreeing.
+    pub fn count(self, name: impl Into<String>, n: impl TryInto<i128>, unit: &str) -> Self {
+        let n: i128 = n.try_into().unwrap_or(i128::MAX);
+        self.figure(name, n as f64, unit)
+    }
+
+    /// Adds a duration (in seconds, written in the unit that fits it).
+    pub fn duration(self, name: impl Into<String>, d: std::time::Duration) -> Self {
+        self.figure(name, d.as_secs_f64(), "s")
+    }
+
+    /// Adds a yes-or-no.
+    pub fn flag(self, name: impl Into<String>, yes: bool) -> Self {
+        self.figure(name, f64::from(u8::from(yes)), crate::format::YES_NO)
+    }
+
+    /// Makes the figure added last the headline one (shown in the `run-all` summary).
+    pub fn as_key(mut self) -> Self {
+        if let Some(last) = self.figures.last_mut() {
+            last.key = true;
+        }
+        self
+    }
+
     /// Adds a table.
     pub fn table(mut self, table: TableData) -> Self {
         self.tables.push(table);
@@ -172,6 +196,18 @@ impl Outcome {
     pub fn notice(mut self, notice: impl Into<String>) -> Self {
         self.notice = notice.into();
         self
+    }
+
+    /// Whether `text` appears in the narrative, a table cell or the notice: what the run
+    /// already says.
+    pub fn mentions(&self, text: &str) -> bool {
+        self.narrative.iter().any(|line| line.contains(text))
+            || self.notice.contains(text)
+            || self
+                .tables
+                .iter()
+                .flat_map(|table| table.rows.iter().flatten())
+                .any(|cell| cell.contains(text))
     }
 
     /// Looks a figure up by name.

@@ -1,16 +1,38 @@
 //! Printing at the edge: outcomes rendered for humans (narrative, comfy-table tables, figures)
 //! or as one JSON object per line for `cargo xtask run-all`.
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use std::sync::OnceLock;
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
 use crate::outcome::{Outcome, TableData, Verdict};
 use crate::registry::Chapter;
 
-/// Renders a [`TableData`] as a terminal table.
+/// The width output is made to fit: the terminal's, or `COLUMNS`, or 100 columns when stdout is
+/// not a terminal (a file, a pipe, CI), and never under 60.
+pub fn width() -> usize {
+    static WIDTH: OnceLock<usize> = OnceLock::new();
+    *WIDTH.get_or_init(|| {
+        let terminal = terminal_size::terminal_size_of(std::io::stdout())
+            .map(|(terminal_size::Width(w), _)| usize::from(w));
+        let columns = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok());
+        terminal.or(columns).unwrap_or(100).max(60)
+    })
+}
+
+/// Renders a [`TableData`] as a terminal table as wide as the terminal at most ([`width`]);
+/// cells wrap when the columns would not fit.
 pub fn render_table(data: &TableData) -> String {
+    render_table_within(data, width())
+}
+
+/// Renders a [`TableData`] in at most `columns` columns.
+pub fn render_table_within(data: &TableData, columns: usize) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_content_arrangement(ContentArrangement::Dynamic);
+    table.set_width(u16::try_from(columns).unwrap_or(u16::MAX));
     table.set_header(&data.header);
     for row in &data.rows {
         table.add_row(row);
@@ -18,77 +40,99 @@ pub fn render_table(data: &TableData) -> String {
     table.to_string()
 }
 
-/// Formats a figure value for reading: counts with thousands separators (`1,492,667`), large
-/// rates with a metric prefix (`4.60 M`), small values with enough decimals to see them.
-pub fn format_value(value: f64) -> String {
-    let magnitude = value.abs();
-    if value.fract() == 0.0 && magnitude < 1e15 {
-        group_thousands(value as i64)
-    } else if magnitude >= 1e9 {
-        format!("{:.2} G", value / 1e9)
-    } else if magnitude >= 1e6 {
-        format!("{:.2} M", value / 1e6)
-    } else if magnitude >= 1e4 {
-        format!("{:.1} k", value / 1e3)
-    } else if magnitude >= 100.0 {
-        format!("{value:.1}")
-    } else if magnitude >= 0.01 {
-        format!("{value:.3}")
-    } else if magnitude >= 0.0001 {
-        format!("{value:.5}")
-    } else {
-        format!("{value:.2e}")
+/// `text` wrapped at word boundaries into lines of at most `columns` characters (a word longer
+/// than that gets a line of its own), each but the first starting with `indent`. A line that
+/// fits, or that is laid out by hand (two spaces in a row inside it), is left as it is.
+pub fn wrap(text: &str, columns: usize, indent: &str) -> Vec<String> {
+    let laid_out = text.trim().contains("  ");
+    if text.chars().count() <= columns || laid_out {
+        return vec![text.to_string()];
     }
-}
-
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
+    let indent_width = indent.chars().count();
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let (mut start, mut width) = (0, 0);
+    for word in text.split_whitespace() {
+        let word_width = word.chars().count();
+        if width > 0 && start + width + 1 + word_width > columns {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(indent);
+            (start, width) = (indent_width, 0);
         }
-        out.push(c);
+        if width > 0 {
+            line.push(' ');
+            width += 1;
+        }
+        line.push_str(word);
+        width += word_width;
     }
-    if n < 0 { format!("-{out}") } else { out }
+    lines.push(line);
+    lines
 }
 
-/// The human report of one outcome.
+/// A figure's number with no unit, by the course's one rule for numbers ([`crate::format`]).
+pub fn format_value(value: f64) -> String {
+    crate::format::number(value)
+}
+
+/// How much of an outcome the human report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The verdict, the key figure and the line to notice: what a tour shows by default.
+    Short,
+    /// Everything: the narrative, the tables and every figure too (`run`, `--verbose`).
+    Full,
+}
+
+/// The human report of one outcome, in full.
 pub fn human(outcome: &Outcome) -> String {
+    human_with(outcome, Detail::Full, true)
+}
+
+/// The human report of one outcome at `detail`, with its notice or (when a report before it
+/// said the same) without.
+pub fn human_with(outcome: &Outcome, detail: Detail, with_notice: bool) -> String {
     let mut out = String::new();
+    let columns = width() - 2;
     let heading = format!(
         "── chapter {} · {} · {} ",
         outcome.chapter, outcome.example, outcome.variant
     );
-    out.push_str(&format!("{heading:─<78}\n"));
-    for line in &outcome.narrative {
-        out.push_str(&format!("  {line}\n"));
-    }
-    for table in &outcome.tables {
-        out.push_str(&format!("  {}\n", table.title));
-        for line in render_table(table).lines() {
-            out.push_str(&format!("  {line}\n"));
+    out.push_str(&format!("{heading:─<w$}\n", w = width().min(78)));
+    let push_wrapped = |out: &mut String, text: &str, indent: &str| {
+        for part in wrap(text, columns, indent) {
+            out.push_str(&format!("  {part}\n"));
         }
-    }
-    if !outcome.figures.is_empty() {
-        let width = outcome
-            .figures
-            .iter()
-            .map(|f| f.name.chars().count())
-            .max()
-            .unwrap_or(0);
-        for figure in &outcome.figures {
-            out.push_str(&format!(
-                "  {:<width$}  {} {}{}\n",
-                figure.name,
-                format_value(figure.value),
-                figure.unit,
-                if figure.key { "  ◀" } else { "" },
-            ));
+    };
+    // The key figure first: it is the run's result in one number.
+    let mut figures: Vec<_> = outcome.figures.iter().collect();
+    figures.sort_by_key(|figure| !figure.key);
+    match detail {
+        Detail::Full => {
+            for line in &outcome.narrative {
+                push_wrapped(&mut out, line, "  ");
+            }
+            for table in &outcome.tables {
+                push_wrapped(&mut out, &table.title, "  ");
+                for line in render_table_within(table, columns).lines() {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
         }
+        Detail::Short => figures.retain(|figure| figure.key),
     }
-    if !outcome.notice.is_empty() {
-        out.push_str(&format!("  Notice: {}\n", outcome.notice));
+    let name_width = figures
+        .iter()
+        .map(|f| f.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for figure in figures {
+        let value = crate::format::figure(figure.value, &figure.unit);
+        let line = format!("{:<name_width$}  {value}", figure.name);
+        push_wrapped(&mut out, &line, "    ");
+    }
+    if with_notice && !outcome.notice.is_empty() {
+        push_wrapped(&mut out, &format!("Notice: {}", outcome.notice), "        ");
     }
     out.push_str(match outcome.verdict {
         Verdict::Showed => "  ✔ showed what it teaches\n",
@@ -173,16 +217,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_are_formatted_for_reading() {
-        assert_eq!(format_value(12.0), "12");
-        assert_eq!(format_value(1_492_667.0), "1,492,667");
-        assert_eq!(format_value(-1000.0), "-1,000");
-        assert_eq!(format_value(4_600_602.2), "4.60 M");
-        assert_eq!(format_value(12_345.6), "12.3 k");
-        assert_eq!(format_value(0.4213), "0.421");
-        assert_eq!(format_value(1234.56), "1234.6");
-        assert_eq!(format_value(0.002_12), "0.00212");
-        assert_eq!(format_value(0.000_012), "1.20e-5");
+    fn long_lines_wrap_at_words_and_laid_out_ones_do_not() {
+        let text = "one two three four five six seven eight nine ten";
+        let lines = wrap(text, 20, "  ");
+        assert_eq!(
+            lines,
+            ["one two three four", "  five six seven", "  eight nine ten"]
+        );
+        assert!(lines.iter().all(|l| l.chars().count() <= 20));
+        assert_eq!(wrap("short", 20, "  "), ["short"]);
+        let table_like = "a    b    c    d    e    f    g    h";
+        assert_eq!(wrap(table_like, 10, ""), [table_like]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 10, ""),
+            ["averyveryverylongword", "x"]
+        );
+    }
+
+    #[test]
+    fn tables_fit_the_width_they_are_given() {
+        let mut data = TableData::new("t", &["name", "what it shows"]);
+        data.row([
+            "dining-philosophers",
+            &"a long summary of what it shows ".repeat(6),
+        ]);
+        let text = render_table_within(&data, 60);
+        assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
+        assert!(text.contains("dining-philosophers"), "{text}");
     }
 
     #[test]
@@ -200,12 +261,18 @@ mod tests {
             "chapter 12 · two-locks · broken",
             "thread A holds lock A",
             "philosopher",
-            "detected after",
-            "0.100 s  ◀",
+            "detected after  100 ms",
             "Notice: opposite order",
             "✔ showed",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
+        let short = human_with(&outcome, Detail::Short, false);
+        assert!(short.contains("detected after  100 ms"), "{short}");
+        assert!(
+            !short.contains("thread A holds") && !short.contains("philosopher"),
+            "{short}"
+        );
+        assert!(!short.contains("Notice"), "{short}");
     }
 }

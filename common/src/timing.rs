@@ -196,16 +196,10 @@ pub fn gustafson(serial: f64, workers: usize) -> f64 {
     n - serial * (n - 1.0)
 }
 
-/// Formats a duration for humans: `850 µs`, `12.3 ms`, `1.42 s`.
+/// Formats a duration for humans by the course's one rule ([`crate::format::duration`]):
+/// `850 µs`, `12.3 ms`, `1.42 s`.
 pub fn human(duration: Duration) -> String {
-    let secs = duration.as_secs_f64();
-    if secs >= 1.0 {
-        format!("{secs:.2} s")
-    } else if secs >= 1e-3 {
-        format!("{:.1} ms", secs * 1e3)
-    } else {
-        format!("{:.0} µs", secs * 1e6)
-    }
+    crate::format::duration(duration)
 }
 
 #[cfg(test)]

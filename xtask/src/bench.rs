@@ -531,10 +531,9 @@ fn headline(run: &Measured) -> String {
         .filter_map(|o| o.key().or_else(|| o.figures.first()))
         .map(|f| {
             format!(
-                "{} = {} {}",
+                "{} = {}",
                 cell(&f.name),
-                format_value(f.value),
-                cell(&f.unit)
+                cell(&common::format::figure(f.value, &f.unit))
             )
         })
         .collect();
@@ -774,7 +773,7 @@ mod tests {
         );
         assert!(md.contains("## Chapter 2\n"), "{md}");
         assert!(
-            md.contains("| amdahl · book-sweep | **speedup at 2 workers** | 1.930 | x |"),
+            md.contains("| amdahl · book-sweep | **speedup at 2 workers** | 1.93 | x |"),
             "{md}"
         );
         assert!(md.contains("serial fraction \\| estimated"), "{md}");
@@ -790,7 +789,7 @@ mod tests {
 
         let block = readme_block(&machine(), &runs, &charts);
         assert!(block.starts_with(README_BEGIN) && block.ends_with(README_END));
-        assert!(block.contains("| 2 | the book's prime sweep | speedup at 2 workers = 1.930 x | [chapter-2-amdahl-book-sweep](results/chapter-2-amdahl-book-sweep.svg) |"), "{block}");
+        assert!(block.contains("| 2 | the book's prime sweep | speedup at 2 workers = 1.93× | [chapter-2-amdahl-book-sweep](results/chapter-2-amdahl-book-sweep.svg) |"), "{block}");
         assert!(
             block.contains("| 16 | counters | ✘ timed out after 600 s | — |"),
             "{block}"

@@ -107,6 +107,12 @@ enum Command {
         #[arg(long, default_value_t = 1, value_name = "N",
               value_parser = clap::value_parser!(u32).range(1..=1_000))]
         repeat: u32,
+        /// A row per run (verdict, key figure, time) instead of a row per chapter.
+        #[arg(long, conflicts_with = "json")]
+        full: bool,
+        /// Every outcome as a JSON line on stdout (the counts go to stderr).
+        #[arg(long)]
+        json: bool,
     },
     /// The project's tests: the workspace, then shuttle and loom passes, then exercise verify.
     Test,
@@ -286,7 +292,16 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             chapters,
             timeout,
             repeat,
-        } => run_all::run(root, &chapters, timeout, repeat),
+            full,
+            json,
+        } => {
+            let summary = match (full, json) {
+                (_, true) => run_all::Summary::Json,
+                (true, false) => run_all::Summary::EveryRun,
+                (false, false) => run_all::Summary::ByChapter,
+            };
+            run_all::run(root, &chapters, timeout, repeat, summary)
+        }
         Command::Test => test_cmd::run(root),
         Command::Exercise { command } => match command {
             ExerciseCommand::List => exercise::list(root),
@@ -381,6 +396,8 @@ mod tests {
                     chapters,
                     timeout,
                     repeat,
+                    full,
+                    json,
                 },
         }) = parse(&["run-all", "--chapters", "12,14"])
         else {
@@ -389,6 +406,8 @@ mod tests {
         assert_eq!(chapters, ["12", "14"]);
         assert_eq!(timeout, 120);
         assert_eq!(repeat, 1);
+        assert!(!full && !json, "a row per chapter by default");
+        assert!(parse(&["run-all", "--full", "--json"]).is_err());
         assert!(parse(&["run-all", "--repeat", "0"]).is_err());
         assert!(parse(&["run-all", "--timeout", "0"]).is_err());
     }

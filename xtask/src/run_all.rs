@@ -4,7 +4,9 @@
 //! shows what it teaches. The chapters are built once in release mode, then each chapter
 //! binary's tour runs with `--json` (one [`Outcome`] per line) in its own process group; a chapter
 //! that overruns its limit is killed and reported as timed out, so the runner never hangs. The
-//! summary table shows every run's verdict and headline figure; problems (a timeout, a crash,
+//! summary is a row per chapter (its runs, which did not show their lesson, its tour time);
+//! `--full` gives a row per run with its headline figure, `--json` every outcome as a JSON line.
+//! Problems (a timeout, a crash,
 //! output that is not an outcome, an exit code that contradicts the verdicts) are listed below
 //! it, and any of them, or any run that did not show its lesson, makes the exit code non-zero.
 
@@ -13,7 +15,8 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use anyhow::Result;
-use common::report::{format_value, render_table};
+use common::format;
+use common::report::{json_line, render_table};
 use common::timing::Stopwatch;
 use common::{Outcome, TableData, Verdict};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,8 +34,25 @@ struct ChapterRun<'a> {
     stderr: String,
 }
 
+/// How much of a round the summary shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summary {
+    /// A row per chapter: its runs, those that did not show their lesson, its tour time.
+    ByChapter,
+    /// A row per run, with its verdict, headline figure and time.
+    EveryRun,
+    /// Every outcome as a JSON line on stdout; the counts on stderr.
+    Json,
+}
+
 /// Runs `cargo xtask run-all`: the chapters are built once, then toured `repeat` times.
-pub fn run(root: &Path, selection: &[String], timeout_secs: u64, repeat: u32) -> Result<ExitCode> {
+pub fn run(
+    root: &Path,
+    selection: &[String],
+    timeout_secs: u64,
+    repeat: u32,
+    summary: Summary,
+) -> Result<ExitCode> {
     let chapters = workspace::discover(root)?;
     let selected = workspace::select(&chapters, selection)?;
     if selected.is_empty() {
@@ -50,8 +70,13 @@ pub fn run(root: &Path, selection: &[String], timeout_secs: u64, repeat: u32) ->
         let runs = tour_all(root, &selected, &built, limit, round, repeat)?;
         let seconds = watch.seconds();
         let tally = Round::of(&runs, seconds);
-        if repeat == 1 || !tally.clean() {
-            print!("{}", summarize(&runs, seconds, build_seconds));
+        if summary == Summary::Json {
+            for outcome in runs.iter().flat_map(|run| &run.outcomes) {
+                println!("{}", json_line(outcome));
+            }
+            eprint!("{}", summarize(&runs, seconds, build_seconds, summary));
+        } else if repeat == 1 || !tally.clean() {
+            print!("{}", summarize(&runs, seconds, build_seconds, summary));
         }
         if repeat > 1 {
             println!("run-all round {round}/{repeat}: {}", tally.line());
@@ -238,8 +263,80 @@ fn one_line(run: &ChapterRun) -> String {
     line
 }
 
-/// The summary table, the problems, and the final one-line count.
-fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
+/// The summary table (a row per chapter, or per run), the problems, and the final count.
+fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64, summary: Summary) -> String {
+    let table = match summary {
+        Summary::EveryRun => every_run_table(runs),
+        Summary::ByChapter | Summary::Json => chapter_table(runs),
+    };
+    let mut out = String::new();
+    if !table.rows.is_empty() {
+        out.push_str(&render_table(&table));
+        out.push('\n');
+    }
+    for run in runs.iter().filter(|r| !r.problems.is_empty()) {
+        for problem in &run.problems {
+            out.push_str(&format!("✘ {}: {problem}\n", run.chapter.label()));
+        }
+        let tail = tail_lines(&run.stderr, 15);
+        if !tail.is_empty() {
+            out.push_str(&format!("  its stderr ended with:\n{tail}"));
+        }
+    }
+    let tally = Round::of(runs, seconds);
+    out.push_str(&format!(
+        "run-all: {} showed what they teach, {} did not, {} failed or timed out, in {} of \
+         tours (+{} to build)\n",
+        format::counted(tally.showed, "runs"),
+        tally.did_not_show,
+        format::counted(tally.failed_chapters, "chapters"),
+        format::seconds(seconds),
+        format::seconds(build_seconds),
+    ));
+    if summary == Summary::ByChapter {
+        out.push_str("(--full: a row per run with its key figure; --json: every outcome)\n");
+    }
+    out
+}
+
+/// A row per chapter: how many runs showed their lesson, which did not, and its tour time.
+fn chapter_table(runs: &[ChapterRun]) -> TableData {
+    let mut table = TableData::new(
+        "run-all",
+        &["chapter", "examples", "showed", "did not show", "tour"],
+    );
+    for run in runs {
+        let mut examples: Vec<&str> = run.outcomes.iter().map(|o| o.example.as_str()).collect();
+        examples.dedup();
+        let showed = run
+            .outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::Showed)
+            .count();
+        let mut missed: Vec<String> = run
+            .outcomes
+            .iter()
+            .filter(|o| o.verdict == Verdict::DidNotShow)
+            .map(|o| format!("{} {}", o.example, o.variant))
+            .collect();
+        missed.extend(run.problems.iter().map(|p| shorten(p, 60)));
+        table.row([
+            format!("{} {}", run.chapter.number, run.chapter.dir_name),
+            examples.len().to_string(),
+            format!("{showed} of {}", run.outcomes.len()),
+            if missed.is_empty() {
+                "—".to_string()
+            } else {
+                missed.join(", ")
+            },
+            format::seconds(run.outcomes.iter().map(|o| o.seconds).sum()),
+        ]);
+    }
+    table
+}
+
+/// A row per run: its verdict, headline figure and time; a row per problem.
+fn every_run_table(runs: &[ChapterRun]) -> TableData {
     let mut table = TableData::new(
         "run-all",
         &[
@@ -262,7 +359,7 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
                     Verdict::DidNotShow => "✘".to_string(),
                 },
                 key_figure(outcome),
-                format!("{:.2} s", outcome.seconds),
+                format::seconds(outcome.seconds),
             ]);
         }
         for problem in &run.problems {
@@ -276,39 +373,14 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64) -> String {
             ]);
         }
     }
-    let mut out = String::new();
-    if !table.rows.is_empty() {
-        out.push_str(&render_table(&table));
-        out.push('\n');
-    }
-    for run in runs.iter().filter(|r| !r.problems.is_empty()) {
-        for problem in &run.problems {
-            out.push_str(&format!("✘ {}: {problem}\n", run.chapter.label()));
-        }
-        let tail = tail_lines(&run.stderr, 15);
-        if !tail.is_empty() {
-            out.push_str(&format!("  its stderr ended with:\n{tail}"));
-        }
-    }
-    let tally = Round::of(runs, seconds);
-    out.push_str(&format!(
-        "run-all: {} runs showed what they teach, {} did not, \
-         {} chapters failed or timed out, in {seconds:.1} s of tours \
-         (+{build_seconds:.1} s to build)\n",
-        tally.showed, tally.did_not_show, tally.failed_chapters
-    ));
-    out
+    table
 }
 
 /// `name = value unit` of the run's headline figure, or `—`.
 fn key_figure(outcome: &Outcome) -> String {
     outcome.key().map_or_else(
         || "—".to_string(),
-        |f| {
-            format!("{} = {} {}", f.name, format_value(f.value), f.unit)
-                .trim_end()
-                .to_string()
-        },
+        |f| format!("{} = {}", f.name, format::figure(f.value, &f.unit)),
     )
 }
 
@@ -424,14 +496,18 @@ mod tests {
                 stderr: "last words\n".into(),
             },
         ];
-        let text = summarize(&runs, 4.12, 30.0);
+        let text = summarize(&runs, 4.12, 30.0, Summary::EveryRun);
         assert!(
             text.ends_with(
-                "run-all: 1 runs showed what they teach, 1 did not, \
-                 1 chapters failed or timed out, in 4.1 s of tours (+30.0 s to build)\n"
+                "run-all: 1 run showed what they teach, 1 did not, \
+                 1 chapter failed or timed out, in 4.12 s of tours (+30.0 s to build)\n"
             ),
             "{text}"
         );
+        let by_chapter = summarize(&runs, 4.12, 30.0, Summary::ByChapter);
+        assert!(by_chapter.contains("1 of 2"), "{by_chapter}");
+        assert!(by_chapter.contains("b broken"), "{by_chapter}");
+        assert!(by_chapter.contains("timed out after 1 s"), "{by_chapter}");
         let round = Round::of(&runs, 4.12);
         assert_eq!(
             (

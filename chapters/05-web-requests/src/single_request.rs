@@ -119,7 +119,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(config
         .outcome(Verdict::from(showed))
         .key_figure("bytes saved", saved.bytes as f64, "bytes")
-        .figure("status", f64::from(saved.status), "code")
+        .figure("HTTP status", f64::from(saved.status), "")
         .figure("request time", crate::probe::ms(saved.elapsed), "ms")
         .table(headers)
         .line(format!("GET {url} -> {}", saved.status))

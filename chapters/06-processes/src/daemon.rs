@@ -191,12 +191,15 @@ fn run_join_timeout(config: &RunConfig) -> anyhow::Result<Outcome> {
         && matches!(j.finally, WaitStatus::Signaled(_, Signal::SIGKILL, _));
     Ok(config.outcome(Verdict::from(ok))
         .line(format!(
-            "A worker that runs for {life:?} was joined with a timeout of {timeout:?}: the join returned {}; is_alive() then said {}.",
+            "A worker that runs for {} was joined with a timeout of {}: the join returned {}; is_alive() then said {}.",
+            common::format::duration(life),
+            common::format::duration(timeout),
             if j.joined.is_none() { "\"still running\"" } else { "a status" },
             j.alive_after
         ))
         .line(format!("The parent then killed it and reaped it; waitpid reported: {}.", describe(&j.finally)))
-        .key_figure("alive after the timed-out join", f64::from(u8::from(j.alive_after)), "bool")
+        .flag("alive after the timed-out join", j.alive_after)
+        .as_key()
         .notice("a join with a timeout is a WNOHANG wait polled until a deadline"))
 }
 

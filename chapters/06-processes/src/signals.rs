@@ -190,6 +190,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             Some(WaitStatus::Exited(_, code)) => f64::from(code),
             Some(WaitStatus::Signaled(_, sig, _)) => -f64::from(sig as i32),
             _ => f64::NAN,
-        }, "code")
+        }, "")
         .notice("ask with SIGTERM and handle it with a flag; SIGKILL is the last resort, and always reap"))
 }

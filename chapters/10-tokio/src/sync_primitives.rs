@@ -286,10 +286,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let (after_one, after_waiters) =
                 block_on_within(&runtime, budget, "notify", notify_scene())?;
             Ok(outcome(after_one && !after_waiters)
-                .key_figure("late waiter woken after notify_one", f64::from(u8::from(after_one)), "bool")
-                .figure("late waiter woken after notify_waiters", f64::from(u8::from(after_waiters)), "bool")
-                .line(format!("notify_one() with nobody waiting, then notified(): woke at once = {after_one} (a permit was stored)."))
-                .line(format!("notify_waiters() with nobody waiting, then notified(): woke within 20 ms = {after_waiters} (nothing stored)."))
+                .flag("late waiter woken after notify_one", after_one)
+                .as_key()
+                .flag("late waiter woken after notify_waiters", after_waiters)
+                .line(format!("notify_one() with nobody waiting, then notified(): woke at once: {} (a permit was stored).", common::format::yes_no(after_one)))
+                .line(format!("notify_waiters() with nobody waiting, then notified(): woke within 20 ms: {} (nothing stored).", common::format::yes_no(after_waiters)))
                 .notice("notify_one stores one permit, so a wake-up sent before the wait is not lost; notify_waiters is for those already waiting"))
         }
         Primitive::Watch => {

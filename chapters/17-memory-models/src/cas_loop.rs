@@ -328,7 +328,7 @@ fn run_atomic_max(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(
         config.outcome(Verdict::from(all_exact))
             .key_figure("retries (compare_exchange_weak)", weak_retries as f64, "retries")
-            .figure("every maximum exact", f64::from(u8::from(all_exact)), "bool")
+            .flag("every maximum exact", all_exact)
             .table(table)
             .line(if all_exact {
                 "every method reached the true maximum: a failed CAS retries from the value it found, so no offer is lost"
