@@ -52,13 +52,14 @@ pub fn write_svg(path: &Path, plot: &Plot) -> anyhow::Result<()> {
                 INK.stroke_width(2),
             )])
             .map_err(plot_error)?;
+        // Low on the line, where a speedup or a rate by threads seldom is.
         let label = Text::new(
             format!("{} cores", plot.cores.unwrap_or(0)),
-            (6, 4),
+            (6, -22),
             ("sans-serif", LABEL_SIZE).into_font().color(&INK),
         );
         chart
-            .draw_series([EmptyElement::at((cores, top)) + label])
+            .draw_series([EmptyElement::at((cores, 0.0)) + label])
             .map_err(plot_error)?;
     }
     draw_legend(&legend, &layout)?;
