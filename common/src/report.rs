@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{
+    ColumnConstraint, ContentArrangement, Table, Width, presets::UTF8_FULL_CONDENSED,
+};
 use serde::Serialize;
 
 use crate::outcome::{Outcome, TableData, Verdict};
@@ -36,6 +38,13 @@ pub fn render_table_within(data: &TableData, columns: usize) -> String {
     table.set_header(&data.header);
     for row in &data.rows {
         table.add_row(row);
+    }
+    // A header wraps between its words, never inside one: `throughput`, not `throughpu` + `t`.
+    for (column, header) in table.column_iter_mut().zip(&data.header) {
+        let longest_word = header.split_whitespace().map(|w| w.chars().count()).max();
+        // The boundary counts the cell's padding, one space either side.
+        let longest_word = u16::try_from(longest_word.unwrap_or(0) + 2).unwrap_or(u16::MAX);
+        column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(longest_word)));
     }
     table.to_string()
 }
@@ -244,6 +253,16 @@ mod tests {
         let text = render_table_within(&data, 60);
         assert!(text.lines().all(|l| l.chars().count() <= 60), "{text}");
         assert!(text.contains("dining-philosophers"), "{text}");
+        let mut wide = TableData::new(
+            "t",
+            &["server", "throughput (req/s)", "p99 wait for welcome (ms)"],
+        );
+        wide.row(["blocking", "10732", "13.728"]);
+        let text = render_table_within(&wide, 36);
+        assert!(
+            text.contains("throughput") && text.contains("welcome"),
+            "{text}"
+        );
     }
 
     #[test]
