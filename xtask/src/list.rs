@@ -6,7 +6,7 @@
 //! compiled `CHAPTER`.
 //!
 //! The table is one row per example (chapter, example, variants, summary), wrapped to the
-//! terminal's width, or to [`PIPED_WIDTH`] columns when stdout is not a terminal.
+//! terminal's width, or to 100 columns when stdout is not a terminal.
 
 pub(crate) mod registry;
 
@@ -50,10 +50,6 @@ pub struct VariantListing {
     pub summary: String,
 }
 
-/// The table's width when stdout is a pipe or a file: what a reader's terminal will likely
-/// show without wrapping.
-pub const PIPED_WIDTH: u16 = 100;
-
 /// Runs `cargo xtask list`.
 pub fn run(root: &Path) -> Result<ExitCode> {
     let chapters = workspace::discover(root)?;
@@ -80,11 +76,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     })
 }
 
-/// The width of the terminal stdout is, or [`PIPED_WIDTH`] when it is not one.
+/// The width every table is made to fit ([`common::report::width`]: the terminal's, `COLUMNS`,
+/// or 100 when stdout is not a terminal).
 fn terminal_width() -> u16 {
-    console::Term::stdout()
-        .size_checked()
-        .map_or(PIPED_WIDTH, |(_rows, columns)| columns)
+    u16::try_from(common::report::width()).unwrap_or(u16::MAX)
 }
 
 /// The table, at most `width` columns wide: cells wrap at spaces (and, for the variants, after
