@@ -152,15 +152,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         "Each thread (hold = time it works while holding a lock)",
-        &["thread", "takes", "hold", "finished", "state at the end"],
+        &["thread", "takes", "hold", "state at the end"],
     );
     for (who, thread) in report.threads.iter().enumerate() {
         let (first, second) = order.plan(who);
         table.row([
             thread.name.clone(),
             format!("{} then {}", LOCKS[first], LOCKS[second]),
-            common::timing::human(holds[who]),
-            (thread.progress == 1).to_string(),
+            common::format::duration(holds[who]),
             thread.state().to_string(),
         ]);
     }

@@ -140,8 +140,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .map_or(f64::NAN, |c| c.ns_per_increment);
     let mut table = TableData::new(
         format!(
-            "{} threads × {increments} increments, no pauses, median of {runs} runs",
-            config.threads
+            "{} threads × {} increments, no pauses, median of {runs} runs",
+            config.threads,
+            common::format::count(increments)
         ),
         &[
             "method",
@@ -156,10 +157,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([
             cost.method.to_string(),
             cost.method.code().replace("pause(); ", "").to_string(),
-            format!("{} of {}", cost.actual, cost.expected),
-            cost.always_exact().to_string(),
+            format!(
+                "{} of {}",
+                common::format::count(cost.actual),
+                common::format::count(cost.expected)
+            ),
+            common::format::yes_no(cost.always_exact()).to_string(),
             format!("{:.2}", cost.ns_per_increment),
-            format!("{:.2}x", cost.ns_per_increment / fetch_add),
+            common::format::ratio(cost.ns_per_increment / fetch_add),
         ]);
     }
 

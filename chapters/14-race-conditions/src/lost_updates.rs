@@ -159,45 +159,48 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Method::LoadStore => race.lost() > 0,
         Method::FetchAdd | Method::Mutex | Method::PerThread => race.actual == race.expected,
     };
-    let mut outcome = config.outcome(Verdict::from(shown),
-    )
-    .line(format!(
-        "{} threads, one update each: {}",
-        race.expected,
-        method.code()
-    ))
-    .line(format!(
-        "Pauses (seed {}; the sleep is the window for the race): {}",
-        config.seed,
-        describe_pauses(&pauses, unit)
-    ))
-    .line(format!(
-        "Final counter: {} of {} — {} update{} lost. Took {} (longest pause {}, all pauses {}).",
-        race.actual,
-        race.expected,
-        race.lost(),
-        if race.lost() == 1 { "" } else { "s" },
-        human(race.elapsed),
-        human(longest),
-        human(total)
-    ))
-    .line(format!(
-        "Cost per increment without pauses ({} threads, {} increments each, median of 3): {:.1} ns{}",
-        cost.threads,
-        cost.increments_per_thread,
-        cost.ns_per_increment,
-        if cost.actual == cost.expected {
-            String::new()
-        } else {
-            format!(" — and it counted {} of {}", cost.actual, cost.expected)
-        }
-    ))
-    .key_figure("lost updates", race.lost() as f64, "updates")
-    .figure("final counter", race.actual as f64, "updates")
-    .figure("expected", race.expected as f64, "updates")
-    .figure("time", race.elapsed.as_secs_f64(), "s")
-    .figure("sum of pauses", total.as_secs_f64(), "s")
-    .figure("cost per increment", cost.ns_per_increment, "ns");
+    let mut outcome = config
+        .outcome(Verdict::from(shown))
+        .line(format!(
+            "{} threads, one update each: {}",
+            race.expected,
+            method.code()
+        ))
+        .line(format!(
+            "Pauses (seed {}; the sleep is the window for the race): {}",
+            config.seed,
+            describe_pauses(&pauses, unit)
+        ))
+        .line(format!(
+            "Final counter: {} of {} — {} lost. Took {} (longest pause {}, all pauses {}).",
+            race.actual,
+            race.expected,
+            common::format::counted(race.lost(), "updates"),
+            human(race.elapsed),
+            human(longest),
+            human(total)
+        ))
+        .line(format!(
+            "Cost per increment without pauses ({} threads, {} increments each, median of 3): {}{}",
+            cost.threads,
+            common::format::count(cost.increments_per_thread),
+            common::format::seconds(cost.ns_per_increment * 1e-9),
+            if cost.actual == cost.expected {
+                String::new()
+            } else {
+                format!(
+                    " — and it counted {} of {}",
+                    common::format::count(cost.actual),
+                    common::format::count(cost.expected)
+                )
+            }
+        ))
+        .key_figure("lost updates", race.lost() as f64, "updates")
+        .figure("final counter", race.actual as f64, "updates")
+        .figure("expected", race.expected as f64, "updates")
+        .figure("time", race.elapsed.as_secs_f64(), "s")
+        .figure("sum of pauses", total.as_secs_f64(), "s")
+        .figure("cost per increment", cost.ns_per_increment, "ns");
     outcome = outcome.notice(match (method, shown) {
         (Method::LoadStore, true) => {
             "each load and store is atomic, the pair is not: threads that read during another's pause write the same value"

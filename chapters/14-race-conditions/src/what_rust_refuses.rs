@@ -173,8 +173,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             refusal.race.to_string(),
             refusal.error.to_string(),
             refusal.instead.to_string(),
-            format!("{got} {unit}"),
-            (got == want).to_string(),
+            common::format::counted(got, unit),
+            common::format::yes_no(got == want).to_string(),
         ]);
     }
     all_right &= rc_count == 2 && cell_hits == PER_THREAD;
@@ -188,7 +188,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(outcome
         .line("See rustc refuse them: cargo test -p chapter-14 --test compile_fail (errors in tests/compile-fail/*.stderr).")
         .line(format!(
-            "On one thread Rc and Cell are fine (count {rc_count}, {cell_hits} hits): the refusal is about sharing across threads."
+            "On one thread Rc and Cell are fine (count {rc_count}, {}): the refusal is about sharing across threads.",
+            common::format::counted(cell_hits, "hits")
         ))
         .line("What compiles and is still wrong: a race condition, atomic steps in a bad order (lost-updates, check-then-act).")
         .table(table)
