@@ -319,12 +319,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let mut outcome = config.outcome(verdict)
         .line(format!(
-            "{all} acquisitions in {}: the greedy thread took {greedy_share:.1} %.",
+            "{} in {}: the greedy thread took {greedy_share:.1} %.",
+            common::format::counted(all, "acquisitions"),
             human(m.ran_for)
         ))
         .line(format!(
-            "A polite thread waited at most {} for one turn, overtaken {polite_overtaken} times meanwhile.",
-            human(polite_wait)
+            "A polite thread waited at most {} for one turn, overtaken {} meanwhile.",
+            human(polite_wait),
+            common::format::counted(polite_overtaken, "times")
         ))
         .line(format!(
             "Each turn is {HOLD_MICROS} µs of spinning under the lock; the polite threads then sleep at least {HOLD_MICROS} µs (the OS rounds it up), so the greedy one gets turns in a row while both are away even under a FIFO lock."

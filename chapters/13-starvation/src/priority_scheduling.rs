@@ -367,14 +367,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let verdict = Verdict::from(ending == Ending::DeadlineReached && showed);
     let outcome = config.outcome(verdict)
         .line(format!(
-            "One worker ran {all} jobs in {} from producers of priority 2, 1 and 0, each keeping {BACKLOG} queued.",
+            "One worker ran {} in {} from producers of priority 2, 1 and 0, each keeping {BACKLOG} queued.",
+            common::format::counted(all, "jobs"),
             human(ran_for)
         ))
         .line(format!(
-            "The low-priority producer got {} jobs ({low_share:.1} %); its longest wait was {} and {} jobs overtook it.",
-            low.accesses,
+            "The low-priority producer got {} ({}); its longest wait was {} and {} overtook it.",
+            common::format::counted(low.accesses, "jobs"),
+            common::format::percent(low_share),
             human(low.longest_wait),
-            low.most_overtaken
+            common::format::counted(low.most_overtaken, "jobs")
         ))
         .key_figure("low-priority share", low_share, "%")
         .figure("low-priority jobs", low.accesses as f64, "jobs")

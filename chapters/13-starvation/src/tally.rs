@@ -169,10 +169,10 @@ pub fn share_table(title: &str, what: &str, rows: &[Row]) -> TableData {
         table.row([
             row.name.clone(),
             row.role.clone(),
-            row.tally.accesses.to_string(),
+            common::format::count(row.tally.accesses),
             format!("{:.1} %", percent(row.tally.accesses, all)),
             human(row.tally.longest_wait),
-            row.tally.most_overtaken.to_string(),
+            common::format::count(row.tally.most_overtaken),
         ]);
     }
     table

@@ -118,8 +118,10 @@ pub(super) fn outcome(config: &RunConfig, kind: Kind, m: &Measurement) -> Outcom
     let verdict = Verdict::from(ran && showed);
     let mut outcome = config.outcome(verdict)
         .line(format!(
-            "{READERS} readers and {WRITERS} writers for {}: {reads} reads, {writes} writes.",
-            human(m.ran_for)
+            "{READERS} readers and {WRITERS} writers for {}: {}, {}.",
+            human(m.ran_for),
+            common::format::counted(reads, "reads"),
+            common::format::counted(writes, "writes")
         ))
         .line(format!(
             "Longest wait for one access: a reader {}, a writer {}.",
@@ -140,8 +142,18 @@ pub(super) fn outcome(config: &RunConfig, kind: Kind, m: &Measurement) -> Outcom
         .table(table);
     if !ran {
         outcome = outcome.line(format!(
-            "The run did not go to plan: {:?} {:?}",
-            m.ending, m.panics
+            "The run did not go to plan: {}{}",
+            match &m.ending {
+                Ending::Finished => "every thread returned before the deadline".to_string(),
+                Ending::Deadlock(cycle) => format!("deadlock: {cycle}"),
+                Ending::Stalled => "no thread made progress".to_string(),
+                Ending::DeadlineReached => "the deadline came".to_string(),
+            },
+            if m.panics.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", m.panics.join("; "))
+            }
         ));
     }
     outcome
