@@ -195,8 +195,9 @@ pub fn shape_caveat(gil: bool, times: &CountdownTimes) -> Option<String> {
     };
     contradicted.then(|| {
         format!(
-            "This run's times do not show the shape ({threads:.2}x for two threads): other work on this machine disturbed them. \
-             The counts are what the verdict rests on; a full run (without --quick) times longer counts."
+            "This run's times do not show the shape ({} for two threads): other work on this machine disturbed them. \
+             The counts are what the verdict rests on; a full run (without --quick) times longer counts.",
+            common::format::ratio(threads)
         )
     })
 }
@@ -221,17 +222,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let how_far = if count == COUNT {
         "the book's count".to_string()
     } else {
-        format!("{}x the book's {COUNT}", count / COUNT)
+        format!(
+            "{}× the book's {}",
+            count / COUNT,
+            common::format::count(COUNT)
+        )
     };
     let mut table = TableData::new(
-        format!("{label}: count down from {count} ({how_far}), median of {runs}"),
+        format!(
+            "{label}: count down from {} ({how_far}), median of {runs}",
+            common::format::count(count)
+        ),
         &["arrangement", "time", "speedup vs one thread"],
     );
     let row = |table: &mut TableData, name: &str, time: Duration| {
         table.row([
             name.to_string(),
             human(time),
-            format!("{:.2}x", speedup(times.sequential, time)),
+            common::format::ratio(speedup(times.sequential, time)),
         ]);
     };
     row(&mut table, "one thread", times.sequential);
@@ -277,13 +285,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .figure("GIL switches (two threads)", stats.switches as f64, "switches")
             .figure("GIL overlaps", stats.overlaps as f64, "overlaps")
             .line(format!(
-                "Over the two-thread runs the GIL changed hands {} times ({} forced drops) and was never held by two threads at once ({} overlaps).",
-                stats.switches, stats.forced_drops, stats.overlaps
+                "Over the two-thread runs the GIL changed hands {} ({}) and was never held by two threads at once ({}).",
+                common::format::counted(stats.switches, "times"),
+                common::format::counted(stats.forced_drops, "forced drops"),
+                common::format::counted(stats.overlaps, "overlaps")
             ));
     }
     outcome = outcome.line(format!(
         "Every countdown reached zero: {}. Each decrement goes through black_box, so the loop is not folded away.",
-        times.all_reached_zero
+        common::format::yes_no(times.all_reached_zero)
     ));
     if let Some(caveat) = shape_caveat(gil, &times) {
         outcome = outcome.line(caveat);

@@ -238,13 +238,18 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
 
     let title = match (with_gil, side_by_side) {
         (true, true) => format!(
-            "{total} steps under one modelled GIL (5 ms switch interval), and with no lock, \
-             taking turns; median of {runs}"
+            "{} steps under one modelled GIL (5 ms switch interval), and with no lock, \
+             taking turns; median of {runs}",
+            common::format::count(total)
         ),
-        (true, false) => {
-            format!("{total} steps under one modelled GIL (5 ms switch interval), median of {runs}")
-        }
-        (false, _) => format!("{total} steps, no global lock, median of {runs}"),
+        (true, false) => format!(
+            "{} steps under one modelled GIL (5 ms switch interval), median of {runs}",
+            common::format::count(total)
+        ),
+        (false, _) => format!(
+            "{} steps, no global lock, median of {runs}",
+            common::format::count(total)
+        ),
     };
     let mut header = vec!["threads", "time", "speedup vs 1 thread"];
     if with_gil {
@@ -258,15 +263,18 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
         let mut cells = vec![
             row.threads.to_string(),
             human(row.time),
-            format!("{:.2}x", speedup(base, row.time)),
+            common::format::ratio(speedup(base, row.time)),
         ];
         if let Some(stats) = row.gil {
-            cells.extend([stats.switches.to_string(), stats.overlaps.to_string()]);
+            cells.extend([
+                common::format::count(stats.switches),
+                common::format::count(stats.overlaps),
+            ]);
         }
         if let Some(free) = free_rows.as_ref().and_then(|f| f.get(i)) {
             cells.extend([
                 human(free.time),
-                format!("{:.2}x", speedup(free_base, free.time)),
+                common::format::ratio(speedup(free_base, free.time)),
             ]);
         }
         table.row(cells);
@@ -294,7 +302,9 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     outcome = outcome.line(format!(
-        "Every run ran all {total} steps: {all_ran}. Cores available: {cores}."
+        "Every run ran all {} steps: {}. Cores available: {cores}.",
+        common::format::count(total),
+        common::format::yes_no(all_ran)
     ));
     if let Some(free) = &free_rows {
         for f in free.iter().filter(|f| f.threads > 1) {
@@ -330,8 +340,9 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
     };
     if contradicted {
         outcome = outcome.line(format!(
-            "This run's times do not show the shape (best speedup {best:.2}x): other work on this machine disturbed them. \
-             The counts are what the verdict rests on; a full run (without --quick) times more steps."
+            "This run's times do not show the shape (best speedup {}): other work on this machine disturbed them. \
+             The counts are what the verdict rests on; a full run (without --quick) times more steps.",
+            common::format::ratio(best)
         ));
     }
     Ok(if with_gil {
@@ -339,9 +350,11 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
             .figure("GIL switches", switches as f64, "switches")
             .figure("GIL overlaps", overlaps as f64, "overlaps")
             .line(format!(
-                "The GIL changed hands {switches} times over all rows, and was never held by two threads at once ({overlaps} overlaps, counted at every take)."
+                "The GIL changed hands {} over all rows, and was never held by two threads at once ({}, counted at every take).",
+                common::format::counted(switches, "times"),
+                common::format::counted(overlaps, "overlaps")
             ))
-            .notice("one lock for every step: however many threads, one step runs at a time, so the speedup stays near 1x")
+            .notice("one lock for every step: however many threads, one step runs at a time, so the speedup stays near 1×")
     } else {
         outcome.notice(
             "no global lock: the time falls with threads up to the core count, then flattens",

@@ -121,7 +121,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         format!(
-            "{threads} threads x {rounds} rounds: {burst} steps under the GIL, then a {} wait",
+            "{threads} threads × {rounds} rounds: {} steps under the GIL, then a {} wait",
+            common::format::count(burst),
             human(latency)
         ),
         &["measure", "value"],
@@ -137,9 +138,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     ]);
     table.row([
         "most threads waiting at once".to_string(),
-        run.max_waiting_at_once.to_string(),
+        common::format::count(run.max_waiting_at_once),
     ]);
-    table.row(["GIL switches".to_string(), run.gil.switches.to_string()]);
+    table.row([
+        "GIL switches".to_string(),
+        common::format::count(run.gil.switches),
+    ]);
 
     let outcome = config.outcome(Verdict::from(showed))
         .table(table)
@@ -166,8 +170,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .notice("a thread blocked in I/O needs no GIL: released around the wait, the other threads run (and wait) meanwhile"),
         Waiting::Holds => outcome
             .line(format!(
-                "Never more than {} thread waiting at a time: holding the GIL through the wait serialised every wait ({} for {} of waits).",
-                run.max_waiting_at_once,
+                "Never more than {} waiting at a time: holding the GIL through the wait serialised every wait ({} for {} of waits).",
+                common::format::counted(run.max_waiting_at_once, "threads"),
                 human(run.wall),
                 human(run.sum_of_waits)
             ))

@@ -194,13 +194,13 @@ pub fn side_by_side(
     );
     let cell = |d: Option<Duration>| d.map_or("-".to_string(), human);
     let ratio = |base: Duration, d: Option<Duration>| {
-        d.map_or("-".to_string(), |d| format!("{:.2}x", speedup(base, d)))
+        d.map_or("-".to_string(), |d| common::format::ratio(speedup(base, d)))
     };
     let per_step = |d: Duration, count: u64| format!("{:.2}", d.as_secs_f64() * 1e9 / count as f64);
     if let Some((_, py)) = &python {
         table.row([
             format!("CPython {} (real GIL)", py.version),
-            python_count.to_string(),
+            common::format::count(python_count),
             per_step(py.one_thread, python_count),
             human(py.one_thread),
             human(py.two_threads),
@@ -212,7 +212,7 @@ pub fn side_by_side(
     for (who, times) in [("Rust, modelled GIL", gil), ("Rust, no GIL", free)] {
         table.row([
             who.to_string(),
-            rust_count.to_string(),
+            common::format::count(rust_count),
             per_step(times.sequential, rust_count),
             human(times.sequential),
             human(times.threads),
@@ -262,8 +262,10 @@ pub fn side_by_side(
             let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
             if threads > 1.3 || (cores >= 2 && processes < 1.3) {
                 outcome = outcome.line(format!(
-                    "This run's CPython times do not show the shape (two threads {threads:.2}x, two processes {processes:.2}x): \
-                     each arrangement ran once, and other work on this machine disturbed them. A full run (without --quick) counts further."
+                    "This run's CPython times do not show the shape (two threads {}, two processes {}): \
+                     each arrangement ran once, and other work on this machine disturbed them. A full run (without --quick) counts further.",
+                    common::format::ratio(threads),
+                    common::format::ratio(processes)
                 ));
             }
             for (who, times, gil) in [("modelled GIL", gil, true), ("no GIL", free, false)] {

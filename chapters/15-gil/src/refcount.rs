@@ -263,9 +263,10 @@ fn broken(config: &RunConfig) -> Outcome {
         .figure("frees of a live object", total_premature as f64, "frees")
         .figure("rounds", f64::from(rounds), "rounds")
         .line(format!(
-            "Two threads, {} retain/release pairs each, on one count updated by load-then-store, no GIL; {} in {rounds} round(s).",
-            worst.pairs_per_thread,
-            human(watch.elapsed())
+            "Two threads, {} retain/release pairs each, on one count updated by load-then-store, no GIL; {} in {}.",
+            common::format::count(worst.pairs_per_thread),
+            human(watch.elapsed()),
+            common::format::counted(rounds, "rounds")
         ));
     outcome = if showed {
         let ending = if worst.error() == 0 {
@@ -275,7 +276,8 @@ fn broken(config: &RunConfig) -> Outcome {
             format!("The count ended at {} instead of 1", worst.final_count)
         };
         outcome.line(format!(
-            "{ending}, and {total_premature} release(s) saw it reach zero while the owner still held a reference."
+            "{ending}, and {} saw it reach zero while the owner still held a reference.",
+            common::format::counted(total_premature, "releases")
         ))
     } else {
         outcome.line("No update was lost this time (the threads may not have run at once on a busy machine); run it again.")
@@ -309,7 +311,10 @@ fn atomic(config: &RunConfig) -> Outcome {
     let contended_ns = contended.seconds() * 1e9 / pairs as f64;
 
     let mut counts = TableData::new(
-        format!("Two threads, {pairs} clone/drop pairs each, one shared count"),
+        format!(
+            "Two threads, {} clone/drop pairs each, one shared count",
+            common::format::count(pairs)
+        ),
         &["count", "final (should be 1)", "frees of a live object"],
     );
     counts.row(["Arc::strong_count", &arc_count.to_string(), "0"]);
