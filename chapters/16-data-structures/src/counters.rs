@@ -236,8 +236,9 @@ pub fn compare(config: &RunConfig, total: u64) -> anyhow::Result<Outcome> {
     header.extend(KINDS.iter().map(|k| format!("{k} (M incr/s)")));
     let mut table = TableData {
         title: format!(
-            "increments per second, {total} per cell split among the threads (approximate: S = \
+            "increments per second, {} per cell split among the threads (approximate: S = \
              {THRESHOLD}), each cell {}",
+            common::format::count(total),
             if runs == 1 {
                 "one run".to_string()
             } else {
@@ -309,9 +310,10 @@ pub fn compare(config: &RunConfig, total: u64) -> anyhow::Result<Outcome> {
         .table(table)
         .plot(plot)
         .line(format!(
-            "each cell: {total} increments split among its threads, all started together; every \
+            "each cell: {} increments split among its threads, all started together; every \
              final count checked exact: {}",
-            if all_exact { "yes" } else { "NO" }
+            common::format::count(total),
+            common::format::yes_no(all_exact)
         ));
     for (kind, n, per_second) in cells {
         let name = format!("{kind} at {n} thread{}", if n == 1 { "" } else { "s" });
@@ -333,7 +335,8 @@ fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
     let each = config.pick(8_000_000, 40_000_000) / threads as u64;
     let mut table = TableData::new(
         format!(
-            "approximate counter, {threads} threads × {each} increments, reads sampled under load"
+            "approximate counter, {threads} threads × {} increments, reads sampled under load",
+            common::format::count(each)
         ),
         &[
             "threshold S",
@@ -354,13 +357,13 @@ fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
             && s.never_ahead
             && s.exact_after_flush;
         table.row([
-            threshold.to_string(),
+            common::format::count(threshold),
             mops(s.per_second),
-            s.reads.to_string(),
-            s.worst.to_string(),
+            common::format::count(s.reads),
+            common::format::count(s.worst),
             format!("{:.1}", s.mean),
-            s.bound.to_string(),
-            s.quiescent_miss.to_string(),
+            common::format::count(s.bound),
+            common::format::count(s.quiescent_miss),
         ]);
         outcome = outcome.figure(
             format!("worst miss at S={threshold}"),

@@ -324,8 +324,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     header.extend(KINDS.iter().map(|k| format!("{k} (k ops/s)")));
     let mut table = TableData {
         title: format!(
-            "{total} ops per cell split among the threads, keys 0..{keys} (½ contains, ¼ insert, \
-             ¼ remove)"
+            "{} ops per cell split among the threads, keys 0..{keys} (½ contains, ¼ insert, \
+             ¼ remove)",
+            common::format::count(total)
         ),
         header,
         rows: Vec::new(),

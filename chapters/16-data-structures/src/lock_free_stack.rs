@@ -243,7 +243,8 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
     header.extend(["lost", "duplicated"].map(String::from));
     let mut table = TableData {
         title: format!(
-            "push + pop pairs, {each} per thread, each cell {}, every value counted after each run",
+            "push + pop pairs, {} per thread, each cell {}, every value counted after each run",
+            common::format::count(each),
             if runs == 1 {
                 "one run".to_string()
             } else {
@@ -306,8 +307,8 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
             ),
         };
         intact &= lost == 0 && duplicated == 0;
-        row.push(lost.to_string());
-        row.push(duplicated.to_string());
+        row.push(common::format::count(lost));
+        row.push(common::format::count(duplicated));
         table.rows.push(row);
     }
     outcome.verdict = Verdict::from(intact);

@@ -323,9 +323,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for (i, c) in counts.iter().enumerate() {
         table.row([
             format!("reader {i}"),
-            c.reads.to_string(),
-            c.key_errors.to_string(),
-            c.stale.to_string(),
+            common::format::count(c.reads),
+            common::format::count(c.key_errors),
+            common::format::count(c.stale),
         ]);
     }
     let errors: u64 = counts.iter().map(|c| c.key_errors).sum();
