@@ -374,6 +374,7 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], output: Ou
     }
     // A notice is said once: the variants of an example often share theirs.
     let mut noticed = std::collections::HashSet::new();
+    let mut previous_example: Option<&str> = None;
     for (example, config) in runs {
         let outcome = run_one(chapter, example, config);
         if outcome.verdict == Verdict::Showed {
@@ -390,16 +391,35 @@ fn execute(chapter: &Chapter, runs: &[(&'static Example, RunConfig)], output: Ou
                 report::human_with(&outcome, detail, first_time)
             }
         };
+        // Short reports are a line or two: a blank line only between examples.
+        let short = text.lines().next().is_some_and(|l| !l.starts_with("──"));
+        let gap = match (short, previous_example) {
+            (true, Some(previous)) if previous == example.name => "",
+            (true, Some(_)) => "\n",
+            (true, None) => "",
+            (false, _) => "\n",
+        };
+        previous_example = Some(example.name);
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
-        if writeln!(stdout, "{text}").is_err() {
+        let written = match output {
+            Output::Json => writeln!(stdout, "{text}"),
+            Output::Human(_) if short => write!(stdout, "{gap}{text}"),
+            Output::Human(_) => write!(stdout, "{text}{gap}"),
+        };
+        if written.is_err() {
             break;
         }
     }
     if !json {
         let _ = writeln!(
             std::io::stdout().lock(),
-            "{showed} of {} showed what they teach, in {}",
+            "{}{showed} of {} showed what they teach, in {}",
+            if output == Output::Human(report::Detail::Short) {
+                "\n"
+            } else {
+                ""
+            },
             crate::format::counted(runs.len(), "runs"),
             crate::format::seconds(watch.seconds())
         );

@@ -101,6 +101,9 @@ pub fn human(outcome: &Outcome) -> String {
 /// The human report of one outcome at `detail`, with its notice or (when a report before it
 /// said the same) without.
 pub fn human_with(outcome: &Outcome, detail: Detail, with_notice: bool) -> String {
+    if detail == Detail::Short {
+        return short(outcome, with_notice);
+    }
     let mut out = String::new();
     let columns = width() - 2;
     let heading = format!(
@@ -116,19 +119,14 @@ pub fn human_with(outcome: &Outcome, detail: Detail, with_notice: bool) -> Strin
     // The key figure first: it is the run's result in one number.
     let mut figures: Vec<_> = outcome.figures.iter().collect();
     figures.sort_by_key(|figure| !figure.key);
-    match detail {
-        Detail::Full => {
-            for line in &outcome.narrative {
-                push_wrapped(&mut out, line, "  ");
-            }
-            for table in &outcome.tables {
-                push_wrapped(&mut out, &table.title, "  ");
-                for line in render_table_within(table, columns).lines() {
-                    out.push_str(&format!("  {line}\n"));
-                }
-            }
+    for line in &outcome.narrative {
+        push_wrapped(&mut out, line, "  ");
+    }
+    for table in &outcome.tables {
+        push_wrapped(&mut out, &table.title, "  ");
+        for line in render_table_within(table, columns).lines() {
+            out.push_str(&format!("  {line}\n"));
         }
-        Detail::Short => figures.retain(|figure| figure.key),
     }
     let name_width = figures
         .iter()
@@ -147,6 +145,37 @@ pub fn human_with(outcome: &Outcome, detail: Detail, with_notice: bool) -> Strin
         Verdict::Showed => "  ✔ showed what it teaches\n",
         Verdict::DidNotShow => "  ✘ did not show what it teaches this time\n",
     });
+    out
+}
+
+/// The tour's line for a run: its verdict, example and variant, and key figure, then its notice
+/// (when `with_notice`) below it.
+fn short(outcome: &Outcome, with_notice: bool) -> String {
+    let columns = width();
+    let mark = match outcome.verdict {
+        Verdict::Showed => '✔',
+        Verdict::DidNotShow => '✘',
+    };
+    let key = outcome
+        .figures
+        .iter()
+        .find(|figure| figure.key)
+        .map(|f| format!(": {} {}", f.name, crate::format::figure(f.value, &f.unit)))
+        .unwrap_or_default();
+    let line = format!("{mark} {} · {}{key}", outcome.example, outcome.variant);
+    let mut out = String::new();
+    for part in wrap(&line, columns, "    ") {
+        out.push_str(&format!("{part}\n"));
+    }
+    if with_notice && !outcome.notice.is_empty() {
+        for part in wrap(
+            &format!("Notice: {}", outcome.notice),
+            columns - 2,
+            "        ",
+        ) {
+            out.push_str(&format!("  {part}\n"));
+        }
+    }
     out
 }
 
@@ -287,7 +316,7 @@ mod tests {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }
         let short = human_with(&outcome, Detail::Short, false);
-        assert!(short.contains("detected after  100 ms"), "{short}");
+        assert_eq!(short, "✔ two-locks · broken: detected after 100 ms\n");
         assert!(
             !short.contains("thread A holds") && !short.contains("philosopher"),
             "{short}"

@@ -250,6 +250,13 @@ pub fn split_of_enough_work<I>(
 /// Fails unless `split` shows work done on threads, at least two at once: `what` names the work
 /// ("test the chunks"), `threads` the parameter that sets the count.
 pub fn assert_split_across_threads(split: WorkSplit, what: &str, threads: &str) {
+    // A count first: no thread alive beside the caller is proof without reading any clock,
+    // and the CPU share below can be muddied by other tests running in the same process.
+    assert!(
+        split.most_at_once > 0,
+        "the calling thread did all of the work itself (no thread was alive beside it): {what} \
+         on `{threads}` scoped threads"
+    );
     assert!(
         split.caller_share < 0.75,
         "the calling thread did {:.0}% of the work itself: {what} on `{threads}` scoped threads, \
