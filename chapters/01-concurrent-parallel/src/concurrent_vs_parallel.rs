@@ -18,6 +18,7 @@
 
 use std::time::{Duration, Instant};
 
+use common::format;
 use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, Verdict};
 
@@ -212,11 +213,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             }
         ))
         .line(format!(
-            "Total {}; A and B ran at the same instant for {} ({:.0}% of the run), on {cores} core{} available. Primes found: A {}, B {}.",
+            "Total {}; A and B ran at the same instant for {} ({} of the run), on {} available. Primes found: A {}, B {}.",
             human(timeline.total),
             human(overlap),
-            share * 100.0,
-            if cores == 1 { "" } else { "s" },
+            format::percent(share * 100.0),
+            format::counted(cores, "cores"),
             timeline.primes[0],
             timeline.primes[1]
         ))

@@ -26,6 +26,7 @@ use std::sync::{Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use common::format;
 use common::timing::{human, speedup};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
@@ -234,13 +235,16 @@ fn run_hand_off(config: &RunConfig) -> anyhow::Result<Outcome> {
     let busy_sum: Duration = handoff.busy.iter().sum();
     Ok(config.outcome(Verdict::from(showed))
         .line(format!(
-            "f(x) = x² − x + 1 mod 10^9+7, {steps} steps from 3. Work = {steps} steps; span = {steps} steps (each step needs the previous value); best possible speedup = work / span = 1."
+            "f(x) = x² − x + 1 mod 10^9+7, {} from 3. Work = {0}; span = {0} (each step needs the previous value); best possible speedup = work / span = 1.",
+            format::counted(steps, "steps")
         ))
         .line(format!(
-            "One thread, one segment: {}; {threads} thread{} handing the value along {segments} segments: {} (3 runs each, alternating, medians): {gain:.2}x.",
+            "One thread, one segment: {}; {} handing the value along {}: {} (3 runs each, alternating, medians): {}.",
             human(seq_time),
-            if threads == 1 { "" } else { "s" },
-            human(par_time)
+            format::counted(threads, "threads"),
+            format::counted(segments, "segments"),
+            human(par_time),
+            format::ratio(gain)
         ))
         .line(format!(
             "Final value {} — {} the single thread's. Segments overlapping in time: {overlaps}; the threads' busy times add up to {} of the {} run.",
@@ -266,7 +270,7 @@ fn run_book(config: &RunConfig) -> Outcome {
     let showed = sequential == BOOK_DIGITS && concurrent == BOOK_DIGITS;
     config.outcome(Verdict::from(showed))
         .line(format!(
-            "20 steps of f(x) = x² − x + 1 from 3, last five digits: {sequential:05} (the book prints 35443). Every step is taken mod 100000, exact for the last five digits."
+            "20 steps of f(x) = x² − x + 1 from 3, last five digits: {sequential:05} (the book prints 35443). Every step is taken mod 100,000, exact for the last five digits."
         ))
         .line(format!(
             "The book's \"concurrent\" version — 20 threads each applying one step to one shared value under a lock — gives {concurrent:05}: right only because every job is the same step, and the lock makes them run one at a time."

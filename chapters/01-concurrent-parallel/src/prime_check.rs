@@ -42,6 +42,7 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use common::format;
 use common::timing::{human, median_of, speedup, spread_of};
 use common::{Outcome, RunConfig, Verdict};
 use rayon::prelude::*;
@@ -290,11 +291,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = config.outcome(Verdict::from(showed))
         .line(format!("Trial division of {workload}, by {how}."))
         .line(format!(
-            "Sequential {}, {} {} (medians of {runs}): {gain:.2}x faster, on {cores} core{} available.",
+            "Sequential {}, {} {} (medians of {runs}): {} faster, on {} available.",
             human(seq_time),
             config.variant,
             human(par_time),
-            if cores == 1 { "" } else { "s" }
+            format::ratio(gain),
+            format::counted(cores, "cores")
         ))
         .line(format!(
             "CPU time over wall time: the sequential runs kept {:.2} cores busy, the parallel runs {:.2}.",

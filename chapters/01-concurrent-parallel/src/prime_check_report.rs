@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use common::format;
 use common::timing::{SerialFit, Spread, human, speedup, time};
 use common::{Outcome, Plot, RunConfig, TableData};
 use nix::sys::resource::{UsageWho, getrusage};
@@ -131,9 +132,9 @@ impl Sweep {
             table.row([
                 format!("{}{marked}", p.workers),
                 human(p.time),
-                format!("{:.2}x", p.speedup),
-                format!("{:.2}x", self.fit.predicted(p.workers)),
-                format!("{:.2}x", self.fit.predicted_here(p.workers)),
+                format::ratio(p.speedup),
+                format::ratio(self.fit.predicted(p.workers)),
+                format::ratio(self.fit.predicted_here(p.workers)),
             ]);
         }
         table
@@ -246,7 +247,8 @@ pub(crate) fn speedup_caveats(
     }
     if can_speed_up && gain <= 1.1 && starved {
         outcome = outcome.line(format!(
-            "No speedup this time, and none was possible: the machine is busy, and the OS gave the parallel runs only {cpu_gain:.2}x the CPU of the sequential ones. Run again on an idle machine."
+            "No speedup this time, and none was possible: the machine is busy, and the OS gave the parallel runs only {} the CPU of the sequential ones. Run again on an idle machine.",
+            format::ratio(cpu_gain)
         ));
     }
     if !can_speed_up {

@@ -26,8 +26,8 @@
 //! Expect the measured speedup to follow the prediction up to the core count and then go flat;
 //! measured figures are reported, never asserted.
 
-use common::timing;
 use common::{Outcome, RunConfig, Verdict};
+use common::{format, timing};
 
 use crate::amdahl_report::worker_table;
 pub use crate::amdahl_report::{Cell, Sweep, format_bound};
@@ -250,8 +250,8 @@ pub fn outcome_for(
         }
         Workload::Tunable(job) => format!(
             "{} units, {} serial ({:.0} %)",
-            job.serial + job.parallel,
-            job.serial,
+            format::count(job.serial + job.parallel),
+            format::count(job.serial),
             sweep.serial * 100.0
         ),
     };
@@ -288,12 +288,12 @@ pub fn outcome_for(
     });
     if last.workers > sweep.cores {
         outcome = outcome.line(format!(
-            "this machine has {} cores: {}..{} workers oversubscribe them, so the speedup flattens at about Amdahl's {:.2}x for {} processors",
+            "this machine has {} cores: {}..{} workers oversubscribe them, so the speedup flattens at about Amdahl's {} for {}",
             sweep.cores,
             sweep.cores + 1,
             last.workers,
-            timing::amdahl(sweep.serial, sweep.cores),
-            sweep.cores
+            format::ratio(timing::amdahl(sweep.serial, sweep.cores)),
+            format::counted(sweep.cores, "processors")
         ));
     }
     Ok(outcome.notice(

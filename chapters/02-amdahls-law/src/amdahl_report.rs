@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use common::format;
 use common::timing::{self, human};
 use common::{Plot, TableData};
 
@@ -96,10 +97,10 @@ impl Sweep {
             table.row([
                 format!("{}{oversubscribed}", c.workers),
                 human(c.time),
-                format!("{:.2}x", c.speedup),
-                format!("{:.2}x", c.predicted),
-                format!("{:.2}x", c.predicted_here),
-                format!("{:.0} %", c.efficiency * 100.0),
+                format::ratio(c.speedup),
+                format::ratio(c.predicted),
+                format::ratio(c.predicted_here),
+                format::percent(c.efficiency * 100.0),
             ]);
         }
         let bound = self.bound();
@@ -108,7 +109,7 @@ impl Sweep {
             "-".to_string(),
             "-".to_string(),
             format_bound(bound),
-            format!("{:.2}x", timing::amdahl(self.serial, self.cores)),
+            format::ratio(timing::amdahl(self.serial, self.cores)),
             "-".to_string(),
         ]);
         table
@@ -153,10 +154,10 @@ impl Sweep {
     }
 }
 
-/// `10.00x`, or `∞` for a job with no serial part.
+/// `10.00×`, or `∞` for a job with no serial part.
 pub fn format_bound(bound: f64) -> String {
     if bound.is_finite() {
-        format!("{bound:.2}x")
+        format::ratio(bound)
     } else {
         "∞ (no serial part)".to_string()
     }

@@ -16,6 +16,7 @@
 //! book's code (its chapter 2 mentions Gustafson in the text only). Run:
 //! `cargo run --release -p chapter-2 -- run gustafson --variant serial-0.1 --threads 4`.
 
+use common::format;
 use common::timing::{self, human};
 use common::{Outcome, Plot, RunConfig, TableData, Verdict};
 
@@ -191,7 +192,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let cores = cores();
     let mut table = TableData::new(
         format!(
-            "Gustafson's law: {per_worker} parallel units per worker plus a fixed serial part ({:.0} % of the time on n workers)",
+            "Gustafson's law: {} parallel units per worker plus a fixed serial part ({:.0} % of the time on n workers)",
+            format::count(per_worker),
             s * 100.0
         ),
         &[
@@ -213,13 +215,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         };
         table.row([
             format!("{}{oversubscribed}", c.workers),
-            format!("{} + {}", c.job.serial, c.job.parallel),
+            format!(
+                "{} + {}",
+                format::count(c.job.serial),
+                format::count(c.job.parallel)
+            ),
             human(c.one_worker),
             human(c.n_workers),
-            format!("{:.2}x", c.scaled_speedup),
-            format!("{:.2}x", c.gustafson),
-            format!("{:.2}x", c.gustafson_here),
-            format!("{:.2}x", c.amdahl),
+            format::ratio(c.scaled_speedup),
+            format::ratio(c.gustafson),
+            format::ratio(c.gustafson_here),
+            format::ratio(c.amdahl),
         ]);
     }
     let last = cells.last().ok_or_else(|| anyhow::anyhow!("empty sweep"))?;
@@ -247,9 +253,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "x",
         )
         .line(format!(
-            "Amdahl's bound for s = {s}: {}; Gustafson's scaled speedup has none: {:.2}x on 100 workers",
+            "Amdahl's bound for s = {s}: {}; Gustafson's scaled speedup has none: {} on 100 workers",
             crate::amdahl_report::format_bound(if s > 0.0 { 1.0 / s } else { f64::INFINITY }),
-            timing::gustafson(s, 100)
+            format::ratio(timing::gustafson(s, 100))
         ));
     outcome = outcome.line(if held {
         "every measured scaled speedup stayed within Gustafson's prediction"

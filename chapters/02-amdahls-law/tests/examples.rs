@@ -85,7 +85,7 @@ fn the_amdahl_outcome_reports_the_bound_and_oversubscription() {
         outcome
             .narrative
             .iter()
-            .any(|l| l.contains("bound as workers → ∞: 10.00x")),
+            .any(|l| l.contains("bound as workers → ∞: 10.00×")),
         "{:?}",
         outcome.narrative
     );

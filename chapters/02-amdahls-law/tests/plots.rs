@@ -73,7 +73,7 @@ fn every_amdahl_variant_attaches_its_sweep_beside_amdahls_law() {
         // The chart and the table tell the same story: the measured speedups are the table's.
         let table = &outcome.tables[0];
         for (row, &(_, y)) in table.rows.iter().zip(&measured(plot).points) {
-            assert_eq!(row[2], format!("{y:.2}x"));
+            assert_eq!(row[2], common::format::ratio(y));
         }
     }
 }

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use common::timing::human;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 common::variants! {
     /// The example's one variant.
@@ -100,7 +100,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line(format!(
             "So it was not left to die: the stop flag was raised and the thread acknowledged it after {} (stopped: {}).",
             human(seen.stop_took),
-            seen.stopped
+            format::yes_no(seen.stopped)
         ))
         .table(table)
         .key_figure("ticks after the handle was dropped", (seen.later - seen.at_drop) as f64, "ticks")

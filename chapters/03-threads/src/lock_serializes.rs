@@ -137,7 +137,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         format!(
-            "Two countdowns of {COUNT_FROM} steps x {} (one alone: {})",
+            "Two countdowns of {COUNT_FROM} steps × {} (one alone: {})",
             human(delay),
             human(one)
         ),

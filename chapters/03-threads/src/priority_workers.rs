@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use common::rng::SplitMix64;
 use common::watchdog::{Ending, Watchdog, WorkerCtx, WorkerResult, worker};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::priority_queue::PriorityQueue;
 
@@ -143,7 +143,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 report.describe_ending()
             ))
             .line(format!(
-                "Every task handled exactly once: {once}; every worker saw non-increasing priorities: {ordered}."
+                "Every task handled exactly once: {}; every worker saw non-increasing priorities: {}.",
+                format::yes_no(once),
+                format::yes_no(ordered)
             ))
             .table(table)
             .key_figure("tasks handled", report.total_progress() as f64, "tasks")

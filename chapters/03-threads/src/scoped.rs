@@ -16,7 +16,7 @@
 //! Run: `cargo run -p chapter-3 -- run scoped --threads 3`. Expect every number's smallest
 //! factor, each computed by the worker that owned its slice.
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::spawn_join::{BOOK_NUMBERS, smallest_factor};
 
@@ -79,7 +79,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([
             n.to_string(),
             f.to_string(),
-            (f == n).to_string(),
+            format::yes_no(f == n).to_string(),
             format!("worker {w}"),
         ]);
     }

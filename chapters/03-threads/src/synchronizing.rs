@@ -21,7 +21,7 @@ use std::time::Duration;
 use common::sync::atomic::{AtomicU64, Ordering};
 use common::sync::{Mutex, mpsc, spawn_named};
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use std::sync::Arc;
 
 common::variants! {
@@ -126,13 +126,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let took: Duration = watch.elapsed();
 
     let mut table = TableData::new(
-        format!("{} threads x {increments} increments", config.threads),
+        format!(
+            "{} × {}",
+            format::counted(config.threads, "threads"),
+            format::counted(increments, "increments")
+        ),
         &["way", "expected", "counted", "time"],
     );
     table.row([
         way.to_string(),
-        expected.to_string(),
-        total.to_string(),
+        format::count(expected),
+        format::count(total),
         human(took),
     ]);
     let how = match way {
