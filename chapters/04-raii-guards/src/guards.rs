@@ -29,7 +29,7 @@ use std::time::Duration;
 
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 common::variants! {
     /// How the lock is released: the two versions of the book's `get_data_from_file`.
@@ -233,8 +233,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             for after in &exits {
                 table.row([
                     after.exit.name().to_string(),
-                    after.released.to_string(),
-                    after.poisoned.to_string(),
+                    format::yes_no(after.released).to_string(),
+                    format::yes_no(after.poisoned).to_string(),
                 ]);
             }
             let free = exits.iter().filter(|a| a.released).count();

@@ -24,7 +24,7 @@ use std::panic::resume_unwind;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 common::variants! {
     /// Which mutex the panicking thread holds.
@@ -130,7 +130,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line(format!(
                     "The next lock() returned the guard with no error; the total it found: {total} (should be {TOTAL})."
                 ))
-                .key_figure("total seen after the panic", total as f64, "money")
+                .key_figure("total seen after the panic", total as f64, "")
                 .notice("parking_lot releases on panic and says nothing: check your invariants yourself")
         }
         Mutexes::Std => {
@@ -142,22 +142,25 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             table.row([
                 "lock()",
                 if report.saw_poison {
-                    "Err(PoisonError)"
+                    "error: poisoned (PoisonError)"
                 } else {
-                    "Ok"
+                    "the guard"
                 },
             ]);
             table.row([
                 "total found via into_inner()",
-                &report.total_found.to_string(),
+                &format::count(report.total_found),
             ]);
-            table.row(["total after the repair", &report.total_repaired.to_string()]);
+            table.row([
+                "total after the repair",
+                &format::count(report.total_repaired),
+            ]);
             table.row([
                 "lock() after clear_poison()",
                 if report.clean_after_clear {
-                    "Ok"
+                    "the guard"
                 } else {
-                    "Err(PoisonError)"
+                    "error: poisoned (PoisonError)"
                 },
             ]);
             let showed = report.saw_poison
@@ -173,7 +176,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             .key_figure(
                 "total found in the poisoned lock",
                 report.total_found as f64,
-                "money",
+                "",
             )
             .table(table)
             .notice(

@@ -31,7 +31,7 @@ use anyhow::Context;
 use common::http::StatusServer;
 use common::timing::{Stopwatch, speedup};
 use common::watchdog::Watchdog;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::pool::pool_map;
 use crate::probe::{
@@ -244,56 +244,57 @@ fn one_style(
     let l = workload.latency;
     let floor = l * n as u32;
     let expected = style.expected_latencies(n);
-    let mut outcome = config.outcome(Verdict::from(checked.showed()),
-    )
-    .key_figure("total time", ms(checked.total), "ms")
-    .figure("requests", n as f64, "requests")
-    .figure("latency per request", ms(l), "ms")
-    .figure(
-        "total / latency",
-        checked.total.as_secs_f64() / l.as_secs_f64(),
-        "x",
-    )
-    .figure("speedup over N·L", speedup(floor, checked.total), "x")
-    .figure(
-        "peak requests in flight (server)",
-        checked.peak_in_flight as f64,
-        "requests",
-    )
-    .figure(
-        "statuses as asked",
-        checked.as_expected() as f64,
-        "requests",
-    )
-    .table(probe_table(
-        format!("{} requests, {}", n, style.name()),
-        &checked.probes,
-    ))
-    .line(format!(
-        "{n} requests of {} ms each took {:.0} ms = {:.1} latencies (expected about {expected}{})",
-        l.as_millis(),
-        ms(checked.total),
-        checked.total.as_secs_f64() / l.as_secs_f64(),
-        match style {
-            Style::ThreadPool(p) => format!(" = ⌈{n}/{p}⌉"),
-            _ => String::new(),
-        }
-    ))
-    .line(format!(
-        "the server had at most {} requests in flight at once (this style allows {})",
-        checked.peak_in_flight,
-        style.max_in_flight(n)
-    ))
-    .line(format!(
-        "{} of {n} statuses came back as asked",
-        checked.as_expected()
-    ))
-    .line(LATENCY_NOTE);
+    let mut outcome = config
+        .outcome(Verdict::from(checked.showed()))
+        .key_figure("total time", ms(checked.total), "ms")
+        .figure("requests", n as f64, "requests")
+        .figure("latency per request", ms(l), "ms")
+        .figure(
+            "total / latency",
+            checked.total.as_secs_f64() / l.as_secs_f64(),
+            "x",
+        )
+        .figure("speedup over N·L", speedup(floor, checked.total), "x")
+        .figure(
+            "peak requests in flight (server)",
+            checked.peak_in_flight as f64,
+            "requests",
+        )
+        .figure(
+            "statuses as asked",
+            checked.as_expected() as f64,
+            "requests",
+        )
+        .table(probe_table(
+            format!("{} requests, {}", n, style.name()),
+            &checked.probes,
+        ))
+        .line(format!(
+            "{} of {} each took {} = {:.1} latencies (expected about {expected}{})",
+            format::count(n),
+            format::duration(l),
+            format::duration(checked.total),
+            checked.total.as_secs_f64() / l.as_secs_f64(),
+            match style {
+                Style::ThreadPool(p) => format!(" = ⌈{n}/{p}⌉"),
+                _ => String::new(),
+            }
+        ))
+        .line(format!(
+            "the server had at most {} in flight at once (this style allows {})",
+            format::counted(checked.peak_in_flight, "requests"),
+            style.max_in_flight(n)
+        ))
+        .line(format!(
+            "{} of {n} statuses came back as asked",
+            checked.as_expected()
+        ))
+        .line(LATENCY_NOTE);
     if style != Style::Sequential {
         outcome = outcome.line(format!(
-            "speedup over the sequential floor N·L = {} ms: {:.1}x",
-            floor.as_millis(),
-            speedup(floor, checked.total)
+            "speedup over the sequential floor N·L = {}: {}",
+            format::duration(floor),
+            format::ratio(speedup(floor, checked.total))
         ));
     }
     Ok(outcome.notice(match style {
@@ -331,14 +332,23 @@ fn compare(
     let sequential = runs[0].total;
     let l = workload.latency;
     let n = workload.requests;
+    let unit = format::TimeUnit::fitting(runs.iter().map(|run| run.total));
+    // The largest total has one to three digits in this unit: seconds need the decimals.
+    let decimals = if unit == format::TimeUnit::Seconds {
+        2
+    } else {
+        0
+    };
+    let total_header = format!("total ({})", unit.symbol());
     let mut table = TableData::new(
         format!(
-            "{n} requests, {} ms latency each, same server",
-            l.as_millis()
+            "{} requests, {} latency each, same server",
+            format::count(n),
+            format::duration(l)
         ),
         &[
             "client",
-            "total (ms)",
+            &total_header,
             "total / L",
             "speedup over sequential",
             "peak in flight (server)",
@@ -353,9 +363,9 @@ fn compare(
         };
         table.row([
             label,
-            format!("{:.0}", ms(run.total)),
+            unit.number(run.total, decimals),
             format!("{:.1}", run.total.as_secs_f64() / l.as_secs_f64()),
-            format!("{:.1}x", speedup(sequential, run.total)),
+            format::ratio(speedup(sequential, run.total)),
             run.peak_in_flight.to_string(),
             format!("{}/{n}", run.as_expected()),
         ]);

@@ -96,8 +96,9 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     match server.serve_until_interrupted() {
         Ok(stats) => {
             println!(
-                "stopped: {} requests served, at most {} at once",
-                stats.requests, stats.peak_in_flight
+                "stopped: {} served, at most {} at once",
+                common::format::counted(stats.requests, "requests"),
+                common::format::count(stats.peak_in_flight)
             );
             ExitCode::SUCCESS
         }

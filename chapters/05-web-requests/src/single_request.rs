@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::Context;
 use common::http::{StatusServer, page, page_body};
 use common::timing::Stopwatch;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 common::variants! {
     /// The example's one variant: the client it fetches with.
@@ -124,15 +124,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .table(headers)
         .line(format!("GET {url} -> {}", saved.status))
         .line(format!(
-            "saved {} bytes to {} ({}; the book's google.html is {} bytes)",
-            saved.bytes,
+            "saved {} to {} ({}; the book's google.html is {})",
+            format::counted(saved.bytes, "bytes"),
             saved.path.display(),
             if saved.matches {
                 "identical to what the server serves"
             } else {
                 "DIFFERENT from what the server serves"
             },
-            page.bytes
+            format::counted(page.bytes, "bytes")
         ))
         .notice(
             "one request is one round trip: the program waits, doing nothing, until the answer \

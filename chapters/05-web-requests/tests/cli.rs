@@ -75,7 +75,7 @@ fn serve_answers_real_requests_and_stops_on_ctrl_c() {
         .recv_timeout(Duration::from_secs(20))
         .expect("serve stops within 20 s of Ctrl-C");
     assert!(status.expect("waits").success());
-    assert!(rest.contains("stopped: 1 requests served"), "{rest}");
+    assert!(rest.contains("stopped: 1 request served"), "{rest}");
 }
 
 #[test]

@@ -162,9 +162,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(config
         .outcome(Verdict::Showed)
         .line(format!(
-            "Starting a process and reaping it took {} (median); a thread, {}: about {ratio:.1}x.",
+            "Starting a process and reaping it took {} (median); a thread, {}: about {}.",
             human(process),
-            human(thread)
+            human(thread),
+            common::format::ratio(ratio)
         ))
         .table(table)
         .key_figure("process / thread start cost", ratio, "x")

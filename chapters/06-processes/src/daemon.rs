@@ -23,7 +23,7 @@ use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use common::{Outcome, RunConfig, Verdict};
+use common::{Outcome, RunConfig, Verdict, format};
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
@@ -195,7 +195,7 @@ fn run_join_timeout(config: &RunConfig) -> anyhow::Result<Outcome> {
             common::format::duration(life),
             common::format::duration(timeout),
             if j.joined.is_none() { "\"still running\"" } else { "a status" },
-            j.alive_after
+            format::yes_no(j.alive_after)
         ))
         .line(format!("The parent then killed it and reaped it; waitpid reported: {}.", describe(&j.finally)))
         .flag("alive after the timed-out join", j.alive_after)
@@ -212,7 +212,8 @@ fn run_orphan(config: &RunConfig, pdeathsig: bool) -> anyhow::Result<Outcome> {
     let ok = o.outlived_parent != pdeathsig;
     let fate = if o.outlived_parent {
         format!(
-            "was still running {grace:?} later, adopted by pid {} (this example then killed it)",
+            "was still running {} later, adopted by pid {} (this example then killed it)",
+            format::duration(grace),
             o.adopted_by.map_or("?".to_string(), |p| p.to_string())
         )
     } else {
@@ -230,11 +231,8 @@ fn run_orphan(config: &RunConfig, pdeathsig: bool) -> anyhow::Result<Outcome> {
                 ""
             }
         ))
-        .key_figure(
-            "worker outlived its parent",
-            f64::from(u8::from(o.outlived_parent)),
-            "bool",
-        )
+        .flag("worker outlived its parent", o.outlived_parent)
+        .as_key()
         .notice(if pdeathsig {
             "PR_SET_PDEATHSIG gives the book's daemon=True: the child dies with its parent"
         } else {

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use common::process::{DeadlineReader, write_all};
-use common::{Outcome, RunConfig, Verdict};
+use common::{Outcome, RunConfig, Verdict, format};
 use nix::sys::wait::WaitStatus;
 use nix::unistd::pipe;
 
@@ -186,18 +186,20 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let total: usize = r.intact.iter().sum();
     Ok(config.outcome(Verdict::from(r.exactly_once()))
         .line(format!(
-            "{} forked workers each sent {per_worker} length-prefixed {} over its own pipe; the parent received {total} intact of {} (per worker: {:?}).",
+            "{} forked workers each sent {} length-prefixed {} over its own pipe; the parent received {} intact of {} (per worker: {}).",
             config.threads,
+            format::count(per_worker),
             match encoding {
                 Encoding::Json => "typed messages (serde_json, decoded by the parent)",
                 Encoding::Raw => "messages",
             },
-            config.threads * per_worker,
-            r.intact
+            format::count(total),
+            format::count(config.threads * per_worker),
+            r.intact.iter().map(|&n| format::count(n)).collect::<Vec<_>>().join(", ")
         ))
         .line(format!(
             "Every worker exited 0 and was reaped: {}.",
-            r.all_exited_cleanly
+            format::yes_no(r.all_exited_cleanly)
         ))
         .key_figure("messages received exactly once", total as f64, "messages")
         .notice("a pipe carries bytes: the length in front of each message puts the boundaries back"))

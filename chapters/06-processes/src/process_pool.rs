@@ -184,13 +184,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let primes: Vec<u64> = r.results.iter().filter(|r| r.1).map(|r| r.0).collect();
     Ok(config.outcome(Verdict::from(ok))
         .line(format!(
-            "{} {what} took the book's {} tasks from one queue, then one poison pill each; {} results came back in {}: primes {primes:?}.",
+            "{} {what} took the book's {} tasks from one queue, then one poison pill each; {} results came back in {}: primes {}.",
             config.threads,
             TASKS.len(),
             r.results.len(),
-            common::timing::human(took)
+            common::timing::human(took),
+            primes.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", ")
         ))
-        .line(format!("Every result correct and every worker exited after its pill: {ok}."))
+        .line(format!(
+            "Every result correct and every worker exited after its pill: {}.",
+            common::format::yes_no(ok)
+        ))
         .key_figure("tasks answered", r.results.len() as f64, "tasks")
         .notice("one poison pill per worker: each worker stops after taking exactly one"))
 }

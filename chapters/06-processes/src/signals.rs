@@ -184,7 +184,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line(format!(
             "Before the reap the dead worker was a zombie (state Z in /proc): {}. After waitpid it was gone (ECHILD): {}.",
             if seen.zombie_seen { "seen" } else { "NOT seen" },
-            seen.reaped
+            common::format::yes_no(seen.reaped)
         ))
         .key_figure("exit code (or -signal)", match seen.status {
             Some(WaitStatus::Exited(_, code)) => f64::from(code),

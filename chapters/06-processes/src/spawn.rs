@@ -20,7 +20,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::Context;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{Pid, getpid, getppid};
@@ -34,6 +34,18 @@ pub enum Ending {
     Exited(i32),
     /// Killed by this signal number.
     Signaled(i32),
+}
+
+impl std::fmt::Display for Ending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exited(code) => write!(f, "exited with code {code}"),
+            Self::Signaled(sig) => match Signal::try_from(*sig) {
+                Ok(signal) => write!(f, "killed by {}", signal.as_str()),
+                Err(_) => write!(f, "killed by signal {sig}"),
+            },
+        }
+    }
 }
 
 /// A named countdown worker run with `Command`: the lines it printed.
@@ -122,6 +134,15 @@ pub enum ChildPlan {
     KillSelf,
 }
 
+impl std::fmt::Display for ChildPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exit(code) => write!(f, "exit({code})"),
+            Self::KillSelf => f.write_str("kill itself"),
+        }
+    }
+}
+
 /// Forks one child per plan, waits for each with `waitpid`, and returns (pid, status, reaped).
 pub fn fork_and_wait(plans: &[ChildPlan]) -> anyhow::Result<Vec<(Pid, WaitStatus, bool)>> {
     let parent = getpid();
@@ -194,7 +215,7 @@ fn run_command(config: &RunConfig) -> anyhow::Result<Outcome> {
             w.pid.to_string(),
             w.ppid_seen.to_string(),
             w.lines.len().to_string(),
-            format!("{:?}", w.ending),
+            w.ending.to_string(),
         ]);
     }
     let (e3, out3) = run_sh("echo $$; exit 3")?;
@@ -211,7 +232,7 @@ fn run_command(config: &RunConfig) -> anyhow::Result<Outcome> {
         ("/bin/false", &e_false),
         ("sh -c 'kill -9 $$'", &e_kill),
     ] {
-        endings.row([cmd.to_string(), format!("{e:?}")]);
+        endings.row([cmd.to_string(), e.to_string()]);
     }
     ok &= e3 == Ending::Exited(3)
         && out3.parse::<u32>().is_ok()
@@ -244,8 +265,7 @@ fn run_fork(config: &RunConfig) -> anyhow::Result<Outcome> {
         &[
             "child",
             "pid",
-            "WaitStatus",
-            "in words",
+            "WaitStatus, in words",
             "reaped (ECHILD after)",
         ],
     );
@@ -258,11 +278,10 @@ fn run_fork(config: &RunConfig) -> anyhow::Result<Outcome> {
                 _ => false,
             };
         table.row([
-            format!("{plan:?}"),
+            plan.to_string(),
             pid.to_string(),
-            format!("{status:?}"),
             describe(status),
-            reaped.to_string(),
+            format::yes_no(*reaped).to_string(),
         ]);
     }
     Ok(config.outcome(Verdict::from(ok))
