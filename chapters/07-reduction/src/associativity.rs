@@ -18,7 +18,7 @@
 //! the book's queues, commutative). Run: `cargo run -p chapter-7 -- run associativity`.
 
 use common::rng::SplitMix64;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::parallel_sum::queue_reduce;
 
@@ -138,7 +138,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let mut table = TableData::new(
         format!(
-            "{n} seeded f32 values (seed {}), {} sum",
+            "{} seeded f32 values (seed {}), {} sum",
+            format::count(n),
             config.seed,
             match grouping {
                 Grouping::Fixed => "deterministic tree",

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use common::rng::SplitMix64;
 use common::timing::{human, median_of, speedup};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use std::sync::{Mutex, PoisonError};
 
 use crate::word_count::{Counts, count_words};
@@ -109,14 +109,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let identical = results.iter().all(|(_, c, _)| *c == results[0].1);
     let total: u64 = results[1].1.values().sum();
     let mut table = TableData::new(
-        format!("counting {n} words on {threads} threads (median of 3)"),
+        format!(
+            "counting {} on {} (median of 3)",
+            format::counted(n, "words"),
+            format::counted(threads, "threads")
+        ),
         &["way", "time", "speedup"],
     );
     for (name, _, time) in &results {
         table.row([
             name.to_string(),
             human(*time),
-            format!("{:.2}x", speedup(results[0].2, *time)),
+            format::ratio(speedup(results[0].2, *time)),
         ]);
     }
     let per_thread_vs_shared = speedup(results[2].2, results[1].2);
@@ -124,8 +128,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .outcome(Verdict::from(identical && total == n as u64))
         .table(table)
         .line(format!(
-            "identical counts from all three: {identical}; {} distinct words, {total} in all",
-            results[0].1.len()
+            "identical counts from all three: {}; {} distinct words, {} in all",
+            format::yes_no(identical),
+            format::count(results[0].1.len()),
+            format::count(total)
         ))
         .key_figure("per-thread / shared speedup", per_thread_vs_shared, "x")
         .figure(

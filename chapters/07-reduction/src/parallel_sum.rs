@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use common::sync::{Mutex, lock, spawn_named};
 use common::timing::{Spread, speedup, spread_of};
-use common::{Outcome, RunConfig, Verdict};
+use common::{Outcome, RunConfig, Verdict, format};
 use rayon::prelude::*;
 
 use crate::tree_reduce::tree_reduce;
@@ -294,8 +294,10 @@ fn run_large(config: &RunConfig) -> anyhow::Result<Outcome> {
         .table(sweep.table())
         .plot(sweep.plot(Scale::Large))
         .line(format!(
-            "all three ways agree: {all_agree} (plain sum {}, hashed sum {})",
-            timings[0].result, timings[3].result
+            "all three ways agree: {} (plain sum {}, hashed sum {})",
+            format::yes_no(all_agree),
+            format::count(timings[0].result),
+            format::count(timings[3].result)
         ))
         .line("the sequential rows run the tree's own code on one worker; rayon's inner loop is compiled differently, so its ratio can exceed the cores")
         .line(sweep.fit.describe())

@@ -15,7 +15,7 @@
 //! `batch --variant rayon-rows`, which reads the halo rows from the shared image).
 
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use image::GrayImage;
 
 use crate::halo::blur_bands_with_halo;
@@ -135,8 +135,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     table.row([
         format!("{bands} bands, {reads}"),
         human(parallel),
-        found.differing.to_string(),
-        found.near_borders.to_string(),
+        format::count(found.differing),
+        format::count(found.near_borders),
     ]);
     // Broken shows its bug when the bands differ; a single band has no inner border to get wrong.
     let showed = match reads {

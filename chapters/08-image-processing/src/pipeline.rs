@@ -13,7 +13,7 @@
 //! example1.py–example4.py (without `imshow`: look at the files).
 
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use image::ImageFormat;
 
 use crate::imaging::{
@@ -97,7 +97,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             name.to_string(),
             book.to_string(),
             human(took),
-            format!("{:.1}%", 100.0 * white),
+            format::percent(100.0 * white),
             file.to_string(),
         ]);
     }

@@ -140,7 +140,7 @@ fn run(files: &[PathBuf], threads: usize, out: &Path) -> anyhow::Result<bool> {
                 table.row([
                     name,
                     format!("{}×{}", image.width(), image.height()),
-                    format!("{:.1}%", white_fraction(image) * 100.0),
+                    common::format::percent(white_fraction(image) * 100.0),
                     human(*time),
                     if image == again {
                         target.display().to_string()
@@ -158,10 +158,12 @@ fn run(files: &[PathBuf], threads: usize, out: &Path) -> anyhow::Result<bool> {
     println!("{}", render_table(&table));
     let speedup = one_thread.as_secs_f64() / many_threads.as_secs_f64().max(1e-9);
     println!(
-        "{} file(s): 1 thread {}, {threads} thread(s) {} — {speedup:.2}x; parallel outputs {} the sequential ones",
-        files.len(),
+        "{}: 1 thread {}, {} {} — {}; parallel outputs {} the sequential ones",
+        common::format::counted(files.len(), "files"),
         human(one_thread),
+        common::format::counted(threads, "threads"),
         human(many_threads),
+        common::format::ratio(speedup),
         if all_good {
             "identical to"
         } else {

@@ -64,7 +64,7 @@ fn the_threshold_tool_processes_a_directory_and_names_a_bad_file() {
         "2",
     ];
     let stdout = CHAPTER_8.stdout(&args, 0);
-    assert!(stdout.contains("2 file(s)"), "{stdout}");
+    assert!(stdout.contains("2 files"), "{stdout}");
     assert!(stdout.contains("identical to"), "{stdout}");
     for name in ["a_gaussian.png", "b_gaussian.png"] {
         let written = chapter_8::imaging::read_gray(&out.join(name)).expect("reads the output");

@@ -123,8 +123,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let expected_ticks = stall.work_time.as_nanos() / TICK.as_nanos();
     let mut table = TableData::new(
         format!(
-            "a ticker every {} beside a worker checking {number} ({repeats}x)",
-            human(TICK)
+            "a ticker every {} beside a worker checking {number} ({})",
+            human(TICK),
+            common::format::counted(repeats, "times")
         ),
         &[
             "worker",

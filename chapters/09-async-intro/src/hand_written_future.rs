@@ -28,7 +28,7 @@ use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::primes::{count_primes_below, nth_prime};
 
@@ -252,7 +252,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     })?;
 
     let mut table = TableData::new(
-        format!("{title}: primes below {BELOW}, then the last of them"),
+        format!(
+            "{title}: primes below {}, then the last of them",
+            format::count(BELOW)
+        ),
         &[
             "poll",
             "state before",
@@ -280,7 +283,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .outcome(Verdict::from(showed))
         .table(table)
         .line(format!(
-            "result: {count} primes below {BELOW}, the last is {last}"
+            "result: {} below {}, the last is {}",
+            format::counted(count, "primes"),
+            format::count(BELOW),
+            format::count(last)
         ))
         .line(format!(
             "the future is {size} bytes: its state enum ({})",

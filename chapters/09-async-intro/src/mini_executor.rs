@@ -119,7 +119,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let timeline = crate::watched(config, "executor", move || run_tasks(clock, scale))?;
 
     let mut table = TableData::new(
-        format!("three tasks on one thread ({clock:?} clock)"),
+        format!(
+            "three tasks on one thread ({} clock)",
+            match clock {
+                Clock::Virtual => "virtual",
+                Clock::Real => "real",
+            }
+        ),
         &["at", "task", "round", "deadline", "late by"],
     );
     for event in &timeline.events {

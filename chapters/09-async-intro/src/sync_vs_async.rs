@@ -23,7 +23,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 
 use crate::executor::{Clock, Executor};
 use crate::primes::{BOOK_NUMBERS, Checked, YIELD_EVERY, is_prime, is_prime_cooperative};
@@ -119,8 +119,8 @@ fn finish_table(title: &str, run: &Run) -> TableData {
             (i + 1).to_string(),
             finish.number.to_string(),
             if finish.checked.prime { "yes" } else { "no" }.to_string(),
-            finish.checked.divisions.to_string(),
-            finish.checked.yields.to_string(),
+            format::count(finish.checked.divisions),
+            format::count(finish.checked.yields),
             human(finish.at),
         ]);
     }
@@ -223,9 +223,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .table(finish_table("three tasks yielding every 50,000 divisors (example2.py)", &coop))
         .table(compare)
         .line(format!(
-            "{} polls for {} yields: each yield is one trip through the run queue",
-            coop.polls,
-            coop.finishes.iter().map(|f| f.checked.yields).sum::<u64>()
+            "{} for {}: each yield is one trip through the run queue",
+            format::counted(coop.polls, "polls"),
+            format::counted(coop.finishes.iter().map(|f| f.checked.yields).sum::<u64>(), "yields")
         ))
         .key_figure("cooperative / sync time", ratio, "x")
         .figure("sync total", sync.total.as_secs_f64(), "s")

@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use common::timing::human;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use tokio::time::Instant;
 
 use crate::blocking::{FREE_TICKS, PERIOD, observe};
@@ -111,7 +111,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         table.row([
             (i + 1).to_string(),
             n.to_string(),
-            p.to_string(),
+            format::yes_no(*p).to_string(),
             human(*at),
         ]);
     }

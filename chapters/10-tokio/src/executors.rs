@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use common::timing::{Stopwatch, human};
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork, pipe, read, write};
 use tokio::runtime::Runtime;
@@ -207,7 +207,11 @@ fn primes_off_the_runtime(
         &["number", "prime (sequential)", "prime (executor)"],
     );
     for ((n, s), p) in numbers.iter().zip(&sequential).zip(&parallel) {
-        table.row([n.to_string(), s.to_string(), p.to_string()]);
+        table.row([
+            n.to_string(),
+            format::yes_no(*s).to_string(),
+            format::yes_no(*p).to_string(),
+        ]);
     }
     let showed = sequential == parallel && sequential == [true, true, true];
     Ok(config.outcome(Verdict::from(showed))

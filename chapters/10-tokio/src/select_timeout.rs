@@ -32,7 +32,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use common::timing::human;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use tokio::runtime::Runtime;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -268,7 +268,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "select! between replica 1 (30 ms) and replica 2 (80 ms): {} answered after {}; replica 2's future was dropped: {}.",
                     r.winner,
                     human(r.elapsed),
-                    r.loser_dropped
+                    format::yes_no(r.loser_dropped)
                 ))
                 .line("The replicas are sleeps: latency is the subject.")
                 .notice("select! returns with the first branch to finish and drops the others: that drop is their cancellation"))
@@ -282,8 +282,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "tokio::time::timeout(50 ms, request)",
                 &["request takes", "result", "returned after"],
             );
-            table.row(["200 ms".to_string(), format!("{slow:?}"), human(slow_t)]);
-            table.row(["10 ms".to_string(), format!("{fast:?}"), human(fast_t)]);
+            let words = |result: &Result<&str, String>| match result {
+                Ok(answer) => answer.to_string(),
+                Err(e) => format!("error: {e}"),
+            };
+            table.row(["200 ms".to_string(), words(&slow), human(slow_t)]);
+            table.row(["10 ms".to_string(), words(&fast), human(fast_t)]);
             // `Err(Elapsed)` is the fact: the 200 ms request was given up, not waited for.
             let showed = slow.is_err() && fast == Ok("answer");
             Ok(config
@@ -318,11 +322,14 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 )
                 .line(format!(
                     "A future stepping every 5 ms, dropped at 32 ms after {} steps: 30 ms later it still has {}; its cleanup ran: {}.",
-                    d.future_steps_at_drop, d.future_steps_later, d.future_cleaned_up
+                    d.future_steps_at_drop,
+                    d.future_steps_later,
+                    format::yes_no(d.future_cleaned_up)
                 ))
                 .line(format!(
                     "A spawned task whose JoinHandle was dropped kept going ({} steps in 32 ms) until abort() (cleanup ran: {}).",
-                    d.detached_steps_after_drop, d.detached_aborted
+                    d.detached_steps_after_drop,
+                    format::yes_no(d.detached_aborted)
                 ))
                 .notice("dropping a future cancels it; dropping a JoinHandle does not cancel the task — abort() does"))
         }

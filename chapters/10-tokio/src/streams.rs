@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::Context;
 use common::http::{PAGES, StatusServer, get, page_body};
 use common::timing::human;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
@@ -170,7 +170,7 @@ fn http_client(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome>
                     page.name.to_string(),
                     page.stands_for.to_string(),
                     f.status.to_string(),
-                    f.body.len().to_string(),
+                    format::count(f.body.len()),
                 ]);
             }
             Err(e) => {
@@ -189,7 +189,11 @@ fn http_client(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome>
         .table(table)
         .key_figure("python page length", fetched.body.len() as f64, "bytes")
         .figure("five pages together", together.as_secs_f64(), "s")
-        .line(format!("GET {url}: status {}, the HTML is {} bytes long (the book prints len(html) for python.org).", fetched.status, fetched.body.len()))
+        .line(format!(
+            "GET {url}: status {}, the HTML is {} long (the book prints len(html) for python.org).",
+            fetched.status,
+            format::counted(fetched.body.len(), "bytes")
+        ))
         .line("Every request goes to the project's own HTTP server on 127.0.0.1: offline, repeatable.")
         .notice("an async client is a future per request: five downloads in flight on one thread"))
 }

@@ -228,7 +228,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let expected = TASKS * INCREMENTS;
             let mut table = TableData::new(
                 format!(
-                    "{TASKS} tasks x {INCREMENTS} increments, an .await between read and write"
+                    "{TASKS} tasks × {INCREMENTS} increments, an .await between read and write"
                 ),
                 &["lock", "final count", "expected"],
             );

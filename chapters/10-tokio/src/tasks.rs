@@ -22,7 +22,7 @@
 use std::time::Duration;
 
 use common::timing::human;
-use common::{Outcome, RunConfig, TableData, Verdict};
+use common::{Outcome, RunConfig, TableData, Verdict, format};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -95,14 +95,14 @@ pub async fn with_handles() -> Collected {
     let mut notes = Vec::new();
     if let Err(e) = panicked {
         notes.push(format!(
-            "A task that panics: its handle gives Err (is_panic = {}); the runtime and the other tasks carry on.",
-            e.is_panic()
+            "A task that panics: its handle gives a JoinError (is_panic: {}); the runtime and the other tasks carry on.",
+            format::yes_no(e.is_panic())
         ));
     }
     if let Err(e) = aborted.await {
         notes.push(format!(
-            "A task aborted with JoinHandle::abort: Err (is_cancelled = {}), its hour-long sleep dropped at once.",
-            e.is_cancelled()
+            "A task aborted with JoinHandle::abort: a JoinError (is_cancelled: {}), its hour-long sleep dropped at once.",
+            format::yes_no(e.is_cancelled())
         ));
     }
     Collected {
@@ -138,7 +138,14 @@ pub async fn with_join_macros() -> Collected {
     Collected {
         results: vec![
             format!("join!: ({a}, {b}, {c}) after {}", human(joined)),
-            format!("try_join!: {tried:?} after {}", human(tried_elapsed)),
+            format!(
+                "try_join!: {} after {}",
+                match &tried {
+                    Ok((a, b)) => format!("({a}, {b})"),
+                    Err(e) => format!("error: {e}"),
+                },
+                human(tried_elapsed)
+            ),
         ],
         elapsed: tried_elapsed,
         notes: vec![format!(
@@ -189,7 +196,8 @@ pub async fn with_join_set() -> Collected {
         results,
         elapsed,
         notes: vec![format!(
-            "JoinSet::join_next hands back the fastest first. Dropping a JoinSet aborts its tasks: the hour-long task's channel closed at once ({closed})."
+            "JoinSet::join_next hands back the fastest first. Dropping a JoinSet aborts its tasks: the hour-long task's channel closed at once: {}.",
+            format::yes_no(closed)
         )],
     }
 }
@@ -238,7 +246,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(outcome
         .line("The pauses are sleeps: they stand for waits on I/O, and the waiting is the subject.")
         .notice(match waiting {
-            Waiting::Spawn => "a JoinHandle is a task's result to come: Ok(value), or a JoinError for a panic or an abort",
+            Waiting::Spawn => "a JoinHandle is a task's result to come: its value, or a JoinError for a panic or an abort",
             Waiting::Join => "try_join! stops at the first error; the futures it drops are cancelled, not left running",
             Waiting::JoinAll => "join_all (asyncio.gather) keeps the input order, whatever order the jobs finish in",
             Waiting::JoinSet => "a JoinSet yields results as they complete, and aborts its remaining tasks when dropped",

@@ -59,17 +59,21 @@ async fn results_come_back_in_the_order_each_api_promises() {
     let set = tasks::with_join_set().await;
     let order: Vec<&str> = set.results.iter().map(|r| &r[..5]).collect();
     assert_eq!(order, ["job 4", "job 3", "job 2", "job 1", "job 0"]);
-    assert!(set.notes[0].ends_with("(true)."), "{:?}", set.notes);
+    assert!(
+        set.notes[0].ends_with("closed at once: yes."),
+        "{:?}",
+        set.notes
+    );
 
     let handles = tasks::with_handles().await;
     assert_eq!(handles.results, in_order);
     assert!(
-        handles.notes[0].contains("is_panic = true"),
+        handles.notes[0].contains("is_panic: yes"),
         "{:?}",
         handles.notes
     );
     assert!(
-        handles.notes[1].contains("is_cancelled = true"),
+        handles.notes[1].contains("is_cancelled: yes"),
         "{:?}",
         handles.notes
     );
@@ -78,7 +82,7 @@ async fn results_come_back_in_the_order_each_api_promises() {
     // try_join! returned at the 10 ms failure, not after the 50 ms job.
     assert_eq!(joined.elapsed, MS(10));
     assert!(
-        joined.results[1].contains("Err(\"failed after 10.0 ms\")"),
+        joined.results[1].contains("error: failed after 10.0 ms"),
         "{joined:?}"
     );
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use common::timing::{SerialFit, Spread, human, speedup};
-use common::{Plot, TableData};
+use common::{Plot, TableData, format};
 
 use super::{Scale, Timed};
 
@@ -17,7 +17,11 @@ pub use common::timing::karp_flatt;
 /// speedup over the sequential row of its group (plain sums, then hashed sums).
 pub fn timings_table(n: u64, threads: usize, timings: &[Timed]) -> TableData {
     let mut table = TableData::new(
-        format!("reducing 0..{n} on {threads} threads (median of 3)"),
+        format!(
+            "reducing 0..{} on {} (median of 3)",
+            format::count(n),
+            format::counted(threads, "threads")
+        ),
         &["reduction", "time", "speedup"],
     );
     for (i, t) in timings.iter().enumerate() {
@@ -25,7 +29,7 @@ pub fn timings_table(n: u64, threads: usize, timings: &[Timed]) -> TableData {
         table.row([
             t.name.to_string(),
             human(t.time),
-            format!("{:.2}x", speedup(base.time, t.time)),
+            format::ratio(speedup(base.time, t.time)),
         ]);
     }
     table
@@ -172,11 +176,11 @@ impl Sweep {
             table.row([
                 format!("{}{marked}", p.threads),
                 human(p.plain),
-                format!("{:.2}x", self.plain_speedup(p.threads)),
+                format::ratio(self.plain_speedup(p.threads)),
                 human(p.hashed),
-                format!("{:.2}x", self.hashed_speedup(p.threads)),
-                format!("{:.2}x", self.fit.predicted(p.threads)),
-                format!("{:.2}x", self.fit.predicted_here(p.threads)),
+                format::ratio(self.hashed_speedup(p.threads)),
+                format::ratio(self.fit.predicted(p.threads)),
+                format::ratio(self.fit.predicted_here(p.threads)),
             ]);
         }
         table

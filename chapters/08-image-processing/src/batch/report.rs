@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use common::timing::{SerialFit, Spread, human, speedup};
-use common::{Outcome, Plot, RunConfig, TableData, Verdict};
+use common::{Outcome, Plot, RunConfig, TableData, Verdict, format};
 
 use super::{Feed, GRID, Tile};
 
@@ -118,10 +118,10 @@ pub(super) fn outcome(
         table.row([
             n.to_string(),
             human(runs.median),
-            format!("{s:.2}×"),
-            format!("{:.0}%", 100.0 * s / n as f64),
-            format!("{:.2}×", fit.predicted(n)),
-            format!("{:.2}×", fit.predicted_here(n)),
+            format::ratio(s),
+            format::percent(100.0 * s / n as f64),
+            format::ratio(fit.predicted(n)),
+            format::ratio(fit.predicted_here(n)),
         ]);
     }
     let (top_n, top) = *speedups.last().expect("at least one count");
@@ -148,7 +148,9 @@ pub(super) fn outcome(
                 .spread(MEASURED, spread, "slowest to fastest of 3 runs"),
         )
         .line(format!(
-            "outputs compared with the sequential run byte for byte: {compared} {unit}, {differ} differ"
+            "outputs compared with the sequential run byte for byte: {}, {} differ",
+            format::counted(*compared, unit),
+            format::count(*differ)
         ))
         .key_figure(format!("speedup at {top_n} workers"), top, "x")
         .figure("differing outputs", *differ as f64, unit)
