@@ -176,9 +176,10 @@ impl fmt::Display for Stalled {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "executor stalled: {} task(s) returned Pending, yet no timer is pending and no waker \
-             fired within {:?} (a future that returns Pending must make sure its waker is called)",
-            self.unfinished, self.waited
+            "executor stalled: {} returned Pending, yet no timer is pending and no waker \
+             fired within {} (a future that returns Pending must make sure its waker is called)",
+            common::format::counted(self.unfinished, "tasks"),
+            common::format::duration(self.waited)
         )
     }
 }

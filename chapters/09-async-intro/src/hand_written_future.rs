@@ -209,7 +209,8 @@ pub fn poll_by_hand<F: Future>(
             let left = deadline.saturating_duration_since(Instant::now());
             anyhow::ensure!(
                 !left.is_zero(),
-                "no wake within {limit:?} after a Pending poll"
+                "no wake within {} after a Pending poll",
+                format::duration(limit)
             );
             thread::park_timeout(left);
         }
