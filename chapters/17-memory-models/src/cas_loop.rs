@@ -300,8 +300,9 @@ fn run_atomic_max(config: &RunConfig) -> anyhow::Result<Outcome> {
     let per_thread = config.pick(200_000, 2_000_000);
     let mut table = TableData::new(
         format!(
-            "{} threads x {per_thread} offers each, one shared maximum",
-            config.threads
+            "{} threads × {} offers each, one shared maximum",
+            config.threads,
+            common::format::count(per_thread)
         ),
         &["method", "final", "true maximum", "CAS retries", "time"],
     );
@@ -315,12 +316,12 @@ fn run_atomic_max(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         let retries = match method {
             MaxMethod::Exercise | MaxMethod::FetchMax => "not reported".to_string(),
-            _ => run.retries.to_string(),
+            _ => common::format::count(run.retries),
         };
         table.row([
             method.name().to_string(),
-            run.got.to_string(),
-            run.expected.to_string(),
+            common::format::count(run.got),
+            common::format::count(run.expected),
             retries,
             common::timing::human(run.elapsed),
         ]);
@@ -344,7 +345,10 @@ fn run_spin_lock(config: &RunConfig) -> anyhow::Result<Outcome> {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let window = config.pick(Duration::from_millis(250), Duration::from_secs(1));
     let mut table = TableData::new(
-        format!("critical sections per second, {cores} cores, {window:?} per run"),
+        format!(
+            "critical sections per second, {cores} cores, {} per run",
+            common::format::duration(window)
+        ),
         &["threads", "spin lock", "std Mutex", "spin / mutex"],
     );
     let mut exact = true;
@@ -358,9 +362,9 @@ fn run_spin_lock(config: &RunConfig) -> anyhow::Result<Outcome> {
         ratios.push(ratio);
         table.row([
             threads.to_string(),
-            format!("{:.0}", spin.per_second()),
-            format!("{:.0}", mutex.per_second()),
-            format!("{ratio:.2}x"),
+            common::format::count(spin.per_second().round() as i128),
+            common::format::count(mutex.per_second().round() as i128),
+            common::format::ratio(ratio),
         ]);
     }
     Ok(

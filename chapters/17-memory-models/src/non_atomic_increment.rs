@@ -199,7 +199,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let (contended, contended_shape) = match how {
         Update::MutexPush => {
             let each = config.pick(250_000, 1_000_000);
-            (count(how, contended_threads, each), format!("x {each}"))
+            (
+                count(how, contended_threads, each),
+                format!("× {}", common::format::count(each)),
+            )
         }
         Update::Split | Update::FetchAdd => {
             let duration = Duration::from_millis(config.pick(150, 1_000));
@@ -211,8 +214,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 rounds += 1;
             }
             let shape = match rounds {
-                1 => format!("for {} ms", duration.as_millis()),
-                n => format!("for {} ms (round {n} of {n})", duration.as_millis()),
+                1 => format!("for {}", common::format::duration(duration)),
+                n => format!(
+                    "for {} (round {n} of {n})",
+                    common::format::duration(duration)
+                ),
             };
             (round, shape)
         }
@@ -220,10 +226,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let lost = book.lost() + contended.lost();
     let mut table = TableData::new(
         "updates that landed",
-        &["round", "expected", "got", "lost", "time"],
+        &["round", "expected", "got", "lost", "time (s)"],
     );
     for (name, round) in [
-        (format!("book: {} threads x 1", config.threads), book),
+        (format!("book: {} threads × 1", config.threads), book),
         (
             format!("contended: {contended_threads} threads {contended_shape}"),
             contended,
@@ -231,10 +237,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     ] {
         table.row([
             name,
-            round.expected.to_string(),
-            round.got.to_string(),
-            round.lost().to_string(),
-            format!("{:.3} s", round.seconds),
+            common::format::count(round.expected),
+            common::format::count(round.got),
+            common::format::count(round.lost()),
+            format!("{:.3}", round.seconds),
         ]);
     }
     let showed = match how {
@@ -260,13 +266,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         (Update::Split, _) => outcome.line(format!(
             "{} of the book round's and {} of the contended round's updates were lost: \
              both threads loaded the same value and stored the same + 1",
-            book.lost(),
-            contended.lost()
+            common::format::count(book.lost()),
+            common::format::count(contended.lost())
         )),
         (Update::FetchAdd | Update::MutexPush, 0) => {
             outcome.line("every update landed, in both rounds")
         }
-        (Update::FetchAdd | Update::MutexPush, n) => outcome.line(format!("{n} updates lost: a bug")),
+        (Update::FetchAdd | Update::MutexPush, n) => outcome.line(format!("{} lost: a bug", common::format::counted(n, "updates"))),
     };
     Ok(outcome.notice(match how {
         Update::Split => {

@@ -55,13 +55,14 @@ pub fn measure(order: Order, race: RaceConfig) -> anyhow::Result<Histogram> {
 /// none of the four (there should never be one).
 pub fn histogram_table(title: &str, h: &Histogram, labels: [&str; 2]) -> TableData {
     let mut table = TableData::new(title, &[labels[0], labels[1], "count", "share"]);
-    let share = |count: u64| format!("{:.4}%", 100.0 * count as f64 / h.trials().max(1) as f64);
+    let share =
+        |count: u64| common::format::percent(100.0 * count as f64 / h.trials().max(1) as f64);
     for (a, b) in [(0, 1), (1, 0), (1, 1), (0, 0)] {
         let count = h.count(a, b);
         table.row([
             a.to_string(),
             b.to_string(),
-            count.to_string(),
+            common::format::count(count),
             share(count),
         ]);
     }
@@ -69,7 +70,7 @@ pub fn histogram_table(title: &str, h: &Histogram, labels: [&str; 2]) -> TableDa
         table.row([
             "neither 0 nor 1".to_string(),
             "neither 0 nor 1".to_string(),
-            h.other.to_string(),
+            common::format::count(h.other),
             share(h.other),
         ]);
     }

@@ -66,7 +66,7 @@ fn store_buffering_sees_only_legal_outcomes_and_counts_every_trial() {
         let counted: u64 = table
             .rows
             .iter()
-            .map(|row| row[2].parse::<u64>().expect("a count"))
+            .map(|row| row[2].replace(',', "").parse::<u64>().expect("a count"))
             .sum();
         let trials = outcome.get("trials").expect("the run reports its trials");
         assert!(trials > 0.0, "{outcome:#?}");
