@@ -228,7 +228,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     table.row([
         "busy (a SLOW request in flight)".to_string(),
         settings.busy.to_string(),
-        format!("{answered} replies, {cut} cut off"),
+        format!(
+            "{}, {cut} cut off",
+            common::format::counted(answered, "replies")
+        ),
     ]);
     table.row([
         "idle (connected, no request)".to_string(),

@@ -40,8 +40,8 @@ pub(super) fn outcome(
                 .next()
                 .unwrap_or_default()
                 .to_string(),
-            d.bytes.to_string(),
-            d.chunks.to_string(),
+            common::format::count(d.bytes),
+            common::format::count(d.chunks),
             format!("{:.0}", ms(d.span.0)),
             format!("{:.0}", ms(d.span.1)),
             if d.verified { "same" } else { "DIFFERENT" }.to_string(),

@@ -30,12 +30,12 @@ pub(super) fn outcome(config: &RunConfig, settings: EchoSettings, run: &EchoRun)
                 total == expected && run.wrong_replies == 0 && run.client_errors.is_empty();
             let rate = total as f64 / run.elapsed.as_secs_f64().max(1e-9);
             let us = |d: Duration| d.as_secs_f64() * 1e6;
-            let mut table = TableData::new("round-trip time", &["percentile", "µs"]);
-            for p in [50.0, 90.0, 99.0, 100.0] {
-                table.row([
-                    format!("p{p}"),
-                    format!("{:.0}", us(percentile(&run.rtts, p))),
-                ]);
+            let percentiles = [50.0, 90.0, 99.0, 100.0];
+            let unit =
+                common::format::TimeUnit::fitting(percentiles.map(|p| percentile(&run.rtts, p)));
+            let mut table = TableData::new("round-trip time", &["percentile", unit.symbol()]);
+            for p in percentiles {
+                table.row([format!("p{p}"), unit.number(percentile(&run.rtts, p), 2)]);
             }
             config.outcome(Verdict::from(showed))
                 .key_figure("round trips per second", rate.round(), "msg/s")
@@ -89,7 +89,10 @@ pub(super) fn outcome(config: &RunConfig, settings: EchoSettings, run: &EchoRun)
         outcome = outcome.line(format!("  {line}"));
     }
     if s.more_lines > 0 {
-        outcome = outcome.line(format!("  ... and {} more lines", s.more_lines));
+        outcome = outcome.line(format!(
+            "  ... and {} more",
+            common::format::counted(s.more_lines, "lines")
+        ));
     }
     for error in run.client_errors.iter().take(5) {
         outcome = outcome.line(format!("client error: {error}"));

@@ -20,9 +20,9 @@ pub(super) fn outcome(
     let mut table = TableData::new("what the clients got", &["", "sent", "replies", "correct"]);
     table.row([
         format!("{clients} pipelining clients"),
-        run.requests.to_string(),
-        run.replies.to_string(),
-        run.correct.to_string(),
+        common::format::count(run.requests),
+        common::format::count(run.replies),
+        common::format::count(run.correct),
     ]);
     table.row([
         "one malformed-frames client".to_string(),
@@ -45,7 +45,7 @@ pub(super) fn outcome(
         Framing::OneReadOneMessage => {
             let showed = lost > 0;
             Outcome { verdict: Verdict::from(showed), ..outcome }
-                .line(format!("One read = one message: {} of {} requests got no reply of their own; the server took whole batches as one request.", lost, run.requests))
+                .line(format!("One read = one message: {} of {} requests got no reply of their own; the server took whole batches as one request.", common::format::count(lost), common::format::count(run.requests)))
                 .notice("TCP is a byte stream: reads do not keep the client's message boundaries, so a server that trusts them answers the wrong questions")
         }
         Framing::Lines => {
