@@ -118,6 +118,21 @@ common::variants! {
     }
 }
 
+/// `value` to one decimal with thousands separators, `+` or `-` in front when `signed`:
+/// `-7,397,692,877.3`. An error's every digit is what tells two sums apart, so
+/// [`format::number`]'s three significant digits would hide it.
+fn tenths(value: f64, signed: bool) -> String {
+    let all = (value.abs() * 10.0).round() as i128;
+    let sign = if value < 0.0 {
+        "-"
+    } else if signed {
+        "+"
+    } else {
+        ""
+    };
+    format!("{sign}{}.{}", format::count(all / 10), all % 10)
+}
+
 /// Runs the example: `broken` (sums that change with the grouping) or `deterministic`.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let n = config.pick(200_000, 2_000_000);
@@ -151,9 +166,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     for (&t, &s) in thread_counts.iter().zip(&sums) {
         table.row([
             t.to_string(),
-            format!("{s}"),
+            format::number(f64::from(s)),
             format!("{:#010x}", s.to_bits()),
-            format!("{:+.1}", f64::from(s) - exact),
+            tenths(f64::from(s) - exact, true),
         ]);
     }
     let mut outcome = config
@@ -168,8 +183,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let kahan = kahan_sum(&data);
             outcome = outcome
                 .line(format!(
-                    "Kahan (compensated) sum: {kahan}, error {:+.1}; exact (f64) {exact:.1}",
-                    f64::from(kahan) - exact
+                    "Kahan (compensated) sum: {}, error {}; exact (f64) {}",
+                    format::number(f64::from(kahan)),
+                    tenths(f64::from(kahan) - exact, true),
+                    tenths(exact, false)
                 ))
                 .figure("kahan error", (f64::from(kahan) - exact).abs(), "")
                 .notice("same grouping for every thread count, same bits: reproducible parallel floating-point sums");
