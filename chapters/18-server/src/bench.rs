@@ -49,7 +49,7 @@ fn ms(d: std::time::Duration) -> String {
 /// The comparison table's header.
 pub const HEADER: [&str; 9] = [
     "server",
-    "clients x requests",
+    "clients × requests",
     "answered",
     "errors",
     "throughput (req/s)",
@@ -63,10 +63,10 @@ pub const HEADER: [&str; 9] = [
 pub fn row(name: &str, requests_each: usize, report: &LoadReport) -> Vec<String> {
     vec![
         name.to_string(),
-        format!("{} x {}", report.clients, requests_each),
-        report.answered.to_string(),
-        (report.wrong + report.extra_lines + report.failed_clients).to_string(),
-        format!("{:.0}", report.throughput()),
+        format!("{} × {}", report.clients, requests_each),
+        common::format::count(report.answered),
+        common::format::count(report.wrong + report.extra_lines + report.failed_clients),
+        common::format::count(report.throughput().round() as i128),
         ms(report.latency(50.0)),
         ms(report.latency(99.0)),
         ms(report.welcome_wait(99.0)),
@@ -238,7 +238,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let level_list: Vec<String> = levels.iter().map(usize::to_string).collect();
     let mut table = TableData::new(
         format!(
-            "{} concurrent clients x {requests} requests against each server, every answer checked",
+            "{} concurrent clients × {requests} requests against each server, every answer checked",
             level_list.join(", ")
         ),
         &HEADER,
@@ -257,10 +257,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         if sweep.server_answered != sweep.client_replies() {
             outcome = outcome.line(format!(
-                "{}: the server answered {} requests but its clients received {} replies",
+                "{}: the server answered {} but its clients received {}",
                 implementation.name(),
-                sweep.server_answered,
-                sweep.client_replies()
+                common::format::counted(sweep.server_answered, "requests"),
+                common::format::counted(sweep.client_replies(), "replies")
             ));
         }
         // The headline figures are the heaviest level's.

@@ -38,6 +38,18 @@ pub enum EvalError {
     Overflow,
 }
 
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Empty => f.write_str("nothing to add or multiply"),
+            EvalError::NotAnInteger(item) => write!(f, "“{item}” is not a 64-bit integer"),
+            EvalError::Overflow => {
+                f.write_str("the result does not fit in a 64-bit signed integer")
+            }
+        }
+    }
+}
+
 /// One framed request: a complete line, or the news that a line went over the limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Frame {

@@ -20,6 +20,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use common::format::yes_no;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
 use crate::protocol::{BUSY, IDLE, Limits, WELCOME};
@@ -110,6 +111,14 @@ fn all_closed(server: &ServerHandle) {
     });
 }
 
+/// A line the server sent, as a person reads it: its text in quotes, or that nothing came.
+fn said(line: &Option<String>) -> String {
+    match line {
+        Some(text) => format!("“{text}”"),
+        None => "nothing (the connection closed)".to_string(),
+    }
+}
+
 /// One check's result: name, what happened, passed.
 type Check = (&'static str, String, bool);
 
@@ -122,7 +131,7 @@ fn malformed(server: &ServerHandle) -> anyhow::Result<Check> {
         && sum.as_deref() == Some("3");
     Ok((
         "malformed and binary",
-        format!("{a:?}, {b:?}, then 1,2 -> {sum:?}"),
+        format!("{}, {}, then 1,2 → {}", said(&a), said(&b), said(&sum)),
         ok,
     ))
 }
@@ -139,7 +148,7 @@ fn too_long(server: &ServerHandle) -> anyhow::Result<Check> {
         && next.as_deref() == Some("9");
     Ok((
         "line over the limit",
-        format!("{error:?}, then 4,5 -> {next:?}"),
+        format!("{}, then 4,5 → {}", said(&error), said(&next)),
         ok,
     ))
 }
@@ -152,7 +161,7 @@ fn vanished(server: &ServerHandle) -> anyhow::Result<Check> {
     let seen = eventually(|| server.stats().vanished_mid_line > before);
     Ok((
         "client vanished mid-line",
-        format!("half line dropped, counted: {seen}"),
+        format!("half line dropped, counted: {}", yes_no(seen)),
         seen,
     ))
 }
@@ -171,9 +180,11 @@ fn connection_limit(server: &ServerHandle) -> anyhow::Result<Check> {
     Ok((
         "connection limit",
         format!(
-            "client {} of {}: {told:?}, closed: {closed}",
+            "client {} of {}: {}, closed: {}",
             LIMITS.max_connections + 1,
-            LIMITS.max_connections
+            LIMITS.max_connections,
+            said(&told),
+            yes_no(closed)
         ),
         ok,
     ))
@@ -191,8 +202,10 @@ fn idle(server: &ServerHandle) -> anyhow::Result<Check> {
     Ok((
         "idle timeout",
         format!(
-            "{told:?} after {:.0} ms, closed: {closed}",
-            waited.as_secs_f64() * 1e3
+            "{} after {}, closed: {}",
+            said(&told),
+            common::format::duration(waited),
+            yes_no(closed)
         ),
         ok,
     ))
@@ -204,8 +217,9 @@ fn still_up(server: &ServerHandle) -> anyhow::Result<Check> {
     Ok((
         "still serving",
         format!(
-            "a fresh client's {}-line session all correct: {ok}",
-            rows.len()
+            "a fresh client's {}-line session all correct: {}",
+            rows.len(),
+            yes_no(ok)
         ),
         ok,
     ))
@@ -230,8 +244,10 @@ fn shutdown(server: ServerHandle) -> anyhow::Result<Check> {
     Ok((
         "graceful shutdown",
         format!(
-            "3 requests in flight -> {:?} then close; new connections refused: {refused}; {} requests answered in all",
-            rest, stats.requests
+            "3 requests in flight → {} then close; new connections refused: {}; {} answered in all",
+            rest.lines().collect::<Vec<_>>().join(", "),
+            yes_no(refused),
+            common::format::counted(stats.requests, "requests")
         ),
         ok,
     ))

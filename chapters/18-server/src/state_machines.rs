@@ -109,14 +109,14 @@ pub fn callback_to_coroutine() -> (Vec<String>, Vec<String>) {
     for event in ["first", "second", "third"] {
         if future.as_mut().poll(&mut cx).is_pending() {
             log.push(format!(
-                "coroutine suspended, waiting; callback fires with {event:?}"
+                "coroutine suspended, waiting; callback fires with “{event}”"
             ));
         }
         callback(event);
     }
     match future.as_mut().poll(&mut cx) {
         Poll::Ready(got) => {
-            log.push(format!("coroutine finished with {got:?}"));
+            log.push(format!("coroutine finished with {}", got.join(", ")));
             (log, got)
         }
         Poll::Pending => (log, Vec::new()),

@@ -43,7 +43,7 @@ pub fn console(input: impl BufRead, mut output: impl Write) -> std::io::Result<u
         let answer = match (evaluate(Mode::Sum, &line), evaluate(Mode::Product, &line)) {
             (Ok(sum), Ok(product)) => format!("sum = {sum}, product = {product}"),
             (Ok(sum), Err(_)) => format!("sum = {sum}, product overflows i64"),
-            (Err(e), _) => format!("cannot read {line:?}: {e:?}"),
+            (Err(e), _) => format!("cannot read “{line}”: {e}"),
         };
         writeln!(output, "> {line}\n{answer}")?;
         answered += 1;
@@ -112,7 +112,7 @@ fn run_console(config: &RunConfig) -> anyhow::Result<Outcome> {
     let showed = answered == 4
         && text.contains("sum = 6, product = 6")
         && text.contains("sum = 9, product = 20")
-        && text.contains("NotAnInteger");
+        && text.contains("“hello” is not a 64-bit integer");
     let mut outcome = config.outcome(Verdict::from(showed));
     for line in text.lines() {
         outcome = outcome.line(line.to_string());

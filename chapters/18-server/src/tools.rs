@@ -257,7 +257,7 @@ pub fn load(args: Vec<OsString>) -> ExitCode {
 
 fn comfy_table_like(clients: usize, requests: usize) -> common::TableData {
     common::TableData::new(
-        format!("load: {clients} concurrent clients x {requests} requests each"),
+        format!("load: {clients} concurrent clients × {requests} requests each"),
         &HEADER,
     )
 }
