@@ -298,12 +298,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut table = TableData::new("Two threads, one ticket each", &["test", "runs", "result"]);
     table.row([
         "stress test, real threads".to_string(),
-        trials.to_string(),
-        format!("{duplicates} runs with a duplicate ticket"),
+        common::format::count(trials),
+        format!(
+            "{} with a duplicate ticket",
+            common::format::counted(duplicates, "runs")
+        ),
     ]);
     table.row([
         "shuttle (PCT scheduler)".to_string(),
-        finding.schedules.to_string(),
+        common::format::count(finding.schedules),
         finding
             .failure
             .clone()
@@ -341,7 +344,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             outcome = if duplicates == 0 {
                 outcome.notice("a test that passes thousands of times can still hide a race; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay")
             } else {
-                outcome.notice(format!("the stress test was lucky this time ({duplicates} of {trials} runs hit the race), but luck decides that; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay"))
+                outcome.notice(format!("the stress test was lucky this time ({} of {} runs hit the race), but luck decides that; a model checker picks the interleavings itself, finds the bad one, and hands it back to replay", common::format::count(duplicates), common::format::count(trials)))
             };
             finding.failure.is_some() && replays_fail_alike
         }

@@ -197,14 +197,19 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let gain = speedup(t.serial_took, t.parallel_took);
     let reading = if config.threads < 2 || cores < 2 {
         format!(
-            "with {} test thread(s) on {cores} core(s) there was nothing to gain",
-            config.threads
+            "with {} on {} there was nothing to gain",
+            common::format::counted(config.threads, "test threads"),
+            common::format::counted(cores, "cores")
         )
     } else if gain >= 1.2 {
-        format!("here the parallel run was {gain:.2}x as fast")
+        format!(
+            "here the parallel run was {} as fast",
+            common::format::ratio(gain)
+        )
     } else {
         format!(
-            "here it gained nothing ({gain:.2}x){}: a parallel run needs free cores",
+            "here it gained nothing ({}){}: a parallel run needs free cores",
+            common::format::ratio(gain),
             load_average().map_or(String::new(), |l| format!(
                 " with a load average of {l} on {cores} cores"
             ))
@@ -212,16 +217,17 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     Ok(config.outcome(Verdict::from(all_pass))
         .line(format!(
-            "{} tests, the slow ones computing fib(n) for n near {n} on big integers ({} digits).",
+            "{} tests, the slow ones computing fib(n) for n near {} on big integers ({} digits).",
             suite.len(),
-            crate::fib::fib_iterative(1_000).digit_count() * n as usize / 1_000
+            common::format::count(n),
+            common::format::count(crate::fib::fib_iterative(1_000).digit_count() * n as usize / 1_000)
         ))
         .line(format!(
-            "Suite on 1 thread: {}; on {} threads: {} ({} cores here).",
+            "Suite on 1 thread: {}; on {}: {} ({} here).",
             human(t.serial_took),
-            config.threads,
+            common::format::counted(config.threads, "threads"),
             human(t.parallel_took),
-            cores
+            common::format::counted(cores, "cores")
         ))
         .line("cargo test does this by default (one thread per core); `-- --test-threads=1` is the serial run; `cargo nextest run` gives each test its own process.")
         .key_figure("speed-up of the parallel run", gain, "x")
