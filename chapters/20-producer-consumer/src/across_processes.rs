@@ -284,15 +284,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let t = transfer(framing, messages, config.seed, budget)?;
     let took = watch.elapsed();
     let first = format!(
-        "A forked child wrote {messages} messages (0–512 bytes each, {} KiB in all{}) into a pipe; \
+        "A forked child wrote {} messages (0–512 bytes each, {} KiB in all{}) into a pipe; \
          this process read {} KiB in {} reads, in {}.",
-        t.sent_bytes / 1024,
+        common::format::count(messages),
+        common::format::count(t.sent_bytes / 1024),
         match framing {
             Framing::Unframed => "",
             Framing::LengthPrefixed => ", with their length prefixes",
         },
-        t.bytes / 1024,
-        t.reads,
+        common::format::count(t.bytes / 1024),
+        common::format::count(t.reads),
         human(took)
     );
     let child = match (t.child_exit, t.child_killed) {

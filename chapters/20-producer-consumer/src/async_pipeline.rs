@@ -187,9 +187,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let mut table = TableData::new(
         format!(
-            "{} producer tasks x {} messages, one consumer task sleeping {} per message, one thread",
+            "{} producer tasks × {} messages, one consumer task sleeping {} per message, one thread",
             settings.producers,
-            settings.per_producer,
+            common::format::count(settings.per_producer),
             human(settings.consumer_delay)
         ),
         &[

@@ -211,9 +211,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let mut table = TableData::new(
         format!(
-            "{} producers x {} messages of {} KiB, one consumer sleeping {} per message",
+            "{} producers × {} messages of {} KiB, one consumer sleeping {} per message",
             settings.producers,
-            settings.per_producer,
+            common::format::count(settings.per_producer),
             MESSAGE_BYTES / 1024,
             human(settings.consumer_delay)
         ),
@@ -228,11 +228,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             config.outcome(Verdict::from(showed))
             .line(format!(
                 "The producers spent {} blocked in `send`, waiting for the consumer to make room, and were done only after {} \
-                 (the sleeps guarantee at least {} when the queue holds them back); the queue never held more than {} of {sent} messages.",
+                 (the sleeps guarantee at least {} when the queue holds them back); the queue never held more than {} of {} messages.",
                 human(p.waited),
                 human(p.producers_done),
                 human(bound),
-                p.high_water
+                common::format::count(p.high_water),
+                common::format::count(sent)
             ))
             .key_figure("producers blocked (sum)", p.waited.as_secs_f64(), "s")
             .figure("producers done after", p.producers_done.as_secs_f64(), "s")
@@ -257,9 +258,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     Ok(outcome
         .line(format!(
-            "{} of {sent} messages received, each exactly once: {}.",
-            p.received,
-            if delivered { "yes" } else { "NO" }
+            "{} of {} messages received, each exactly once: {}.",
+            common::format::count(p.received),
+            common::format::count(sent),
+            common::format::yes_no(delivered)
         ))
         .line("Queued payload is the message count times 4 KiB, computed, not the process's measured memory.")
         .table(table)

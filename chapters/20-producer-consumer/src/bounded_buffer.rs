@@ -365,8 +365,10 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
     match caught {
         Some(delivery) => config.outcome(Verdict::Showed)
             .line(format!(
-                "{} producers, {} consumers, capacity 1, {messages} messages, consumers wait with `if`.",
-                shape.producers, shape.consumers
+                "{} producers, {} consumers, capacity 1, {} messages, consumers wait with `if`.",
+                shape.producers,
+                shape.consumers,
+                common::format::count(messages)
             ))
             .line(format!(
                 "A consumer woke to an empty buffer that was not closed (run {attempts}, after {} messages): \

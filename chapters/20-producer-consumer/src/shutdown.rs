@@ -165,7 +165,7 @@ fn run_pipeline(config: &RunConfig, how: Shutdown) -> Outcome {
     for d in done.iter().take(10) {
         first.row([
             d.id.to_string(),
-            d.number.to_string(),
+            common::format::count(d.number),
             if d.prime { "prime" } else { "not prime" }.to_string(),
             d.consumer.to_string(),
         ]);
@@ -183,15 +183,15 @@ fn run_pipeline(config: &RunConfig, how: Shutdown) -> Outcome {
     };
     config.outcome(Verdict::from(exact))
     .line(format!(
-        "{consumers} consumers, one producer, the book's 10 primality tasks x {rounds} through a buffer of {capacity}."
+        "{consumers} consumers, one producer, the book's 10 primality tasks × {rounds} through a buffer of {capacity}."
     ))
     .line(how_line)
     .line(format!(
         "{} tasks produced, {} consumed, {} lost, {} duplicated; checksum {} — {}.",
-        tally.produced,
-        tally.consumed,
-        tally.lost,
-        tally.duplicated,
+        common::format::count(tally.produced),
+        common::format::count(tally.consumed),
+        common::format::count(tally.lost),
+        common::format::count(tally.duplicated),
         if tally.checksum == tally.expected_checksum {
             "matches"
         } else {
@@ -236,7 +236,12 @@ fn run_work_queue(config: &RunConfig) -> Outcome {
     for (thread, result) in report.threads.iter().zip(report.results()) {
         for (n, f) in result.into_iter().flatten() {
             taken.push(*n);
-            table.row([thread.name.clone(), n.to_string(), format!("{f:?}")]);
+            let factors: Vec<String> = f.iter().map(|p| common::format::count(*p)).collect();
+            table.row([
+                thread.name.clone(),
+                common::format::count(*n),
+                factors.join(", "),
+            ]);
         }
     }
     taken.sort_unstable();

@@ -258,7 +258,8 @@ pub(super) fn run_compare(config: &RunConfig) -> Outcome {
     header.extend(Channel::ALL.map(Channel::label));
     let mut table = TableData::new(
         format!(
-            "Messages per second, capacity {capacity}, {messages} messages, median of {runs} runs"
+            "Messages per second, capacity {capacity}, {} messages, median of {runs} runs",
+            common::format::count(messages)
         ),
         &header,
     );
@@ -288,7 +289,8 @@ pub(super) fn run_compare(config: &RunConfig) -> Outcome {
     };
     let mut outcome = config.outcome(Verdict::from(all_exact))
     .line(format!(
-        "Each run sends {messages} distinct messages and checks count and checksum at the end: {}.",
+        "Each run sends {} distinct messages and checks count and checksum at the end: {}.",
+        common::format::count(messages),
         if all_exact {
             "every message delivered exactly once in every run"
         } else {
