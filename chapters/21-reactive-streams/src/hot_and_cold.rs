@@ -312,8 +312,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .block_on(async { tokio::time::timeout(budget, run_hot_cold(kind, schedule)).await })
     else {
         return Ok(config.outcome(Verdict::DidNotShow).line(format!(
-            "The run did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
-            budget.as_millis()
+            "The run did not finish within its budget of {}: `tokio::time::timeout` ended it.",
+            common::format::duration(budget)
         )));
     };
     Ok(report::outcome(config, kind, &r))

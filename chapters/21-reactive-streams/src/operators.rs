@@ -272,12 +272,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let Ok(r) = runtime
         .block_on(async { tokio::time::timeout(budget, run_operator(operator, schedule)).await })
     else {
-        return Ok(config.outcome(Verdict::DidNotShow).line(
-            format!(
-                "The pipeline did not finish within its budget of {} ms: `tokio::time::timeout` ended it.",
-                budget.as_millis()
-            ),
-        ));
+        return Ok(config.outcome(Verdict::DidNotShow).line(format!(
+            "The pipeline did not finish within its budget of {}: `tokio::time::timeout` ended it.",
+            common::format::duration(budget)
+        )));
     };
     Ok(report::outcome(config, operator, &r))
 }

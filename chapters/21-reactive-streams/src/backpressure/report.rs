@@ -33,12 +33,12 @@ pub(super) fn compare(
         let ok = checks(strategy, settings, t).iter().all(|(_, ok)| *ok);
         all_ok &= ok;
         outcome = outcome.line(format!(
-            "{} {name} ({}): kept {} of {}, mean age {:.1} ms",
+            "{} {name} ({}): kept {} of {}, mean age {}",
             mark(ok),
             strategy.mechanism(),
-            t.kept(),
-            t.produced,
-            t.mean_age().as_secs_f64() * 1e3
+            common::format::count(t.kept()),
+            common::format::count(t.produced),
+            common::format::duration(t.mean_age())
         ));
         if freshest.is_none_or(|(_, age)| t.mean_age() < age) {
             freshest = Some((name, t.mean_age()));
@@ -55,8 +55,8 @@ pub(super) fn compare(
     let (fresh_name, fresh_age) = freshest.unwrap_or(("none", Duration::ZERO));
     outcome
         .line(format!(
-            "Freshest on delivery: {fresh_name}, {:.1} ms old on average.",
-            fresh_age.as_secs_f64() * 1e3
+            "Freshest on delivery: {fresh_name}, {} old on average.",
+            common::format::duration(fresh_age)
         ))
         .table(table)
         .key_figure("freshest mean age", fresh_age.as_secs_f64() * 1e3, "ms")
@@ -137,8 +137,9 @@ pub(super) fn one(
 fn table_for(settings: &Settings, produced: u64) -> TableData {
     TableData::new(
         format!(
-            "{produced} readings 1 ms apart; the subscriber spends {} ms on each",
-            settings.work.as_millis()
+            "{} readings 1 ms apart; the subscriber spends {} on each",
+            common::format::count(produced),
+            common::format::duration(settings.work)
         ),
         &[
             "strategy",
@@ -157,15 +158,16 @@ fn table_for(settings: &Settings, produced: u64) -> TableData {
 fn add_row(table: &mut TableData, name: &str, t: &Tally) {
     table.row([
         name.to_string(),
-        t.kept().to_string(),
-        t.lost().to_string(),
-        t.told_dropped
-            .map_or("no".to_string(), |n| format!("yes ({n})")),
-        t.high_water.map_or("—".to_string(), |h| h.to_string()),
-        format!("{} ms", t.producer_done.as_millis()),
-        format!("{} ms", t.consumer_done.as_millis()),
-        format!("{:.1} ms", t.mean_age().as_secs_f64() * 1e3),
-        format!("{} ms", t.max_age().as_millis()),
+        common::format::count(t.kept()),
+        common::format::count(t.lost()),
+        t.told_dropped.map_or("no".to_string(), |n| {
+            format!("yes ({})", common::format::count(n))
+        }),
+        t.high_water.map_or("—".to_string(), common::format::count),
+        common::format::duration(t.producer_done),
+        common::format::duration(t.consumer_done),
+        common::format::duration(t.mean_age()),
+        common::format::duration(t.max_age()),
     ]);
 }
 

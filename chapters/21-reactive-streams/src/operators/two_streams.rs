@@ -75,9 +75,9 @@ pub(super) async fn chunks(sensor: Sensor, taken: Taken, start: Instant) -> Show
             CHUNK_WAIT.as_millis()
         ),
         format!(
-            "longest wait in a batch: chunks {} ms, chunks_timeout {} ms (smaller: the time limit works)",
-            fixed_wait.as_millis(),
-            timed_wait.as_millis()
+            "longest wait in a batch: chunks {}, chunks_timeout {} (smaller: the time limit works)",
+            common::format::duration(fixed_wait),
+            common::format::duration(timed_wait)
         ),
     ];
     let show = |batch: &Vec<Reading>| {
@@ -212,9 +212,9 @@ pub(super) async fn throttle(sensor: Sensor, taken: Taken, start: Instant) -> Sh
             first_values.len()
         ),
         format!(
-            "longest delay: throttle {} ms, throttle_first {} ms",
-            spaced_latency.as_millis(),
-            latencies(&first_out).as_millis()
+            "longest delay: throttle {}, throttle_first {}",
+            common::format::duration(spaced_latency),
+            common::format::duration(latencies(&first_out))
         ),
     ];
     Shown {
