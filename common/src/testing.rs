@@ -138,6 +138,18 @@ pub fn thread_cpu_time() -> Option<Duration> {
     cpu_time_in("/proc/thread-self/stat")
 }
 
+/// How long the calling thread has wanted a CPU so far: the time it ran plus the time it waited,
+/// runnable, in a run queue (`/proc/thread-self/schedstat`, in nanoseconds); `None` where that
+/// file does not exist. A blocked thread wants none, whatever the machine's load; one that spins
+/// wants all the time it waits, even when a loaded machine lets it run for little of it — where
+/// [`thread_cpu_time`] alone undercounts a spinner.
+pub fn thread_cpu_demand() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let mut fields = stat.split_whitespace().map(|f| f.parse::<u64>().ok());
+    let (ran, waited) = (fields.next()??, fields.next()??);
+    Some(Duration::from_nanos(ran.saturating_add(waited)))
+}
+
 /// The CPU time the whole process has used so far, every thread's, those that have ended too
 /// (from `/proc/self/stat`, in clock ticks); `None` where that file does not exist.
 pub fn process_cpu_time() -> Option<Duration> {
@@ -305,6 +317,33 @@ fn with_dash(hint: &str) -> String {
 mod tests {
     use super::*;
     use crate::watchdog::{WorkerCtx, worker};
+
+    #[test]
+    fn a_blocked_thread_wants_no_cpu_and_a_spinning_one_wants_all_its_wait() {
+        let blocked = std::thread::spawn(|| {
+            let before = thread_cpu_demand().expect("Linux has schedstat");
+            std::thread::sleep(Duration::from_millis(200));
+            thread_cpu_demand().expect("still readable") - before
+        });
+        let spinning = std::thread::spawn(|| {
+            let before = thread_cpu_demand().expect("Linux has schedstat");
+            let start = std::time::Instant::now();
+            while start.elapsed() < Duration::from_millis(200) {
+                std::thread::yield_now();
+            }
+            thread_cpu_demand().expect("still readable") - before
+        });
+        let blocked = blocked.join().expect("no panic");
+        let spinning = spinning.join().expect("no panic");
+        assert!(
+            blocked < Duration::from_millis(30),
+            "blocked wanted {blocked:?}"
+        );
+        assert!(
+            spinning > Duration::from_millis(150),
+            "spinning wanted {spinning:?}"
+        );
+    }
 
     /// Burns about `ms` milliseconds of CPU on the calling thread.
     fn burn(ms: u64) -> u64 {

@@ -25,7 +25,7 @@ macro_rules! suite {
         use std::time::{Duration, Instant};
 
         use $($module)::+::collect_until;
-        use common::testing::{thread_cpu_time, watched_with_hint};
+        use common::testing::{thread_cpu_demand, watched_with_hint};
 
         /// A deadline no test reaches: a call that waits for it is stopped by the watchdog.
         const AN_HOUR: Duration = Duration::from_secs(3600);
@@ -127,10 +127,10 @@ macro_rules! suite {
                 let (sender, results) = mpsc::channel();
                 sender.send((0, "fast")).expect("sends");
                 sender.send((2, "also fast")).expect("sends");
-                let (woke, cpu) = (wake_ups(), thread_cpu_time().expect("Linux has /proc"));
+                let (woke, cpu) = (wake_ups(), thread_cpu_demand().expect("Linux has /proc"));
                 // Slot 1's worker is still "running": it holds a sender and never sends.
                 let slots = collect_until(&results, 3, Instant::now() + WAIT);
-                let used = thread_cpu_time().expect("still readable") - cpu;
+                let used = thread_cpu_demand().expect("still readable") - cpu;
                 let wake_ups = wake_ups() - woke;
                 drop(sender);
                 (slots, wake_ups, used)
@@ -142,8 +142,8 @@ macro_rules! suite {
             );
             assert!(
                 used <= WAIT / 6,
-                "spins instead of blocking: used {} ms of CPU waiting {} ms for a result (block \
-                 on the channel with a timeout)",
+                "spins instead of blocking: wanted the CPU for {} ms while waiting {} ms for a \
+                 result (block on the channel with a timeout)",
                 used.as_millis(),
                 WAIT.as_millis()
             );
@@ -181,7 +181,7 @@ macro_rules! suite {
         /// waited): `voluntary_ctxt_switches` of proc(5).
         fn wake_ups() -> u64 {
             let status = std::fs::read_to_string("/proc/thread-self/status")
-                .expect("Linux has /proc/thread-self/status");
+                .expect("Linux has /proc/thread-self/schedstatus");
             status
                 .lines()
                 .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))

@@ -31,7 +31,7 @@ macro_rules! suite {
         #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
-            use common::testing::{assert_finished, thread_cpu_time, watched_with_hint};
+            use common::testing::{assert_finished, thread_cpu_demand, watched_with_hint};
             use common::watchdog::{Watchdog, WorkerCtx, worker};
             use std::time::Duration;
 
@@ -84,26 +84,27 @@ macro_rules! suite {
                 let used = watched_with_hint("the test", Duration::from_secs(5), never_woken, || {
                     diner_uses_while_waiting(HELD)
                 });
-                // A sleeping thread uses no CPU; one that spins uses about all it waits.
+                // A sleeping thread wants no CPU; one that spins wants it all the time it waits
+                // (running, or queued to run on a loaded machine).
                 assert!(
                     used <= HELD / 6,
-                    "spins instead of blocking: the waiting diner used {} ms of CPU in {} ms \
-                     (wait on the condition variable while no seat is free)",
+                    "spins instead of blocking: the waiting diner wanted the CPU for {} ms of {} \
+                     ms (wait on the condition variable while no seat is free)",
                     used.as_millis(),
                     HELD.as_millis()
                 );
             }
 
-            /// The CPU time a diner uses while the only seat is held for `held`.
+            /// How long a diner wants the CPU while the only seat is held for `held`.
             fn diner_uses_while_waiting(held: Duration) -> Duration {
                 let waiter = Arc::new(Waiter::new(1));
                 let seat = waiter.sit_down();
                 let sat = Arc::new(AtomicUsize::new(0));
                 let (diner_waiter, diner_sat) = (Arc::clone(&waiter), Arc::clone(&sat));
                 let diner = std::thread::spawn(move || {
-                    let before = thread_cpu_time().expect("Linux has /proc/thread-self/stat");
+                    let before = thread_cpu_demand().expect("Linux has schedstat");
                     let seat = diner_waiter.sit_down();
-                    let used = thread_cpu_time().expect("still readable") - before;
+                    let used = thread_cpu_demand().expect("still readable") - before;
                     diner_sat.store(1, Ordering::SeqCst);
                     drop(seat);
                     used
