@@ -179,7 +179,7 @@ impl SerialFit {
                 "Amdahl's law, with the serial fraction that explains the speedup on {at} workers (Karp–Flatt): s = {:.3}, so {} however many cores",
                 self.serial,
                 if self.serial > 0.0 {
-                    format!("at most {:.1}x", 1.0 / self.serial)
+                    format!("at most {}", crate::format::ratio(1.0 / self.serial))
                 } else {
                     "no limit".to_string()
                 }
