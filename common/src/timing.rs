@@ -236,7 +236,7 @@ mod tests {
         assert!((fit.predicted_here(1) - 1.0).abs() < 1e-9);
         let line = fit.describe();
         assert!(line.contains("on 2 workers"), "{line}");
-        assert!(line.contains("s = 0.200, so at most 5.0x"), "{line}");
+        assert!(line.contains("s = 0.200, so at most 5.00×"), "{line}");
 
         let none = SerialFit::from_speedups(&points, 1);
         assert_eq!((none.serial, none.estimated_at), (0.0, None));
