@@ -148,7 +148,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         Manners::Polite if livelocked => {
             config.outcome(Verdict::Showed)
                 .line(format!(
-                    "Livelock: {attempts} attempts and 0 meals in {} — both threads busy, neither blocked.",
+                    "Livelock: {} and 0 meals in {} — both threads busy, neither blocked.",
+                    common::format::counted(attempts, "attempts"),
                     common::timing::human(report.ended_after)
                 ))
                 .line(report.describe_ending())
