@@ -340,7 +340,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let run = stress(make(kind), n, total / n as u64, keys, config.seed)?;
             intact &= run.bad_keys == 0 && run.sorted;
             bad_total += run.bad_keys;
-            row.push(format!("{:.0}", run.per_second / 1e3));
+            row.push(common::format::count((run.per_second / 1e3).round() as i128));
             if n == threads {
                 let name = format!("{kind} at {threads} threads");
                 outcome = if kind == "hand-over-hand" {
