@@ -97,7 +97,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "trials",
         )
         .table(histogram_table(
-            &format!("what the reader saw in {} trials on {arch}", h.trials()),
+            &format!(
+                "what the reader saw in {} trials on {arch}",
+                common::format::count(h.trials())
+            ),
             &h,
             ["flag", "data"],
         ))

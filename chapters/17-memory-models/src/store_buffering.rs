@@ -96,13 +96,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "%",
         )
         .table(histogram_table(
-            &format!("outcomes of {} trials on {arch}", h.trials()),
+            &format!(
+                "outcomes of {} trials on {arch}",
+                common::format::count(h.trials())
+            ),
             &h,
             ["r1 (A read y)", "r2 (B read x)"],
         ))
         .line(format!(
             "{} trials of A: x = 1; r1 = y  ||  B: y = 1; r2 = x, with {}",
-            h.trials(),
+            common::format::count(h.trials()),
             describe(order)
         ));
     outcome = match (forbids, weak) {
