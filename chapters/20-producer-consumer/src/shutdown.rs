@@ -248,13 +248,19 @@ fn run_work_queue(config: &RunConfig) -> Outcome {
     let mut expected = WORK_QUEUE_NUMBERS.to_vec();
     expected.sort_unstable();
     let exact = report.ending == Ending::Finished && taken == expected;
+    let list = |numbers: &[u64]| {
+        let written: Vec<String> = numbers.iter().map(|n| common::format::count(*n)).collect();
+        written.join(", ")
+    };
     config.outcome(Verdict::from(exact))
     .line(format!(
-        "A queue pre-filled with {WORK_QUEUE_NUMBERS:?}; {workers_n} workers take without waiting until it is empty \
-         (the book also sleeps 1 s per item; nothing here needs it)."
+        "A queue pre-filled with {}; {workers_n} workers take without waiting until it is empty \
+         (the book also sleeps 1 s per item; nothing here needs it).",
+        list(&WORK_QUEUE_NUMBERS)
     ))
     .line(format!(
-        "Numbers taken: {taken:?} — each exactly once; every worker ended when the queue was empty."
+        "Numbers taken: {} — each exactly once; every worker ended when the queue was empty.",
+        list(&taken)
     ))
     .table(table)
     .key_figure("numbers factored", taken.len() as f64, "numbers")
