@@ -207,13 +207,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         &[
             "work",
             "work took",
-            "heartbeat ticks",
+            "heartbeat ticks during the work",
+            "heartbeat ticks in all",
             "worst heartbeat delay",
         ],
     );
     table.row([
         work.clone(),
         human(stall.work_time),
+        stall.ticks_during_work.to_string(),
         stall.heartbeat.ticks.to_string(),
         human(late),
     ]);
