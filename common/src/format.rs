@@ -147,6 +147,12 @@ impl TimeUnit {
         }
     }
 
+    /// The decimals that give `largest`, written in this unit, three significant digits: the
+    /// precision for a column whose largest value it is.
+    pub fn decimals_for(self, largest: Duration) -> usize {
+        significant_decimals(largest.as_secs_f64() / self.seconds())
+    }
+
     /// `d` in this unit, without the symbol, with `decimals` digits after the point: for a
     /// table cell under a header that names the unit.
     pub fn number(self, d: Duration, decimals: usize) -> String {
@@ -254,6 +260,8 @@ mod tests {
         assert_eq!(unit, TimeUnit::Millis);
         assert_eq!(unit.write(column[0], 2), "0.40 ms");
         assert_eq!(unit.number(column[1], 1), "9.0");
+        assert_eq!(unit.decimals_for(column[1]), 2);
+        assert_eq!(TimeUnit::Millis.decimals_for(Duration::from_millis(979)), 0);
     }
 
     #[test]

@@ -253,9 +253,9 @@ fn one_line(run: &ChapterRun) -> String {
         .filter(|o| o.verdict == Verdict::Showed)
         .count();
     let mut line = format!(
-        "{}: {showed}/{} run(s) showed",
+        "{}: {showed} of {} showed",
         run.chapter.label(),
-        run.outcomes.len()
+        format::counted(run.outcomes.len(), "runs")
     );
     if let Some(problem) = run.problems.first() {
         line.push_str(&format!("; {problem}"));
@@ -301,11 +301,25 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64, summary: Sum
 
 /// A row per chapter: how many runs showed their lesson, which did not, and its tour time.
 fn chapter_table(runs: &[ChapterRun]) -> TableData {
+    let tours: Vec<Duration> = runs
+        .iter()
+        .map(|run| Duration::from_secs_f64(run.outcomes.iter().map(|o| o.seconds).sum()))
+        .collect();
+    // One unit for the whole column, named in its header.
+    let unit = format::TimeUnit::fitting(tours.iter().copied());
+    let decimals = unit.decimals_for(tours.iter().copied().max().unwrap_or_default());
+    let tour_header = format!("tour ({})", unit.symbol());
     let mut table = TableData::new(
         "run-all",
-        &["chapter", "examples", "showed", "did not show", "tour"],
+        &[
+            "chapter",
+            "examples",
+            "showed",
+            "did not show",
+            &tour_header,
+        ],
     );
-    for run in runs {
+    for (run, &tour) in runs.iter().zip(&tours) {
         let mut examples: Vec<&str> = run.outcomes.iter().map(|o| o.example.as_str()).collect();
         examples.dedup();
         let showed = run
@@ -329,7 +343,7 @@ fn chapter_table(runs: &[ChapterRun]) -> TableData {
             } else {
                 missed.join(", ")
             },
-            format::seconds(run.outcomes.iter().map(|o| o.seconds).sum()),
+            unit.number(tour, decimals),
         ]);
     }
     table
