@@ -285,8 +285,8 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64, summary: Sum
     }
     let tally = Round::of(runs, seconds);
     out.push_str(&format!(
-        "run-all: {} showed what they teach, {} did not, {} failed or timed out, in {} of \
-         tours (+{} to build)\n",
+        "run-all: {} showed their lesson, {} did not, {} failed; \
+         tours {} (+{} build)\n",
         format::counted(tally.showed, "runs"),
         tally.did_not_show,
         format::counted(tally.failed_chapters, "chapters"),
@@ -513,8 +513,8 @@ mod tests {
         let text = summarize(&runs, 4.12, 30.0, Summary::EveryRun);
         assert!(
             text.ends_with(
-                "run-all: 1 run showed what they teach, 1 did not, \
-                 1 chapter failed or timed out, in 4.12 s of tours (+30.0 s to build)\n"
+                "run-all: 1 run showed their lesson, 1 did not, \
+                 1 chapter failed; tours 4.12 s (+30.0 s build)\n"
             ),
             "{text}"
         );
