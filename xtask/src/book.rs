@@ -220,3 +220,18 @@ fn build(mdbook: &Path, source: &Path, out: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// The `/`-separated `path` walked from the directory parts `from` (`.` stays, `..` goes up),
+/// joined again; `None` when it climbs above `from`'s root.
+fn walk<'a>(mut from: Vec<&'a str>, path: &'a str) -> Option<String> {
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                from.pop()?;
+            }
+            part => from.push(part),
+        }
+    }
+    Some(from.join("/"))
+}

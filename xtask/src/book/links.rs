@@ -313,23 +313,13 @@ fn is_external(target: &str) -> bool {
 /// `path` (relative to `dir`, or to the book if it starts with `/`) as a path relative to the
 /// book, or `None` if it climbs out.
 fn resolve(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if path.starts_with('/') {
+    let parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
     } else {
         dir.split('/').filter(|p| !p.is_empty()).collect()
     };
-    let trailing_slash = path.ends_with('/');
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    let mut resolved = parts.join("/");
-    if trailing_slash && !resolved.is_empty() {
+    let mut resolved = super::walk(parts, path)?;
+    if path.ends_with('/') && !resolved.is_empty() {
         resolved.push('/');
     }
     Some(resolved)

@@ -490,17 +490,7 @@ fn is_external(dest: &str) -> bool {
 /// `path`, relative to the repository directory `dir`, as a repository path; `None` when it
 /// climbs out of the repository.
 fn resolve(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
+    super::walk(dir.split('/').filter(|p| !p.is_empty()).collect(), path)
 }
 
 #[cfg(test)]
