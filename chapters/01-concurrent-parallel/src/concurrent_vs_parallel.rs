@@ -227,9 +227,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     Ok(outcome
         .key_figure("time both ran at once", share, "fraction")
-        .figure("total time", timeline.total.as_secs_f64(), "s")
-        .figure("overlap", overlap.as_secs_f64(), "s")
-        .figure("slices", timeline.slices.len() as f64, "slices")
+        .duration("total time", timeline.total)
+        .duration("overlap", overlap)
+        .count("slices", timeline.slices.len(), "slices")
         .notice(match running {
             Running::Parallel => "parallel: both tasks execute at the same instant, on different cores",
             Running::Interleaved => "concurrent, not parallel: both tasks are in progress throughout, but only one runs at any instant",

@@ -255,12 +255,12 @@ fn run_hand_off(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .table(table)
         .key_figure("speedup", gain, "x")
-        .figure("work", steps as f64, "steps")
-        .figure("span", steps as f64, "steps")
+        .count("work", steps, "steps")
+        .count("span", steps, "steps")
         .figure("max speedup (work/span)", 1.0, "x")
-        .figure("sequential time", seq_time.as_secs_f64(), "s")
-        .figure("hand-off time", par_time.as_secs_f64(), "s")
-        .figure("overlapping segments", overlaps as f64, "segments")
+        .duration("sequential time", seq_time)
+        .duration("hand-off time", par_time)
+        .count("overlapping segments", overlaps, "segments")
         .notice("when every step needs the last one, the span is the whole job: threads only take turns"))
 }
 
@@ -278,8 +278,8 @@ fn run_book(config: &RunConfig) -> Outcome {
         .line("Work = 20 steps, span = 20 steps: the best possible speedup is work / span = 1.")
         .key_figure("last five digits", sequential as f64, "")
         .figure("concurrent last five digits", concurrent as f64, "")
-        .figure("work", 20.0, "steps")
-        .figure("span", 20.0, "steps")
+        .count("work", 20, "steps")
+        .count("span", 20, "steps")
         .figure("max speedup (work/span)", 1.0, "x")
         .notice("the threads did not run the chain in parallel; they queued for it")
 }

@@ -82,11 +82,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             human(total),
             human(sum)
         ))
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("latency", latency.as_secs_f64(), "s")
-        .figure("sum of latencies", sum.as_secs_f64(), "s")
+        .duration("total time", total).as_key()
+        .duration("latency", latency)
+        .duration("sum of latencies", sum)
         .figure("total in latencies", latencies, "latencies")
-        .figure("requests", requests as f64, "requests");
+        .count("requests", requests, "requests");
     Ok(outcome.notice(match way {
         Requests::Threads => {
             "waiting needs no CPU: N waits overlap into about one latency, even on one core"

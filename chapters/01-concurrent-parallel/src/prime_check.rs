@@ -208,9 +208,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "Nearly all of that time goes into the {} primes: an even number takes one division, a prime about 1.6 million.",
                 seq_primes.len()
             ))
-            .key_figure("sequential time", seq_time.as_secs_f64(), "s")
-            .figure("primes", seq_primes.len() as f64, "primes")
-            .figure("cores available", cores as f64, "cores")
+            .duration("sequential time", seq_time).as_key()
+            .count("primes", seq_primes.len(), "primes")
+            .count("cores available", cores, "cores")
             .notice("one core does all the work while the others idle: the baseline every parallel variant is measured against"));
     }
 
@@ -316,11 +316,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .table(sweep.table(sweep_runs))
         .plot(sweep.plot(config))
         .key_figure("speedup", gain, "x")
-        .figure("sequential time", seq_time.as_secs_f64(), "s")
-        .figure("parallel time", par_time.as_secs_f64(), "s")
-        .figure("primes", par_primes.len() as f64, "primes")
-        .figure("workers", workers as f64, "workers")
-        .figure("cores available", cores as f64, "cores")
+        .duration("sequential time", seq_time)
+        .duration("parallel time", par_time)
+        .count("primes", par_primes.len(), "primes")
+        .count("workers", workers, "workers")
+        .count("cores available", cores, "cores")
         .figure("cores busy (parallel)", timed.parallel_cores, "cores")
         .figure("cores busy (sequential)", timed.sequential_cores, "cores")
         .figure("serial fraction (Karp–Flatt)", sweep.fit.serial, "");

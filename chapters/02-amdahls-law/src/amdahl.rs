@@ -270,12 +270,8 @@ pub fn outcome_for(
         last.predicted_here,
         "x",
     )
-    .figure("time on 1 worker", sweep.cells[0].time.as_secs_f64(), "s")
-    .figure(
-        format!("time on {} workers", last.workers),
-        last.time.as_secs_f64(),
-        "s",
-    )
+    .duration("time on 1 worker", sweep.cells[0].time)
+    .duration(format!("time on {} workers", last.workers), last.time)
     .figure("serial fraction", sweep.serial, "")
     .line(format!(
         "bound as workers → ∞: {} (1 / serial fraction)",

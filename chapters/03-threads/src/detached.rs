@@ -103,7 +103,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format::yes_no(seen.stopped)
         ))
         .table(table)
-        .key_figure("ticks after the handle was dropped", (seen.later - seen.at_drop) as f64, "ticks")
-        .figure("time to stop", seen.stop_took.as_secs_f64(), "s")
+        .count("ticks after the handle was dropped", seen.later - seen.at_drop, "ticks").as_key()
+        .duration("time to stop", seen.stop_took)
         .notice("a detached thread runs on until it returns or the process exits: give it a way to stop, or keep its handle and join it"))
 }

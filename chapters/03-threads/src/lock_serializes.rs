@@ -178,9 +178,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     .table(locked.timeline.table("The locked run's merged timeline: one thread, then the other"))
     .table(table)
     .key_figure("locked / unlocked", ratio, "x")
-    .figure("threads inside at once, locked (most)", locked_most as f64, "threads")
-    .figure("threads inside at once, unlocked (most)", unlocked_most as f64, "threads")
-    .figure("unlocked", unlocked.took.as_secs_f64(), "s")
-    .figure("locked", locked.took.as_secs_f64(), "s")
+    .count("threads inside at once, locked (most)", locked_most, "threads")
+    .count("threads inside at once, unlocked (most)", unlocked_most, "threads")
+    .duration("unlocked", unlocked.took)
+    .duration("locked", locked.took)
     .notice("a lock held for all of each thread's work turns two threads into one after the other"))
 }

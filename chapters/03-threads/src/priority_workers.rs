@@ -160,8 +160,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 format::yes_no(ordered)
             ))
             .table(table)
-            .key_figure("tasks handled", report.total_progress() as f64, "tasks")
-            .figure("workers", config.threads as f64, "workers")
+            .count("tasks handled", report.total_progress(), "tasks").as_key()
+            .count("workers", config.threads, "workers")
             .notice("pop waits while the queue is empty and open, and returns None only when it is closed and drained: that is the clean shutdown"),
     )
 }

@@ -89,8 +89,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line("With thread::spawn the same closure fails to compile: error[E0373]: closure may outlive the current function, but it borrows `mine`.")
         .line("thread::scope fixes that: it joins every thread before returning, so the borrow checker knows the locals outlive the threads.")
         .table(table)
-        .key_figure("numbers checked", correct as f64, "numbers")
-        .figure("workers that got a slice", workers_used as f64, "workers")
+        .count("numbers checked", correct, "numbers").as_key()
+        .count("workers that got a slice", workers_used, "workers")
         .notice("the scope is what makes borrowing safe: no thread can outlive the data it borrows"))
 }
 

@@ -165,9 +165,9 @@ fn run_countdown(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .table(timeline.table("The merged timeline of both threads"))
         .table(returned)
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("sum of both countdowns", sum.as_secs_f64(), "s")
-        .figure("thread switches in the timeline", timeline.switches() as f64, "switches")
+        .duration("total time", total).as_key()
+        .duration("sum of both countdowns", sum)
+        .count("thread switches in the timeline", timeline.switches(), "switches")
         .notice("both threads wait at once: the pair takes about as long as the slower one, and each hands its result back through join"))
 }
 
@@ -208,7 +208,7 @@ fn run_primes(config: &RunConfig) -> Outcome {
         .line("All five threads start, then all are joined (the book's example3; example2 blocked on input() instead).")
         .line("The book's example3 prints the global loop variable x, so a thread may report another's number; each Rust closure moves its own n in, so every answer names its own number.")
         .table(prime_table(&results, &names))
-        .key_figure("correct answers", correct as f64, "answers")
+        .count("correct answers", correct, "answers").as_key()
         .notice("each answer comes back through join, tagged with the number its own thread was given")
 }
 
@@ -227,8 +227,8 @@ fn run_panic(config: &RunConfig) -> Outcome {
         .line("The thread given 0 panics (primality is defined from 2 up). Rust's default hook prints that panic on stderr;")
         .line("the program does not crash: join returns Err with the panic's message, and the other threads' answers still arrive.")
         .table(prime_table(&results, &names))
-        .key_figure("threads that panicked", panicked as f64, "threads")
-        .figure("threads that answered", answered as f64, "threads")
+        .count("threads that panicked", panicked, "threads").as_key()
+        .count("threads that answered", answered, "threads")
         .notice("a panic ends only its own thread; join turns it into an Err the caller can handle")
 }
 

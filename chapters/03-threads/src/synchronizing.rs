@@ -150,9 +150,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         config.outcome(Verdict::from(total == expected))
             .line(how)
             .table(table)
-            .key_figure("counted", total as f64, "increments")
-            .figure("expected", expected as f64, "increments")
-            .figure("time", took.as_secs_f64(), "s")
+            .count("counted", total, "increments").as_key()
+            .count("expected", expected, "increments")
+            .duration("time", took)
             .notice("three correct counters: share under a lock, share one atomic word, or share nothing and send messages"),
     )
 }

@@ -209,9 +209,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     Ok(outcome
         .table(table)
-        .key_figure("workers stuck in get()", blocked as f64, "workers")
-        .figure("numbers handled", handled as f64, "numbers")
-        .figure("runs", f64::from(runs), "runs"))
+        .count("workers stuck in get()", blocked, "workers")
+        .as_key()
+        .count("numbers handled", handled, "numbers")
+        .count("runs", runs, "runs"))
 }
 
 #[cfg(test)]

@@ -189,9 +189,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         config.outcome(Verdict::from(showed))
             .line("Each worker: `let _permit = semaphore.acquire(); let _timer = stats.start();` then 1 ms of work.")
             .line("Both guards drop at the end of the loop body, in reverse order: timer first, then the permit.")
-            .key_figure("most inside at once", report.most_inside as f64, "workers")
-            .figure("permits free at the end", report.free_at_end as f64, "permits")
-            .figure("mean hold", report.stats.mean().as_secs_f64(), "s")
+            .count("most inside at once", report.most_inside, "workers").as_key()
+            .count("permits free at the end", report.free_at_end, "permits")
+            .duration("mean hold", report.stats.mean())
             .table(table)
             .notice("any release can be a Drop: the permit cannot be lost on any exit path"),
     )

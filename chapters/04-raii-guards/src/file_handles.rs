@@ -255,9 +255,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 ))
                 .line("The error is an ordinary io::Error, handled; then the Vec dropped, closing every file,")
                 .line("and the SoftLimit guard restored the limit. mem::forget on each File would leak them for good.")
-                .key_figure("files opened before EMFILE", report.opened as f64, "files")
-                .figure("descriptors open before", report.before as f64, "fds")
-                .figure("descriptors open after", report.after as f64, "fds")
+                .count("files opened before EMFILE", report.opened, "files").as_key()
+                .count("descriptors open before", report.before, "fds")
+                .count("descriptors open after", report.after, "fds")
                 .table(table)
                 .notice("a File closes on drop; keeping it alive too long is the leak that remains")
         }
@@ -281,9 +281,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     report.after as f64 - report.before as f64,
                     "fds",
                 )
-                .figure(
+                .count(
                     "peak descriptors above start",
-                    report.peak.saturating_sub(report.before) as f64,
+                    report.peak.saturating_sub(report.before),
                     "fds",
                 )
                 .table(table)

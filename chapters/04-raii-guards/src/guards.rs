@@ -221,7 +221,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             }
             outcome
                 .line("The book's program hangs here forever; the watchdog ended the wait.")
-                .key_figure("hang detected after", report.ended_after.as_secs_f64(), "s")
+                .duration("hang detected after", report.ended_after)
+                .as_key()
                 .notice("a release() that an error can skip is a release that will be skipped")
         }
         (Ending::Finished, Release::Guard) if report.total_progress() == 1 => {
@@ -241,7 +242,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             config.outcome(Verdict::from(free == EXITS.len()))
                 .line(format!("main: {message}"))
                 .line("main: the `?` dropped the guard on its way out; the final lock() returned at once.")
-                .key_figure("exits that released the lock", free as f64, "of 4")
+                .count("exits that released the lock", free, "of 4").as_key()
                 .table(table)
                 .notice("a MutexGuard is `with lock:` that cannot be forgotten: every exit drops it")
         }

@@ -179,9 +179,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(config
         .outcome(Verdict::from(showed))
         .line(line)
-        .key_figure("elapsed", report.elapsed.as_secs_f64(), "s")
-        .figure("most inside at once", report.most_inside as f64, "workers")
-        .figure("items × slow work", serial.as_secs_f64(), "s")
+        .duration("elapsed", report.elapsed)
+        .as_key()
+        .count("most inside at once", report.most_inside, "workers")
+        .duration("items × slow work", serial)
         .table(table)
         .notice(notice))
 }
