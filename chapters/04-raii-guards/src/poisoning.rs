@@ -130,7 +130,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line(format!(
                     "The next lock() returned the guard with no error; the total it found: {total} (should be {TOTAL})."
                 ))
-                .count("total seen after the panic", total, "").as_key()
+                .key_figure("total seen after the panic", total as f64, "")
                 .notice("parking_lot releases on panic and says nothing: check your invariants yourself")
         }
         Mutexes::Std => {
@@ -173,7 +173,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "thread `transfer` debited 50 and panicked before the credit, holding a std Mutex.",
             )
             .line("The guard released the lock on the way out, and poisoned it.")
-            .count("total found in the poisoned lock", report.total_found, "").as_key()
+            .key_figure(
+                "total found in the poisoned lock",
+                report.total_found as f64,
+                "",
+            )
             .table(table)
             .notice(
                 "PoisonError says: a panic interrupted an update here; repair, then clear_poison",

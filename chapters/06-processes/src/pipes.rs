@@ -201,6 +201,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "Every worker exited 0 and was reaped: {}.",
             format::yes_no(r.all_exited_cleanly)
         ))
-        .key_figure("messages received exactly once", total as f64, "messages")
+        .count("messages received exactly once", total, "messages").as_key()
         .notice("a pipe carries bytes: the length in front of each message puts the boundaries back"))
 }

@@ -195,6 +195,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "Every result correct and every worker exited after its pill: {}.",
             common::format::yes_no(ok)
         ))
-        .key_figure("tasks answered", r.results.len() as f64, "tasks")
+        .count("tasks answered", r.results.len(), "tasks").as_key()
         .notice("one poison pill per worker: each worker stops after taking exactly one"))
 }

@@ -253,7 +253,7 @@ fn run_command(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line(format!(
             "`sh -c 'echo $$; exit 3'` printed its pid {out3} and exited with code 3; the self-killed shell has no exit code, only a signal."
         ))
-        .key_figure("children started", (workers.len() + 4) as f64, "processes")
+        .count("children started", workers.len() + 4, "processes").as_key()
         .notice("an exit code and a killing signal are different answers: code() is None when signal() is Some"))
 }
 
@@ -292,6 +292,6 @@ fn run_fork(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .table(table)
         .line("Exited carries the code passed to _exit; Signaled the signal that ended the child. After waitpid the child is gone: waitpid on it again answers ECHILD, so no zombie is left.")
-        .key_figure("children reaped", results.iter().filter(|r| r.2).count() as f64, "processes")
+        .count("children reaped", results.iter().filter(|r| r.2).count(), "processes").as_key()
         .notice("fork returns twice: the child's pid in the parent, and 0 in the child"))
 }

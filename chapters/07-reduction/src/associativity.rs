@@ -177,7 +177,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             Grouping::Chunked => distinct > 1,
         }))
         .table(table)
-        .key_figure("distinct results", distinct as f64, "");
+        .count("distinct results", distinct, "")
+        .as_key();
     match grouping {
         Grouping::Fixed => {
             let kahan = kahan_sum(&data);

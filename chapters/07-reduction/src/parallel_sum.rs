@@ -265,7 +265,7 @@ fn run_book(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(outcome
         .line(format!("Final result: {result}."))
         .key_figure("final result", result as f64, "")
-        .figure("rounds", rounds.len() as f64, "")
+        .count("rounds", rounds.len(), "")
         .notice("the order within a round varies from run to run; the sum does not, because + is associative and commutative"))
 }
 

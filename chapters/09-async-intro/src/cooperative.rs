@@ -171,10 +171,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "ms",
         )
         .figure("work time", stall.work_time.as_secs_f64() * 1e3, "ms")
-        .figure(
-            "ticks during the work",
-            stall.ticks_during_work as f64,
-            "ticks",
-        )
+        .count("ticks during the work", stall.ticks_during_work, "ticks")
         .notice(notice))
 }

@@ -296,9 +296,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 Machine::AsyncFn => "the compiler's, for the async fn",
             }
         ))
-        .key_figure("polls", polls as f64, "polls")
-        .figure("wakes", trace.wakes as f64, "wakes")
-        .figure("future size", size as f64, "bytes")
+        .count("polls", polls, "polls")
+        .as_key()
+        .count("wakes", trace.wakes, "wakes")
+        .count("future size", size, "bytes")
         .notice(
             "a poll runs until the next wait, leaves the waker there and returns Pending; the \
              waker, called from the job's thread, is what makes the next poll happen",

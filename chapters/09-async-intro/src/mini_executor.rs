@@ -165,11 +165,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             timeline.polls,
             timeline.events.len()
         ))
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("sum of the waits", sum.as_secs_f64(), "s")
-        .figure("longest task", longest.as_secs_f64(), "s")
-        .figure("real time", timeline.real_time.as_secs_f64(), "s")
-        .figure("polls", timeline.polls as f64, "polls");
+        .duration("total time", total)
+        .as_key()
+        .duration("sum of the waits", sum)
+        .duration("longest task", longest)
+        .duration("real time", timeline.real_time)
+        .count("polls", timeline.polls, "polls");
     match clock {
         Clock::Virtual => {
             outcome = outcome

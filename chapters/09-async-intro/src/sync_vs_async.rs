@@ -187,7 +187,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "157 waited {} for the big number before its 5 divisions",
                     human(answered_at(&sync, 157))
                 ))
-                .key_figure("total time", sync.total.as_secs_f64(), "s")
+                .duration("total time", sync.total)
+                .as_key()
                 .figure(
                     "157 answered at",
                     answered_at(&sync, 157).as_secs_f64() * 1e3,
@@ -228,11 +229,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             format::counted(coop.finishes.iter().map(|f| f.checked.yields).sum::<u64>(), "yields")
         ))
         .key_figure("cooperative / sync time", ratio, "x")
-        .figure("sync total", sync.total.as_secs_f64(), "s")
-        .figure("cooperative total", coop.total.as_secs_f64(), "s")
+        .duration("sync total", sync.total)
+        .duration("cooperative total", coop.total)
         .figure("157 answered at, sync", answered_at(&sync, 157).as_secs_f64() * 1e3, "ms")
         .figure("157 answered at, cooperative", answered_at(&coop, 157).as_secs_f64() * 1e3, "ms")
-        .figure("executor polls", coop.polls as f64, "polls")
+        .count("executor polls", coop.polls, "polls")
         .notice(
             "async reorders who finishes first; the CPU-bound total stays the same, because one thread does all the work either way",
         ))

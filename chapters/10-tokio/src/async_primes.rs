@@ -134,9 +134,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         };
     Ok(config.outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("total time", stall.work_time.as_secs_f64(), "s")
+        .duration("total time", stall.work_time).as_key()
         .figure("worst heartbeat delay", ms(late), "ms")
-        .figure("heartbeat ticks during the checks", stall.ticks_during_work as f64, "ticks")
+        .count("heartbeat ticks during the checks", stall.ticks_during_work, "ticks")
         .line("A heartbeat task on the same one-thread runtime asks to wake every 10 ms; its worst delay shows what the checks cost everyone else.")
         .line("Book: 1.29 s sync (example3), 1.90 s with asyncio and sleep(0) (example4), 1.23 s on a process pool (example6).")
         .notice(match style {

@@ -223,7 +223,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .table(table)
         .key_figure("worst heartbeat delay", ms(late), "ms")
         .figure("work time", ms(stall.work_time), "ms")
-        .figure("heartbeat ticks during the work", stall.ticks_during_work as f64, "ticks")
+        .count("heartbeat ticks during the work", stall.ticks_during_work, "ticks")
         .line(if call_kind.is_cpu_work() {
             "The work is real: trial division of the book's 16-digit prime.".to_string()
         } else {

@@ -198,8 +198,8 @@ fn factorials(config: &RunConfig, scale: f64, runtime: &Runtime) -> anyhow::Resu
             &ticks,
             &['A', 'B'],
         ))
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("one after the other would take", (step * 5).as_secs_f64(), "s")
+        .duration("total time", total).as_key()
+        .duration("one after the other would take", step * 5)
         .figure("factorial(3)", fa as f64, "")
         .figure("factorial(4)", fb as f64, "")
         .line(format!(
@@ -265,9 +265,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             &ticks,
             &names,
         ))
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("sum of the pauses", sum.as_secs_f64(), "s")
-        .figure("longest countdown", longest.as_secs_f64(), "s")
+        .duration("total time", total).as_key()
+        .duration("sum of the pauses", sum)
+        .duration("longest countdown", longest)
         .line(scaled_note)
         .line(format!("Expected about {expectation}; took {}.", human(total)))
         .notice(if overlapped {

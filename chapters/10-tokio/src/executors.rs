@@ -179,9 +179,9 @@ fn countdowns_on_threads(
     let showed = total >= longest && total < sum;
     Ok(config.outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("total time", total.as_secs_f64(), "s")
-        .figure("sum of the pauses", sum.as_secs_f64(), "s")
-        .figure("longest countdown", longest.as_secs_f64(), "s")
+        .duration("total time", total).as_key()
+        .duration("sum of the pauses", sum)
+        .duration("longest countdown", longest)
         .line(format!(
             "Latency is the subject, so the pauses are real sleeps: the book's 1 s, 0.8 s, 0.5 s scaled by {scale}. Book: 3.0 s total."
         ))
@@ -216,8 +216,8 @@ fn primes_off_the_runtime(
     let showed = sequential == parallel && sequential == [true, true, true];
     Ok(config.outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("executor time", parallel_time.as_secs_f64(), "s")
-        .figure("sequential time", sequential_time.as_secs_f64(), "s")
+        .duration("executor time", parallel_time).as_key()
+        .duration("sequential time", sequential_time)
         .figure(
             "sequential / executor",
             sequential_time.as_secs_f64() / parallel_time.as_secs_f64(),

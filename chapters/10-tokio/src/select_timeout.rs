@@ -263,7 +263,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             // was dropped (its guard says so). The elapsed time is reported, not judged.
             let showed = r.winner == "replica 1" && r.loser_dropped;
             Ok(config.outcome(Verdict::from(showed))
-                .key_figure("first answer after", r.elapsed.as_secs_f64(), "s")
+                .duration("first answer after", r.elapsed).as_key()
                 .line(format!(
                     "select! between replica 1 (30 ms) and replica 2 (80 ms): {} answered after {}; replica 2's future was dropped: {}.",
                     r.winner,
@@ -293,11 +293,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             Ok(config
                 .outcome(Verdict::from(showed))
                 .table(table)
-                .key_figure(
-                    "timed-out request returned after",
-                    slow_t.as_secs_f64(),
-                    "s",
-                )
+                .duration("timed-out request returned after", slow_t)
+                .as_key()
                 .notice(
                     "a timeout does not stop work by force: it drops the future at its next .await",
                 ))
@@ -310,14 +307,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 && d.detached_steps_after_drop > 0
                 && d.detached_aborted;
             Ok(config.outcome(Verdict::from(showed))
-                .key_figure(
+                .count(
                     "steps of the dropped future after its drop",
-                    f64::from(d.future_steps_later - d.future_steps_at_drop),
+                    d.future_steps_later - d.future_steps_at_drop,
                     "steps",
                 )
-                .figure(
+                .as_key()
+                .count(
                     "steps of the detached task after its handle was dropped",
-                    f64::from(d.detached_steps_after_drop),
+                    d.detached_steps_after_drop,
                     "steps",
                 )
                 .line(format!(
@@ -362,10 +360,10 @@ fn pairing(config: &RunConfig, runtime: &Runtime, cancel_safe: bool) -> anyhow::
     };
     let shown: Vec<String> = lost.iter().take(8).map(u64::to_string).collect();
     Ok(config.outcome(Verdict::from(showed))
-        .key_figure("values lost", lost.len() as f64, "values")
-        .figure("values sent", settings.values as f64, "values")
-        .figure("values received", pairs.received.len() as f64, "values")
-        .figure("ticks handled", pairs.ticks as f64, "ticks")
+        .count("values lost", lost.len(), "values").as_key()
+        .count("values sent", settings.values, "values")
+        .count("values received", pairs.received.len(), "values")
+        .count("ticks handled", pairs.ticks, "ticks")
         .line(format!(
             "A producer sends {} values 1 ms apart; the loop select!s between receiving a pair and a 3 ms ticker.",
             settings.values

@@ -129,7 +129,11 @@ fn echo(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome> {
     let fast_not_held = replies[1..].iter().all(|r| r.2 < slow);
     Ok(config.outcome(Verdict::from(echoed && fast_not_held))
         .table(table)
-        .key_figure("slowest fast-client round trip", replies[1..].iter().map(|r| r.2.as_secs_f64()).fold(0.0, f64::max), "s")
+        .duration(
+            "slowest fast-client round trip",
+            replies[1..].iter().map(|r| r.2).max().unwrap_or_default(),
+        )
+        .as_key()
         .line("The server reads at most 100 bytes, like the book's reader.read(100): the 150-byte message comes back cut to 100.")
         .line("The slow client's 50 ms is a sleep: latency is the subject.")
         .notice("one task per connection: a slow client parks its own task while the server answers the others"))
@@ -187,8 +191,8 @@ fn http_client(config: &RunConfig, runtime: &Runtime) -> anyhow::Result<Outcome>
     let exact = fetched.status == 200 && fetched.body == page_body(python).as_bytes();
     Ok(config.outcome(Verdict::from(exact && all_ok))
         .table(table)
-        .key_figure("python page length", fetched.body.len() as f64, "bytes")
-        .figure("five pages together", together.as_secs_f64(), "s")
+        .count("python page length", fetched.body.len(), "bytes").as_key()
+        .duration("five pages together", together)
         .line(format!(
             "GET {url}: status {}, the HTML is {} long (the book prints len(html) for python.org).",
             fetched.status,

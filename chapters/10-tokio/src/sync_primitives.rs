@@ -244,7 +244,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             ]);
             Ok(outcome(held == expected && released < expected)
                 .table(table)
-                .key_figure("updates lost without the guard across the await", (expected - released) as f64, "updates")
+                .count(
+                    "updates lost without the guard across the await",
+                    expected - released,
+                    "updates",
+                )
+                .as_key()
                 .line("One thread, no data race in Rust's sense — yet updates are lost: every .await is a point where other tasks run.")
                 .notice("tokio::sync::Mutex can be held across .await; a std MutexGuard is not Send, so spawn refuses such a future"))
         }
@@ -278,7 +283,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             ]);
             Ok(outcome(peak == 3 && peak_all == 9 && limited >= pause * 3)
                 .table(table)
-                .key_figure("peak in flight with the semaphore", peak as f64, "requests")
+                .count("peak in flight with the semaphore", peak, "requests").as_key()
                 .line("The requests are sleeps: latency is the subject.")
                 .notice("a Semaphore bounds how many tasks are inside at once: three waves of three, not one burst of nine"))
         }
@@ -298,8 +303,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             let shown: Vec<String> = seen.iter().map(u32::to_string).collect();
             let increasing = seen.windows(2).all(|w| w[0] < w[1]);
             Ok(outcome(seen.last() == Some(&50) && seen.len() < 50 && increasing)
-                .key_figure("values seen by the slow reader", seen.len() as f64, "values")
-                .figure("values published", 50.0, "values")
+                .count("values seen by the slow reader", seen.len(), "values").as_key()
+                .count("values published", 50, "values")
                 .line(format!("Published 1..=50, 1 ms apart; a reader that takes 7 ms per look saw: {}.", shown.join(", ")))
                 .notice("watch keeps only the latest value: a slow reader skips versions but never reads a stale one after a change"))
         }
@@ -341,7 +346,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .is_some_and(|s| s.missed > 0 && s.received.len() as u64 + s.missed == 30);
             Ok(outcome(prompt_ok && slow_lagged)
                 .table(table)
-                .key_figure("messages the slow subscriber missed", subs.get(2).map_or(0.0, |s| s.missed as f64), "messages")
+                .count(
+                    "messages the slow subscriber missed",
+                    subs.get(2).map_or(0, |s| s.missed),
+                    "messages",
+                )
+                .as_key()
                 .notice("broadcast delivers every message to every subscriber that keeps up; a laggard is told how many it lost, not blocked on"))
         }
     }

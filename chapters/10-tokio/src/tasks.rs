@@ -239,7 +239,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = config
         .outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("elapsed", collected.elapsed.as_secs_f64(), "s");
+        .duration("elapsed", collected.elapsed)
+        .as_key();
     for note in collected.notes {
         outcome = outcome.line(note);
     }
