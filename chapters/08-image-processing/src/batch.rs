@@ -36,8 +36,9 @@ use common::{Outcome, RunConfig};
 use image::{GrayImage, RgbImage};
 use rayon::prelude::*;
 
+use crate::gaussian_threshold::threshold_rows;
 use crate::imaging::{BOOK_HEIGHT, BOOK_WIDTH, output_root, read_rgb, test_image, write_gray_png};
-use crate::threshold::{Adaptive, filter_rows, grayscale, process_tile, threshold_against};
+use crate::threshold::{Adaptive, grayscale, process_tile};
 
 pub mod input;
 pub mod report;
@@ -192,19 +193,15 @@ pub const ROWS_PER_TASK: usize = 32;
 /// `workers` threads: identical to [`crate::threshold::adaptive_threshold`] byte for byte.
 pub fn adaptive_threshold_rows(gray: &GrayImage, workers: usize) -> anyhow::Result<GrayImage> {
     let (w, h) = (gray.width() as usize, gray.height() as usize);
-    let kernel = Adaptive::Gaussian.kernel();
-    let mut mean = vec![0u8; w * h];
     let mut out = vec![0u8; w * h];
     if w > 0 {
         pool(workers.max(1))?.install(|| {
-            mean.par_chunks_mut(ROWS_PER_TASK * w)
-                .zip(out.par_chunks_mut(ROWS_PER_TASK * w))
+            out.par_chunks_mut(ROWS_PER_TASK * w)
                 .enumerate()
-                .for_each(|(i, (mean, out))| {
+                .for_each(|(i, out)| {
                     let first = i * ROWS_PER_TASK;
-                    let rows = first..first + mean.len() / w;
-                    filter_rows(gray.as_raw(), w, 0..h, &kernel, rows, mean);
-                    threshold_against(&gray.as_raw()[first * w..][..out.len()], mean, out);
+                    let rows = first..first + out.len() / w;
+                    threshold_rows(gray.as_raw(), w, h, rows, out);
                 });
         });
     }

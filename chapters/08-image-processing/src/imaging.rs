@@ -7,6 +7,12 @@
 //! visibly different results. Files are written atomically (a temporary name, then a rename), so
 //! a test and a tour running at once never read half a file. Run `cargo run -p chapter-8 -- run
 //! pipeline` and look in `target/chapter-8/`.
+//!
+//! Reading is [`decode`], which hands back what OpenCV's `imread(path, IMREAD_COLOR)` would: the
+//! pixels turned upright by the file's EXIF orientation, and word of damage. JPEG goes straight
+//! to `zune-jpeg` (the decoder inside `image`) in strict mode, so a truncated or corrupt file is
+//! caught instead of decoded into grey without a word; it is then decoded leniently, as libjpeg
+//! does with a warning, and the damage is named. Other formats go through `image`.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -14,7 +20,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context;
 use common::rng::SplitMix64;
-use image::{GrayImage, ImageFormat, Rgb, RgbImage};
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, Rgb, RgbImage};
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::JpegDecoder;
 
 /// The size of the book's `ship.jpg`.
 pub const BOOK_WIDTH: u32 = 1577;
@@ -127,12 +138,88 @@ pub fn write_rgb(path: &Path, image: &RgbImage, format: ImageFormat) -> anyhow::
     write_atomically(path, &bytes)
 }
 
-/// Reads a PNG or JPEG file (format guessed from its first bytes) as 8-bit RGB.
+/// A decoded file: 8-bit RGB, upright, and what was wrong with it if it was damaged but could
+/// still be decoded in part (as libjpeg decodes a truncated JPEG, with a warning).
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The pixels, EXIF orientation applied.
+    pub rgb: RgbImage,
+    /// Why the file is damaged, if it is; its pixels are then only partly the file's.
+    pub damage: Option<String>,
+}
+
+/// Decodes PNG or JPEG bytes (format guessed from the first bytes) as [`imread`] would: upright.
+/// An error means nothing could be decoded; damage that still leaves a picture is in
+/// [`Decoded::damage`].
+///
+/// [`imread`]: https://docs.opencv.org/4.x/d4/da8/group__imgcodecs.html
+pub fn decode(bytes: &[u8]) -> anyhow::Result<Decoded> {
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        return decode_jpeg(bytes);
+    }
+    let reader = image::ImageReader::new(Cursor::new(bytes)).with_guessed_format()?;
+    let mut decoder = reader.into_decoder()?;
+    let orientation = decoder.orientation()?;
+    let mut image = DynamicImage::from_decoder(decoder)?;
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        rgb: image.into_rgb8(),
+        damage: None,
+    })
+}
+
+fn jpeg_options(strict: bool) -> DecoderOptions {
+    DecoderOptions::default()
+        .set_strict_mode(strict)
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .jpeg_set_out_colorspace(ColorSpace::RGB)
+}
+
+fn decode_jpeg(bytes: &[u8]) -> anyhow::Result<Decoded> {
+    let mut decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), jpeg_options(true));
+    let (pixels, mut damage) = match decoder.decode() {
+        Ok(pixels) => (pixels, None),
+        Err(strict) => {
+            decoder = JpegDecoder::new_with_options(ZCursor::new(bytes), jpeg_options(false));
+            let pixels = decoder
+                .decode()
+                .map_err(|e| anyhow::anyhow!("not a readable JPEG: {e}"))?;
+            (pixels, Some(format!("damaged JPEG ({strict})")))
+        }
+    };
+    // A truncation inside the last row of blocks can slip past the decoder: the last scan must
+    // be followed by an end-of-image marker, FF D9, and no scan (FF DA) may start after it.
+    // Entropy-coded data never holds either pair, and an EXIF thumbnail's come before the main
+    // scan. The marker is at the end of a whole file, so the search from the end is short.
+    let eoi = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
+    let scan_after = |e: usize| bytes[e..].windows(2).any(|w| w == [0xFF, 0xDA]);
+    if damage.is_none() && eoi.is_none_or(scan_after) {
+        damage = Some("truncated JPEG (no end-of-image marker after the scan)".into());
+    }
+    let (width, height) = decoder.dimensions().context("a decoded JPEG has a size")?;
+    let orientation = decoder
+        .exif()
+        .and_then(|exif| Orientation::from_exif_chunk(exif))
+        .unwrap_or(Orientation::NoTransforms);
+    let rgb = RgbImage::from_raw(width as u32, height as u32, pixels)
+        .context("the JPEG decoder gave fewer pixels than its size")?;
+    let mut image = DynamicImage::ImageRgb8(rgb);
+    image.apply_orientation(orientation);
+    Ok(Decoded {
+        rgb: image.into_rgb8(),
+        damage,
+    })
+}
+
+/// Reads a PNG or JPEG file as 8-bit RGB, upright; a damaged file is an error.
 pub fn read_rgb(path: &Path) -> anyhow::Result<RgbImage> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let image =
-        image::load_from_memory(&bytes).with_context(|| format!("decoding {}", path.display()))?;
-    Ok(image.to_rgb8())
+    let decoded = decode(&bytes).with_context(|| format!("decoding {}", path.display()))?;
+    match decoded.damage {
+        None => Ok(decoded.rgb),
+        Some(damage) => anyhow::bail!("decoding {}: {damage}", path.display()),
+    }
 }
 
 /// Reads a gray PNG written by [`write_gray_png`].

@@ -8,13 +8,14 @@
 //! sequential one.
 //!
 //! The modules, one concept each, in tour order: [`imaging`] (files), [`threshold`] (the pixel
-//! work), [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the exercise modules [`halo`] (8.1) and
+//! work), [`gaussian_threshold`] (its fast path), [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the exercise modules [`halo`] (8.1) and
 //! [`scoped_tiles`] (8.2).
 
 use common::{Chapter, Example, ThreadsSpec};
 
 pub mod batch;
 pub mod convolution;
+pub mod gaussian_threshold;
 pub mod imaging;
 pub mod pipeline;
 pub mod threshold;

@@ -6,16 +6,21 @@
 //! (`ADAPTIVE_THRESH_MEAN_C`) or Gaussian ones (`ADAPTIVE_THRESH_GAUSSIAN_C`, from
 //! `getGaussianKernel(11, σ)` with `σ = 0.3·((11−1)·0.5 − 1) + 0.8 = 2.0`), the border replicated.
 //!
-//! The mean is a separable filter: a horizontal pass into `f32`, then a vertical one, rounded to
-//! 8 bits as OpenCV rounds its blurred image. Where rounding may differ from OpenCV: OpenCV's 8-bit
-//! box filter sums integers and its 8-bit Gaussian blur uses fixed-point weights, so where the exact
-//! mean lies within a hair of `k + 0.5` our `f32` mean can round the other way — one grey level, at
-//! a handful of pixels. Grayscale, by contrast, is OpenCV's own fixed-point formula, bit for bit.
+//! Grayscale is OpenCV's own 15-bit fixed-point formula, which reproduces `cvtColor` on every
+//! pixel. The mean is a separable filter: [`filter_rows`], a horizontal pass into `f32`, then a
+//! vertical one, rounded to 8 bits as OpenCV rounds its blurred image. It is the reference blur
+//! of [`crate::convolution`]'s bands and of the plain mean threshold (OpenCV's 8-bit box filter
+//! sums integers, and a sum over 121 pixels is never within `f32`'s error of `k + 0.5`, so the
+//! rounding agrees). The Gaussian threshold itself, the chapter's hot loop, is
+//! [`crate::gaussian_threshold`]: the same filter laid out for speed, with an exact check where
+//! the decision is close.
 //!
-//! [`filter_rows`] computes any range of output rows from the rows it is given; every parallel
-//! variant in this chapter is built on it, so each computes each pixel with the same arithmetic in
-//! the same order and the outputs are identical byte for byte. Run `cargo run -p chapter-8 -- run
-//! pipeline`. Mirrors the book's Chapter08 example2.py, example3.py and example4.py.
+//! [`filter_rows`] computes any range of output rows from the rows it is given, and
+//! [`crate::gaussian_threshold::threshold_rows`] any range of rows of the threshold; every
+//! parallel variant in this chapter is built on them, so each computes each pixel with the same
+//! arithmetic in the same order and the outputs are identical byte for byte. Run `cargo run -p
+//! chapter-8 -- run pipeline`. Mirrors the book's Chapter08 example2.py, example3.py and
+//! example4.py.
 
 use std::ops::Range;
 
@@ -28,16 +33,20 @@ pub const BLOCK_SIZE: usize = 11;
 /// The book's adaptive constant `C`, subtracted from the mean.
 pub const C: i32 = 2;
 
-/// BGR→gray as OpenCV does it for 8 bits: `Y = 0.299 R + 0.587 G + 0.114 B` in 14-bit fixed point
-/// (`4899, 9617, 1868`, summing to `1 << 14`), rounded.
+/// BGR→gray as OpenCV 4 and 5 do it for 8 bits: `Y = 0.299 R + 0.587 G + 0.114 B` in 15-bit
+/// fixed point (`9798, 19235, 3735`, summing to `1 << 15`), rounded. A gray pixel stays itself.
 pub fn gray_pixel([r, g, b]: [u8; 3]) -> u8 {
-    let y = 4899 * u32::from(r) + 9617 * u32::from(g) + 1868 * u32::from(b);
-    ((y + (1 << 13)) >> 14) as u8
+    let y = 9798 * u32::from(r) + 19235 * u32::from(g) + 3735 * u32::from(b);
+    ((y + (1 << 14)) >> 15) as u8
 }
 
 /// The whole image to gray.
 pub fn grayscale(image: &RgbImage) -> GrayImage {
-    let pixels = image.pixels().map(|p| gray_pixel(p.0)).collect();
+    let pixels = image
+        .as_raw()
+        .chunks_exact(3)
+        .map(|p| gray_pixel([p[0], p[1], p[2]]))
+        .collect();
     GrayImage::from_raw(image.width(), image.height(), pixels).expect("one byte per pixel")
 }
 
@@ -167,10 +176,15 @@ pub fn threshold_against(src: &[u8], mean: &[u8], out: &mut [u8]) {
 
 /// `cv2.adaptiveThreshold(gray, 255, method, THRESH_BINARY, 11, 2)`, sequentially.
 pub fn adaptive_threshold(gray: &GrayImage, method: Adaptive) -> GrayImage {
-    let mean = filter(gray, &method.kernel());
-    let mut out = mean.clone();
-    threshold_against(gray.as_raw(), mean.as_raw(), &mut out);
-    out
+    match method {
+        Adaptive::Gaussian => crate::gaussian_threshold::adaptive_gaussian(gray),
+        Adaptive::Mean => {
+            let mean = filter(gray, &method.kernel());
+            let mut out = mean.clone();
+            threshold_against(gray.as_raw(), mean.as_raw(), &mut out);
+            out
+        }
+    }
 }
 
 /// The book's per-tile work in example5/6: gray, then the Gaussian adaptive threshold.
@@ -198,6 +212,11 @@ mod tests {
         assert_eq!(gray_pixel([0, 0, 0]), 0);
         // 0.299·100 + 0.587·150 + 0.114·200 = 140.75 → 141.
         assert_eq!(gray_pixel([100, 150, 200]), 141);
+        // Where OpenCV's 15-bit weights and the older 14-bit ones round apart: 0.114·250 = 28.5,
+        // (3735·250 + 2¹⁴) >> 15 = 28 but (1868·250 + 2¹³) >> 14 = 29. cvtColor gives 28.
+        assert_eq!(gray_pixel([0, 0, 250]), 28);
+        // A gray pixel keeps its value (the weights sum to 2¹⁵).
+        assert!((0..=255).all(|v| gray_pixel([v, v, v]) == v));
     }
 
     #[test]

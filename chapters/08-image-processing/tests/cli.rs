@@ -48,10 +48,14 @@ fn the_threshold_tool_processes_a_directory_and_names_a_bad_file() {
     let (input, out) = (root.join("in"), root.join("out"));
     std::fs::create_dir_all(&input).expect("creates the input dir");
     let picture = chapter_8::imaging::test_image(120, 80, 7);
-    chapter_8::imaging::write_rgb(&input.join("a.png"), &picture, image::ImageFormat::Png)
-        .expect("writes a PNG");
-    chapter_8::imaging::write_rgb(&input.join("b.jpg"), &picture, image::ImageFormat::Jpeg)
-        .expect("writes a JPEG");
+    for (name, format) in [
+        ("a.png", image::ImageFormat::Png),
+        ("b.jpg", image::ImageFormat::Jpeg),
+        ("gray.png", image::ImageFormat::Png),
+        ("gray.jpg", image::ImageFormat::Jpeg),
+    ] {
+        chapter_8::imaging::write_rgb(&input.join(name), &picture, format).expect("writes");
+    }
     std::fs::write(input.join("notes.txt"), "not an image").expect("writes a text file");
     let (input_arg, out_arg) = (input.display().to_string(), out.display().to_string());
     let args = [
@@ -63,20 +67,50 @@ fn the_threshold_tool_processes_a_directory_and_names_a_bad_file() {
         "--threads",
         "2",
     ];
+    // One pass by default; `--compare` adds the one-thread pass and the check.
     let stdout = CHAPTER_8.stdout(&args, 0);
-    assert!(stdout.contains("2 files"), "{stdout}");
-    assert!(stdout.contains("identical to"), "{stdout}");
-    for name in ["a_gaussian.png", "b_gaussian.png"] {
+    assert!(
+        stdout.contains("4 files") && stdout.contains("2 threads"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("compare:"), "{stdout}");
+    let compare = [&args[..], &["--compare"]].concat();
+    let stdout = CHAPTER_8.stdout(&compare, 0);
+    assert!(stdout.contains("identical on both passes"), "{stdout}");
+    // Two inputs with one stem write two files.
+    for name in [
+        "a_gaussian.png",
+        "b_gaussian.png",
+        "gray_png_gaussian.png",
+        "gray_jpg_gaussian.png",
+    ] {
         let written = chapter_8::imaging::read_gray(&out.join(name)).expect("reads the output");
         assert_eq!(written.dimensions(), (120, 80));
     }
-    // A file that does not decode is listed with its reason, and the exit code says so.
+    // A file that does not decode is listed with its reason, and the exit code says so; the
+    // files that did decode still agree between the passes.
     std::fs::write(input.join("broken.png"), "not a png").expect("writes a bad file");
-    let stdout = CHAPTER_8.stdout(&args, 1);
+    let stdout = CHAPTER_8.stdout(&compare, 1);
     assert!(
         stdout.contains("broken.png") && stdout.contains("decoding"),
         "{stdout}"
     );
+    assert!(stdout.contains("1 not decoded"), "{stdout}");
+    assert!(stdout.contains("identical on both passes"), "{stdout}");
+    assert!(!stdout.contains("DIFFER"), "{stdout}");
+    // A truncated JPEG is written, but named as damaged.
+    std::fs::remove_file(input.join("broken.png")).expect("removes the bad file");
+    let whole = std::fs::read(input.join("b.jpg")).expect("reads the JPEG");
+    std::fs::write(input.join("cut.jpg"), &whole[..whole.len() / 2]).expect("writes a cut one");
+    let stdout = CHAPTER_8.stdout(&args, 1);
+    assert!(
+        stdout.contains("cut.jpg") && stdout.contains("DAMAGED"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 damaged"), "{stdout}");
+    // Names that would still collide are refused before any work.
+    std::fs::write(input.join("gray_jpg.png"), "").expect("writes a clashing name");
+    CHAPTER_8.usage_error(&args, "would both be written as gray_jpg_gaussian.png");
     let _ = std::fs::remove_dir_all(&root);
     CHAPTER_8.usage_error(
         &["threshold", "--input", "/no/such/dir"],
