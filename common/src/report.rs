@@ -79,11 +79,6 @@ pub fn wrap(text: &str, columns: usize, indent: &str) -> Vec<String> {
     lines
 }
 
-/// A figure's number with no unit, by the course's one rule for numbers ([`crate::format`]).
-pub fn format_value(value: f64) -> String {
-    crate::format::number(value)
-}
-
 /// How much of an outcome the human report shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {

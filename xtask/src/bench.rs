@@ -29,7 +29,6 @@ use std::process::{Command, ExitCode};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use common::report::format_value;
 use common::timing::Stopwatch;
 use common::{Outcome, Plot};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -505,7 +504,7 @@ fn results_markdown(machine: &Machine, measured: &[Measured], charts: &[Chart]) 
                             cell(&outcome.variant),
                             if figure.key { "**" } else { "" },
                             cell(&figure.name) + if figure.key { "**" } else { "" },
-                            format_value(figure.value),
+                            common::format::number(figure.value),
                             cell(&figure.unit)
                         );
                     }

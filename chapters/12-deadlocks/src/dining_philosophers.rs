@@ -257,8 +257,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 outcome = outcome.line(format!("  {line}"));
             }
             outcome
-                .key_figure("detected after", report.ended_after.as_secs_f64(), "s")
-                .figure("meals before the deadlock", total_meals as f64, "meals")
+                .duration("detected after", report.ended_after).as_key()
+                .count("meals before the deadlock", total_meals, "meals")
                 .notice("a circle of philosophers each holding the left fork: the wait-for cycle closes")
         }
         (Ending::Finished, fix) if fix != Strategy::LeftThenRight && everyone_ate => {
@@ -267,9 +267,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 .line(format!(
                     "All {philosophers} philosophers ate {meals} meals each; no deadlock."
                 ))
-                .key_figure("total time", report.ended_after.as_secs_f64(), "s")
-                .figure("meals", total_meals as f64, "meals")
-                .figure("back-offs", backoffs as f64, "back-offs")
+                .duration("total time", report.ended_after).as_key()
+                .count("meals", total_meals, "meals")
+                .count("back-offs", backoffs, "back-offs")
                 .notice(match fix {
                     Strategy::Ordered => "the last philosopher reaches for fork 0 first, so the circle of waits cannot close",
                     Strategy::TryLock => "nobody holds a fork while waiting; the price is back-offs (and, without randomness, livelock)",
@@ -279,7 +279,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         _ => config
             .outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
-            .figure("meals", total_meals as f64, "meals")
+            .count("meals", total_meals, "meals")
             .notice(match strategy {
                 Strategy::LeftThenRight => "the table did not deadlock this time",
                 _ => "the fixed table did not finish every meal",

@@ -153,8 +153,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     common::timing::human(report.ended_after)
                 ))
                 .line(report.describe_ending())
-                .key_figure("attempts without a meal", attempts as f64, "attempts")
-                .figure("meals", 0.0, "meals")
+                .count("attempts without a meal", attempts, "attempts").as_key()
+                .count("meals", 0, "meals")
                 .notice("nothing is blocked, so no deadlock detector fires: only the progress counters show it")
         }
         Manners::Priority | Manners::RandomBackoff
@@ -165,9 +165,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "Both diners ate {meals} meals in {}.",
                     common::timing::human(report.ended_after)
                 ))
-                .key_figure("meals", total_meals as f64, "meals")
-                .figure("attempts", attempts as f64, "attempts")
-                .figure("total time", report.ended_after.as_secs_f64(), "s")
+                .count("meals", total_meals, "meals").as_key()
+                .count("attempts", attempts, "attempts")
+                .duration("total time", report.ended_after)
                 .notice(if manners == Manners::Priority {
                     "an asymmetric rule breaks the tie: one diner goes first"
                 } else {
@@ -176,7 +176,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
         _ => config.outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
-            .figure("meals", total_meals as f64, "meals"),
+            .count("meals", total_meals, "meals"),
     };
     Ok(outcome.table(table))
 }

@@ -200,7 +200,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(config
         .outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("threads that finished", finished as f64, "threads")
-        .figure("timeouts", f64::from(timeouts), "timeouts")
+        .count("threads that finished", finished, "threads")
+        .as_key()
+        .count("timeouts", timeouts, "timeouts")
         .notice(notice))
 }

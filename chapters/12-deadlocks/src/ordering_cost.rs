@@ -125,7 +125,6 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     ]);
 
     let ordered = cost.ordered.as_secs_f64();
-    let sequential = cost.sequential.as_secs_f64();
     let unlocked = cost.unlocked.as_secs_f64();
     // The verdict is the count, not the clock: under ordered locks at most one thread ever
     // worked at a time. The times show what that costs, on this machine, this run.
@@ -133,10 +132,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     Ok(config.outcome(Verdict::from(showed))
     .table(table)
     .key_figure("ordered / unlocked", ordered / unlocked, "x")
-    .figure("threads working at once, ordered locks (most)", cost.ordered_at_once as f64, "threads")
-    .figure("threads working at once, no locks (most)", cost.unlocked_at_once as f64, "threads")
-    .figure("ordered", ordered, "s")
-    .figure("sequential", sequential, "s")
-    .figure("unlocked", unlocked, "s")
+    .count("threads working at once, ordered locks (most)", cost.ordered_at_once, "threads")
+    .count("threads working at once, no locks (most)", cost.unlocked_at_once, "threads")
+    .duration("ordered", cost.ordered)
+    .duration("sequential", cost.sequential)
+    .duration("unlocked", cost.unlocked)
     .notice("ordering removes the deadlock, not the waiting: threads that need the same locks take turns"))
 }

@@ -174,17 +174,18 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             }
             outcome
                 .line("The watchdog broke the cycle and both threads gave up their waits.")
-                .key_figure("detected after", report.ended_after.as_secs_f64(), "s")
+                .duration("detected after", report.ended_after)
+                .as_key()
                 .notice(
                     "each thread holds the lock the other wants: opposite lock orders make a cycle",
                 )
         }
         (Ending::Finished, LockOrder::Global) if report.total_progress() == 2 => {
-            let serial: f64 = holds.iter().map(|h| 2.0 * h.as_secs_f64()).sum();
+            let serial: Duration = holds.iter().map(|h| *h * 2).sum();
             config.outcome(Verdict::Showed)
                 .line("Both threads took lock A before lock B and both finished.")
-                .key_figure("total time", report.ended_after.as_secs_f64(), "s")
-                .figure("sum of both threads' work", serial, "s")
+                .duration("total time", report.ended_after).as_key()
+                .duration("sum of both threads' work", serial)
                 .notice("one global lock order cannot form a cycle; the price is that the threads take turns")
         }
         _ => config

@@ -338,9 +338,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         );
     }
     Ok(outcome
-        .key_figure("polite most overtaken", polite_overtaken as f64, "acquisitions")
+        .count("polite most overtaken", polite_overtaken, "acquisitions").as_key()
         .figure("greedy share", greedy_share, "%")
-        .figure("polite longest wait", polite_wait.as_secs_f64(), "s")
+        .duration("polite longest wait", polite_wait)
         .table(share_table("Per thread", "acquisitions", &m.rows))
         .notice(match kind {
             Kind::Ticket => {

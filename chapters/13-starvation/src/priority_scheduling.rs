@@ -379,9 +379,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             common::format::counted(low.most_overtaken, "jobs")
         ))
         .key_figure("low-priority share", low_share, "%")
-        .figure("low-priority jobs", low.accesses as f64, "jobs")
-        .figure("low-priority longest wait", low.longest_wait.as_secs_f64(), "s")
-        .figure("low-priority most overtaken", low.most_overtaken as f64, "jobs")
+        .count("low-priority jobs", low.accesses, "jobs")
+        .duration("low-priority longest wait", low.longest_wait)
+        .count("low-priority most overtaken", low.most_overtaken, "jobs")
         .table(share_table("Per producer", "jobs run", &rows));
     Ok(match policy {
         Policy::Strict => outcome.notice(

@@ -224,10 +224,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         }
     })
     .table(table)
-    .key_figure("overdrafts", overdrafts as f64, "rounds")
-    .figure("rounds", rounds as f64, "rounds")
-    .figure("approved", approved as f64, "withdrawals")
-    .figure("allowed", allowed as f64, "withdrawals")
+    .count("overdrafts", overdrafts, "rounds").as_key()
+    .count("rounds", rounds, "rounds")
+    .count("approved", approved, "withdrawals")
+    .count("allowed", allowed, "withdrawals")
     .figure("lowest balance", lowest as f64, "")
     .notice(match (guarding, showed) {
         (Guarding::SeparateLocks, true) => {

@@ -192,8 +192,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         );
     }
     Ok(outcome
-        .figure("broken counted", racy.actual as f64, "increments")
-        .figure("expected", racy.expected as f64, "increments")
+        .count("broken counted", racy.actual, "increments")
+        .count("expected", racy.expected, "increments")
         .notice(
             "correct first, then cheap: the cheapest correct counter is one nobody shares until the join",
         ))

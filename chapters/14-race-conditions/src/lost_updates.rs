@@ -195,11 +195,12 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 )
             }
         ))
-        .key_figure("lost updates", race.lost() as f64, "updates")
-        .figure("final counter", race.actual as f64, "updates")
-        .figure("expected", race.expected as f64, "updates")
-        .figure("time", race.elapsed.as_secs_f64(), "s")
-        .figure("sum of pauses", total.as_secs_f64(), "s")
+        .count("lost updates", race.lost(), "updates")
+        .as_key()
+        .count("final counter", race.actual, "updates")
+        .count("expected", race.expected, "updates")
+        .duration("time", race.elapsed)
+        .duration("sum of pauses", total)
         .figure("cost per increment", cost.ns_per_increment, "ns");
     outcome = outcome.notice(match (method, shown) {
         (Method::LoadStore, true) => {

@@ -188,11 +188,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         format!("{} (the longest)", human(m.longest_pause())),
     ]);
 
-    let (seq, thr, nar) = (
-        m.sequential.as_secs_f64(),
-        m.threaded.as_secs_f64(),
-        m.narrow.as_secs_f64(),
-    );
+    let (seq, thr) = (m.sequential.as_secs_f64(), m.threaded.as_secs_f64());
     let counts_right = m.counts.iter().all(|&c| c == expected);
     // Shown: every counter ended exact, and under the lock no pause began while another was
     // under way, on one thread or on many: counts that mutual exclusion guarantees, not times
@@ -206,21 +202,13 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         .line("The sleep is the subject: it is time spent holding the lock, or not.")
         .table(table)
         .key_figure("threaded / sequential", thr / seq.max(1e-9), "x")
-        .figure("overlapping critical sections", locked_overlaps as f64, "pauses")
-        .figure(
-            "most pausing at once, locked threads",
-            m.at_once[1] as f64,
-            "threads",
-        )
-        .figure(
-            "most pausing at once, pause outside the lock",
-            m.at_once[2] as f64,
-            "threads",
-        )
-        .figure("sequential", seq, "s")
-        .figure("threaded", thr, "s")
-        .figure("pause outside the lock", nar, "s")
-        .figure("sum of pauses", total.as_secs_f64(), "s")
+        .count("overlapping critical sections", locked_overlaps, "pauses")
+        .count("most pausing at once, locked threads", m.at_once[1], "threads")
+        .count("most pausing at once, pause outside the lock", m.at_once[2], "threads")
+        .duration("sequential", m.sequential)
+        .duration("threaded", m.threaded)
+        .duration("pause outside the lock", m.narrow)
+        .duration("sum of pauses", total)
         .notice(if long_pauses >= 2 {
             "a lock held across the pause makes twenty threads as slow as one; hold it for the update only"
         } else {

@@ -193,9 +193,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .line("What compiles and is still wrong: a race condition, atomic steps in a bad order (lost-updates, check-then-act).")
         .table(table)
-        .key_figure("refusals", REFUSALS.len() as f64, "programs")
-        .figure("Vec under a Mutex", results[0].0 as f64, "items")
-        .figure("Arc strong count after", results[1].0 as f64, "")
-        .figure("AtomicU64 hits", results[2].0 as f64, "hits")
+        .count("refusals", REFUSALS.len(), "programs").as_key()
+        .count("Vec under a Mutex", results[0].0, "items")
+        .count("Arc strong count after", results[1].0, "")
+        .count("AtomicU64 hits", results[2].0, "hits")
         .notice("the compiler stops data races; race conditions are logic, and need the right atomic step or lock"))
 }

@@ -268,22 +268,24 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let mut outcome = config
         .outcome(Verdict::from(showed))
         .table(table)
-        .figure("one thread", times.sequential.as_secs_f64(), "s")
-        .figure("two threads", times.threads.as_secs_f64(), "s")
+        .duration("one thread", times.sequential)
+        .duration("two threads", times.threads)
         .key_figure(
             "two-thread speedup",
             speedup(times.sequential, times.threads),
             "x",
         );
     if let Some(p) = times.processes {
-        outcome = outcome
-            .figure("two processes", p.as_secs_f64(), "s")
-            .figure("two-process speedup", speedup(times.sequential, p), "x");
+        outcome = outcome.duration("two processes", p).figure(
+            "two-process speedup",
+            speedup(times.sequential, p),
+            "x",
+        );
     }
     if let Some(stats) = times.gil {
         outcome = outcome
-            .figure("GIL switches (two threads)", stats.switches as f64, "switches")
-            .figure("GIL overlaps", stats.overlaps as f64, "overlaps")
+            .count("GIL switches (two threads)", stats.switches, "switches")
+            .count("GIL overlaps", stats.overlaps, "overlaps")
             .line(format!(
                 "Over the two-thread runs the GIL changed hands {} ({}) and was never held by two threads at once ({}).",
                 common::format::counted(stats.switches, "times"),

@@ -289,7 +289,7 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
     let mut outcome = config
         .outcome(Verdict::from(all_ran && overlaps == 0))
         .table(table)
-        .figure("one-thread time", base.as_secs_f64(), "s");
+        .duration("one-thread time", base);
     let measured = if with_gil { "GIL-modelled" } else { "no-lock" };
     for row in rows.iter().filter(|r| r.threads > 1) {
         let name = format!("{measured} speedup with {} threads", row.threads);
@@ -347,8 +347,8 @@ pub fn report(config: &RunConfig, sizes: Sizes) -> anyhow::Result<Outcome> {
     }
     Ok(if with_gil {
         outcome
-            .figure("GIL switches", switches as f64, "switches")
-            .figure("GIL overlaps", overlaps as f64, "overlaps")
+            .count("GIL switches", switches, "switches")
+            .count("GIL overlaps", overlaps, "overlaps")
             .line(format!(
                 "The GIL changed hands {} over all rows, and was never held by two threads at once ({}, counted at every take).",
                 common::format::counted(switches, "times"),

@@ -147,14 +147,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
 
     let outcome = config.outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("wall time", run.wall.as_secs_f64(), "s")
-        .figure("sum of waits", run.sum_of_waits.as_secs_f64(), "s")
-        .figure(
-            "most threads waiting at once",
-            run.max_waiting_at_once as f64,
-            "threads",
-        )
-        .figure("GIL overlaps", run.gil.overlaps as f64, "overlaps")
+        .duration("wall time", run.wall).as_key()
+        .duration("sum of waits", run.sum_of_waits)
+        .count("most threads waiting at once", run.max_waiting_at_once, "threads")
+        .count("GIL overlaps", run.gil.overlaps, "overlaps")
         .line(format!(
             "Each wait is a {} sleep standing for a disk or network round trip: latency is the subject here, not computation.",
             human(latency)

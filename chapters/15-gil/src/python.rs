@@ -244,7 +244,7 @@ pub fn side_by_side(
             outcome = outcome
                 .key_figure("CPython two-thread speedup", speedup(py.one_thread, py.two_threads), "x")
                 .figure("CPython two-process speedup", speedup(py.one_thread, py.two_processes), "x")
-                .figure("CPython one thread", py.one_thread.as_secs_f64(), "s")
+                .duration("CPython one thread", py.one_thread)
                 .figure("CPython / Rust time per step, one thread", per_step, "x")
                 .line(format!(
                     "Ran {} (switch interval {} s) on the chapter's own program, src/python/countdown.py; every countdown reached zero.",

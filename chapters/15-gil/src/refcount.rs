@@ -224,7 +224,7 @@ fn aliasing(config: &RunConfig) -> Outcome {
     config
         .outcome(Verdict::from(showed))
         .table(table)
-        .key_figure("count with two names", twice as f64, "references")
+        .count("count with two names", twice, "references").as_key()
         .line("The book's sys.getrefcount printed one more than these (its own argument is a reference too).")
         .line("Changing the list through a changed it for b as well: two names, one object, one count.")
         .notice("Rc is not Send: the compiler will not let this plain count reach a second thread")
@@ -258,10 +258,10 @@ fn broken(config: &RunConfig) -> Outcome {
     let showed = worst.error() > 0 || total_premature > 0;
     let mut outcome = config
         .outcome(Verdict::from(showed))
-        .key_figure("count error", worst.error() as f64, "references")
-        .figure("final count (should be 1)", worst.final_count as f64, "references")
-        .figure("frees of a live object", total_premature as f64, "frees")
-        .figure("rounds", f64::from(rounds), "rounds")
+        .count("count error", worst.error(), "references").as_key()
+        .count("final count (should be 1)", worst.final_count, "references")
+        .count("frees of a live object", total_premature, "frees")
+        .count("rounds", rounds, "rounds")
         .line(format!(
             "Two threads, {} retain/release pairs each, on one count updated by load-then-store, no GIL; {} in {}.",
             common::format::count(worst.pairs_per_thread),
@@ -337,7 +337,7 @@ fn atomic(config: &RunConfig) -> Outcome {
         .outcome(Verdict::from(exact))
         .table(counts)
         .table(cost)
-        .key_figure("final Arc count", arc_count as f64, "references")
+        .count("final Arc count", arc_count, "references").as_key()
         .figure("Rc ns per pair", rc_ns, "ns")
         .figure("Arc ns per pair", arc_ns, "ns")
         .figure("contended Arc ns per pair", contended_ns, "ns")

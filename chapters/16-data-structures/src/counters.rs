@@ -276,7 +276,7 @@ pub fn compare(config: &RunConfig, total: u64) -> anyhow::Result<Outcome> {
         PLOT_ID,
         format!(
             "a shared counter four ways: {} increments split over 1..{threads} threads",
-            common::report::format_value(total as f64)
+            common::format::count(total)
         ),
         "threads",
         "million increments per second",
@@ -365,11 +365,7 @@ fn run_sweep(config: &RunConfig) -> anyhow::Result<Outcome> {
             common::format::count(s.bound),
             common::format::count(s.quiescent_miss),
         ]);
-        outcome = outcome.figure(
-            format!("worst miss at S={threshold}"),
-            s.worst as f64,
-            "counts",
-        );
+        outcome = outcome.count(format!("worst miss at S={threshold}"), s.worst, "counts");
         if threshold == 4096 {
             outcome = outcome.key_figure("M incr/s at S=4096", s.per_second / 1e6, "M incr/s");
         }

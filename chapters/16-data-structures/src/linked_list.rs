@@ -354,7 +354,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     outcome.verdict = Verdict::from(intact);
     Ok(outcome
-        .figure("keys lost or duplicated", bad_total as f64, "keys")
+        .count("keys lost or duplicated", bad_total, "keys")
         .table(table)
         .line(format!(
             "after every run, each key's tally (initial + inserts − removes) matched the final \

@@ -258,7 +258,7 @@ pub fn compare(config: &RunConfig, counts: &[usize], each: u64) -> anyhow::Resul
         PLOT_ID,
         format!(
             "push + pop pairs by threads, {} per thread: lock-free vs locked vs queues",
-            common::report::format_value(each as f64)
+            common::format::count(each)
         ),
         "threads",
         "million push + pop pairs per second",
@@ -341,8 +341,9 @@ fn run_aba(config: &RunConfig, tagged: bool) -> anyhow::Result<Outcome> {
     };
     let outcome = config
         .outcome(Verdict::from(showed))
-        .key_figure("duplicated pops", run.duplicates as f64, "values")
-        .figure("lost values", run.lost as f64, "values")
+        .count("duplicated pops", run.duplicates, "values")
+        .as_key()
+        .count("lost values", run.lost, "values")
         .line(format!(
             "stack A, B, C ({} head); thread 1 reads head = A, next = B, and pauses",
             if tagged { "tagged" } else { "untagged" }

@@ -173,10 +173,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let outcome = config
         .outcome(Verdict::from(showed))
-        .key_figure("final counter", counted.actual as f64, "increments")
-        .figure("increments done", counted.expected as f64, "increments")
-        .figure("lost updates", counted.lost() as f64, "updates")
-        .figure("total time", counted.elapsed.as_secs_f64(), "s")
+        .count("final counter", counted.actual, "increments")
+        .as_key()
+        .count("increments done", counted.expected, "increments")
+        .count("lost updates", counted.lost(), "updates")
+        .duration("total time", counted.elapsed)
         .line(format!(
             "{name}: {WORKERS} workers, {INCREMENTS} increments, each read → sleep {} → write \
              (the sleep is the race window, a real pause)",

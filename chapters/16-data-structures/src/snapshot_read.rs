@@ -352,10 +352,11 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let outcome = config
         .outcome(Verdict::from(showed))
-        .key_figure("KeyErrors under load", errors as f64, "reads")
-        .figure("reads under load", total as f64, "reads")
-        .figure("stale reads", stale as f64, "reads")
-        .figure("refreshes", refreshes as f64, "refreshes")
+        .count("KeyErrors under load", errors, "reads")
+        .as_key()
+        .count("reads under load", total, "reads")
+        .count("stale reads", stale, "reads")
+        .count("refreshes", refreshes, "refreshes")
         .line(scene_line)
         .line(format!(
             "under load: {} readers × {reads} reads (key, sleep {} — the race window, a real \

@@ -328,7 +328,7 @@ fn run_atomic_max(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
     Ok(
         config.outcome(Verdict::from(all_exact))
-            .key_figure("retries (compare_exchange_weak)", weak_retries as f64, "retries")
+            .count("retries (compare_exchange_weak)", weak_retries, "retries").as_key()
             .flag("every maximum exact", all_exact)
             .table(table)
             .line(if all_exact {

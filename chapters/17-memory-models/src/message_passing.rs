@@ -89,13 +89,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         };
     let mut outcome = config
         .outcome(Verdict::from(verdict))
-        .key_figure("flag seen, data not", stale as f64, "trials")
-        .figure("trials", h.trials() as f64, "trials")
-        .figure(
-            "flag seen",
-            (h.count(1, 0) + h.count(1, 1)) as f64,
-            "trials",
-        )
+        .count("flag seen, data not", stale, "trials")
+        .as_key()
+        .count("trials", h.trials(), "trials")
+        .count("flag seen", h.count(1, 0) + h.count(1, 1), "trials")
         .table(histogram_table(
             &format!(
                 "what the reader saw in {} trials on {arch}",

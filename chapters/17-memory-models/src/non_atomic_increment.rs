@@ -254,9 +254,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     let mut outcome = config
         .outcome(Verdict::from(showed))
-        .key_figure("updates lost", lost as f64, "updates")
-        .figure("lost, book round", book.lost() as f64, "updates")
-        .figure("lost, contended round", contended.lost() as f64, "updates")
+        .count("updates lost", lost, "updates")
+        .as_key()
+        .count("lost, book round", book.lost(), "updates")
+        .count("lost, contended round", contended.lost(), "updates")
         .table(table)
         .line(format!("each update: {what}"));
     outcome = match (how, lost) {

@@ -88,8 +88,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let verdict = legal && if forbids { weak == 0 } else { weak > 0 };
     let mut outcome = config
         .outcome(Verdict::from(verdict))
-        .key_figure("r1 = r2 = 0", weak as f64, "trials")
-        .figure("trials", h.trials() as f64, "trials")
+        .count("r1 = r2 = 0", weak, "trials")
+        .as_key()
+        .count("trials", h.trials(), "trials")
         .figure(
             "share r1 = r2 = 0",
             100.0 * weak as f64 / h.trials().max(1) as f64,

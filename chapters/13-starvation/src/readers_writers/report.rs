@@ -133,11 +133,11 @@ pub(super) fn outcome(config: &RunConfig, kind: Kind, m: &Measurement) -> Outcom
             HOLD_MICROS.0, HOLD_MICROS.1
         ))
         .line(format!("Measured policy: {}.", m.policy()))
-        .key_figure(key, key_value as f64, "accesses")
-        .figure("reads", reads as f64, "accesses")
-        .figure("writes", writes as f64, "accesses")
-        .figure("longest reader wait", read_wait.as_secs_f64(), "s")
-        .figure("longest writer wait", write_wait.as_secs_f64(), "s")
+        .count(key, key_value, "accesses").as_key()
+        .count("reads", reads, "accesses")
+        .count("writes", writes, "accesses")
+        .duration("longest reader wait", read_wait)
+        .duration("longest writer wait", write_wait)
         .notice(notice)
         .table(table);
     if !ran {

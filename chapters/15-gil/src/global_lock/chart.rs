@@ -46,7 +46,7 @@ pub fn scaling_plot(total: u64, gil: &[ScalingRow], free: &[ScalingRow], cores: 
         PLOT_ID,
         format!(
             "{} interpreter steps split over 1..{} threads: one GIL vs none",
-            common::report::format_value(total as f64),
+            common::format::count(total),
             free.len()
         ),
         "threads",

@@ -194,7 +194,7 @@ pub fn throughput_plot(
         "chapter-20-throughput-by-shape",
         format!(
             "Throughput by shape (capacity {capacity}, {} messages)",
-            common::report::format_value(messages as f64)
+            common::format::count(messages)
         ),
         "producers:consumers",
         "throughput (million messages/s)",
