@@ -23,10 +23,20 @@
 //! served, including the peak number of requests in flight, so a rate limiter can be checked from
 //! the server's side. Dropping it stops accepting, lets requests in flight finish (up to a grace
 //! period) and joins the thread.
+//!
+//! Its limits ([`Limits`], stated by `chapter-5 serve` at start-up and in `--help`): at most
+//! 4,096 connections (one more is answered `503` and closed, never queued); a request head of at
+//! most 16 KB (hyper answers `431` beyond it); 10 s to send a whole head, which is also how long
+//! an idle keep-alive connection stays open; `?sleep=` up to 60 s; `/bytes/{n}` up to 64 MB in
+//! chunks of at most 64 KB, so one connection holds at most one chunk (and hyper's write buffer)
+//! for a client that does not read. The listen backlog is the system's maximum ([`crate::net`]).
+//! A client that sends a whole request and then half-closes (`nc -N`, `shutdown(SHUT_WR)`) is
+//! still answered.
 
 use std::convert::Infallible;
 use std::io;
 use std::net::{SocketAddr, TcpListener as StdTcpListener};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
@@ -51,10 +61,50 @@ use routes::respond;
 pub const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// The largest `/bytes/{n}` body.
 pub const MAX_STREAM_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest `?chunk=` of a `/bytes/{n}` stream: what one connection buffers at most.
+pub const MAX_CHUNK: usize = 64 * 1024;
 /// How long a dropped server waits for requests in flight before it closes them.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-/// A client must send its request head within this time, or the connection is closed.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The reply to a connection beyond [`Limits::max_connections`], after which it is closed.
+pub const BUSY_REPLY: &str = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 38\r\nconnection: close\r\nretry-after: 1\r\n\r\nserver busy: too many connections now\n";
+
+/// What a hostile or careless client cannot exceed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; one more is answered [`BUSY_REPLY`] and closed.
+    pub max_connections: usize,
+    /// A client must send a whole request head within this time, or the connection is closed;
+    /// an idle keep-alive connection is closed after it too.
+    pub header_read_timeout: Duration,
+    /// The largest request head, in bytes (hyper's read buffer; it answers `431` beyond it).
+    pub max_head_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 4096,
+            header_read_timeout: Duration::from_secs(10),
+            max_head_bytes: 16 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Display for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} connections, request heads up to {} bytes, {} s to send one (and idle keep-alive), \
+             ?sleep= up to {} s, /bytes/{{n}} up to {} MB in chunks of at most {} KB",
+            crate::format::count(self.max_connections),
+            crate::format::count(self.max_head_bytes),
+            self.header_read_timeout.as_secs_f64(),
+            MAX_SLEEP.as_secs(),
+            MAX_STREAM_BYTES / (1024 * 1024),
+            MAX_CHUNK / 1024
+        )
+    }
+}
 
 /// What the server has seen since it started (or since [`StatusServer::reset_peak`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -65,6 +115,12 @@ pub struct ServerStats {
     pub in_flight: usize,
     /// The most requests ever handled at once.
     pub peak_in_flight: usize,
+    /// Connections open right now.
+    pub connections: usize,
+    /// The most connections ever open at once.
+    pub peak_connections: usize,
+    /// Connections refused with [`BUSY_REPLY`] because [`Limits::max_connections`] were open.
+    pub rejected_busy: u64,
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +128,26 @@ struct Counters {
     requests: AtomicU64,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
+    connections: AtomicUsize,
+    peak_connections: AtomicUsize,
+    rejected_busy: AtomicU64,
+}
+
+/// Marks one connection open for as long as it lives.
+struct Open(Arc<Counters>);
+
+impl Open {
+    fn enter(counters: &Arc<Counters>) -> Self {
+        let now = counters.connections.fetch_add(1, Ordering::SeqCst) + 1;
+        counters.peak_connections.fetch_max(now, Ordering::SeqCst);
+        Open(Arc::clone(counters))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Marks one request in flight for as long as it lives, so a cancelled request is counted out.
@@ -112,9 +188,15 @@ impl StatusServer {
         Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    /// Starts a server on `addr`; port 0 picks a free one (read it back with [`Self::addr`]).
+    /// Starts a server on `addr` with the default [`Limits`]; port 0 picks a free one (read it
+    /// back with [`Self::addr`]).
     pub fn bind(addr: SocketAddr) -> io::Result<Self> {
-        let listener = StdTcpListener::bind(addr)?;
+        Self::bind_with(addr, Limits::default())
+    }
+
+    /// Starts a server on `addr` with these limits.
+    pub fn bind_with(addr: SocketAddr, limits: Limits) -> io::Result<Self> {
+        let listener = crate::net::listen(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -125,7 +207,7 @@ impl StatusServer {
         let served = Arc::clone(&counters);
         let thread = std::thread::Builder::new()
             .name("status-server".into())
-            .spawn(move || runtime.block_on(accept_loop(listener, served, stopped)))?;
+            .spawn(move || runtime.block_on(accept_loop(listener, limits, served, stopped)))?;
         Ok(StatusServer {
             addr,
             counters,
@@ -150,6 +232,9 @@ impl StatusServer {
             requests: self.counters.requests.load(Ordering::SeqCst),
             in_flight: self.counters.in_flight.load(Ordering::SeqCst),
             peak_in_flight: self.counters.peak_in_flight.load(Ordering::SeqCst),
+            connections: self.counters.connections.load(Ordering::SeqCst),
+            peak_connections: self.counters.peak_connections.load(Ordering::SeqCst),
+            rejected_busy: self.counters.rejected_busy.load(Ordering::SeqCst),
         }
     }
 
@@ -159,13 +244,33 @@ impl StatusServer {
         self.counters.peak_in_flight.store(now, Ordering::SeqCst);
     }
 
-    /// Blocks until Ctrl-C (SIGINT), then shuts down gracefully. For `serve` commands.
-    pub fn serve_until_interrupted(self) -> io::Result<ServerStats> {
+    /// For `serve` commands: watches for Ctrl-C (SIGINT) and SIGTERM, calls `ready` (the
+    /// handlers are in place by then, so a signal sent as soon as the address is printed is
+    /// already graceful), blocks until either signal, then shuts down gracefully: requests in
+    /// flight are answered. Returns the final counts and the signal's name.
+    pub fn serve_until_signalled(
+        self,
+        ready: impl FnOnce(&Self),
+    ) -> io::Result<(ServerStats, &'static str)> {
+        use tokio::signal::unix::{SignalKind, signal};
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        runtime.block_on(tokio::signal::ctrl_c())?;
-        Ok(self.shutdown())
+        let (mut interrupt, mut term) = {
+            let _context = runtime.enter();
+            (
+                signal(SignalKind::interrupt())?,
+                signal(SignalKind::terminate())?,
+            )
+        };
+        ready(&self);
+        let name = runtime.block_on(async {
+            tokio::select! {
+                _ = interrupt.recv() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            }
+        });
+        Ok((self.shutdown(), name))
     }
 
     /// Stops accepting, lets requests in flight finish (up to [`SHUTDOWN_GRACE`]), joins the
@@ -193,6 +298,7 @@ impl Drop for StatusServer {
 
 async fn accept_loop(
     listener: StdTcpListener,
+    limits: Limits,
     counters: Arc<Counters>,
     mut stopped: watch::Receiver<bool>,
 ) {
@@ -203,12 +309,25 @@ async fn accept_loop(
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => {
+                Ok((mut stream, _peer)) => {
                     let _ = stream.set_nodelay(true);
+                    if counters.connections.load(Ordering::SeqCst) >= limits.max_connections {
+                        // Full: say so and close, rather than queue a connection we cannot serve.
+                        counters.rejected_busy.fetch_add(1, Ordering::SeqCst);
+                        connections.spawn(async move {
+                            use tokio::io::AsyncWriteExt;
+                            let said = stream.write_all(BUSY_REPLY.as_bytes());
+                            let _ = tokio::time::timeout(Duration::from_secs(1), said).await;
+                        });
+                        continue;
+                    }
+                    let open = Open::enter(&counters);
                     connections.spawn(serve_connection(
                         stream,
+                        limits,
                         Arc::clone(&counters),
                         stopped.clone(),
+                        open,
                     ));
                 }
                 // Out of descriptors or a reset before accept: back off instead of spinning.
@@ -225,8 +344,10 @@ async fn accept_loop(
 
 async fn serve_connection(
     stream: TcpStream,
+    limits: Limits,
     counters: Arc<Counters>,
     mut stopped: watch::Receiver<bool>,
+    _open: Open,
 ) {
     let service = service_fn(move |request| {
         let counters = Arc::clone(&counters);
@@ -241,9 +362,14 @@ async fn serve_connection(
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(limits.max_head_bytes)
+        // A client that sends its request and then shuts down its sending side (`nc -N`,
+        // `shutdown(SHUT_WR)`) is waiting for the answer: hyper's default takes that EOF as
+        // "the client is gone" and closes without one.
+        .half_close(true)
         .serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(connection);
+    let mut connection = pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
         _ = stopped.changed() => {

@@ -13,6 +13,7 @@
 //! - [`kept_panics`]: panics kept for the run's report instead of printed with a backtrace;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - `http` (feature `http`): the local HTTP status server and async client of chapters 5, 10, 11;
+//! - `net` (feature `net`, Unix): a listening socket with the system's longest backlog;
 //! - `process` (feature `process`, Unix): forked children, pipes read under a deadline, reaping;
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
@@ -31,6 +32,8 @@ pub mod format;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod kept_panics;
+#[cfg(all(unix, feature = "net"))]
+pub mod net;
 pub mod outcome;
 pub mod plot;
 #[cfg(all(unix, feature = "process"))]

@@ -4,7 +4,12 @@
 //! Every example starts a private [`StatusServer`] on `127.0.0.1:0` and stops it when done. This
 //! tool runs the same server until Ctrl-C, prints its URL and routes, and on exit prints what it
 //! served (requests, and the most it handled at once). Try, in another terminal:
-//! `curl -i "http://127.0.0.1:PORT/status/404?sleep=500"`.
+//! `curl -i "http://127.0.0.1:PORT/status/404?sleep=500"`. Ctrl-C and SIGTERM both stop it
+//! gracefully: it stops accepting and answers the requests in flight first.
+//!
+//! Its limits are stated at start-up and in `--help` ([`common::http::Limits`]): connections
+//! (one more is answered `503` and closed), the size of a request head and the time to send it
+//! (also the idle keep-alive timeout), the longest `?sleep=` and the largest stream and chunk.
 //!
 //! It refuses any non-loopback host: the server sleeps on request (up to 60 s a request) and
 //! streams up to 64 MB per request for anyone who asks, with no authentication. That is fine for
@@ -20,14 +25,20 @@ use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::http::{PAGES, StatusServer};
+use common::http::{Limits, PAGES, StatusServer};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "chapter-5 serve",
     bin_name = "chapter-5 serve",
     disable_version_flag = true,
-    about = "Run the chapter's local status server until Ctrl-C (loopback only)"
+    about = "Run the chapter's local status server until Ctrl-C or SIGTERM (loopback only)",
+    after_help = "Limits: at most --max-connections connections (one more is answered 503 and \
+                  closed); request heads up to 16,384 bytes (431 beyond); --head-timeout s to send \
+                  a head, which also closes idle keep-alive connections; ?sleep= up to 60 s; \
+                  /bytes/{n} up to 64 MB in chunks of at most 64 KB (what one connection buffers \
+                  for a client that does not read); listen backlog: the system maximum. Ctrl-C \
+                  and SIGTERM both stop it gracefully, answering the requests in flight."
 )]
 struct ServeArgs {
     /// Address to listen on: a loopback address (127.0.0.1 or ::1).
@@ -36,6 +47,12 @@ struct ServeArgs {
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Most connections at once; one more is answered 503 and closed.
+    #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_connections: u32,
+    /// Seconds a client has to send a request head (and an idle keep-alive connection stays).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3_600))]
+    head_timeout: u32,
 }
 
 /// The `serve` tool's entry point (`args[0]` is "serve").
@@ -52,7 +69,12 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let server = match StatusServer::bind(SocketAddr::new(args.host, args.port)) {
+    let limits = Limits {
+        max_connections: args.max_connections as usize,
+        header_read_timeout: std::time::Duration::from_secs(u64::from(args.head_timeout)),
+        ..Limits::default()
+    };
+    let server = match StatusServer::bind_with(SocketAddr::new(args.host, args.port), limits) {
         Ok(server) => server,
         Err(e) => {
             eprintln!(
@@ -62,9 +84,29 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let ready = |server: &StatusServer| announce(server, limits);
+    match server.serve_until_signalled(ready) {
+        Ok((stats, signal)) => {
+            println!(
+                "stopped: {} served, at most {} at once (by {signal}; requests in flight were answered)",
+                common::format::counted(stats.requests, "requests"),
+                common::format::count(stats.peak_in_flight)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The start-up lines: the URL, the limits, the routes.
+fn announce(server: &StatusServer, limits: Limits) {
     let base = server.url("");
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "status server listening on {base}");
+    let _ = writeln!(out, "limits: {limits}");
     let _ = writeln!(out, "routes:");
     let _ = writeln!(
         out,
@@ -90,21 +132,6 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         "the ?sleep= delay stands in for network latency (this chapter's subject); try: curl -i \
          \"{base}/status/404?sleep=500\""
     );
-    let _ = writeln!(out, "press Ctrl-C to stop");
+    let _ = writeln!(out, "press Ctrl-C (or send SIGTERM) to stop");
     let _ = out.flush();
-    drop(out);
-    match server.serve_until_interrupted() {
-        Ok(stats) => {
-            println!(
-                "stopped: {} served, at most {} at once",
-                common::format::counted(stats.requests, "requests"),
-                common::format::count(stats.peak_in_flight)
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }

@@ -10,7 +10,7 @@
 //! Book: chapter 18 (example3.py and example6.py run until Ctrl-C kills them; here shutdown is
 //! part of the design).
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -128,16 +128,10 @@ pub fn start(
     addr: SocketAddr,
     limits: Limits,
 ) -> anyhow::Result<ServerHandle> {
-    // std sets SO_REUSEADDR on Unix listeners, so a restarted server can rebind a port that
-    // still has connections in TIME_WAIT (the book's example6 failed with "Address already in
-    // use" for want of it).
-    let listener = TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
-    // std listens with a backlog of 128: a burst of 1,000 connects overflows it, and the kernel
-    // then drops handshakes that clients retry only after a second or more. On Linux, calling
-    // listen(2) again on a listening socket just updates its backlog; -1 (`MAXALLOWABLE`) asks
-    // for the system's maximum, net.core.somaxconn (4096 on current kernels).
-    nix::sys::socket::listen(&listener, nix::sys::socket::Backlog::MAXALLOWABLE)
-        .context("cannot lengthen the listen backlog")?;
+    // SO_REUSEADDR (the book's example6 failed with "Address already in use" for want of it)
+    // and the system's longest listen backlog (std's 128 overflows under a burst of 1,000
+    // connects, and the dropped handshakes are retried only after a second): `common::net`.
+    let listener = common::net::listen(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let stats = Arc::new(Stats::default());
     let shutdown = Shutdown::default();

@@ -11,7 +11,7 @@ use hyper::header::{ALLOW, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::pages::{PAGES, page, page_body};
-use super::{MAX_SLEEP, MAX_STREAM_BYTES};
+use super::{MAX_CHUNK, MAX_SLEEP, MAX_STREAM_BYTES};
 
 /// Every answer's body: a whole page, an empty one, or a stream of chunks.
 pub(super) type Body = BoxBody<Bytes, Infallible>;
@@ -67,9 +67,10 @@ fn parse_query(query: Option<&str>) -> Result<Query, String> {
                     parsed.chunk_delay = delay;
                 }
             }
-            "chunk" => match number()? {
-                0 => return Err("chunk=0: a chunk must hold at least one byte".into()),
-                n => parsed.chunk = Some(usize::try_from(n).unwrap_or(usize::MAX)),
+            "chunk" => match usize::try_from(number()?) {
+                Ok(0) => return Err("chunk=0: a chunk must hold at least one byte".into()),
+                Ok(n) if n <= MAX_CHUNK => parsed.chunk = Some(n),
+                _ => return Err(format!("chunk={value}: at most {MAX_CHUNK} bytes")),
             },
             // Unknown parameters are ignored, as most servers do (curl adds none, browsers some).
             _ => {}

@@ -1,0 +1,278 @@
+//! Hostile clients against the chapter's status server (`common::http::StatusServer`, what
+//! `chapter-5 serve` runs): slowloris, an over-long head, random binary, half-close after a whole
+//! request, send-then-reset, a connect burst, idle keep-alive sockets, a full house, pipelining,
+//! a stream the client never reads, and SIGTERM with requests in flight (the real binary).
+//!
+//! Loopback only, a bounded number of clients, short configured timeouts; each verdict rests on
+//! the replies and the server's own counters (open connections, refusals, requests answered),
+//! with generous timeouts only as hang guards.
+
+#![cfg(not(shuttle))]
+
+use std::io::{BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::http::{BUSY_REPLY, Limits, StatusServer};
+use common::net::hostile::{
+    connect, exchange, garbage, read_line, read_to_close, reset, wait_until,
+};
+
+const LIMITS: Limits = Limits {
+    max_connections: 8,
+    header_read_timeout: Duration::from_millis(500),
+    max_head_bytes: 16 * 1024,
+};
+
+fn server() -> StatusServer {
+    StatusServer::bind_with(SocketAddr::from(([127, 0, 0, 1], 0)), LIMITS).expect("starts")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn still_serves(server: &StatusServer) {
+    let reply = exchange(
+        server.addr(),
+        b"GET /status/200 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        false,
+    );
+    assert!(
+        text(&reply).starts_with("HTTP/1.1 200 OK"),
+        "{}",
+        text(&reply)
+    );
+}
+
+fn all_closed(server: &StatusServer) {
+    wait_until("every connection to close", || {
+        server.stats().connections == 0
+    });
+}
+
+#[test]
+fn a_whole_request_then_half_close_is_answered() {
+    let server = server();
+    for request in [
+        &b"GET /status/200 HTTP/1.0\r\n\r\n"[..],
+        &b"GET /status/418 HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+    ] {
+        let reply = text(&exchange(server.addr(), request, true));
+        assert!(
+            reply.contains(" 200 OK") || reply.contains(" 418 "),
+            "{reply:?}"
+        );
+    }
+    assert_eq!(server.shutdown().requests, 2);
+}
+
+#[test]
+fn slowloris_is_closed_at_the_head_timeout() {
+    let server = server();
+    let mut stream = connect(server.addr());
+    // A head that never ends, a few bytes at a time: the head timeout closes it.
+    let mut closed = false;
+    for _ in 0..200 {
+        if stream.write_all(b"X-Slow: a\r\n").is_err() {
+            closed = true;
+            break;
+        }
+        if server.stats().connections == 0 {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        closed,
+        "10 s of a never-ending head and the connection is still open"
+    );
+    all_closed(&server);
+    still_serves(&server);
+}
+
+#[test]
+fn an_over_long_head_gets_431_and_binary_gets_400() {
+    let server = server();
+    let mut head = b"GET /status/200 HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
+    head.extend(std::iter::repeat_n(b'a', 64 * 1024));
+    head.extend_from_slice(b"\r\n\r\n");
+    let reply = text(&exchange(server.addr(), &head, false));
+    assert!(reply.starts_with("HTTP/1.1 431"), "{reply:?}");
+    let reply = text(&exchange(server.addr(), &garbage(5, 10_000), false));
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply:?}");
+    all_closed(&server);
+    still_serves(&server);
+}
+
+#[test]
+fn send_then_reset_leaves_nothing_open() {
+    let server = server();
+    for _ in 0..5 {
+        let mut stream = connect(server.addr());
+        stream
+            .write_all(b"GET /status/200?sleep=200 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("sends");
+        reset(stream);
+    }
+    all_closed(&server);
+    wait_until("the cut-off requests to leave", || {
+        server.stats().in_flight == 0
+    });
+    still_serves(&server);
+}
+
+#[test]
+fn idle_keep_alive_sockets_are_closed_after_the_timeout() {
+    let server = server();
+    let mut idle: Vec<_> = (0..4).map(|_| connect(server.addr())).collect();
+    wait_until("four connections", || server.stats().connections == 4);
+    for stream in &mut idle {
+        // Silent: the server closes it at the head timeout, unanswered.
+        assert!(read_to_close(stream).is_empty());
+    }
+    all_closed(&server);
+}
+
+#[test]
+fn one_connection_past_the_limit_is_told_503_and_nothing_grows() {
+    let server = server();
+    let held: Vec<_> = (0..LIMITS.max_connections)
+        .map(|_| {
+            let mut stream = connect(server.addr());
+            // A request in progress keeps each one open past the head timeout.
+            stream
+                .write_all(b"GET /status/200?sleep=5000 HTTP/1.1\r\nHost: x\r\n\r\n")
+                .expect("sends");
+            stream
+        })
+        .collect();
+    wait_until("the limit to be reached", || {
+        server.stats().connections == LIMITS.max_connections
+    });
+    let reply = text(&exchange(server.addr(), b"", false));
+    assert_eq!(reply, BUSY_REPLY);
+    let stats = server.stats();
+    assert_eq!(stats.rejected_busy, 1);
+    assert_eq!(stats.peak_connections, LIMITS.max_connections);
+    drop(held);
+    all_closed(&server);
+}
+
+#[test]
+fn a_connect_burst_is_served_within_the_limit() {
+    let server = StatusServer::start().expect("starts");
+    let clients: Vec<_> = (0..200).map(|_| connect(server.addr())).collect();
+    for mut stream in clients {
+        stream
+            .write_all(b"GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .expect("sends");
+        let reply = text(&read_to_close(&mut stream));
+        assert!(reply.starts_with("HTTP/1.1 204"), "{reply:?}");
+    }
+    let stats = server.shutdown();
+    assert_eq!((stats.requests, stats.rejected_busy), (200, 0));
+}
+
+#[test]
+fn pipelined_requests_are_answered_in_order() {
+    let server = server();
+    let reply = text(&exchange(
+        server.addr(),
+        b"GET /status/201 HTTP/1.1\r\nHost: x\r\n\r\nGET /status/202 HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET /status/203 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        false,
+    ));
+    let statuses: Vec<&str> = reply
+        .lines()
+        .filter_map(|line| line.strip_prefix("HTTP/1.1 "))
+        .map(|rest| &rest[..3])
+        .collect();
+    assert_eq!(statuses, ["201", "202", "203"], "{reply:?}");
+}
+
+#[test]
+fn a_client_that_never_reads_holds_one_chunk_and_a_huge_chunk_is_refused() {
+    let server = server();
+    let reply = text(&exchange(
+        server.addr(),
+        b"GET /bytes/1000000?chunk=1000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        false,
+    ));
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply:?}");
+    let mut stream = connect(server.addr());
+    stream
+        .write_all(b"GET /bytes/67108864 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("sends");
+    // Never read: the server stalls on a full socket, and its other clients are served.
+    still_serves(&server);
+    reset(stream);
+    all_closed(&server);
+}
+
+/// The real binary: SIGTERM while three streams are half sent; each must arrive whole.
+#[test]
+fn sigterm_lets_the_requests_in_flight_finish() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-5"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts chapter-5 serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let first = read_line(&mut stdout);
+    let addr: SocketAddr = first
+        .strip_prefix("status server listening on http://")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+    let limits = read_line(&mut stdout);
+    assert!(limits.starts_with("limits: 4,096 connections"), "{limits}");
+    let mut streams: Vec<_> = (0..3)
+        .map(|_| {
+            let mut stream = connect(addr);
+            stream
+                .write_all(
+                    b"GET /bytes/3000?chunk=1000&chunk_delay=300 HTTP/1.1\r\nHost: x\r\n\
+                      Connection: close\r\n\r\n",
+                )
+                .expect("sends");
+            // The head and the first chunk prove the request is in flight.
+            let mut first = [0u8; 64];
+            let n = stream.read(&mut first).expect("the answer starts");
+            assert!(text(&first[..n]).starts_with("HTTP/1.1 200"));
+            (stream, first[..n].to_vec())
+        })
+        .collect();
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("sends SIGTERM");
+    for (stream, start) in &mut streams {
+        let mut whole = std::mem::take(start);
+        whole.extend(read_to_close(stream));
+        let body_at = whole
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a whole head")
+            + 4;
+        // Chunked transfer: the body is 3,000 letters between chunk-size lines.
+        let letters = whole[body_at..]
+            .iter()
+            .filter(|b| (b'a'..=b'c').contains(b))
+            .count();
+        assert!(letters >= 3000, "a cut-off body: {}", text(&whole));
+        assert!(
+            whole.ends_with(b"0\r\n\r\n"),
+            "no final chunk: {}",
+            text(&whole)
+        );
+    }
+    wait_until("the server to exit", || {
+        child.try_wait().expect("waits").is_some()
+    });
+    let status = child.wait().expect("waits");
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    let _ = stdout.read_to_string(&mut rest);
+    assert!(rest.contains("by SIGTERM"), "{rest}");
+}
