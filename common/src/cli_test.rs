@@ -31,6 +31,26 @@ impl ChapterBinary {
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.path))
     }
 
+    /// Runs it with `PATH` set to an empty directory, so that it finds no `python3` (nor any other
+    /// program): a machine without Python. Returns stdout, asserting exit code 0.
+    pub fn stdout_without_python(&self, args: &[&str]) -> String {
+        let empty = std::env::temp_dir().join(format!("no-python-{}", std::process::id()));
+        std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("cannot create {empty:?}: {e}"));
+        let out = Command::new(self.path)
+            .args(args)
+            .env("PATH", &empty)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.path));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?} without python3\nstdout:\n{stdout}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    }
+
     /// Runs it and returns stdout, asserting exit code `code`.
     pub fn stdout(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);

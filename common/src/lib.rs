@@ -18,6 +18,7 @@
 //! - [`deadlock`]: tracked locks and the wait-for graph that names a deadlock's cycle;
 //! - [`timing`]: stopwatch, speedup, efficiency, Amdahl's and Gustafson's laws;
 //! - [`rng`]: a seeded generator so `--seed` replays a run;
+//! - [`python`]: the chapters' own Python programs, run beside Rust under a deadline, one table;
 //! - [`book`]: the book's inputs that several chapters use (the numbers tested for primality);
 //! - [`sync`]: locks and threads from std, or from shuttle under `--cfg shuttle`;
 //! - [`testing`]: for chapters' tests: run an example as the tour does, grade on a watched thread;
@@ -38,6 +39,7 @@ pub mod outcome;
 pub mod plot;
 #[cfg(all(unix, feature = "process"))]
 pub mod process;
+pub mod python;
 pub mod registry;
 pub mod report;
 pub mod rng;

@@ -8,7 +8,8 @@
 //!
 //! The modules, one concept each, in tour order: [`prime_check`] (on [`primes`], with its
 //! fork-and-pipe pool in [`process_pool`] and its timing, sweep and charts in
-//! [`prime_check_report`]), [`inherently_sequential`], [`io_bound`], [`concurrent_vs_parallel`];
+//! [`prime_check_report`]), [`inherently_sequential`], [`io_bound`], [`concurrent_vs_parallel`],
+//! [`python`] (the prime check in CPython beside Rust, when `python3` is installed);
 //! and the exercise modules [`split`] (1.1) and [`work_index`] (1.2), which `prime-check` uses
 //! too.
 
@@ -21,6 +22,7 @@ pub mod prime_check;
 pub mod prime_check_report;
 pub mod primes;
 pub mod process_pool;
+pub mod python;
 
 #[cfg(mutants)]
 pub mod mutants;
@@ -83,6 +85,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: concurrent_vs_parallel::Running::ALL,
             threads: None,
             run: concurrent_vs_parallel::run,
+        },
+        Example {
+            name: "python-side-by-side",
+            summary: "CPython (if python3 is on PATH) and Rust on the same prime check: sequential, thread pool, process pool, one table",
+            variants: python::Sides::ALL,
+            threads: None,
+            run: python::run,
         },
     ],
 };

@@ -8,7 +8,8 @@
 //! shown next to its prediction, and a chart of both.
 //!
 //! The modules, one concept each, in tour order: [`amdahl`] (the sweeps, with their results,
-//! table and chart in [`amdahl_report`]), [`gustafson`], [`plot`]; the work they measure in
+//! table and chart in [`amdahl_report`]), [`gustafson`], [`plot`], [`python`] (the book's sweep
+//! in CPython beside Rust, when `python3` is installed); the work they measure in
 //! [`primes`] and [`workload`]; and the exercise modules [`predictions`] (2.1) and [`split`]
 //! (2.2), which the examples use too.
 
@@ -19,6 +20,7 @@ pub mod amdahl_report;
 pub mod gustafson;
 pub mod plot;
 pub mod primes;
+pub mod python;
 pub mod workload;
 
 #[cfg(mutants)]
@@ -68,6 +70,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: plot::Drawn::ALL,
             threads: Some(SWEEP),
             run: plot::run,
+        },
+        Example {
+            name: "python-side-by-side",
+            summary: "CPython (if python3 is on PATH) and Rust on the book's prime sweep at 1 and 2 workers: speedups side by side",
+            variants: python::Sides::ALL,
+            threads: None,
+            run: python::run,
         },
     ],
 };
