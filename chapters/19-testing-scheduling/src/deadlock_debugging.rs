@@ -158,8 +158,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     cycle.links.len()
                 ))
                 .line("Each thread takes its locks in a different order (its source first); the fix is one global order for everyone.")
-                .key_figure("threads on the cycle", cycle.links.len() as f64, "threads")
-                .figure("detected after", report.ended_after.as_secs_f64(), "s")
+                .count("threads on the cycle", cycle.links.len(), "threads").as_key()
+                .duration("detected after", report.ended_after)
                 .notice("no function is wrong on its own: the cycle only appears across threads, which is why the wait-for report, not the code, is where to start")
         }
         (Ending::Finished, LockOrder::LowerFirst)
@@ -167,9 +167,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         {
             config.outcome(Verdict::Showed)
                 .line("Every transfer locks the lower-numbered account first: all threads finished.")
-                .key_figure("transfers done", report.total_progress() as f64, "transfers")
+                .count("transfers done", report.total_progress(), "transfers").as_key()
                 .figure("total money (conserved)", total as f64, "")
-                .figure("time", report.ended_after.as_secs_f64(), "s")
+                .duration("time", report.ended_after)
                 .notice("with one global lock order, \"holds A, waits for B\" only ever points up the order, so it cannot come back round")
         }
         _ => config.outcome(Verdict::DidNotShow)

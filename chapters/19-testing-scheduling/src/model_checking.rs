@@ -323,8 +323,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     }
 
     let mut outcome = config.outcome(Verdict::DidNotShow)
-        .figure("stress-test runs with a duplicate", duplicates as f64, "runs")
-        .key_figure("schedules shuttle ran", finding.schedules as f64, "schedules")
+        .count("stress-test runs with a duplicate", duplicates, "runs")
+        .count("schedules shuttle ran", finding.schedules, "schedules").as_key()
         .table(table)
         .line("loom checks the same dispenser exhaustively: RUSTFLAGS=\"--cfg loom\" CARGO_TARGET_DIR=target/loom cargo test -p chapter-19 --release --test loom_model_check");
     let showed = match version {

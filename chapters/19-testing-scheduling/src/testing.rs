@@ -231,9 +231,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .line("cargo test does this by default (one thread per core); `-- --test-threads=1` is the serial run; `cargo nextest run` gives each test its own process.")
         .key_figure("speed-up of the parallel run", gain, "x")
-        .figure("suite, one test thread", t.serial_took.as_secs_f64(), "s")
-        .figure("suite, parallel", t.parallel_took.as_secs_f64(), "s")
-        .figure("cores", cores as f64, "cores")
+        .duration("suite, one test thread", t.serial_took)
+        .duration("suite, parallel", t.parallel_took)
+        .count("cores", cores, "cores")
         .table(table)
         .notice(format!("independent slow tests can run in parallel, up to the number of slow tests and of free cores — {reading}; tests that share state (a file, a port, a global) must not run in parallel — or must not share it")))
 }

@@ -263,9 +263,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             "Chrome trace written to {} — open it at https://ui.perfetto.dev (Open trace file).",
             path.display()
         ))
-        .key_figure("trace events", events as f64, "events")
-        .figure("threads in the trace", threads.len() as f64, "threads")
-        .figure("tasks polled on more than one thread", moved as f64, "tasks")
+        .count("trace events", events, "events").as_key()
+        .count("threads in the trace", threads.len(), "threads")
+        .count("tasks polled on more than one thread", moved, "tasks")
         .table(table)
         .notice("spans name what each thread is doing, so interleaved log lines stay readable; in the timeline, a lock wait is the gap before \"critical section\", and each async task's bars hop between worker threads"))
 }

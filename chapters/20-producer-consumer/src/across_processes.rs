@@ -312,7 +312,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     t.sent
                 ))
                 .line(child)
-                .key_figure("messages received", t.received as f64, "messages"),
+                .count("messages received", t.received, "messages").as_key(),
         );
     }
     let outcome = match framing {
@@ -325,9 +325,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     t.received, t.sent, t.intact
                 ))
                 .line(child)
-                .key_figure("messages intact", t.intact as f64, "messages")
-                .figure("messages believed received", t.received as f64, "messages")
-                .figure("messages sent", t.sent as f64, "messages")
+                .count("messages intact", t.intact, "messages").as_key()
+                .count("messages believed received", t.received, "messages")
+                .count("messages sent", t.sent, "messages")
                 .notice("a pipe carries bytes, not messages: reads do not line up with writes")
         }
         Framing::LengthPrefixed => {
@@ -346,9 +346,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     }
                 ))
                 .line(child)
-                .key_figure("messages received exactly once", t.intact as f64, "messages")
-                .figure("reads", t.reads as f64, "reads")
-                .figure("seconds", took.as_secs_f64(), "s")
+                .count("messages received exactly once", t.intact, "messages").as_key()
+                .count("reads", t.reads, "reads")
+                .duration("seconds", took)
                 .notice("the length prefix puts the message boundaries back: read exactly that many bytes")
         }
     };

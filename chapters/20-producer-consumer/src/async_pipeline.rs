@@ -181,7 +181,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 "The pipeline did not finish within its budget of {}: `tokio::time::timeout` ended it.",
                 human(budget)
             ))
-            .key_figure("messages sent", sent as f64, "messages"));
+            .count("messages sent", sent, "messages").as_key());
     };
     let delivered = p.delivered();
 
@@ -228,9 +228,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 human(settings.held_back_bound()),
                 p.high_water
             ))
-            .key_figure("producers suspended in send (sum)", p.waited.as_secs_f64(), "s")
-            .figure("producers done after", p.producers_done.as_secs_f64(), "s")
-            .figure("queue high-water mark", p.high_water as f64, "messages")
+            .duration("producers suspended in send (sum)", p.waited).as_key()
+            .duration("producers done after", p.producers_done)
+            .count("queue high-water mark", p.high_water, "messages")
             .notice("a full tokio channel suspends the sending task, not the thread: backpressure without blocking")
         }
         Channel::Unbounded => {
@@ -241,8 +241,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 human(p.producers_done),
                 p.high_water
             ))
-            .key_figure("queue high-water mark", p.high_water as f64, "messages")
-            .figure("producers suspended in send (sum)", p.waited.as_secs_f64(), "s")
+            .count("queue high-water mark", p.high_water, "messages").as_key()
+            .duration("producers suspended in send (sum)", p.waited)
             .notice("unbounded_channel's send is not even async: nothing can push back")
         }
     };
@@ -253,5 +253,5 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             if delivered { "yes" } else { "NO" }
         ))
         .table(table)
-        .figure("messages received", p.received as f64, "messages"))
+        .count("messages received", p.received, "messages"))
 }

@@ -206,7 +206,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                     "The watchdog ended the run within its budget of {}: {why}.",
                     human(config.budget())
                 ))
-                .key_figure("messages sent", sent as f64, "messages"));
+                .count("messages sent", sent, "messages")
+                .as_key());
         }
     };
     let mut table = TableData::new(
@@ -235,9 +236,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 common::format::count(p.high_water),
                 common::format::count(sent)
             ))
-            .key_figure("producers blocked (sum)", p.waited.as_secs_f64(), "s")
-            .figure("producers done after", p.producers_done.as_secs_f64(), "s")
-            .figure("queue high-water mark", p.high_water as f64, "messages")
+            .duration("producers blocked (sum)", p.waited).as_key()
+            .duration("producers done after", p.producers_done)
+            .count("queue high-water mark", p.high_water, "messages")
             .notice("a full bounded buffer slows the producers to the consumer's pace: the queued payload stays bounded")
         }
         Queue::Unbounded => {
@@ -251,8 +252,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 p.high_water,
                 queued_bytes(&p) / 1024
             ))
-            .key_figure("queue high-water mark", p.high_water as f64, "messages")
-            .figure("producers blocked (sum)", p.waited.as_secs_f64(), "s")
+            .count("queue high-water mark", p.high_water, "messages").as_key()
+            .duration("producers blocked (sum)", p.waited)
             .notice("an unbounded queue turns a slow consumer into a backlog: the queued payload grows with the input")
         }
     };
@@ -265,5 +266,5 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ))
         .line("Queued payload is the message count times 4 KiB, computed, not the process's measured memory.")
         .table(table)
-        .figure("messages received", p.received as f64, "messages"))
+        .count("messages received", p.received, "messages"))
 }

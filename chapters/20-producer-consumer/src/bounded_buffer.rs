@@ -376,9 +376,9 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
                 delivery.consumed
             ))
             .line("It closed the buffer to stop the run; the naive code would have taken `None` for \"closed\" and quit with items still coming.")
-            .key_figure("takes that woke to an empty buffer", delivery.woke_to_empty as f64, "takes")
-            .figure("messages delivered before the stop", delivery.consumed as f64, "messages")
-            .figure("runs until caught", attempts as f64, "runs")
+            .count("takes that woke to an empty buffer", delivery.woke_to_empty, "takes").as_key()
+            .count("messages delivered before the stop", delivery.consumed, "messages")
+            .count("runs until caught", attempts, "runs")
             .notice("a wake-up means \"look again\": wait in a `while` loop, never an `if`"),
         None => config.outcome(Verdict::DidNotShow)
             .line(match unfinished {
@@ -389,6 +389,6 @@ fn run_if_not_while(config: &RunConfig) -> Outcome {
                     human(budget)
                 ),
             })
-            .figure("runs", attempts as f64, "runs"),
+            .count("runs", attempts, "runs"),
     }
 }

@@ -193,9 +193,9 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         "This time every task was taken before the consumers quit: the race went the lucky way.".to_string()
     })
     .table(table)
-    .key_figure("tasks stranded", stranded as f64, "tasks")
-    .figure("tasks produced", produced as f64, "tasks")
-    .figure("tasks consumed", consumed as f64, "tasks")
+    .count("tasks stranded", stranded, "tasks").as_key()
+    .count("tasks produced", produced, "tasks")
+    .count("tasks consumed", consumed, "tasks")
     .notice("an empty queue means \"nothing yet\", not \"no more\": only the producer knows when the work ends (see `shutdown`)");
     Ok(outcome)
 }

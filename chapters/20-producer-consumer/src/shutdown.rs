@@ -205,9 +205,14 @@ fn run_pipeline(config: &RunConfig, how: Shutdown) -> Outcome {
     ))
     .table(first)
     .table(per_thread)
-    .key_figure("tasks consumed exactly once", (tally.produced - tally.lost - tally.duplicated) as f64, "tasks")
-    .figure("tasks lost", tally.lost as f64, "tasks")
-    .figure("tasks duplicated", tally.duplicated as f64, "tasks")
+    .count(
+        "tasks consumed exactly once",
+        tally.produced - tally.lost - tally.duplicated,
+        "tasks",
+    )
+    .as_key()
+    .count("tasks lost", tally.lost, "tasks")
+    .count("tasks duplicated", tally.duplicated, "tasks")
     .notice(notice)
 }
 
@@ -263,6 +268,6 @@ fn run_work_queue(config: &RunConfig) -> Outcome {
         list(&taken)
     ))
     .table(table)
-    .key_figure("numbers factored", taken.len() as f64, "numbers")
+    .count("numbers factored", taken.len(), "numbers").as_key()
     .notice("\"empty\" means \"done\" only because all the work was queued before the workers started")
 }

@@ -79,9 +79,9 @@ pub fn interval(outcome: Outcome, unit: Duration, run: &IntervalRun) -> Outcome 
     outcome
         .line("A job ticks every 3 s on the scheduler's worker threads while the main thread sleeps 2 s and prints, five times; then the main thread shuts the scheduler down.")
         .line("Both wait by sleeping: here the timing is the subject, not work.")
-        .key_figure("ticks", run.ticks as f64, "runs")
-        .figure("main-thread lines", run.main_lines as f64, "lines")
-        .figure("ticks after the cancel", run.ticks_after_cancel as f64, "runs")
+        .count("ticks", run.ticks, "runs").as_key()
+        .count("main-thread lines", run.main_lines, "lines")
+        .count("ticks after the cancel", run.ticks_after_cancel, "runs")
         .table(table)
         .notice("the ticks (at 3, 6, 9) interleave with the main thread's lines (2, 4, 6, 8, 10) because they run on other threads; after shutdown nothing fires")
 }
@@ -113,9 +113,9 @@ pub fn max_instances(outcome: Outcome, unit: Duration, rows: &[CapRun]) -> Outco
             "Each run sleeps for its duration (latency is the subject); one book second = {}.",
             common::timing::human(unit)
         ))
-        .key_figure("runs skipped at max_instances = 1", rows[1].skipped as f64, "runs")
-        .figure("most at once, the book's job (4 s every 3 s)", rows[0].most_at_once as f64, "runs")
-        .figure("most at once, a 10 s job capped at 3", rows[2].most_at_once as f64, "runs")
+        .count("runs skipped at max_instances = 1", rows[1].skipped, "runs").as_key()
+        .count("most at once, the book's job (4 s every 3 s)", rows[0].most_at_once, "runs")
+        .count("most at once, a 10 s job capped at 3", rows[2].most_at_once, "runs")
         .table(table)
         .notice("a job longer than its interval overlaps with itself: the book's 4 s job every 3 s never has more than 2 at once, so its max_instances=3 never bites; at 1 every other run is skipped")
 }
@@ -132,9 +132,9 @@ pub fn weekdays(outcome: Outcome, week: &WeekRun) -> Outcome {
             format_wall(A_MONDAY)
         ))
         .line("`timed_job` every 3 minutes, cancelled on Wednesday at 00:01; `scheduled_job` Mon-Fri at 17:00.")
-        .key_figure("weekday runs", week.weekday_runs.len() as f64, "runs")
-        .figure("3-minute runs before the cancel", week.every_3_min as f64, "runs")
-        .figure("real time for the virtual week", week.real.as_secs_f64(), "s")
+        .count("weekday runs", week.weekday_runs.len(), "runs").as_key()
+        .count("3-minute runs before the cancel", week.every_3_min, "runs")
+        .duration("real time for the virtual week", week.real)
         .table(table)
         .notice("with time injected (tokio's paused clock), a week of schedule is tested exactly in milliseconds; the tests do the same with #[tokio::test(start_paused = true)]")
 }

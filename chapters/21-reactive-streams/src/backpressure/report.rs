@@ -44,7 +44,7 @@ pub(super) fn compare(
             freshest = Some((name, t.mean_age()));
         }
         add_row(&mut table, name, t);
-        outcome = outcome.figure(format!("kept ({name})"), t.kept() as f64, "readings");
+        outcome = outcome.count(format!("kept ({name})"), t.kept(), "readings");
         outcome = outcome.figure(
             format!("mean age ({name})"),
             t.mean_age().as_secs_f64() * 1e3,
@@ -108,9 +108,10 @@ pub(super) fn one(
     };
     outcome
         .table(table)
-        .key_figure("readings kept", t.kept() as f64, "readings")
-        .figure("readings lost", t.lost() as f64, "readings")
-        .figure("readings produced", t.produced as f64, "readings")
+        .count("readings kept", t.kept(), "readings")
+        .as_key()
+        .count("readings lost", t.lost(), "readings")
+        .count("readings produced", t.produced, "readings")
         .figure(
             "producer done after",
             t.producer_done.as_secs_f64() * 1e3,

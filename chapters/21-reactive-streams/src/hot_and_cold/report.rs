@@ -146,14 +146,11 @@ pub(super) fn outcome(config: &RunConfig, kind: Temperature, r: &HotColdRun) -> 
     };
     outcome
         .table(table)
-        .key_figure("readings B got", b.values().len() as f64, "readings")
-        .figure(
-            "readings B was told it missed",
-            b.told_missed() as f64,
-            "readings",
-        )
-        .figure("readings A got", a.values().len() as f64, "readings")
-        .figure("readings taken", r.taken.len() as f64, "readings")
-        .figure("sensor starts", r.sensor_starts as f64, "starts")
+        .count("readings B got", b.values().len(), "readings")
+        .as_key()
+        .count("readings B was told it missed", b.told_missed(), "readings")
+        .count("readings A got", a.values().len(), "readings")
+        .count("readings taken", r.taken.len(), "readings")
+        .count("sensor starts", r.sensor_starts, "starts")
         .notice(notice)
 }

@@ -31,8 +31,8 @@ pub(super) fn outcome(config: &RunConfig, operator: Operator, r: &OperatorRun) -
             "The output obeys the operator's rule, checked against the readings actually taken: {}.",
             if r.obeys { "yes" } else { "NO" }
         ))
-        .key_figure("items out", r.items_out as f64, "items")
-        .figure("items in", r.items_in as f64, "items")
+        .count("items out", r.items_out, "items").as_key()
+        .count("items in", r.items_in, "items")
         .figure("longest wait, reading to output", r.max_latency.as_secs_f64() * 1e3, "ms")
         .notice(notice(operator))
 }
