@@ -14,6 +14,9 @@
 //! chapter with your exercises; `COURSE_BUILD=chapter-12:learner-e1,chapter-14:learner-e2` is
 //! how the grader builds two exercises in one cargo run.
 
+#[path = "course_build_mutants.rs"]
+mod mutants;
+
 /// The exercise numbers a chapter may have (`learner` switches on every one of them).
 const EXERCISES: std::ops::RangeInclusive<u32> = 1..=9;
 
@@ -25,6 +28,7 @@ fn main() {
     }
     let package = std::env::var("CARGO_PKG_NAME").unwrap_or_default();
     let wanted = std::env::var("COURSE_BUILD").unwrap_or_default();
+    let mut with_mutants = false;
     for item in wanted.split([',', ' ']).filter(|item| !item.is_empty()) {
         let (only_for, what) = match item.split_once(':') {
             Some((only_for, what)) => (Some(only_for), what),
@@ -43,7 +47,7 @@ fn main() {
                     println!("cargo::rustc-cfg=learner_e{k}");
                 }
             }
-            ("mutants", _) => println!("cargo::rustc-cfg=mutants"),
+            ("mutants", _) => with_mutants = true,
             (_, Some(k)) => println!("cargo::rustc-cfg=learner_e{k}"),
             _ => {
                 println!(
@@ -52,5 +56,28 @@ fn main() {
                 );
             }
         }
+    }
+    if with_mutants {
+        write_mutants();
+    }
+}
+
+/// Switches on `cfg(mutants)` and writes the mutants from their diffs (see `course_build_mutants.rs`).
+fn write_mutants() {
+    println!("cargo::rustc-cfg=mutants");
+    let (Some(manifest_dir), Some(out_dir)) = (
+        std::env::var_os("CARGO_MANIFEST_DIR"),
+        std::env::var_os("OUT_DIR"),
+    ) else {
+        println!("cargo::error=COURSE_BUILD=mutants: cargo set no CARGO_MANIFEST_DIR or OUT_DIR");
+        return;
+    };
+    match mutants::generate(manifest_dir.as_ref(), out_dir.as_ref()) {
+        Ok(read) => {
+            for path in read {
+                println!("cargo::rerun-if-changed={}", path.display());
+            }
+        }
+        Err(error) => println!("cargo::error=COURSE_BUILD=mutants: {error}"),
     }
 }

@@ -22,6 +22,7 @@ use crate::UsageError;
 use crate::workspace;
 
 mod exercise;
+mod unified_diff;
 
 pub use exercise::exercise;
 

@@ -8,10 +8,11 @@
 //! - the starter fails its suite: at least one pass fails (a timeout counts, and is reported);
 //! - the reference solution passes its suite in every pass;
 //! - at least three mutants are committed, and every one fails, with a message that names its
-//!   fault. A mutant is a wrong solution kept beside the reference, `src/mutants/eK_<name>.rs`,
-//!   compiled into the chapter with `COURSE_BUILD=mutants`; the suite runs its tests against it in a module of the same
-//!   name. Its doc comment says what is wrong (`//! Wrong: …`) and which words the grader's
-//!   message must contain (`//! Caught: …`).
+//!   fault. A mutant is a wrong solution kept beside the reference as its diff against it,
+//!   `src/mutants/eK_<name>.diff`, which the chapters' build script turns into a module of
+//!   the chapter with `COURSE_BUILD=mutants`; the suite runs its tests against it in a module
+//!   of the same name. The doc comment the diff opens with says what is wrong (`//! Wrong: …`)
+//!   and which words the grader's message must contain (`//! Caught: …`).
 //!
 //! The builds are made first, one cargo run per pass for every chapter at once (cargo then
 //! spreads them over the cores and builds the shared crates once): a chapter's starters are
@@ -110,7 +111,7 @@ pub fn mutants_of(root: &Path, chapter: &Chapter, exercise: &Exercise) -> Result
         let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
             continue;
         };
-        if !stem.starts_with(&prefix) || path.extension().is_none_or(|e| e != "rs") {
+        if !stem.starts_with(&prefix) || path.extension().is_none_or(|e| e != "diff") {
             continue;
         }
         let text = std::fs::read_to_string(&path)
@@ -206,7 +207,7 @@ pub fn run(root: &Path, wanted: &[String], solutions: Solutions) -> Result<bool>
                     mutants.len()
                 ),
                 vec![format!(
-                    "commit at least {MUTANTS_AT_LEAST} wrong solutions in {}/src/mutants/e{}_*.rs",
+                    "commit at least {MUTANTS_AT_LEAST} wrong solutions in {}/src/mutants/e{}_*.diff",
                     relative(root, &chapter.dir),
                     exercise.number()
                 )],

@@ -4,7 +4,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e1_predictions.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e1_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. The functions are pure, so there are no threads here: known
 //! values first (a wrong one is printed beside the expected one and what it stands for), then
 //! properties over a grid of serial fractions and worker counts (a seeded sweep, so a failure

@@ -3,7 +3,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e1_pool_map.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e1_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads (and real requests to the local status
 //! server, counted by the server itself), each under a watchdog so a hang fails fast with a
 //! report; and, with `--cfg shuttle`, the model checker across many schedules.

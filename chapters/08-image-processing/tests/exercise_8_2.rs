@@ -4,7 +4,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e2_scoped_tiles.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e2_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Runs under a watchdog, so a hang fails fast. Each thread owns
 //! its chunk of tiles; with `--cfg shuttle` the model checker runs small tile sets under many
 //! schedules, so a result gathered in finishing order is caught whichever thread wins on a real

@@ -3,7 +3,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e1_line_codec.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e1_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
 //! The codec is pure logic, so it is checked exhaustively: a stream of requests is cut into

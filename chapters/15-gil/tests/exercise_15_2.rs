@@ -3,7 +3,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e2_refcount.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e2_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads hammer one count, and, with
 //! `--cfg shuttle`, the model checker explores schedules of two threads, where a lost update
 //! or a double free is found for certain rather than by luck.

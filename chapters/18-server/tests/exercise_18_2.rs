@@ -3,7 +3,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e2_line_framer.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e2_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails.
 //!
 //! What is checked, as the task states it: after every `push` the framer holds at most `max + 1`

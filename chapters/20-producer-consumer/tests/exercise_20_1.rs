@@ -4,7 +4,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e1_bounded_buffer.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`,
-//! every committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask
+//! every committed wrong solution (`src/mutants/e1_*.diff`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails. Two passes: real threads under a watchdog (a lost
 //! wake-up fails in seconds, and the buffer's state at the stall says whose), and, with
 //! `--cfg shuttle`, the model checker across many schedules.

@@ -11,7 +11,8 @@
 //!   under a watchdog and under the shuttle model checker, run against the solution and against
 //!   every mutant;
 //! - three mutants in `src/mutants/` — a race, a hang and a shortcut, each with the words its
-//!   suite fails it with — listed in `src/mutants.rs`;
+//!   suite fails it with — written as diffs against the solution (`eK_NAME.diff`, which the
+//!   chapters' build script turns back into Rust), and `src/mutants.rs` if the chapter had none;
 //! - the `[[exercise]]` entry in `exercises.toml` (task and hints to rewrite) and a line in the
 //!   README's `## Exercises`.
 //!
@@ -24,6 +25,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::unified_diff::unified;
 use super::{Created, check_name, escape, format_package, read, relative};
 use crate::UsageError;
 use crate::exercises::{self, EXERCISES_FILE};
@@ -142,13 +144,6 @@ pub fn exercise(root: &Path, chapter: &str, name: &str, title: &str) -> Result<C
         )
     })?;
     let mutants_list = src.join("mutants.rs");
-    let mutants_text = match std::fs::read_to_string(&mutants_list) {
-        Ok(text) => text,
-        Err(_) => MUTANTS_DOC.to_string(),
-    };
-    let mutants_text = MUTANTS.iter().fold(mutants_text, |text, mutant| {
-        add_mutant_module(&text, &format!("e{k}_{}", mutant.stem))
-    });
     let toml = root.join(EXERCISES_FILE);
     let entry = toml_entry(
         &id,
@@ -178,16 +173,26 @@ pub fn exercise(root: &Path, chapter: &str, name: &str, title: &str) -> Result<C
     write(&solution, &solution_file(&id, title))?;
     write(&starter, &starter_file(&id, title))?;
     write(&suite, &suite_file(&id, title, k, &crate_name, &module))?;
-    for mutant in &MUTANTS {
-        let path = src.join("mutants").join(format!("e{k}_{}.rs", mutant.stem));
-        write(&path, &mutant_file(&id, mutant))?;
+    if !mutants_list.exists() {
+        write(&mutants_list, MUTANTS_MODULE)?;
     }
-    write(&mutants_list, &mutants_text)?;
     write(&lib, &lib_text)?;
     write(&toml, &toml_text)?;
     write(&readme, &readme_text)?;
 
+    // The diffs are taken against the solution as rustfmt leaves it, the mutants formatted alike.
     format_package(root, &chapter.package)?;
+    let solution_text = read(&solution)?;
+    for mutant in &MUTANTS {
+        let stem = format!("e{k}_{}", mutant.stem);
+        let diff = mutant_diff(
+            &solution_text,
+            &rustfmt(&mutant_file(&id, mutant))?,
+            &format!("solutions/e{k}_{module}.rs"),
+            &format!("mutants/{stem}.rs"),
+        );
+        write(&src.join("mutants").join(format!("{stem}.diff")), &diff)?;
+    }
     Ok(Created {
         files: written,
         run: format!("cargo xtask exercise verify --exercises {id}"),
@@ -216,24 +221,54 @@ fn register(lib: &str, id: &str, k: u32, module: &str) -> Option<String> {
     Some(text)
 }
 
-/// The doc comment of a chapter's `src/mutants.rs`, when the chapter had no mutants yet.
-const MUTANTS_DOC: &str = "//! Committed wrong solutions of the chapter's exercises, compiled \
-    only with `COURSE_BUILD=mutants`: each is a file a learner could have written, and `cargo \
-    xtask exercise verify` proves the exercise's suite fails it with a message that names the \
-    fault.\n";
+/// A chapter's `src/mutants.rs`, when the chapter had no mutants yet.
+const MUTANTS_MODULE: &str = "//! Committed wrong solutions of the chapter's exercises, compiled \
+    only with\n//! `COURSE_BUILD=mutants`: each is what a learner could have written, kept as its \
+    diff against\n//! the reference solution (`src/mutants/eK_*.diff`, made into Rust by the \
+    shared build script),\n//! and `cargo xtask exercise verify` proves the exercise's suite \
+    fails it with a message that\n//! names the fault.\n\ninclude!(concat!(env!(\"OUT_DIR\"), \
+    \"/mutants.rs\"));\n";
 
-/// `list` (a `src/mutants.rs`) with `pub mod MODULE;` after its last module.
-fn add_mutant_module(list: &str, module: &str) -> String {
-    let mut text = list.trim_end().to_string();
-    if !text
+/// A mutant's `.diff` file: `mutant`'s opening doc comment (what is wrong, what catches it),
+/// then what its code changes of `solution`.
+fn mutant_diff(solution: &str, mutant: &str, solution_name: &str, mutant_name: &str) -> String {
+    let is_doc = |line: &&str| line.starts_with("//!");
+    let doc: Vec<&str> = mutant.lines().take_while(is_doc).collect();
+    // The solution's doc in place of the mutant's, so the diff is of the code alone.
+    let code: String = solution
         .lines()
-        .last()
-        .is_some_and(|l| l.starts_with("pub mod"))
-    {
-        text.push('\n');
-    }
-    text.push_str(&format!("\npub mod {module};\n"));
-    text
+        .take_while(is_doc)
+        .chain(mutant.lines().skip_while(is_doc))
+        .flat_map(|line| [line, "\n"])
+        .collect();
+    format!(
+        "{}\n\n{}",
+        doc.join("\n"),
+        unified(solution, &code, solution_name, mutant_name)
+    )
+}
+
+/// `code` as rustfmt writes it.
+fn rustfmt(code: &str) -> Result<String> {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run rustfmt")?;
+    child
+        .stdin
+        .take()
+        .context("rustfmt has no stdin")?
+        .write_all(code.as_bytes())
+        .context("cannot write to rustfmt")?;
+    let output = child.wait_with_output().context("rustfmt failed")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "rustfmt could not format a generated mutant"
+    );
+    String::from_utf8(output.stdout).context("rustfmt wrote something not UTF-8")
 }
 
 /// `toml` (`exercises.toml`) with `entry` after chapter `chapter`'s last exercise, or at the end.
@@ -480,7 +515,7 @@ fn suite_file(id: &str, title: &str, k: u32, crate_name: &str, module: &str) -> 
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e{k}_{module}.rs` with `COURSE_BUILD=learner-e{k}`; with `COURSE_BUILD=mutants`,
-//! every committed wrong solution (`src/mutants/e{k}_*.rs`) gets a module too, and `cargo xtask
+//! every committed wrong solution (`src/mutants/e{k}_*.diff`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails. Two passes: real threads under a watchdog (a hang
 //! fails fast and says what to look at), and, with `--cfg shuttle`, the model checker, which
 //! finds the lost add a real run shows only now and then.
@@ -612,12 +647,24 @@ mod tests {
     }
 
     #[test]
-    fn every_mutant_is_listed_once() {
-        let list = add_mutant_module(MUTANTS_DOC, "e1_a");
-        let list = add_mutant_module(&list, "e1_b");
-        assert!(
-            list.ends_with("fault.\n\npub mod e1_a;\npub mod e1_b;\n"),
-            "{list}"
+    fn a_generated_mutant_is_its_doc_then_a_diff_of_its_code() {
+        let solution = solution_file("1.1", "A tally");
+        let mutant = mutant_file("1.1", &MUTANTS[0]);
+        let diff = mutant_diff(
+            &solution,
+            &mutant,
+            "solutions/e1_tally.rs",
+            "mutants/e1_x.rs",
         );
+        assert!(
+            diff.starts_with("//! A wrong tally for exercise 1.1."),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("//! Caught: adds lost\n\n--- solutions/e1_tally.rs\n"),
+            "{diff}"
+        );
+        assert!(!diff.contains("-//!"), "the solution's doc stays: {diff}");
+        assert!(diff.contains("+        let seen"), "{diff}");
     }
 }
