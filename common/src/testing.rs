@@ -158,13 +158,34 @@ pub fn process_cpu_time() -> Option<Duration> {
 
 /// The user and system time of a proc(5) `stat` file.
 fn cpu_time_in(stat: &str) -> Option<Duration> {
+    stat_of(stat).map(|(_, cpu)| cpu)
+}
+
+/// The scheduler state and the user and system time of a proc(5) `stat` file.
+fn stat_of(stat: &str) -> Option<(char, Duration)> {
     let stat = std::fs::read_to_string(stat).ok()?;
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     let (_, after_name) = stat.rsplit_once(')')?;
     let fields: Vec<&str> = after_name.split_whitespace().collect();
-    // Fields 14 (utime) and 15 (stime) of proc(5); `fields[0]` is field 3.
+    // Field 3 is the state; fields 14 (utime) and 15 (stime); `fields[0]` is field 3.
+    let state = fields.first()?.chars().next()?;
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some(Duration::from_millis(ticks * 10))
+    Some((state, Duration::from_millis(ticks * 10)))
+}
+
+/// The calling thread's kernel id, from the `/proc/thread-self` link (`<pid>/task/<tid>`), for
+/// another thread to watch it by with [`thread_state`]; `None` where there is no such link.
+pub fn kernel_thread_id() -> Option<u32> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// What the kernel says of thread `tid` of this process (a [`kernel_thread_id`]): its
+/// scheduler state (`R` running, `S` asleep, `D` in the disk, ...) and the CPU time it has
+/// used; `None` once the thread has ended. A thread blocked on a lock or a condition variable
+/// is `S` with its CPU time standing still; one that spins is `R`, or its time grows.
+pub fn thread_state(tid: u32) -> Option<(char, Duration)> {
+    stat_of(&format!("/proc/self/task/{tid}/stat"))
 }
 
 /// Runs `work` and says how much of the CPU time it cost the process the calling thread spent

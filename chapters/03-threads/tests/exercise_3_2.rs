@@ -4,7 +4,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e2_priority_queue.rs` with `COURSE_BUILD=learner-e2`; with `COURSE_BUILD=mutants`,
-//! every committed wrong solution (`src/mutants/e2_*.rs`) gets a module too, and `cargo xtask
+//! every committed wrong solution (`src/mutants/e2_*.diff`) gets a module too, and `cargo xtask
 //! exercise verify` proves each one fails. Two passes: real threads, and, with `--cfg
 //! shuttle`, the model checker across many schedules.
 //!
@@ -116,7 +116,7 @@ macro_rules! suite {
         #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
-            use common::testing::{assert_finished, watched};
+            use common::testing::{assert_finished, kernel_thread_id, thread_state, watched};
             use common::watchdog::{Watchdog, WorkerCtx, WorkerResult, worker};
             use std::sync::mpsc;
             use std::time::Duration;
@@ -142,28 +142,6 @@ macro_rules! suite {
             const STILL_FOR: u32 = 5;
             const SAMPLES: u32 = 300;
 
-            /// This thread's kernel id, from the `/proc/thread-self` link (`<pid>/task/<tid>`).
-            fn kernel_tid() -> u32 {
-                let link = std::fs::read_link("/proc/thread-self").expect("Linux has /proc");
-                link.file_name()
-                    .and_then(|name| name.to_str())
-                    .and_then(|name| name.parse().ok())
-                    .expect("/proc/thread-self ends in the thread id")
-            }
-
-            /// The scheduler state (`R` running, `S` asleep, ...) and CPU time of thread `tid`
-            /// of this process, from proc(5); `None` once the thread has ended.
-            fn state_of(tid: u32) -> Option<(char, Duration)> {
-                let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
-                // The command name (field 2) may hold spaces: count after its `)`.
-                let (_, after_name) = stat.rsplit_once(')')?;
-                let fields: Vec<&str> = after_name.split_whitespace().collect();
-                let state = fields.first()?.chars().next()?;
-                let ticks: u64 = fields.get(11)?.parse::<u64>().ok()?
-                    + fields.get(12)?.parse::<u64>().ok()?;
-                Some((state, Duration::from_millis(ticks * 10)))
-            }
-
             /// `count` workers, each reporting its kernel thread id and then calling `pop` once.
             fn workers_in_pop(
                 queue: &Arc<PriorityQueue<Task>>,
@@ -174,7 +152,7 @@ macro_rules! suite {
                     .map(|w| {
                         let (queue, tx) = (Arc::clone(queue), tx.clone());
                         spawn_named(format!("worker {w}"), move || {
-                            tx.send((w, kernel_tid())).expect("the test listens");
+                            tx.send((w, kernel_thread_id().expect("Linux has /proc/thread-self"))).expect("the test listens");
                             queue.pop()
                         })
                     })
@@ -195,7 +173,7 @@ macro_rules! suite {
                 let mut last = vec![None; workers.len()];
                 for _ in 0..SAMPLES {
                     for (w, (tid, handle)) in workers.iter().enumerate() {
-                        let now = state_of(*tid);
+                        let now = thread_state(*tid);
                         assert!(
                             now.is_some() && !handle.is_finished(),
                             "worker {w}: pop() on an empty, open queue returned instead of \
@@ -212,7 +190,7 @@ macro_rules! suite {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 let w = still.iter().position(|&n| n < STILL_FOR).unwrap_or(0);
-                let (state, cpu) = state_of(workers[w].0).unwrap_or(('?', Duration::ZERO));
+                let (state, cpu) = thread_state(workers[w].0).unwrap_or(('?', Duration::ZERO));
                 panic!(
                     "worker {w} never fell asleep in pop() on an empty, open queue (state {state}, \
                      {} ms of CPU used and growing): it spins instead of blocking — sleep on the \

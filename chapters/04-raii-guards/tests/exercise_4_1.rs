@@ -3,7 +3,7 @@
 //! The suite is written once, in `suite!`, and run against each implementation in a module of
 //! its own: `graded` is the reference solution in a normal test run and the learner's
 //! `exercises/e1_permits.rs` with `COURSE_BUILD=learner-e1`; with `COURSE_BUILD=mutants`, every
-//! committed wrong solution (`src/mutants/e1_*.rs`) gets a module too, and `cargo xtask exercise
+//! committed wrong solution (`src/mutants/e1_*.diff`) gets a module too, and `cargo xtask exercise
 //! verify` proves each one fails. Two passes: real threads under a watchdog, and, with
 //! `--cfg shuttle`, the model checker across many schedules.
 //!
@@ -52,7 +52,7 @@ macro_rules! suite {
         #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
-            use common::testing::assert_finished;
+            use common::testing::{assert_finished, kernel_thread_id, thread_state};
             use common::watchdog::{Watchdog, WorkerCtx, WorkerResult, worker};
             use std::sync::atomic::AtomicBool;
             use std::time::Duration;
@@ -163,28 +163,6 @@ macro_rules! suite {
             const STILL_FOR: u32 = 5;
             const SAMPLES: u32 = 300;
 
-            /// This thread's kernel id, from the `/proc/thread-self` link (`<pid>/task/<tid>`).
-            fn kernel_tid() -> u32 {
-                let link = std::fs::read_link("/proc/thread-self").expect("Linux has /proc");
-                link.file_name()
-                    .and_then(|name| name.to_str())
-                    .and_then(|name| name.parse().ok())
-                    .expect("/proc/thread-self ends in the thread id")
-            }
-
-            /// The scheduler state (`R` running, `S` asleep, ...) and CPU time of thread `tid`
-            /// of this process, from proc(5); `None` once the thread has ended.
-            fn state_of(tid: u32) -> Option<(char, Duration)> {
-                let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
-                // The command name (field 2) may hold spaces: count after its `)`.
-                let (_, after_name) = stat.rsplit_once(')')?;
-                let fields: Vec<&str> = after_name.split_whitespace().collect();
-                let state = fields.first()?.chars().next()?;
-                let ticks: u64 = fields.get(11)?.parse::<u64>().ok()?
-                    + fields.get(12)?.parse::<u64>().ok()?;
-                Some((state, Duration::from_millis(ticks * 10)))
-            }
-
             /// The only permit held by the test; a waiter in `acquire`, observed asleep (not
             /// assumed so after a pause); then the permit dropped: the waiter must wake and get it.
             #[test]
@@ -199,7 +177,7 @@ macro_rules! suite {
                         std::thread::Builder::new()
                             .name("waiter".into())
                             .spawn(move || {
-                                tx.send(kernel_tid()).expect("the test listens");
+                                tx.send(kernel_thread_id().expect("Linux has /proc/thread-self")).expect("the test listens");
                                 let permit = explained(|| semaphore.acquire());
                                 got_it.store(true, Ordering::SeqCst);
                                 drop(permit);
@@ -213,7 +191,7 @@ macro_rules! suite {
                             !got_it.load(Ordering::SeqCst),
                             "acquire returned a permit while the only one was taken"
                         );
-                        let now = state_of(tid);
+                        let now = thread_state(tid);
                         let cpu = now.map(|(_, cpu)| cpu);
                         still = if matches!(now, Some(('S', _))) && cpu == last { still + 1 } else { 0 };
                         last = cpu;
@@ -229,7 +207,7 @@ macro_rules! suite {
                         }
                         panic!("acquire returned a permit while the only one was taken");
                     }
-                    let (state, cpu) = state_of(tid).unwrap_or(('?', Duration::ZERO));
+                    let (state, cpu) = thread_state(tid).unwrap_or(('?', Duration::ZERO));
                     assert!(
                         still >= STILL_FOR,
                         "spins instead of blocking: the thread in acquire never fell asleep while \
