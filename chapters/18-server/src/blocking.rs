@@ -63,6 +63,11 @@ fn serve_one(
     loop {
         stream.write_all(connection.output())?;
         connection.wrote(connection.output().len());
+        if connection.pending() > 0 {
+            // The output cap held part of the last read back: answer it now there is room.
+            stats.answered(connection.resume());
+            continue;
+        }
         if connection.is_finished() {
             break;
         }
@@ -80,6 +85,7 @@ fn serve_one(
             Ok(n) => {
                 last_heard = Instant::now();
                 stats.answered(connection.received(&buf[..n]));
+                stats.buffered(connection.output().len(), connection.input_buffered());
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 if last_heard.elapsed() >= limits.idle_timeout {

@@ -27,6 +27,8 @@ pub struct Stats {
     vanished_mid_line: AtomicU64,
     closed: AtomicU64,
     peak_connections: AtomicU64,
+    peak_output: AtomicU64,
+    peak_input: AtomicU64,
 }
 
 /// A copy of the counters.
@@ -46,6 +48,10 @@ pub struct StatsSnapshot {
     pub closed: u64,
     /// The most connections open at once.
     pub peak_connections: u64,
+    /// The most reply bytes one connection ever held unsent (a client that does not read).
+    pub peak_output_buffered: u64,
+    /// The most request bytes one connection ever held unanswered (partial line included).
+    pub peak_input_buffered: u64,
 }
 
 impl Stats {
@@ -69,6 +75,11 @@ impl Stats {
     pub(crate) fn closed(&self) {
         self.closed.fetch_add(1, Ordering::Relaxed);
     }
+    /// One connection holds `output` reply bytes unsent and `input` request bytes unanswered.
+    pub(crate) fn buffered(&self, output: usize, input: usize) {
+        self.peak_output.fetch_max(output as u64, Ordering::Relaxed);
+        self.peak_input.fetch_max(input as u64, Ordering::Relaxed);
+    }
 
     /// The counters now.
     pub fn snapshot(&self) -> StatsSnapshot {
@@ -80,6 +91,8 @@ impl Stats {
             vanished_mid_line: self.vanished_mid_line.load(Ordering::Relaxed),
             closed: self.closed.load(Ordering::Relaxed),
             peak_connections: self.peak_connections.load(Ordering::Relaxed),
+            peak_output_buffered: self.peak_output.load(Ordering::Relaxed),
+            peak_input_buffered: self.peak_input.load(Ordering::Relaxed),
         }
     }
 }

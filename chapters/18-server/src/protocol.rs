@@ -33,8 +33,12 @@ pub const BYE: &str = "bye";
 pub const IDLE: &str = "error: idle timeout, closing";
 /// Sent (then the connection is closed) when the server already holds its connection limit.
 pub const BUSY: &str = "error: server busy, try again later";
-/// While this much output waits for a slow reader, the server stops reading its requests.
+/// While this much output waits for a slow reader, the server stops answering and reading its
+/// requests: what one connection queues is this plus one reply line ([`MAX_REPLY`]).
 pub const OUTPUT_HIGH_WATER: usize = 64 * 1024;
+/// The longest reply line, newline included (an error quotes at most 32 characters of input,
+/// escaped).
+pub const MAX_REPLY: usize = 512;
 
 /// The server's limits: what a hostile or careless client cannot exceed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,17 +136,24 @@ impl Session {
 /// The hand-written per-connection state machine: bytes in, reply bytes out, no I/O.
 ///
 /// The reactor owns one per socket and calls [`Connection::received`] when the socket had bytes,
-/// writes [`Connection::output`] when it is writable, and drops the socket once
-/// [`Connection::is_finished`]. The states an `async fn` would keep implicitly in its future are
-/// explicit fields: the partial line (in the framer), the mode (in the session), the unsent
-/// output, and whether the conversation is over.
+/// writes [`Connection::output`] when it is writable (then [`Connection::resume`]), and drops
+/// the socket once [`Connection::is_finished`]. The states an `async fn` would keep implicitly
+/// in its future are explicit fields: the partial line (in the framer), the mode (in the
+/// session), the input read but not yet answered, the unsent output, and whether the
+/// conversation is over.
+///
+/// The output cap is enforced while answering, one line at a time: a client that sends a read's
+/// worth of newlines and never reads gets replies up to [`OUTPUT_HIGH_WATER`], and the rest of
+/// that read waits, unanswered, until it reads them.
 #[derive(Debug)]
 pub struct Connection {
     framer: LineFramer,
     session: Session,
     frames: Vec<Frame>,
+    pending: Vec<u8>,
     out: Vec<u8>,
     closing: bool,
+    draining: bool,
     requests: u64,
 }
 
@@ -155,36 +166,66 @@ impl Connection {
             framer: LineFramer::new(max_line),
             session: Session::new(max_line),
             frames: Vec::new(),
+            pending: Vec::new(),
             out,
             closing: false,
+            draining: false,
             requests: 0,
         }
     }
 
-    /// Feeds bytes read from the client; every complete request is answered into the output.
-    /// Returns how many requests these bytes completed. After `quit` (or [`Self::close`]) input is
-    /// ignored.
+    /// Feeds bytes read from the client; complete requests are answered into the output until
+    /// it reaches [`OUTPUT_HIGH_WATER`], the rest kept for [`Self::resume`]. Returns how many
+    /// requests were answered. After `quit` (or [`Self::close_with`]) input is ignored.
     pub fn received(&mut self, bytes: &[u8]) -> u64 {
         if self.closing {
             return 0;
         }
-        self.framer.push(bytes, &mut self.frames);
+        self.pending.extend_from_slice(bytes);
+        self.resume()
+    }
+
+    /// Answers input already received, one line at a time, while the output is under the cap;
+    /// call it after writing. Returns how many requests it answered.
+    pub fn resume(&mut self) -> u64 {
         let mut answered = 0;
-        for frame in self.frames.drain(..) {
-            if self.closing {
-                break;
-            }
-            answered += 1;
-            match self.session.respond(&frame) {
-                Reply::Line(line) => push_line(&mut self.out, &line),
-                Reply::Close(line) => {
-                    push_line(&mut self.out, &line);
-                    self.closing = true;
+        let mut used = 0;
+        while !self.closing && self.out.len() < OUTPUT_HIGH_WATER && used < self.pending.len() {
+            let rest = &self.pending[used..];
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1);
+            // One line at most: at most one frame, so at most one reply line.
+            self.framer.push(&rest[..end], &mut self.frames);
+            used += end;
+            for frame in self.frames.drain(..) {
+                answered += 1;
+                match self.session.respond(&frame) {
+                    Reply::Line(line) => push_line(&mut self.out, &line),
+                    Reply::Close(line) => {
+                        push_line(&mut self.out, &line);
+                        self.closing = true;
+                    }
                 }
             }
         }
+        self.pending.drain(..used);
+        if self.closing {
+            self.pending.clear();
+        }
         self.requests += answered;
         answered
+    }
+
+    /// Bytes received and not answered yet (at most one read's worth).
+    pub fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// All the input this connection holds: unanswered bytes and the partial line.
+    pub fn input_buffered(&self) -> usize {
+        self.pending.len() + self.framer.buffered()
     }
 
     /// The client closed its side. Returns true if it left a partial line behind (it vanished
@@ -202,9 +243,10 @@ impl Connection {
         self.closing = true;
     }
 
-    /// Closes once the output already queued is sent (graceful shutdown).
+    /// Reads nothing more, answers what was received, and closes once that is sent (graceful
+    /// shutdown).
     pub fn close(&mut self) {
-        self.closing = true;
+        self.draining = true;
     }
 
     /// The bytes waiting to be sent.
@@ -218,14 +260,17 @@ impl Connection {
     }
 
     /// Should the server read from this client now? Not once it is closing, and not while a
-    /// slow reader has a lot of unsent output (backpressure).
+    /// slow reader has a lot of unsent output or unanswered input (backpressure).
     pub fn wants_input(&self) -> bool {
-        !self.closing && self.out.len() < OUTPUT_HIGH_WATER
+        !self.closing
+            && !self.draining
+            && self.out.len() < OUTPUT_HIGH_WATER
+            && self.pending.is_empty()
     }
 
-    /// Closing, with everything sent: the socket can go.
+    /// Closing, with everything answered and sent: the socket can go.
     pub fn is_finished(&self) -> bool {
-        self.closing && self.out.is_empty()
+        (self.closing || self.draining) && self.pending.is_empty() && self.out.is_empty()
     }
 
     /// Requests answered so far.
@@ -243,9 +288,19 @@ fn push_line(out: &mut Vec<u8>, line: &str) {
 /// model the network tests compare against (chunking must not change it).
 pub fn transcript(input: &[u8], max_line: usize) -> Vec<u8> {
     let mut connection = Connection::new(max_line);
+    let mut sent = Vec::new();
     connection.received(input);
+    loop {
+        sent.extend_from_slice(connection.output());
+        connection.wrote(connection.output().len());
+        if connection.pending() == 0 {
+            break;
+        }
+        connection.resume();
+    }
     connection.peer_closed();
-    connection.output().to_vec()
+    sent.extend_from_slice(connection.output());
+    sent
 }
 
 #[cfg(test)]
@@ -293,6 +348,26 @@ mod tests {
         let mut s = Session::new(1024);
         let reply = say(&mut s, &format!("{},1", i64::MAX));
         assert!(matches!(reply, Reply::Line(l) if l.starts_with("error: overflow")));
+    }
+
+    #[test]
+    fn a_reader_that_never_reads_gets_at_most_the_cap() {
+        let mut connection = Connection::new(1024);
+        // 16 KB of empty requests, each worth a 58-byte error line: 950 KB unbounded.
+        connection.received(&[b'\n'; 16 * 1024]);
+        assert!(connection.output().len() <= OUTPUT_HIGH_WATER + MAX_REPLY);
+        assert!(connection.pending() > 0);
+        assert!(!connection.wants_input());
+        // Once it reads, the rest is answered: nothing is lost.
+        let mut total = 0;
+        while connection.output().len() + connection.pending() > 0 {
+            total += connection.output().len();
+            connection.wrote(connection.output().len());
+            connection.resume();
+            assert!(connection.output().len() <= OUTPUT_HIGH_WATER + MAX_REPLY);
+        }
+        assert_eq!(connection.requests(), 16 * 1024);
+        assert_eq!(total, transcript(&[b'\n'; 16 * 1024], 1024).len());
     }
 
     #[test]

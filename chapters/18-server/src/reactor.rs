@@ -146,7 +146,7 @@ pub fn serve(
                         slot.last_progress = now;
                         read_available(slot, &mut buf, stats);
                     }
-                    write_available(slot);
+                    write_available(slot, stats);
                 }
                 Phase::Lingering { .. } => drain(slot, &mut buf),
                 Phase::Dead => {}
@@ -162,7 +162,7 @@ pub fn serve(
                         if slot.connection.wants_input() {
                             // Silent: say why, then close.
                             slot.connection.close_with(IDLE);
-                            write_available(slot);
+                            write_available(slot, stats);
                         } else {
                             // Not reading our replies for that long: nothing can be said to it.
                             slot.phase = Phase::Dead;
@@ -234,7 +234,7 @@ fn accept_all(
                     phase: Phase::Serving,
                     last_progress: Instant::now(),
                 };
-                write_available(&mut slot);
+                write_available(&mut slot, stats);
                 slots.push(slot);
                 stats.accepted(slots.len());
             }
@@ -260,6 +260,10 @@ fn read_available(slot: &mut Slot, buf: &mut [u8], stats: &Stats) {
             Ok(n) => {
                 taken += n;
                 stats.answered(slot.connection.received(&buf[..n]));
+                stats.buffered(
+                    slot.connection.output().len(),
+                    slot.connection.input_buffered(),
+                );
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -271,8 +275,9 @@ fn read_available(slot: &mut Slot, buf: &mut [u8], stats: &Stats) {
     }
 }
 
-/// Writes queued output until done or the socket would block.
-fn write_available(slot: &mut Slot) {
+/// Writes queued output until done or the socket would block; as the output drains, answers
+/// the input that waited for room.
+fn write_available(slot: &mut Slot, stats: &Stats) {
     while !slot.connection.output().is_empty() {
         match slot.stream.write(slot.connection.output()) {
             Ok(0) => {
@@ -282,6 +287,13 @@ fn write_available(slot: &mut Slot) {
             Ok(n) => {
                 slot.connection.wrote(n);
                 slot.last_progress = Instant::now();
+                if slot.connection.pending() > 0 {
+                    stats.answered(slot.connection.resume());
+                    stats.buffered(
+                        slot.connection.output().len(),
+                        slot.connection.input_buffered(),
+                    );
+                }
             }
             Err(e) if e.kind() == ErrorKind::WouldBlock => return,
             Err(e) if e.kind() == ErrorKind::Interrupted => {}

@@ -20,7 +20,7 @@ use tokio::sync::watch;
 
 use crate::lifecycle::{SHUTDOWN_GRACE, ServerLoop, Shutdown, Stats};
 use crate::line_framer::LineFramer;
-use crate::protocol::{BUSY, BYE, IDLE, Limits, Reply, Session, WELCOME};
+use crate::protocol::{BUSY, BYE, IDLE, Limits, OUTPUT_HIGH_WATER, Reply, Session, WELCOME};
 
 /// On shutdown, a connection's pending input counts as received until it is quiet this long.
 const DRAIN_QUIET: Duration = Duration::from_millis(20);
@@ -172,16 +172,36 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
             }
             break Ending::ClientClosed;
         }
-        let quit = answer(
-            &buf[..n],
-            &mut framer,
-            &mut session,
-            &mut frames,
-            &mut out,
-            stats,
-        );
-        // Backpressure for free: a client that does not read stalls this write, and so this
-        // task stops reading its requests — for the idle timeout at most.
+        // One line at a time, so the output cap holds within one read: at the cap, the
+        // replies so far are written before the next line is answered.
+        let mut quit = false;
+        for line in buf[..n].split_inclusive(|&b| b == b'\n') {
+            quit = answer(
+                line,
+                &mut framer,
+                &mut session,
+                &mut frames,
+                &mut out,
+                stats,
+            );
+            if quit || out.len() >= OUTPUT_HIGH_WATER {
+                stats.buffered(out.len(), framer.buffered());
+                // Backpressure for free: a client that does not read stalls this write, and so
+                // this task stops reading its requests — for the idle timeout at most.
+                if tokio::time::timeout(limits.idle_timeout, io.write_all(&out))
+                    .await
+                    .is_err()
+                {
+                    stats.idle_timeout();
+                    return Ok(Ending::IdleTimeout);
+                }
+                out.clear();
+            }
+            if quit {
+                break;
+            }
+        }
+        stats.buffered(out.len(), framer.buffered());
         if tokio::time::timeout(limits.idle_timeout, io.write_all(&out))
             .await
             .is_err()
