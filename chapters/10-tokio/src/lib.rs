@@ -7,7 +7,8 @@
 //! dropped future, with the bug that can bring (shown losing data, then fixed).
 //!
 //! The modules, one concept each, in tour order: [`countdowns`], [`tasks`], [`executors`],
-//! [`select_timeout`], [`blocking`], [`async_primes`], [`sync_primitives`], [`streams`]. Support:
+//! [`select_timeout`], [`blocking`], [`async_primes`], [`sync_primitives`], [`streams`],
+//! [`python`] (the prime check in asyncio beside tokio, when `python3` is installed). Support:
 //! [`support`]. The exercise modules: [`limited_gather`] (10.1) and [`pairing`] (10.2).
 
 use common::{Chapter, Example};
@@ -16,6 +17,7 @@ pub mod async_primes;
 pub mod blocking;
 pub mod countdowns;
 pub mod executors;
+pub mod python;
 pub mod select_timeout;
 pub mod streams;
 pub mod support;
@@ -96,6 +98,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: streams::Stream::ALL,
             threads: None,
             run: streams::run,
+        },
+        Example {
+            name: "python-side-by-side",
+            summary: "asyncio (if python3 is on PATH) and tokio on the book's async prime check: inline, yielding, off the loop, one table",
+            variants: python::Sides::ALL,
+            threads: None,
+            run: python::run,
         },
     ],
 };
