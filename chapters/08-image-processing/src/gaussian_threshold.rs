@@ -6,10 +6,11 @@
 //! the decision only asks whether the blur lies below `s + 1.5`. So the blur need not be exact
 //! everywhere — only where it is close to `s + 1.5`.
 //!
-//! The fast path is a separable filter in `f32` laid out for the vector unit: each row is padded
-//! with its replicated border once, so no tap is clamped; the kernel's symmetry halves the
-//! multiplies (`w₀·p₀ + Σ wᵢ·(p₋ᵢ + p₊ᵢ)`); the horizontal pass of a band of rows is kept for
-//! the vertical one, and the vertical pass writes the decision directly (no blurred image). Its
+//! The fast path is a separable filter in `f32` laid out for the vector unit: a band of rows is
+//! copied once into an array whose rows are padded with their replicated border, so no tap is
+//! clamped and each pass is one long loop; the kernel's symmetry halves the multiplies
+//! (`w₀·p₀ + Σ wᵢ·(p₋ᵢ + p₊ᵢ)`); a band fits in the cache, and the vertical pass yields the
+//! decision directly (no blurred image is rounded or stored). Its
 //! rounding error is below 2·10⁻⁴ of a grey level (eleven products and sums of values ≤ 255,
 //! each off by at most 2⁻²⁴ relative, twice). Where the blur lies within [`MARGIN`] of `s + 1.5`
 //! — a few pixels in ten thousand — the pixel is decided again in `f64` from its 121
@@ -41,39 +42,36 @@ fn half_kernel() -> [f32; RADIUS + 1] {
     std::array::from_fn(|i| full[RADIUS + i])
 }
 
-/// `w₀·c + Σ wᵢ·(lo[i] + hi[i])` over one row: `taps[i]` is the row shifted by `i − RADIUS`.
-fn blur_line(w: &[f32; RADIUS + 1], taps: [&[f32]; BLOCK_SIZE], out: &mut [f32]) {
+/// `w₀·t₀ + Σ wᵢ·(t₋ᵢ + t₊ᵢ)` over `out`: tap `k` of element `j` is `src[j + k·step]`, so
+/// `step` 1 is the horizontal pass and `step` = the row stride the vertical one.
+fn blur(w: &[f32; RADIUS + 1], src: &[f32], step: usize, out: &mut [f32]) {
     let n = out.len();
-    let t: [&[f32]; BLOCK_SIZE] = taps.map(|t| &t[..n]);
-    for (x, o) in out.iter_mut().enumerate() {
-        *o = w[0] * t[5][x]
-            + w[1] * (t[4][x] + t[6][x])
-            + w[2] * (t[3][x] + t[7][x])
-            + w[3] * (t[2][x] + t[8][x])
-            + w[4] * (t[1][x] + t[9][x])
-            + w[5] * (t[0][x] + t[10][x]);
+    let t: [&[f32]; BLOCK_SIZE] = std::array::from_fn(|k| &src[k * step..][..n]);
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = w[0] * t[5][j]
+            + w[1] * (t[4][j] + t[6][j])
+            + w[2] * (t[3][j] + t[7][j])
+            + w[3] * (t[2][j] + t[8][j])
+            + w[4] * (t[1][j] + t[9][j])
+            + w[5] * (t[0][j] + t[10][j]);
     }
 }
 
-/// The horizontal pass of image rows `rows` into `h` (`rows.len() * width` values).
-fn horizontal(gray: &[u8], width: usize, w: &[f32; RADIUS + 1], rows: Range<usize>, h: &mut [f32]) {
-    let mut padded = vec![0f32; width + 2 * RADIUS];
-    for (y, dst) in rows.zip(h.chunks_exact_mut(width)) {
-        let line = &gray[y * width..][..width];
-        let (left, rest) = padded.split_at_mut(RADIUS);
-        let (middle, right) = rest.split_at_mut(width);
-        for (p, &v) in middle.iter_mut().zip(line) {
-            *p = f32::from(v);
-        }
-        left.fill(f32::from(line[0]));
-        right.fill(f32::from(line[width - 1]));
-        let taps: [&[f32]; BLOCK_SIZE] = std::array::from_fn(|k| &padded[k..k + width]);
-        blur_line(w, taps, dst);
-    }
+/// Rows per band: the band's three `f32` buffers stay near 256 KB, in the cache, whatever the
+/// width; a band of a small image is the whole image.
+fn band_rows(stride: usize) -> usize {
+    ((256 * 1024) / (12 * stride))
+        .saturating_sub(2 * RADIUS)
+        .max(32)
 }
 
 /// Decides output rows `rows` of the `width`×`height` image `gray` into `out`
 /// (`rows.len() * width` bytes): 255 where `src > round(blur) − C`, else 0.
+///
+/// Band by band: the band's rows and 5 rows of halo either side (replicated past the image's
+/// edge) are laid out as one `f32` array whose rows are padded with 5 replicated pixels either
+/// side, stride `width + 10`. Then each pass is one long loop over that array — no tap clamped,
+/// no per-row start-up — and the padding columns are computed and thrown away.
 pub fn threshold_rows(
     gray: &[u8],
     width: usize,
@@ -87,30 +85,56 @@ pub fn threshold_rows(
         return;
     }
     let w = half_kernel();
-    let first = rows.start.saturating_sub(RADIUS);
-    let last = (rows.end + RADIUS).min(height);
-    let mut h = vec![0f32; (last - first) * width];
-    horizontal(gray, width, &w, first..last, &mut h);
-    let mut blur = vec![0f32; width];
-    // `src > m − C` with `m` rounded: white below `src + C − 0.5`.
-    let offset = C as f32 - 0.5;
-    for (y, dst) in rows.zip(out.chunks_exact_mut(width)) {
-        let taps: [&[f32]; BLOCK_SIZE] = std::array::from_fn(|k| {
-            let row = (y + k).saturating_sub(RADIUS).min(height - 1) - first;
-            &h[row * width..][..width]
-        });
-        blur_line(&w, taps, &mut blur);
-        let src = &gray[y * width..][..width];
-        let mut close = false;
-        for ((o, &b), &s) in dst.iter_mut().zip(&blur).zip(src) {
-            let d = b - (f32::from(s) + offset);
-            *o = if d < 0.0 { 255 } else { 0 };
-            close |= d.abs() < MARGIN;
+    let stride = width + 2 * RADIUS;
+    let per_band = band_rows(stride);
+    let mut padded = Vec::new();
+    let mut horizontal = Vec::new();
+    let mut margin = Vec::new();
+    for (band, dst) in (rows.start..rows.end)
+        .step_by(per_band)
+        .zip(out.chunks_mut(per_band * width))
+    {
+        let n = dst.len() / width;
+        let halo = n + 2 * RADIUS;
+        // Image rows band−5 .. band+n+5, clamped into the image, each padded left and right.
+        padded.resize(halo * stride, 0.0);
+        for (i, row) in padded.chunks_exact_mut(stride).enumerate() {
+            let y = (band + i).saturating_sub(RADIUS).min(height - 1);
+            let line = &gray[y * width..][..width];
+            let (left, rest) = row.split_at_mut(RADIUS);
+            let (middle, right) = rest.split_at_mut(width);
+            for (p, &v) in middle.iter_mut().zip(line) {
+                *p = f32::from(v);
+            }
+            left.fill(f32::from(line[0]));
+            right.fill(f32::from(line[width - 1]));
         }
-        if close {
-            for (x, ((o, &b), &s)) in dst.iter_mut().zip(&blur).zip(src).enumerate() {
-                if (b - (f32::from(s) + offset)).abs() < MARGIN {
-                    *o = exact_decision(gray, width, height, x, y);
+        // Element j of `horizontal` is the row blur centred on padded[j + 5].
+        horizontal.resize(halo * stride - 2 * RADIUS, 0.0);
+        blur(&w, &padded, 1, &mut horizontal);
+        // Element j of `margin`: the vertical blur centred on horizontal[j + 5·stride], minus
+        // the pixel's boundary `src + C − 0.5` (padded[j + 5·stride + 5]): white below 0.
+        margin.resize((n - 1) * stride + width, 0.0);
+        blur(&w, &horizontal, stride, &mut margin);
+        let src = &padded[RADIUS * stride + RADIUS..][..margin.len()];
+        let offset = C as f32 - 0.5;
+        let mut close = 0u32;
+        for (m, &s) in margin.iter_mut().zip(src) {
+            *m -= s + offset;
+            close += u32::from(m.abs() < MARGIN);
+        }
+        for (i, dst) in dst.chunks_exact_mut(width).enumerate() {
+            let row = &margin[i * stride..][..width];
+            // White where the margin is negative: its sign bit, spread over the byte (a margin
+            // of exactly ±0 is within MARGIN and decided again below).
+            for (o, &m) in dst.iter_mut().zip(row) {
+                *o = ((m.to_bits() >> 31) as u8).wrapping_neg();
+            }
+            if close > 0 {
+                for (x, (o, &m)) in dst.iter_mut().zip(row).enumerate() {
+                    if m.abs() < MARGIN {
+                        *o = exact_decision(gray, width, height, x, band + i);
+                    }
                 }
             }
         }

@@ -42,11 +42,10 @@ pub fn gray_pixel([r, g, b]: [u8; 3]) -> u8 {
 
 /// The whole image to gray.
 pub fn grayscale(image: &RgbImage) -> GrayImage {
-    let pixels = image
-        .as_raw()
-        .chunks_exact(3)
-        .map(|p| gray_pixel([p[0], p[1], p[2]]))
-        .collect();
+    let mut pixels = vec![0; image.as_raw().len() / 3];
+    for (y, p) in pixels.iter_mut().zip(image.as_raw().chunks_exact(3)) {
+        *y = gray_pixel([p[0], p[1], p[2]]);
+    }
     GrayImage::from_raw(image.width(), image.height(), pixels).expect("one byte per pixel")
 }
 
