@@ -20,7 +20,11 @@
 //! | anything else | `ERR <why>`: unknown command, wrong arguments, a line over 1024 bytes, not UTF-8 |
 //!
 //! A malformed frame is the client's mistake: it gets an `ERR` reply and the connection goes on.
-//! It never crashes the server, and neither does a client that disconnects mid-request.
+//! It never crashes the server, and neither does a client that disconnects mid-request. What a
+//! client can make the server hold is bounded ([`Limits`]: connections, idle time, queued
+//! replies, keys), and replies to a pipelined batch leave in one write, with `TCP_NODELAY` set:
+//! without it, Nagle's algorithm holds the second small reply back until the client's delayed
+//! ACK of the first (~40 ms a round trip).
 //!
 //! Variants (both run the same clients: several pipelining clients, one sending malformed frames,
 //! one hanging up halfway through a request):
@@ -53,10 +57,12 @@ use crate::frame::FrameError;
 use crate::line_codec::LineCodec;
 
 mod clients;
+mod limits;
 mod report;
 mod server;
 
 pub use clients::{ProtocolRun, exercise_server, malformed_script, pipeline, script};
+pub use limits::{BUSY, IDLE, Limits, OUTPUT_BUFFER, STORE_FULL};
 pub use server::ProtocolServer;
 
 /// The longest `SLOW` request accepted, so no request can pin a connection for long.
@@ -117,6 +123,7 @@ pub fn parse(line: &str) -> Result<Request, String> {
 pub struct Shared {
     store: std::sync::Mutex<HashMap<String, String>>,
     stats: watch::Sender<Stats>,
+    limits: Limits,
 }
 
 /// What a server has done. A `watch` channel carries it, so a test or an example can wait for a
@@ -137,18 +144,47 @@ pub struct Stats {
     pub in_flight: u64,
     /// Requests whose reply was sent.
     pub replied: u64,
+    /// Connections open now (told [`BUSY`] ones are never open).
+    pub open: u64,
+    /// The most connections open at once.
+    pub peak_open: u64,
+    /// Connections told [`BUSY`] and closed.
+    pub rejected_busy: u64,
+    /// Connections closed for silence, or for not reading their replies, for the idle timeout.
+    pub idle_timeouts: u64,
+    /// Keys in the store.
+    pub keys: u64,
+    /// `SET`s of a new key refused with [`STORE_FULL`].
+    pub store_full: u64,
+    /// The most reply bytes ever queued on one connection, waiting for its client to read.
+    pub peak_queued: u64,
+    /// Connections with `TCP_NODELAY` on (every one served).
+    pub nodelay: u64,
+    /// Writes of queued replies to the socket (one per batch of pipelined requests).
+    pub flushes: u64,
 }
 
 impl Default for Shared {
     fn default() -> Self {
-        Self {
-            store: std::sync::Mutex::new(HashMap::new()),
-            stats: watch::Sender::new(Stats::default()),
-        }
+        Self::with_limits(Limits::default())
     }
 }
 
 impl Shared {
+    /// A store and counters for a server with these limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        Self {
+            store: std::sync::Mutex::new(HashMap::new()),
+            stats: watch::Sender::new(Stats::default()),
+            limits,
+        }
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
     /// The counters now.
     pub fn stats(&self) -> Stats {
         *self.stats.borrow()
@@ -177,7 +213,20 @@ impl Shared {
             Ok(Request::Ping) => ("PONG".to_string(), false),
             Ok(Request::Echo(text)) => (text, false),
             Ok(Request::Set(key, value)) => {
-                crate::lock(&self.store).insert(key, value);
+                let mut store = crate::lock(&self.store);
+                if store.len() >= self.limits.max_keys && !store.contains_key(&key) {
+                    drop(store);
+                    self.count(|s| {
+                        s.errors += 1;
+                        s.store_full += 1;
+                    });
+                    let max = self.limits.max_keys;
+                    return (format!("{STORE_FULL}: at most {max} keys"), false);
+                }
+                store.insert(key, value);
+                let keys = store.len() as u64;
+                drop(store);
+                self.count(|s| s.keys = keys);
                 ("OK".to_string(), false)
             }
             Ok(Request::Get(key)) => match crate::lock(&self.store).get(&key) {
@@ -199,9 +248,34 @@ impl Shared {
 /// Serves one connection with the codec until the client leaves, sends `QUIT`, or `token` is
 /// cancelled. At cancellation nothing new is read, but the requests already received are
 /// finished and answered first: that is the graceful part of graceful shutdown.
-pub async fn serve_framed(stream: TcpStream, shared: Arc<Shared>, token: CancellationToken) {
-    shared.count(|s| s.connections += 1);
+///
+/// One connection past [`Limits::max_connections`] is told [`BUSY`] and closed; one silent (or
+/// not reading its replies) for [`Limits::idle_timeout`] is told [`IDLE`] and closed.
+pub async fn serve_framed(mut stream: TcpStream, shared: Arc<Shared>, token: CancellationToken) {
+    let limits = shared.limits;
+    let mut full = false;
+    shared.count(|s| {
+        full = s.open >= limits.max_connections as u64;
+        if full {
+            s.rejected_busy += 1;
+        } else {
+            s.connections += 1;
+            s.open += 1;
+            s.peak_open = s.peak_open.max(s.open);
+        }
+    });
+    if full {
+        let line = format!("{BUSY}\n");
+        let _ = tokio::time::timeout(limits.idle_timeout, stream.write_all(line.as_bytes())).await;
+        return;
+    }
+    // Replies are small: without this, Nagle holds each one back until the last is ACKed.
+    let _ = stream.set_nodelay(true);
+    if stream.nodelay().unwrap_or(false) {
+        shared.count(|s| s.nodelay += 1);
+    }
     let mut framed = Framed::new(stream, LineCodec::new());
+    framed.set_backpressure_boundary(OUTPUT_BUFFER);
     loop {
         let next = tokio::select! {
             // `biased`: once shutdown has begun, read nothing more from the socket.
@@ -216,21 +290,33 @@ pub async fn serve_framed(stream: TcpStream, shared: Arc<Shared>, token: Cancell
                 }
                 break;
             }
-            next = framed.next() => next,
+            next = tokio::time::timeout(limits.idle_timeout, framed.next()) => next,
         };
         let frame = match next {
-            Some(Ok(frame)) => frame,
+            Ok(Some(Ok(frame))) => frame,
             // The end of the stream, or an I/O error: either way this connection is over.
-            None | Some(Err(_)) => break,
+            Ok(None | Some(Err(_))) => break,
+            Err(_elapsed) => {
+                shared.count(|s| s.idle_timeouts += 1);
+                let said = framed.send(IDLE);
+                let _ = tokio::time::timeout(limits.idle_timeout, said).await;
+                break;
+            }
         };
         if !answer(&mut framed, &shared, frame).await {
             break;
         }
     }
-    shared.count(|s| s.closed += 1);
+    let _ = tokio::time::timeout(limits.idle_timeout, framed.flush()).await;
+    shared.count(|s| {
+        s.closed += 1;
+        s.open -= 1;
+    });
 }
 
-/// Answers one frame on `framed`; false when the connection should end.
+/// Answers one frame on `framed`; false when the connection should end. The reply is queued,
+/// and sent at once only if no other whole request is waiting in the read buffer: a pipelined
+/// batch is answered in one write. A client that reads none of it for the idle timeout is gone.
 async fn answer(
     framed: &mut Framed<TcpStream, LineCodec>,
     shared: &Shared,
@@ -246,12 +332,22 @@ async fn answer(
     }
     shared.count(|s| s.in_flight += 1);
     let (reply, quit) = shared.respond(frame).await;
-    let sent = framed.send(reply.as_str()).await;
+    let idle = shared.limits.idle_timeout;
+    // `feed` first waits (flushing) while the queue is past its boundary, then queues.
+    let mut sent = tokio::time::timeout(idle, framed.feed(reply.as_str())).await;
+    let queued = framed.write_buffer().len() as u64;
+    let flush = quit || !framed.read_buffer().contains(&b'\n');
+    if matches!(sent, Ok(Ok(()))) && flush {
+        sent = tokio::time::timeout(idle, framed.flush()).await;
+    }
     shared.count(|s| {
         s.in_flight -= 1;
-        s.replied += u64::from(sent.is_ok());
+        s.replied += u64::from(matches!(sent, Ok(Ok(()))));
+        s.peak_queued = s.peak_queued.max(queued);
+        s.idle_timeouts += u64::from(sent.is_err());
+        s.flushes += u64::from(flush);
     });
-    sent.is_ok() && !quit
+    matches!(sent, Ok(Ok(()))) && !quit
 }
 
 /// The book's way, for contrast: every read is taken as one request line.

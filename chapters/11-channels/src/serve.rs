@@ -8,6 +8,11 @@
 //! Ctrl-C while a `SLOW` request runs: the server refuses new clients, answers it, then exits.
 //! It listens on loopback only: it is an unauthenticated toy.
 //!
+//! Its limits ([`Limits`]) are stated at start-up and in `--help`: connections (one more is told
+//! `ERR server busy` and closed), line length, replies queued for a client that does not read,
+//! the idle timeout (silence, or a client not reading its replies) and the number of keys (a
+//! `SET` of a new key beyond it is answered `ERR store full`).
+//!
 //! Run: `cargo run -p chapter-11 -- serve [--port 0] [--grace-ms 5000]`. Book: chapter 11's
 //! servers on 127.0.0.1:8888 (`Chapter11/example1.py`–`example3.py`).
 
@@ -19,14 +24,20 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::framed_protocol::{Shared, serve_framed};
+use crate::framed_protocol::{Limits, Shared, serve_framed};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "chapter-11 serve",
     bin_name = "chapter-11 serve",
     disable_version_flag = true,
-    about = "Run the framed protocol server until Ctrl-C or SIGTERM, then drain (loopback only)"
+    about = "Run the framed protocol server until Ctrl-C or SIGTERM, then drain (loopback only)",
+    after_help = "Limits: --max-connections at once (one more is told `ERR server busy` and \
+                  closed); request lines up to 1,024 bytes (longer ones get ERR); 8,192 bytes of \
+                  queued replies per connection, then the server waits for the client to read; \
+                  --idle-timeout s of silence, or of a client not reading its replies, closes \
+                  the connection; --max-keys keys (a SET of a new key beyond it gets \
+                  `ERR store full`)."
 )]
 struct ServeArgs {
     /// Port to listen on, on 127.0.0.1; 0 picks a free one (the book used 8888).
@@ -35,6 +46,15 @@ struct ServeArgs {
     /// How long to wait for requests in flight after the signal, in milliseconds.
     #[arg(long, default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(0..=60_000))]
     grace_ms: u64,
+    /// Most connections at once; one more is told `ERR server busy` and closed.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_connections: u32,
+    /// Seconds a client may stay silent (or leave its replies unread) before it is closed.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    idle_timeout: u32,
+    /// Most keys in the store; a SET of a new key beyond it gets `ERR store full`.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    max_keys: u32,
 }
 
 /// The `serve` tool's entry point (`args[0]` is "serve").
@@ -42,6 +62,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let args = match ServeArgs::try_parse_from(args) {
         Ok(args) => args,
         Err(e) => return common::cli::clap_error(e),
+    };
+    let limits = Limits {
+        max_connections: args.max_connections as usize,
+        idle_timeout: Duration::from_secs(u64::from(args.idle_timeout)),
+        max_keys: args.max_keys as usize,
     };
     let served = crate::block_on(Duration::MAX, async move {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))
@@ -56,6 +81,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 addr.ip(),
                 addr.port()
             );
+            let _ = writeln!(out, "limits: {limits}");
             let _ = writeln!(
                 out,
                 "requests: PING | ECHO <text> | SET <key> <value> | GET <key> | SLOW <ms> | QUIT"
@@ -66,7 +92,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
                 args.grace_ms
             );
         }
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::with_limits(limits));
         let handler_shared = Arc::clone(&shared);
         let (told, which) = tokio::sync::oneshot::channel();
         let signal = async move {
@@ -86,10 +112,14 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     match served {
         Ok((signal, drained, stats)) => {
             println!(
-                "stopped by {signal}: {} connections, {} requests answered, {} ERR replies; drained in {} ({} cut off)",
+                "stopped by {signal}: {} connections, {} requests answered, {} ERR replies ({} refused busy, {} idle timeouts, {} SETs refused: store full), {} keys; drained in {} ({} cut off)",
                 drained.accepted,
                 stats.requests,
                 stats.errors,
+                stats.rejected_busy,
+                stats.idle_timeouts,
+                stats.store_full,
+                stats.keys,
                 common::timing::human(drained.drain_time),
                 drained.cut_off
             );
