@@ -8,7 +8,8 @@
 //! server on its own for curl.
 //!
 //! The modules, one concept each, in tour order: [`single_request`], [`check_status`],
-//! [`timeouts`], [`rate_limit`]; the shared client side in [`probe`]; the semaphore in
+//! [`timeouts`], [`rate_limit`], [`python`] (the status checks in CPython beside Rust, when
+//! `python3` is installed); the shared client side in [`probe`]; the semaphore in
 //! [`semaphore`]; the `serve` tool in [`serve`]; and the exercise modules [`pool`] (5.1) and
 //! [`deadline`] (5.2), which the examples use too.
 
@@ -16,6 +17,7 @@ use common::{Chapter, Example, ThreadsSpec, Tool};
 
 pub mod check_status;
 pub mod probe;
+pub mod python;
 pub mod rate_limit;
 pub mod semaphore;
 pub mod serve;
@@ -82,6 +84,18 @@ pub static CHAPTER: Chapter = Chapter {
                 max: 256,
             }),
             run: rate_limit::run,
+        },
+        Example {
+            name: "python-side-by-side",
+            summary: "CPython threads (if python3 is on PATH) and Rust fetching from the local server: sequential and a pool of P threads, one table",
+            variants: python::Sides::ALL,
+            threads: Some(ThreadsSpec {
+                meaning: "pool threads, on both sides",
+                default: 10,
+                min: 1,
+                max: 64,
+            }),
+            run: python::run,
         },
     ],
 };
