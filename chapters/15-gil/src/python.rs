@@ -23,12 +23,10 @@
 //! Run: `cargo run --release -p chapter-15 -- run python-side-by-side`.
 //! Book: chapter 15, "The effect of the GIL" (`Chapter15/example2.py`, `example3.py`).
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
-use anyhow::Context;
+use common::python::{Program, Report, SKIPPED};
 use common::timing::{human, speedup};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
@@ -43,15 +41,10 @@ common::variants! {
 }
 
 /// The chapter's Python program, as written to disk and shown in the README.
-pub const PYTHON_SOURCE: &str = include_str!("python/countdown.py");
-
-/// The first `python3` on `PATH`, if any.
-pub fn find_python() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("python3"))
-        .find(|candidate| candidate.is_file())
-}
+pub const PROGRAM: Program = Program {
+    file: "countdown.py",
+    source: include_str!("python/countdown.py"),
+};
 
 /// What the Python program printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,92 +61,25 @@ pub struct PythonTimes {
     pub two_processes: Duration,
 }
 
-/// Parses the program's `<name> <value>` lines.
+/// Reads the program's `<name> <value>` lines.
 pub fn parse_output(stdout: &str) -> anyhow::Result<PythonTimes> {
-    let mut version = None;
-    let mut interval = None;
-    let mut times = [None; 3];
-    for line in stdout.lines() {
-        let Some((name, value)) = line.split_once(' ') else {
-            continue;
-        };
-        let seconds = || -> anyhow::Result<f64> {
-            value
-                .trim()
-                .parse::<f64>()
-                .with_context(|| format!("not a number in {line:?}"))
-        };
-        match name {
-            "version" => version = Some(value.trim().to_string()),
-            "switchinterval" => interval = Some(seconds()?),
-            "one-thread" => times[0] = Some(Duration::from_secs_f64(seconds()?)),
-            "two-threads" => times[1] = Some(Duration::from_secs_f64(seconds()?)),
-            "two-processes" => times[2] = Some(Duration::from_secs_f64(seconds()?)),
-            _ => {}
-        }
-    }
-    let missing = |what: &str| anyhow::anyhow!("the Python program printed no {what} line");
+    from_report(&Report::parse(stdout))
+}
+
+fn from_report(report: &Report) -> anyhow::Result<PythonTimes> {
     Ok(PythonTimes {
-        version: version.ok_or_else(|| missing("version"))?,
-        switch_interval: interval.ok_or_else(|| missing("switchinterval"))?,
-        one_thread: times[0].ok_or_else(|| missing("one-thread"))?,
-        two_threads: times[1].ok_or_else(|| missing("two-threads"))?,
-        two_processes: times[2].ok_or_else(|| missing("two-processes"))?,
+        version: report.version()?.to_string(),
+        switch_interval: report.number("switchinterval")?,
+        one_thread: report.seconds("one-thread")?,
+        two_threads: report.seconds("two-threads")?,
+        two_processes: report.seconds("two-processes")?,
     })
 }
 
-/// Writes the program to a fresh temporary file, runs it with `python` on `count`, and removes the
-/// file. Kills the interpreter if it runs past `deadline`.
+/// Runs the program ([`Program::run`]: a fresh temporary file, removed after) with `python` on
+/// `count`. Kills the interpreter if it runs past `deadline`.
 pub fn run_python(python: &Path, count: u64, deadline: Duration) -> anyhow::Result<PythonTimes> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let dir = std::env::temp_dir().join(format!("chapter-15-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let script = dir.join("countdown.py");
-    let result = (|| {
-        std::fs::write(&script, PYTHON_SOURCE)
-            .with_context(|| format!("cannot write {}", script.display()))?;
-        let mut child = Command::new(python)
-            .arg(&script)
-            .arg(count.to_string())
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("cannot start {}", python.display()))?;
-        let until = Instant::now() + deadline;
-        let status = loop {
-            if let Some(status) = child.try_wait().context("waiting for python3")? {
-                break status;
-            }
-            if Instant::now() >= until {
-                let _ = child.kill();
-                let _ = child.wait();
-                anyhow::bail!("python3 ran past its {} deadline", human(deadline));
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        };
-        let mut stdout = String::new();
-        let mut stderr = String::new();
-        if let Some(mut out) = child.stdout.take() {
-            out.read_to_string(&mut stdout)
-                .context("reading python3's output")?;
-        }
-        if let Some(mut err) = child.stderr.take() {
-            err.read_to_string(&mut stderr)
-                .context("reading python3's errors")?;
-        }
-        anyhow::ensure!(
-            status.success(),
-            "python3 failed ({status}): {}",
-            stderr.trim()
-        );
-        parse_output(&stdout)
-    })();
-    let _ = std::fs::remove_dir_all(&dir);
-    result
+    from_report(&PROGRAM.run(python, &[count.to_string()], deadline)?)
 }
 
 /// The count CPython runs: a tenth of the book's in quick mode (a CPython step costs tens of
@@ -276,7 +202,9 @@ pub fn side_by_side(
         }
         None => {
             outcome = outcome
-                .line("python3 is not on PATH: the CPython row is skipped; the Rust rows ran.")
+                .line(format!(
+                    "{SKIPPED}: the CPython row is left out; the Rust rows ran."
+                ))
                 .notice("install python3 to see the real GIL beside the modelled one");
         }
     }
@@ -288,7 +216,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let Programs::Run = config.variant_of()?;
     let py_count = python_count(config);
     let count = rust_count(config);
-    let python = find_python();
+    let python = common::python::find();
     let measured = match &python {
         Some(path) => {
             let deadline = config.pick(Duration::from_secs(10), Duration::from_secs(60));

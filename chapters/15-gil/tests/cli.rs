@@ -49,3 +49,10 @@ fn holding_the_gil_through_io_prints_its_table() {
     assert!(stdout.contains("most threads waiting at once"), "{stdout}");
     assert!(stdout.contains("latency is the subject"), "{stdout}");
 }
+
+#[test]
+fn python_side_by_side_without_python3_says_so_and_exits_0() {
+    let out = CHAPTER_15.stdout_without_python(&["run", "python-side-by-side", "--quick"]);
+    assert!(out.contains(common::python::SKIPPED), "{out}");
+    assert!(out.contains("Rust, no GIL"), "{out}");
+}

@@ -127,7 +127,7 @@ fn python_side_by_side_without_python_says_it_skipped() {
         outcome
             .narrative
             .iter()
-            .any(|l| l.contains("python3 is not on PATH")),
+            .any(|l| l.contains(common::python::SKIPPED)),
         "{outcome:#?}"
     );
     assert_eq!(outcome.tables[0].rows.len(), 2);
@@ -137,7 +137,7 @@ fn python_side_by_side_without_python_says_it_skipped() {
 fn python_side_by_side_has_a_cpython_row_or_says_why_not() {
     let gil = countdown::measure(200_000, true, 1).expect("measures");
     let free = countdown::measure(200_000, false, 1).expect("measures");
-    let Some(path) = python::find_python() else {
+    let Some(path) = common::python::find() else {
         // Without python3 the comparison is optional: the run says so in one line and still
         // shows its Rust rows. That is what this machine can check.
         let outcome =
@@ -147,7 +147,7 @@ fn python_side_by_side_has_a_cpython_row_or_says_why_not() {
             outcome
                 .narrative
                 .iter()
-                .any(|line| line.contains("python3 is not on PATH")),
+                .any(|line| line.contains(common::python::SKIPPED)),
             "{outcome:#?}"
         );
         assert!(
