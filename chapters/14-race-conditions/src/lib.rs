@@ -9,7 +9,8 @@
 //!
 //! The modules, one concept each, in tour order: [`lost_updates`], [`increment_cost`],
 //! [`serialized`], [`check_then_act`], [`what_rust_refuses`]; the leaf modules they share,
-//! [`counter`] (the first three's counter) and [`account`] (check-then-act's); and the exercise
+//! [`counter`] (the first three's counter), [`account`] (check-then-act's) and [`forced_window`]
+//! (the schedule that makes check-then-act's race happen every round); and the exercise
 //! modules [`tickets`] (14.1) and [`withdrawal`] (14.2, used by `check-then-act --variant
 //! one-lock`).
 
@@ -18,6 +19,7 @@ use common::{Chapter, Example, ThreadsSpec};
 pub mod account;
 pub mod check_then_act;
 pub mod counter;
+pub mod forced_window;
 pub mod increment_cost;
 pub mod lost_updates;
 pub mod serialized;

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use chapter_14::check_then_act::{self, AMOUNT, Guarding, OPENING};
+use chapter_14::check_then_act::{self, AMOUNT, Guarding, OPENING, Schedule};
 use chapter_14::counter::Method;
 use chapter_14::lost_updates::{self, book_pauses};
 use chapter_14::what_rust_refuses::{self, REFUSALS};
@@ -162,18 +162,36 @@ fn serialized_shows_on_the_counts_alone() {
 
 #[test]
 fn the_broken_withdrawal_keeps_the_books_but_may_overdraw() {
+    let free = Schedule::FreeRunning(Duration::from_millis(1));
     for _ in 0..10 {
-        let round = check_then_act::run_round(Guarding::SeparateLocks, 2, Duration::from_millis(1))
-            .expect("runs");
+        let round = check_then_act::run_round(Guarding::SeparateLocks, 2, free).expect("runs");
         // Each act is locked, so no subtraction is lost: the balance always matches the approvals.
         assert!((1..=2).contains(&round.approved), "{round:?}");
         assert_eq!(round.balance, OPENING - AMOUNT * round.approved as i64);
     }
-    // With a 1 ms window between check and act, both customers check before either acts in
-    // nearly every round: the tour's twenty rounds overdraw at least once.
+}
+
+#[test]
+fn the_forced_window_overdraws_the_broken_withdrawal_every_round() {
+    for customers in [2, 3, 5] {
+        for _ in 0..10 {
+            let round =
+                check_then_act::run_round(Guarding::SeparateLocks, customers, Schedule::Forced)
+                    .expect("runs");
+            assert_eq!(
+                round.approved, customers as u64,
+                "{customers} customers: {round:?}"
+            );
+            assert_eq!(round.balance, OPENING - AMOUNT * customers as i64);
+        }
+    }
     let outcome = run_quick(&CHAPTER, "check-then-act", "broken");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
-    assert!(outcome.get("overdrafts").expect("overdrafts") >= 1.0);
+    assert_eq!(outcome.get("overdrafts"), outcome.get("rounds"));
+    assert!(
+        outcome.get("overdrafts free-running").is_some(),
+        "{outcome:#?}"
+    );
 }
 
 #[test]
@@ -181,11 +199,15 @@ fn the_fixed_withdrawals_never_overdraw() {
     for guarding in [Guarding::OneLock, Guarding::CompareExchange] {
         for customers in [2, 5] {
             for _ in 0..5 {
-                let round =
-                    check_then_act::run_round(guarding, customers, Duration::from_millis(1))
-                        .expect("runs");
-                assert_eq!(round.approved, 1, "{guarding:?}: {round:?}");
-                assert_eq!(round.balance, OPENING - AMOUNT, "{guarding:?}");
+                for schedule in [
+                    Schedule::Forced,
+                    Schedule::FreeRunning(Duration::from_millis(1)),
+                ] {
+                    let round =
+                        check_then_act::run_round(guarding, customers, schedule).expect("runs");
+                    assert_eq!(round.approved, 1, "{guarding:?} {schedule:?}: {round:?}");
+                    assert_eq!(round.balance, OPENING - AMOUNT, "{guarding:?} {schedule:?}");
+                }
             }
         }
     }
