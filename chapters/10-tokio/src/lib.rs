@@ -101,7 +101,7 @@ pub static CHAPTER: Chapter = Chapter {
         },
         Example {
             name: "python-side-by-side",
-            summary: "asyncio (if python3 is on PATH) and tokio on the book's async prime check: inline, yielding, off the loop, one table",
+            summary: "asyncio (if python3 is on PATH) and tokio on the book's async prime check: inline, yielding, an executor, one table",
             variants: python::Sides::ALL,
             threads: None,
             run: python::run,
