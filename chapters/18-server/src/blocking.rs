@@ -6,6 +6,11 @@
 //! column). It still uses the chapter's framer (a line limit), an idle timeout (a read timeout,
 //! so a silent client cannot hold the server forever) and the shutdown switch.
 //!
+//! The idle timeout counts silence, not progress: a client that sends one byte a second is never
+//! silent and holds this server for ever, while everyone else waits. The `slow-client` example
+//! measures that, and the fix, a deadline per request ([`serve_with_deadline`]): a request line
+//! must be complete within it, however steadily its bytes trickle in.
+//!
 //! Run: `cargo run -p chapter-18 -- serve --impl blocking`, then `nc 127.0.0.1 PORT`.
 //! Book: chapter 18, example3.py.
 
@@ -14,7 +19,7 @@ use std::net::{Shutdown as Side, SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use crate::lifecycle::{ServerLoop, Shutdown, Stats};
-use crate::protocol::{Connection, IDLE, Limits};
+use crate::protocol::{Connection, IDLE, Limits, SLOW};
 
 /// How often a blocked read wakes to look at the shutdown switch.
 const TICK: Duration = Duration::from_millis(50);
@@ -33,6 +38,18 @@ pub fn serve(
     stats: &Stats,
     shutdown: &Shutdown,
 ) -> std::io::Result<()> {
+    serve_with_deadline(listener, limits, None, stats, shutdown)
+}
+
+/// [`serve`], and with `deadline` a request line must be complete within that long of its first
+/// byte: a client that trickles bytes is told [`SLOW`] and closed, and the next client is served.
+pub fn serve_with_deadline(
+    listener: TcpListener,
+    limits: Limits,
+    deadline: Option<Duration>,
+    stats: &Stats,
+    shutdown: &Shutdown,
+) -> std::io::Result<()> {
     for incoming in listener.incoming() {
         if shutdown.is_set() {
             break;
@@ -42,7 +59,7 @@ pub fn serve(
         let Ok(stream) = incoming else { continue };
         stats.accepted(1);
         // An I/O error ends this client's session only.
-        let _ = serve_one(stream, limits, stats, shutdown);
+        let _ = serve_one(stream, limits, deadline, stats, shutdown);
         stats.closed();
     }
     Ok(())
@@ -51,6 +68,7 @@ pub fn serve(
 fn serve_one(
     mut stream: TcpStream,
     limits: Limits,
+    deadline: Option<Duration>,
     stats: &Stats,
     shutdown: &Shutdown,
 ) -> std::io::Result<()> {
@@ -60,6 +78,8 @@ fn serve_one(
     let mut connection = Connection::new(limits.max_line);
     let mut buf = [0u8; 4096];
     let mut last_heard = Instant::now();
+    // When the request line now being received began (its first byte).
+    let mut request_began: Option<Instant> = None;
     loop {
         stream.write_all(connection.output())?;
         connection.wrote(connection.output().len());
@@ -84,8 +104,15 @@ fn serve_one(
             }
             Ok(n) => {
                 last_heard = Instant::now();
-                stats.answered(connection.received(&buf[..n]));
+                let answered = connection.received(&buf[..n]);
+                stats.answered(answered);
                 stats.buffered(connection.output().len(), connection.input_buffered());
+                request_began = match (connection.input_buffered(), answered) {
+                    (0, _) => None,
+                    (_, 0) => request_began.or(Some(last_heard)),
+                    // A line ended in this read and the next one began.
+                    _ => Some(last_heard),
+                };
             }
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 if last_heard.elapsed() >= limits.idle_timeout {
@@ -95,6 +122,13 @@ fn serve_one(
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
+        }
+        if let (Some(deadline), Some(began)) = (deadline, request_began)
+            && began.elapsed() >= deadline
+        {
+            stats.idle_timeout();
+            connection.close_with(SLOW);
+            request_began = None;
         }
     }
     linger(stream);

@@ -6,7 +6,7 @@
 //! coroutine per connection. This chapter takes the same steps in Rust — [`echo_blocking`],
 //! [`sum_product`] (served by [`blocking`]), [`state_machines`], [`reactor`] on `poll(2)` — and
 //! goes on: the same protocol on tokio ([`tokio_server`]), limits and timeouts against hostile
-//! clients ([`robustness`]), graceful shutdown under load ([`shutdown`]), and a load generator
+//! clients ([`robustness`], and [`slow_client`] for the blocking server), graceful shutdown under load ([`shutdown`]), and a load generator
 //! ([`load`], [`mod@bench`]) that measures all three.
 //!
 //! The protocol itself has no I/O ([`protocol`]); every server moves bytes its own way and asks
@@ -29,6 +29,7 @@ pub mod request;
 pub mod robustness;
 pub mod server;
 pub mod shutdown;
+pub mod slow_client;
 pub mod state_machines;
 pub mod sum_product;
 pub mod tokio_server;
@@ -113,6 +114,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: robustness::Target::ALL,
             threads: None,
             run: robustness::run,
+        },
+        Example {
+            name: "slow-client",
+            summary: "a byte every 100 ms holds the blocking server (its idle timeout counts silence, not progress); a deadline per request frees it",
+            variants: slow_client::Guard::ALL,
+            threads: None,
+            run: slow_client::run,
         },
         Example {
             name: "shutdown",

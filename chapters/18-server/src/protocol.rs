@@ -31,6 +31,8 @@ pub const WELCOME: &str = "starting in sum mode";
 pub const BYE: &str = "bye";
 /// Sent before closing a connection that said nothing for the idle timeout.
 pub const IDLE: &str = "error: idle timeout, closing";
+/// Sent before closing a connection whose request line took longer than its deadline.
+pub const SLOW: &str = "error: request too slow, closing";
 /// Sent (then the connection is closed) when the server already holds its connection limit.
 pub const BUSY: &str = "error: server busy, try again later";
 /// While this much output waits for a slow reader, the server stops answering and reading its

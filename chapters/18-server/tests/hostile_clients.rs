@@ -198,3 +198,21 @@ fn pipelined_requests_get_one_reply_each_in_order() {
         );
     });
 }
+
+#[test]
+fn a_slow_client_holds_the_blocking_server_until_a_deadline_per_request_frees_it() {
+    use chapter_18::slow_client::{Guard, measure};
+    // Only the idle timeout: the trickling client is never idle, sends every byte, and the
+    // second client is welcomed only after it gave up.
+    let held = measure(Guard::IdleTimeout).expect("runs");
+    assert!(
+        !held.a_told_too_slow && !held.b_served_while_a_trickled,
+        "{held:?}"
+    );
+    assert!(held.b_answered);
+    // A deadline per request: the trickler is told and cut off, the second client served.
+    let freed = measure(Guard::Deadline).expect("runs");
+    assert!(freed.a_told_too_slow, "{freed:?}");
+    assert!(freed.a_sent < held.a_sent, "{freed:?} vs {held:?}");
+    assert!(freed.b_answered);
+}
