@@ -138,16 +138,33 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                 )
                 .await
                 {
-                    if n == 0
-                        || answer(
-                            &buf[..n],
+                    let mut quit = false;
+                    for line in buf[..n].split_inclusive(|&b| b == b'\n') {
+                        quit = answer(
+                            line,
                             &mut framer,
                             &mut session,
                             &mut frames,
                             &mut out,
                             stats,
-                        )
-                    {
+                        );
+                        if quit {
+                            break;
+                        }
+                        if out.len() >= OUTPUT_HIGH_WATER {
+                            stats.buffered(out.len(), framer.buffered());
+                            let sent = io.write_all(&out);
+                            if tokio::time::timeout(limits.idle_timeout, sent)
+                                .await
+                                .is_err()
+                            {
+                                stats.idle_timeout();
+                                return Ok(Ending::IdleTimeout);
+                            }
+                            out.clear();
+                        }
+                    }
+                    if n == 0 || quit {
                         ending = if n == 0 {
                             Ending::ClientClosed
                         } else {
@@ -156,6 +173,7 @@ pub async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
                         break;
                     }
                 }
+                stats.buffered(out.len(), framer.buffered());
                 io.write_all(&out).await?;
                 break ending;
             }

@@ -24,7 +24,14 @@ use crate::server::{Impl, start};
 #[command(
     name = "chapter-18 serve",
     disable_version_flag = true,
-    about = "Run a sum/product server until Ctrl-C or SIGTERM; talk to it with nc"
+    about = "Run a sum/product server until Ctrl-C or SIGTERM; talk to it with nc",
+    after_help = "Limits: --max-connections at once (one more is told `error: server busy` and \
+                  closed); request lines up to --max-line bytes (longer ones get one error line); \
+                  64 KB of replies queued per connection for a client that does not read, then \
+                  its requests wait unanswered; --idle-timeout s of silence closes a connection \
+                  (the blocking server serves one client at a time: a client that trickles bytes \
+                  holds it, see `run slow-client`); listen backlog: the system maximum. Ctrl-C \
+                  and SIGTERM both stop it gracefully, answering what it received."
 )]
 struct ServeArgs {
     /// Which server.
@@ -105,11 +112,12 @@ pub fn serve(args: Vec<OsString>) -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!(
-        "{} server listening on {} (lines up to {} bytes, {} connections, {} s idle timeout)",
+        "{} server listening on {} (lines up to {} bytes, {} connections, {} KB of queued replies per connection, {} s idle timeout)",
         args.implementation.name(),
         server.addr,
         limits.max_line,
         limits.max_connections,
+        crate::protocol::OUTPUT_HIGH_WATER / 1024,
         limits.idle_timeout.as_secs()
     );
     println!(
