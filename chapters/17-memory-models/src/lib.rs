@@ -8,7 +8,8 @@
 //! ordered) are checked by loom in `tests/loom_litmus.rs`, on the same functions.
 //!
 //! The modules, one concept each, in tour order: [`store_buffering`], [`message_passing`] (both
-//! built on [`litmus`]), [`cas_loop`], [`non_atomic_increment`]; [`sync`] picks std or loom; and
+//! built on [`litmus`], their verdicts on [`model`], the exhaustive exploration of what the
+//! memory model allows), [`cas_loop`], [`non_atomic_increment`]; [`sync`] picks std or loom; and
 //! the exercise modules [`max`] (17.1) and [`spin`] (17.2), which `cas-loop` uses too.
 
 use common::{Chapter, Example, ThreadsSpec};
@@ -16,6 +17,7 @@ use common::{Chapter, Example, ThreadsSpec};
 pub mod cas_loop;
 pub mod litmus;
 pub mod message_passing;
+pub mod model;
 pub mod non_atomic_increment;
 pub mod store_buffering;
 pub mod sync;
