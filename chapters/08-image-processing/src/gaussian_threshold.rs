@@ -44,36 +44,86 @@ fn half_kernel() -> [f32; RADIUS + 1] {
     std::array::from_fn(|i| full[RADIUS + i])
 }
 
-/// `w₀·t₀ + Σ wᵢ·(t₋ᵢ + t₊ᵢ)` over `out`: tap `k` of element `j` is `src[j + k·step]`, so
-/// `step` 1 is the horizontal pass and `step` = the row stride the vertical one.
-fn blur(w: &[f32; RADIUS + 1], src: &[f32], step: usize, out: &mut [f32]) {
-    let n = out.len();
-    let t: [&[f32]; BLOCK_SIZE] = std::array::from_fn(|k| &src[k * step..][..n]);
+/// `w₀·t₅ + Σ wᵢ·(t₅₋ᵢ + t₅₊ᵢ)` at element `j`, where tap `k` is `src[j + k·step]`: `step` 1 is
+/// the horizontal pass and `step` = the row stride the vertical one.
+#[inline(always)]
+fn tap_sum(w: &[f32; RADIUS + 1], t: &[&[f32]; BLOCK_SIZE], j: usize) -> f32 {
+    w[0] * t[5][j]
+        + w[1] * (t[4][j] + t[6][j])
+        + w[2] * (t[3][j] + t[7][j])
+        + w[3] * (t[2][j] + t[8][j])
+        + w[4] * (t[1][j] + t[9][j])
+        + w[5] * (t[0][j] + t[10][j])
+}
+
+fn taps<'a>(src: &'a [f32], step: usize, n: usize) -> [&'a [f32]; BLOCK_SIZE] {
+    std::array::from_fn(|k| &src[k * step..][..n])
+}
+
+/// The horizontal pass over `out`: element `j` is the row blur centred on `src[j + 5]`.
+fn horizontal(w: &[f32; RADIUS + 1], src: &[f32], out: &mut [f32]) {
+    let t = taps(src, 1, out.len());
     for (j, o) in out.iter_mut().enumerate() {
-        *o = w[0] * t[5][j]
-            + w[1] * (t[4][j] + t[6][j])
-            + w[2] * (t[3][j] + t[7][j])
-            + w[3] * (t[2][j] + t[8][j])
-            + w[4] * (t[1][j] + t[9][j])
-            + w[5] * (t[0][j] + t[10][j]);
+        *o = tap_sum(w, &t, j);
     }
 }
 
-/// Rows per band: the band's three `f32` buffers stay near 256 KB, in the cache, whatever the
-/// width; a band of a small image is the whole image.
+/// The vertical pass and the decision in one loop: element `j`'s blur is centred on
+/// `h[j + 5·stride]`, its margin is that blur minus the boundary `src[j] + C − 0.5`, and the
+/// pixel is white (255) where the margin is negative — its sign bit spread over the byte (a
+/// margin of exactly ±0 lies within [`MARGIN`] and is decided again). Returns how many margins
+/// lie within [`MARGIN`].
+fn vertical_decide(
+    w: &[f32; RADIUS + 1],
+    h: &[f32],
+    stride: usize,
+    src: &[f32],
+    margin: &mut [f32],
+    decided: &mut [u8],
+) -> u32 {
+    let n = margin.len();
+    let t = taps(h, stride, n);
+    let (src, decided) = (&src[..n], &mut decided[..n]);
+    let offset = C as f32 - 0.5;
+    let mut close = 0;
+    for j in 0..n {
+        let m = tap_sum(w, &t, j) - (src[j] + offset);
+        margin[j] = m;
+        decided[j] = ((m.to_bits() >> 31) as u8).wrapping_neg();
+        close += u32::from(m.abs() < MARGIN);
+    }
+    close
+}
+
+/// Rows per band: the band's buffers stay near 256 KB, in the cache, whatever the width; a band
+/// of a small image is the whole image.
 fn band_rows(stride: usize) -> usize {
-    ((256 * 1024) / (12 * stride))
+    ((256 * 1024) / (13 * stride))
         .saturating_sub(2 * RADIUS)
         .max(32)
+}
+
+/// One thread's working arrays, kept between calls: a pass over many small tiles allocates once.
+#[derive(Default)]
+struct Scratch {
+    padded: Vec<f32>,
+    horizontal: Vec<f32>,
+    margin: Vec<f32>,
+    decided: Vec<u8>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Decides output rows `rows` of the `width`×`height` image `gray` into `out`
 /// (`rows.len() * width` bytes): 255 where `src > round(blur) − C`, else 0.
 ///
-/// Band by band: the band's rows and 5 rows of halo either side (replicated past the image's
-/// edge) are laid out as one `f32` array whose rows are padded with 5 replicated pixels either
-/// side, stride `width + 10`. Then each pass is one long loop over that array — no tap clamped,
-/// no per-row start-up — and the padding columns are computed and thrown away.
+/// Band by band: the band's rows and 5 rows of halo either side are laid out as one `f32` array
+/// whose rows are padded with 5 replicated pixels either side, stride `width + 10`. Each pass is
+/// then one long loop over that array — no tap clamped, no per-row start-up — and the padding
+/// columns are computed and thrown away. Halo rows past the image's edge are copies of its edge
+/// row's horizontal blur (`BORDER_REPLICATE`), not computed again.
 pub fn threshold_rows(
     gray: &[u8],
     width: usize,
@@ -86,57 +136,73 @@ pub fn threshold_rows(
     if rows.is_empty() || width == 0 {
         return;
     }
+    SCRATCH.with_borrow_mut(|scratch| {
+        let stride = width + 2 * RADIUS;
+        let per_band = band_rows(stride);
+        for (band, dst) in (rows.start..rows.end)
+            .step_by(per_band)
+            .zip(out.chunks_mut(per_band * width))
+        {
+            decide_band(gray, width, height, band, dst, scratch);
+        }
+    });
+}
+
+/// [`threshold_rows`] for the rows `band..band + dst.len() / width`.
+fn decide_band(
+    gray: &[u8],
+    width: usize,
+    height: usize,
+    band: usize,
+    dst: &mut [u8],
+    scratch: &mut Scratch,
+) {
     let w = half_kernel();
     let stride = width + 2 * RADIUS;
-    let per_band = band_rows(stride);
-    let mut padded = Vec::new();
-    let mut horizontal = Vec::new();
-    let mut margin = Vec::new();
-    for (band, dst) in (rows.start..rows.end)
-        .step_by(per_band)
-        .zip(out.chunks_mut(per_band * width))
-    {
-        let n = dst.len() / width;
-        let halo = n + 2 * RADIUS;
-        // Image rows band−5 .. band+n+5, clamped into the image, each padded left and right.
-        padded.resize(halo * stride, 0.0);
-        for (i, row) in padded.chunks_exact_mut(stride).enumerate() {
-            let y = (band + i).saturating_sub(RADIUS).min(height - 1);
-            let line = &gray[y * width..][..width];
-            let (left, rest) = row.split_at_mut(RADIUS);
-            let (middle, right) = rest.split_at_mut(width);
-            for (p, &v) in middle.iter_mut().zip(line) {
-                *p = f32::from(v);
-            }
-            left.fill(f32::from(line[0]));
-            right.fill(f32::from(line[width - 1]));
+    let n = dst.len() / width;
+    // The image rows the band reads, and how many halo rows lie past the top and bottom edges.
+    let (first, last) = (band.saturating_sub(RADIUS), (band + n + RADIUS).min(height));
+    let (above, below) = (RADIUS - (band - first), band + n + RADIUS - last);
+    let Scratch {
+        padded,
+        horizontal,
+        margin,
+        decided,
+    } = scratch;
+    padded.resize((last - first) * stride, 0.0);
+    for (y, row) in (first..last).zip(padded.chunks_exact_mut(stride)) {
+        let line = &gray[y * width..][..width];
+        let (left, rest) = row.split_at_mut(RADIUS);
+        let (middle, right) = rest.split_at_mut(width);
+        for (p, &v) in middle.iter_mut().zip(line) {
+            *p = f32::from(v);
         }
-        // Element j of `horizontal` is the row blur centred on padded[j + 5].
-        horizontal.resize(halo * stride - 2 * RADIUS, 0.0);
-        blur(&w, &padded, 1, &mut horizontal);
-        // Element j of `margin`: the vertical blur centred on horizontal[j + 5·stride], minus
-        // the pixel's boundary `src + C − 0.5` (padded[j + 5·stride + 5]): white below 0.
-        margin.resize((n - 1) * stride + width, 0.0);
-        blur(&w, &horizontal, stride, &mut margin);
-        let src = &padded[RADIUS * stride + RADIUS..][..margin.len()];
-        let offset = C as f32 - 0.5;
-        let mut close = 0u32;
-        for (m, &s) in margin.iter_mut().zip(src) {
-            *m -= s + offset;
-            close += u32::from(m.abs() < MARGIN);
-        }
-        for (i, dst) in dst.chunks_exact_mut(width).enumerate() {
+        left.fill(f32::from(line[0]));
+        right.fill(f32::from(line[width - 1]));
+    }
+    let halo = n + 2 * RADIUS;
+    horizontal.resize(halo * stride, 0.0);
+    let computed = (last - first) * stride - 2 * RADIUS;
+    self::horizontal(&w, padded, &mut horizontal[above * stride..][..computed]);
+    for i in 0..above {
+        horizontal.copy_within(above * stride..(above + 1) * stride, i * stride);
+    }
+    let edge = (halo - below - 1) * stride;
+    for i in 0..below {
+        horizontal.copy_within(edge..edge + stride, edge + (i + 1) * stride);
+    }
+    let len = (n - 1) * stride + width;
+    margin.resize(len, 0.0);
+    decided.resize(len, 0);
+    let src = &padded[(band - first) * stride + RADIUS..];
+    let close = vertical_decide(&w, horizontal, stride, src, margin, decided);
+    for (i, dst) in dst.chunks_exact_mut(width).enumerate() {
+        dst.copy_from_slice(&decided[i * stride..][..width]);
+        if close > 0 {
             let row = &margin[i * stride..][..width];
-            // White where the margin is negative: its sign bit, spread over the byte (a margin
-            // of exactly ±0 is within MARGIN and decided again below).
-            for (o, &m) in dst.iter_mut().zip(row) {
-                *o = ((m.to_bits() >> 31) as u8).wrapping_neg();
-            }
-            if close > 0 {
-                for (x, (o, &m)) in dst.iter_mut().zip(row).enumerate() {
-                    if m.abs() < MARGIN {
-                        *o = reference_decision(gray, width, height, x, band + i);
-                    }
+            for (x, (o, &m)) in dst.iter_mut().zip(row).enumerate() {
+                if m.abs() < MARGIN {
+                    *o = reference_decision(gray, width, height, x, band + i);
                 }
             }
         }
