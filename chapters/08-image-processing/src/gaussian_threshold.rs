@@ -56,7 +56,7 @@ fn tap_sum(w: &[f32; RADIUS + 1], t: &[&[f32]; BLOCK_SIZE], j: usize) -> f32 {
         + w[5] * (t[0][j] + t[10][j])
 }
 
-fn taps<'a>(src: &'a [f32], step: usize, n: usize) -> [&'a [f32]; BLOCK_SIZE] {
+fn taps(src: &[f32], step: usize, n: usize) -> [&[f32]; BLOCK_SIZE] {
     std::array::from_fn(|k| &src[k * step..][..n])
 }
 
