@@ -216,3 +216,51 @@ fn a_slow_client_holds_the_blocking_server_until_a_deadline_per_request_frees_it
     assert!(freed.a_sent < held.a_sent, "{freed:?} vs {held:?}");
     assert!(freed.b_answered);
 }
+
+/// The real binary: 500 pipelined requests unread, then SIGTERM. Every request the server says
+/// it answered reaches the client, each answer right, and the server exits cleanly.
+#[test]
+fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    for implementation in ["blocking", "reactor", "tokio"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-18"))
+            .args(["serve", "--impl", implementation])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starts chapter-18 serve");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let first = read_line(&mut stdout);
+        assert!(
+            first.contains("KB of queued replies per connection"),
+            "{first}"
+        );
+        let addr: std::net::SocketAddr = first
+            .split_whitespace()
+            .find_map(|word| word.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        let mut stream = connect(addr);
+        let mut welcome = [0u8; WELCOME.len() + 1];
+        std::io::Read::read_exact(&mut stream, &mut welcome).expect("welcomed");
+        stream.write_all(&b"1,2\n".repeat(500)).expect("sends");
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("sends SIGTERM");
+        let replies = text(&read_to_close(&mut stream));
+        assert!(
+            replies.lines().all(|l| l == "3"),
+            "{implementation}: {replies:?}"
+        );
+        let got = replies.lines().count();
+        wait_until("the server to exit", || {
+            child.try_wait().expect("waits").is_some()
+        });
+        assert!(child.wait().expect("waits").success(), "{implementation}");
+        let mut rest = String::new();
+        let _ = stdout.read_to_string(&mut rest);
+        assert!(
+            rest.contains(&format!("{got} request(s) answered")),
+            "{implementation}: the client got {got} answers; the server says {rest}"
+        );
+    }
+}
