@@ -73,6 +73,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {e}", args.port))?;
         let addr = listener.local_addr()?;
+        // Watch both signals before the address is printed: a SIGTERM sent as soon as a script
+        // reads it is already a graceful shutdown, not the default "terminate at once".
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
         {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(
@@ -96,7 +101,10 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
         let handler_shared = Arc::clone(&shared);
         let (told, which) = tokio::sync::oneshot::channel();
         let signal = async move {
-            let name = crate::graceful_shutdown::shutdown_signal(std::future::pending()).await;
+            let name = tokio::select! {
+                _ = interrupt.recv() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            };
             let _ = told.send(name);
         };
         let drained = crate::drain::serve(
