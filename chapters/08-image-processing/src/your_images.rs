@@ -190,6 +190,13 @@ fn timed_pass(files: &[PathBuf], threads: usize) -> anyhow::Result<(Vec<Processe
     Ok((results, clock.elapsed()))
 }
 
+/// Prints a line wrapped to the terminal's width.
+fn say(line: String) {
+    for part in common::report::wrap(&line, common::report::width(), "  ") {
+        println!("{part}");
+    }
+}
+
 /// Runs the pass (after a one-thread pass with `compare`), prints the table, writes the outputs.
 /// Returns whether every file was read undamaged (and, with `compare`, both passes agreed).
 fn run(
@@ -246,7 +253,7 @@ fn run(
     if failed > 0 {
         problems.push(format!("{} not decoded", count(failed)));
     }
-    println!(
+    say(format!(
         "{} in {} on {} (read + gray + threshold); {} written to {}{}",
         counted(files.len(), "files"),
         human(took),
@@ -258,7 +265,7 @@ fn run(
         } else {
             format!("; {}", problems.join(", "))
         }
-    );
+    ));
     let mut agree = true;
     if let Some((one, one_took)) = &sequential {
         let (mut compared, mut differ) = (0, 0);
@@ -270,7 +277,7 @@ fn run(
         }
         agree = differ == 0;
         let speedup = one_took.as_secs_f64() / took.as_secs_f64().max(1e-9);
-        println!(
+        say(format!(
             "compare: 1 thread {}, {} {} — {}; outputs of {}: {}",
             human(*one_took),
             counted(threads, "threads"),
@@ -282,7 +289,7 @@ fn run(
             } else {
                 format!("{} DIFFER between the passes", count(differ))
             }
-        );
+        ));
     }
     Ok(agree && damaged == 0 && failed == 0)
 }
