@@ -4,7 +4,7 @@
 //! ```text
 //! cargo xtask list                              every chapter's examples, in one table
 //! cargo xtask run 12 [example] [options...]     a chapter's tour, or one example
-//! cargo xtask run-all [--chapters 12,14] [--timeout SECS] [--repeat N]
+//! cargo xtask run-all [--chapters 12,14] [--timeout SECS] [--repeat N] [--stress]
 //!                                               every tour under a time limit, one summary
 //! cargo xtask test                              plain, shuttle and loom passes, exercise verify
 //! cargo xtask exercise list|next|check|watch|hint|solution|reset|verify
@@ -34,6 +34,7 @@ mod process;
 mod run;
 mod run_all;
 mod scan;
+mod stress;
 mod test_cmd;
 mod tidy;
 mod tidy_code;
@@ -107,6 +108,10 @@ enum Command {
         #[arg(long, default_value_t = 1, value_name = "N",
               value_parser = clap::value_parser!(u32).range(1..=1_000))]
         repeat: u32,
+        /// Keep every core busy with spinning threads while touring (a loaded machine): each
+        /// broken variant must still show its bug.
+        #[arg(long)]
+        stress: bool,
         /// A row per run (verdict, key figure, time) instead of a row per chapter.
         #[arg(long, conflicts_with = "json")]
         full: bool,
@@ -292,6 +297,7 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
             chapters,
             timeout,
             repeat,
+            stress,
             full,
             json,
         } => {
@@ -300,7 +306,12 @@ fn dispatch(root: &Path, command: Command) -> Result<ExitCode> {
                 (true, false) => run_all::Summary::EveryRun,
                 (false, false) => run_all::Summary::ByChapter,
             };
-            run_all::run(root, &chapters, timeout, repeat, summary)
+            let tours = run_all::Tours {
+                timeout_secs: timeout,
+                repeat,
+                stress,
+            };
+            run_all::run(root, &chapters, tours, summary)
         }
         Command::Test => test_cmd::run(root),
         Command::Exercise { command } => match command {
@@ -396,6 +407,7 @@ mod tests {
                     chapters,
                     timeout,
                     repeat,
+                    stress,
                     full,
                     json,
                 },
@@ -406,6 +418,7 @@ mod tests {
         assert_eq!(chapters, ["12", "14"]);
         assert_eq!(timeout, 120);
         assert_eq!(repeat, 1);
+        assert!(!stress, "an unloaded machine by default");
         assert!(!full && !json, "a row per chapter by default");
         assert!(parse(&["run-all", "--full", "--json"]).is_err());
         assert!(parse(&["run-all", "--repeat", "0"]).is_err());

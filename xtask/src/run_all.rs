@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::binaries;
 use crate::process::{self, Ending, Stream};
+use crate::stress::Stress;
 use crate::workspace::{self, Chapter};
 
 /// What one chapter's tour produced.
@@ -45,14 +46,24 @@ pub enum Summary {
     Json,
 }
 
+/// How the tours run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tours {
+    /// Each chapter's time limit.
+    pub timeout_secs: u64,
+    /// How many rounds.
+    pub repeat: u32,
+    /// Whether every core is kept busy meanwhile ([`crate::stress`]).
+    pub stress: bool,
+}
+
 /// Runs `cargo xtask run-all`: the chapters are built once, then toured `repeat` times.
-pub fn run(
-    root: &Path,
-    selection: &[String],
-    timeout_secs: u64,
-    repeat: u32,
-    summary: Summary,
-) -> Result<ExitCode> {
+pub fn run(root: &Path, selection: &[String], tours: Tours, summary: Summary) -> Result<ExitCode> {
+    let Tours {
+        timeout_secs,
+        repeat,
+        stress,
+    } = tours;
     let chapters = workspace::discover(root)?;
     let selected = workspace::select(&chapters, selection)?;
     if selected.is_empty() {
@@ -63,13 +74,22 @@ pub fn run(
     let built = binaries::build_release(root, &selected)?;
     let build_seconds = build.seconds();
     let limit = Duration::from_secs(timeout_secs);
+    // After the build: the load is for the tours, not for the compiler.
+    let started = Stress::mark();
+    let load = stress.then(Stress::every_core);
+    if let Some(load) = &load {
+        eprintln!(
+            "run-all --stress: {} spinning thread(s) keep every core busy while the chapters tour",
+            load.spinners()
+        );
+    }
 
     let mut rounds = Vec::new();
     for round in 1..=repeat {
         let watch = Stopwatch::start();
         let runs = tour_all(root, &selected, &built, limit, round, repeat)?;
         let seconds = watch.seconds();
-        let tally = Round::of(&runs, seconds);
+        let tally = Round::of(&runs, seconds, round);
         if summary == Summary::Json {
             for outcome in runs.iter().flat_map(|run| &run.outcomes) {
                 println!("{}", json_line(outcome));
@@ -83,8 +103,11 @@ pub fn run(
         }
         rounds.push(tally);
     }
+    if let Some(cores) = load.and_then(|load| load.stop_and_measure(started)) {
+        eprintln!("run-all --stress: the spinners kept {cores:.1} cores busy on average");
+    }
     if repeat > 1 {
-        println!("{}", repeat_summary(&rounds));
+        println!("{}", repeat_summary(&rounds, stress));
     }
     Ok(if rounds.iter().all(Round::clean) {
         ExitCode::SUCCESS
@@ -127,19 +150,44 @@ fn tour_all<'a>(
 }
 
 /// The counts of one round of `--repeat`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Round {
     showed: usize,
     did_not_show: usize,
     timed_out: usize,
     failed_chapters: usize,
     seconds: f64,
+    /// Every run that did not show its lesson, and every chapter with a problem, named with
+    /// the round (`round 3: chapter 14 check-then-act broken`).
+    missed: Vec<String>,
 }
 
 impl Round {
-    fn of(runs: &[ChapterRun], seconds: f64) -> Self {
+    fn of(runs: &[ChapterRun], seconds: f64, round: u32) -> Self {
         let all = runs.iter().flat_map(|r| &r.outcomes);
+        let did_not_show = runs.iter().flat_map(|run| {
+            run.outcomes
+                .iter()
+                .filter(|o| o.verdict == Verdict::DidNotShow)
+                .map(move |o| {
+                    format!(
+                        "round {round}: chapter {} {} {}",
+                        run.chapter.number, o.example, o.variant
+                    )
+                })
+        });
+        let problems = runs
+            .iter()
+            .filter(|run| !run.problems.is_empty())
+            .map(|run| {
+                format!(
+                    "round {round}: chapter {}: {}",
+                    run.chapter.number,
+                    run.problems.join("; ")
+                )
+            });
         Self {
+            missed: did_not_show.chain(problems).collect(),
             showed: all.clone().filter(|o| o.verdict == Verdict::Showed).count(),
             did_not_show: all.filter(|o| o.verdict == Verdict::DidNotShow).count(),
             timed_out: runs
@@ -163,20 +211,27 @@ impl Round {
     }
 }
 
-/// The last line of `--repeat N`: how many rounds were clean, any hang, and the tour times.
-fn repeat_summary(rounds: &[Round]) -> String {
+/// The end of `--repeat N`: every run that did not show, then a line of how many rounds were
+/// clean, any hang, and the tour times.
+fn repeat_summary(rounds: &[Round], stress: bool) -> String {
     let clean = rounds.iter().filter(|r| r.clean()).count();
     let hangs: usize = rounds.iter().map(|r| r.timed_out).sum();
     let mut seconds: Vec<f64> = rounds.iter().map(|r| r.seconds).collect();
     seconds.sort_by(f64::total_cmp);
     let median = seconds.get(seconds.len() / 2).copied().unwrap_or(0.0);
-    format!(
-        "run-all --repeat {}: {clean} of {} rounds clean, {hangs} timeout(s); tour time min {:.1} s, median {median:.1} s, max {:.1} s",
+    let mut out = String::new();
+    for missed in rounds.iter().flat_map(|r| &r.missed) {
+        out.push_str(&format!("  did not show: {missed}\n"));
+    }
+    out.push_str(&format!(
+        "run-all --repeat {}{}: {clean} of {} rounds clean, {hangs} timeout(s); tour time min {:.1} s, median {median:.1} s, max {:.1} s",
         rounds.len(),
+        if stress { " --stress" } else { "" },
         rounds.len(),
         seconds.first().copied().unwrap_or(0.0),
         seconds.last().copied().unwrap_or(0.0),
-    )
+    ));
+    out
 }
 
 fn progress_bar(chapters: usize) -> ProgressBar {
@@ -283,7 +338,7 @@ fn summarize(runs: &[ChapterRun], seconds: f64, build_seconds: f64, summary: Sum
             out.push_str(&format!("  its stderr ended with:\n{tail}"));
         }
     }
-    let tally = Round::of(runs, seconds);
+    let tally = Round::of(runs, seconds, 1);
     out.push_str(&format!(
         "run-all: {} showed their lesson, {} did not, {} failed; \
          tours {} (+{} build)\n",
@@ -522,7 +577,7 @@ mod tests {
         assert!(by_chapter.contains("1 of 2"), "{by_chapter}");
         assert!(by_chapter.contains("b broken"), "{by_chapter}");
         assert!(by_chapter.contains("timed out after 1 s"), "{by_chapter}");
-        let round = Round::of(&runs, 4.12);
+        let round = Round::of(&runs, 4.12, 2);
         assert_eq!(
             (
                 round.showed,
@@ -539,17 +594,27 @@ mod tests {
             timed_out: 0,
             failed_chapters: 0,
             seconds: 50.0,
+            missed: Vec::new(),
         };
-        assert_eq!(
-            repeat_summary(&[
-                clean,
-                round,
-                Round {
-                    seconds: 40.0,
-                    ..clean
-                }
-            ]),
-            "run-all --repeat 3: 2 of 3 rounds clean, 1 timeout(s); tour time min 4.1 s, median 40.0 s, max 50.0 s"
+        let faster = Round {
+            seconds: 40.0,
+            ..clean.clone()
+        };
+        let summary = repeat_summary(&[clean, round, faster], true);
+        assert!(
+            summary.ends_with(
+                "run-all --repeat 3 --stress: 2 of 3 rounds clean, 1 timeout(s); tour time min \
+                 4.1 s, median 40.0 s, max 50.0 s"
+            ),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("  did not show: round 2: chapter 12 b broken\n"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("  did not show: round 2: chapter 12: timed out"),
+            "{summary}"
         );
         assert!(
             text.contains("✘ chapter 12 (12-deadlocks): timed out"),
