@@ -386,13 +386,9 @@ impl SideBySide {
         for (at, row) in self.rows.iter().enumerate() {
             let (py_speedup, rust_speedup) = self.speedups(at);
             if let Some(py) = &row.python {
-                outcome = outcome.figure(format!("Python {}", row.how), py.time.as_secs_f64(), "s");
+                outcome = outcome.duration(format!("Python {}", row.how), py.time);
             }
-            outcome = outcome.figure(
-                format!("Rust {}", row.how),
-                row.rust.time.as_secs_f64(),
-                "s",
-            );
+            outcome = outcome.duration(format!("Rust {}", row.how), row.rust.time);
             if at > 0 {
                 if let Some(gain) = py_speedup {
                     outcome = outcome.figure(format!("Python speedup, {}", row.how), gain, "x");
