@@ -315,9 +315,8 @@ async fn accept_loop(
                         // Full: say so and close, rather than queue a connection we cannot serve.
                         counters.rejected_busy.fetch_add(1, Ordering::SeqCst);
                         connections.spawn(async move {
-                            use tokio::io::AsyncWriteExt;
-                            let said = stream.write_all(BUSY_REPLY.as_bytes());
-                            let _ = tokio::time::timeout(Duration::from_secs(1), said).await;
+                            let refused = refuse(&mut stream, BUSY_REPLY.as_bytes());
+                            let _ = tokio::time::timeout(Duration::from_secs(1), refused).await;
                         });
                         continue;
                     }
@@ -340,6 +339,18 @@ async fn accept_loop(
     drop(listener);
     let drained = async { while connections.join_next().await.is_some() {} };
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drained).await;
+}
+
+/// Says `reply` and closes politely: our FIN, then the client's unread request is read and
+/// dropped until its FIN. Closing with that request unread would make the kernel send a reset,
+/// which can destroy the reply before the client reads it.
+async fn refuse(stream: &mut TcpStream, reply: &[u8]) -> io::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(reply).await?;
+    stream.shutdown().await?;
+    let mut sink = [0u8; 1024];
+    while stream.read(&mut sink).await? > 0 {}
+    Ok(())
 }
 
 async fn serve_connection(

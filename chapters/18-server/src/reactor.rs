@@ -223,7 +223,11 @@ fn accept_all(
                     // Full: say so and hang up, rather than leave the client waiting unanswered.
                     stats.rejected();
                     let _ = (&stream).write(format!("{BUSY}\n").as_bytes());
-                    let _ = stream.shutdown(Side::Both);
+                    let _ = stream.shutdown(Side::Write);
+                    // Read what the client already sent: closing with it unread would reset the
+                    // connection, which can destroy the reply before the client reads it.
+                    let mut sink = [0u8; 1024];
+                    while matches!((&stream).read(&mut sink), Ok(n) if n > 0) {}
                     // One rejection a turn keeps a flood of connects from stalling the loop.
                     return;
                 }

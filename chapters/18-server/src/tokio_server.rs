@@ -68,7 +68,16 @@ async fn accept_loop(
                 if open.load(Ordering::Relaxed) >= limits.max_connections {
                     stats.rejected();
                     tasks.spawn(async move {
-                        let _ = stream.write_all(format!("{BUSY}\n").as_bytes()).await;
+                        // Our FIN, then the client's unread bytes until its FIN: closing with
+                        // them unread would reset the connection, which can destroy the reply.
+                        let refused = async {
+                            stream.write_all(format!("{BUSY}\n").as_bytes()).await?;
+                            stream.shutdown().await?;
+                            let mut sink = [0u8; 1024];
+                            while stream.read(&mut sink).await? > 0 {}
+                            std::io::Result::Ok(())
+                        };
+                        let _ = tokio::time::timeout(Duration::from_secs(1), refused).await;
                     });
                     continue;
                 }

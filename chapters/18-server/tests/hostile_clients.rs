@@ -152,12 +152,16 @@ fn one_past_the_connection_limit_is_told_busy() {
                 reader
             })
             .collect();
-        let reply = text(&exchange(server.addr, b"1,2\n", false));
-        assert_eq!(reply, format!("{BUSY}\n"), "{implementation:?}");
+        // Each sends its request at once: the refusal must reach it all the same, not be lost
+        // to a reset for the unread request.
+        for _ in 0..10 {
+            let reply = text(&exchange(server.addr, b"1,2\n", false));
+            assert_eq!(reply, format!("{BUSY}\n"), "{implementation:?}");
+        }
         let stats = server.stats();
         assert_eq!(
             (stats.rejected_busy, stats.peak_connections),
-            (1, limits.max_connections as u64)
+            (10, limits.max_connections as u64)
         );
         drop(held);
         server.stop().expect("stops");
