@@ -50,10 +50,13 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 mod client;
+mod limits;
 mod pages;
 mod routes;
 
 pub use client::{Fetched, get, get_streaming};
+use limits::refuse;
+pub use limits::{BUSY_REPLY, Limits};
 pub use pages::{PAGES, Page, page, page_body};
 use routes::respond;
 
@@ -65,47 +68,6 @@ pub const MAX_STREAM_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_CHUNK: usize = 64 * 1024;
 /// How long a dropped server waits for requests in flight before it closes them.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-/// The reply to a connection beyond [`Limits::max_connections`], after which it is closed.
-pub const BUSY_REPLY: &str = "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 38\r\nconnection: close\r\nretry-after: 1\r\n\r\nserver busy: too many connections now\n";
-
-/// What a hostile or careless client cannot exceed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Connections served at once; one more is answered [`BUSY_REPLY`] and closed.
-    pub max_connections: usize,
-    /// A client must send a whole request head within this time, or the connection is closed;
-    /// an idle keep-alive connection is closed after it too.
-    pub header_read_timeout: Duration,
-    /// The largest request head, in bytes (hyper's read buffer; it answers `431` beyond it).
-    pub max_head_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            max_connections: 4096,
-            header_read_timeout: Duration::from_secs(10),
-            max_head_bytes: 16 * 1024,
-        }
-    }
-}
-
-impl std::fmt::Display for Limits {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} connections, request heads up to {} bytes, {} s to send one (and idle keep-alive), \
-             ?sleep= up to {} s, /bytes/{{n}} up to {} MB in chunks of at most {} KB",
-            crate::format::count(self.max_connections),
-            crate::format::count(self.max_head_bytes),
-            self.header_read_timeout.as_secs_f64(),
-            MAX_SLEEP.as_secs(),
-            MAX_STREAM_BYTES / (1024 * 1024),
-            MAX_CHUNK / 1024
-        )
-    }
-}
-
 /// What the server has seen since it started (or since [`StatusServer::reset_peak`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ServerStats {
@@ -339,18 +301,6 @@ async fn accept_loop(
     drop(listener);
     let drained = async { while connections.join_next().await.is_some() {} };
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drained).await;
-}
-
-/// Says `reply` and closes politely: our FIN, then the client's unread request is read and
-/// dropped until its FIN. Closing with that request unread would make the kernel send a reset,
-/// which can destroy the reply before the client reads it.
-async fn refuse(stream: &mut TcpStream, reply: &[u8]) -> io::Result<()> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    stream.write_all(reply).await?;
-    stream.shutdown().await?;
-    let mut sink = [0u8; 1024];
-    while stream.read(&mut sink).await? > 0 {}
-    Ok(())
 }
 
 async fn serve_connection(

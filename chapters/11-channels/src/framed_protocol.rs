@@ -265,16 +265,7 @@ pub async fn serve_framed(mut stream: TcpStream, shared: Arc<Shared>, token: Can
         }
     });
     if full {
-        // Say it, send our FIN, and read what the client already sent until its FIN: closing
-        // with its request unread would reset the connection, which can destroy the reply.
-        let refused = async {
-            stream.write_all(format!("{BUSY}\n").as_bytes()).await?;
-            stream.shutdown().await?;
-            let mut sink = [0u8; 1024];
-            while stream.read(&mut sink).await? > 0 {}
-            std::io::Result::Ok(())
-        };
-        let _ = tokio::time::timeout(limits.idle_timeout, refused).await;
+        let _ = tokio::time::timeout(limits.idle_timeout, limits::refuse(&mut stream)).await;
         return;
     }
     // Replies are small: without this, Nagle holds each one back until the last is ACKed.

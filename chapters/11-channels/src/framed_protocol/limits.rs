@@ -12,6 +12,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
 use crate::frame::MAX_LINE;
 
 /// Sent, then the connection is closed, when the server already holds its connection limit.
@@ -59,4 +62,15 @@ impl fmt::Display for Limits {
             common::format::count(self.max_keys)
         )
     }
+}
+
+/// Tells a client past the connection limit [`BUSY`] and closes politely: our FIN, then what it
+/// already sent is read until its FIN. Closing with its request unread would reset the
+/// connection, which can destroy the reply before the client reads it.
+pub(super) async fn refuse(stream: &mut TcpStream) -> std::io::Result<()> {
+    stream.write_all(format!("{BUSY}\n").as_bytes()).await?;
+    stream.shutdown().await?;
+    let mut sink = [0u8; 1024];
+    while stream.read(&mut sink).await? > 0 {}
+    Ok(())
 }
