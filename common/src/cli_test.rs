@@ -9,6 +9,7 @@
 use std::process::{Command, Output};
 
 use crate::cli::MAX_THREADS;
+use crate::outcome::Verdict;
 use crate::registry::Chapter;
 
 /// A chapter binary under test: `ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-12"))`.
@@ -29,6 +30,42 @@ impl ChapterBinary {
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.path))
+    }
+
+    /// What every chapter's `python-side-by-side` example is tested for: its quick run shows
+    /// its lesson with `arrangements` rows, in which, when `python3` is here, both sides
+    /// computed the same answers, and otherwise the Python cells are empty and the run says
+    /// [`crate::python::SKIPPED`]; and this binary run without `python3` on `PATH` says so too
+    /// and exits 0.
+    pub fn check_python_side_by_side(&self, chapter: &'static Chapter, arrangements: usize) {
+        let out = self.stdout_without_python(&["run", "python-side-by-side", "--quick"]);
+        assert!(out.contains(crate::python::SKIPPED), "{out}");
+        assert!(out.contains("Rust"), "{out}");
+
+        let outcome = crate::testing::run_quick(chapter, "python-side-by-side", "run");
+        assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+        let table = &outcome.tables[0];
+        assert_eq!(table.rows.len(), arrangements, "{outcome:#?}");
+        let column = |name: &str| {
+            table
+                .header
+                .iter()
+                .position(|h| h.starts_with(name))
+                .unwrap_or_else(|| panic!("no column {name:?} in {:?}", table.header))
+        };
+        let (python, same) = (column("Python ("), column("same answer"));
+        if crate::python::find().is_some() {
+            assert!(
+                table.rows.iter().all(|row| row[same] == "yes"),
+                "{outcome:#?}"
+            );
+        } else {
+            assert!(outcome.mentions(crate::python::SKIPPED), "{outcome:#?}");
+            assert!(
+                table.rows.iter().all(|row| row[python] == "-"),
+                "{outcome:#?}"
+            );
+        }
     }
 
     /// Runs it with `PATH` set to an empty directory, so that it finds no `python3` (nor any other

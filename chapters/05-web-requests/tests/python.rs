@@ -9,8 +9,7 @@ use chapter_5::CHAPTER;
 use chapter_5::check_status::Workload;
 use chapter_5::python::{self, Fetched};
 use common::cli_test::ChapterBinary;
-use common::python::{Measured, SKIPPED, find};
-use common::testing::run_quick;
+use common::python::{Measured, SKIPPED};
 use common::{RunConfig, Verdict};
 
 const BINARY: ChapterBinary = ChapterBinary::new(env!("CARGO_BIN_EXE_chapter-5"));
@@ -23,24 +22,8 @@ fn config() -> RunConfig {
 }
 
 #[test]
-fn without_python3_it_says_so_and_exits_0() {
-    let out = BINARY.stdout_without_python(&["run", "python-side-by-side", "--quick"]);
-    assert!(out.contains(SKIPPED), "{out}");
-    assert!(out.contains("Rust"), "{out}");
-}
-
-#[test]
-fn a_quick_run_shows_both_sides_or_says_why_not() {
-    let outcome = run_quick(&CHAPTER, "python-side-by-side", "run");
-    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
-    let rows = &outcome.tables[0].rows;
-    assert_eq!(rows.len(), 2, "{outcome:#?}");
-    if find().is_some() {
-        assert!(rows.iter().all(|row| row[6] == "yes"), "{outcome:#?}");
-    } else {
-        assert!(outcome.mentions(SKIPPED), "{outcome:#?}");
-        assert!(rows.iter().all(|row| row[1] == "-"), "{outcome:#?}");
-    }
+fn with_or_without_python3_it_runs_and_says_which() {
+    BINARY.check_python_side_by_side(&CHAPTER, 2);
 }
 
 #[test]
