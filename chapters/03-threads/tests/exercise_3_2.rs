@@ -116,27 +116,9 @@ macro_rules! suite {
         #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
-            use common::testing::{assert_finished, kernel_thread_id, thread_state, watched};
-            use common::watchdog::{Watchdog, WorkerCtx, WorkerResult, worker};
+            use common::testing::{kernel_thread_id, thread_state, watched, watched_with_hint};
             use std::sync::mpsc;
             use std::time::Duration;
-
-            /// Runs `body` on a watched thread named "grader": a hang (past `limit`) fails with
-            /// the watchdog's report and `hang_hint`, a panic with its own message alone.
-            fn watched_hang_hint<R: Send + 'static>(
-                limit: Duration,
-                hang_hint: &str,
-                body: impl FnOnce() -> R + Send + 'static,
-            ) -> R {
-                let mut report = Watchdog::new(limit)
-                    .stall_after(limit)
-                    .run(vec![worker("grader", move |_: &WorkerCtx| body())]);
-                assert_finished(&report, hang_hint);
-                match report.threads.remove(0).result {
-                    WorkerResult::Finished(value) => value,
-                    _ => unreachable!("assert_finished saw it finish"),
-                }
-            }
 
             /// Samples 10 ms apart before a thread counts as asleep, and at most before giving up.
             const STILL_FOR: u32 = 5;
@@ -237,7 +219,7 @@ macro_rules! suite {
 
             #[test]
             fn producers_and_workers_lose_nothing_and_all_stop_at_close() {
-                let per_worker = watched_hang_hint(
+                let per_worker = watched_with_hint("grader",
                     Duration::from_secs(10),
                     "is a worker asleep in pop() after close()? close must wake every waiter",
                     || produce_and_drain(3, 400, 4),

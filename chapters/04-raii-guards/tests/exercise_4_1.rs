@@ -52,31 +52,14 @@ macro_rules! suite {
         #[cfg(not(shuttle))]
         mod on_real_threads {
             use super::*;
-            use common::testing::{assert_finished, kernel_thread_id, thread_state};
-            use common::watchdog::{Watchdog, WorkerCtx, WorkerResult, worker};
+            use common::testing::{assert_finished, kernel_thread_id, thread_state, watched_with_hint};
+            use common::watchdog::{Watchdog, WorkerCtx, worker};
             use std::sync::atomic::AtomicBool;
             use std::time::Duration;
 
-            /// Runs `body` on a watched thread named "the test": a hang (past `limit`) fails
-            /// with the watchdog's report and `hang_hint`, a panic with its own message alone.
-            fn watched_hang_hint<R: Send + 'static>(
-                limit: Duration,
-                hang_hint: &str,
-                body: impl FnOnce() -> R + Send + 'static,
-            ) -> R {
-                let mut report = Watchdog::new(limit)
-                    .stall_after(limit)
-                    .run(vec![worker("the test", move |_: &WorkerCtx| body())]);
-                assert_finished(&report, hang_hint);
-                match report.threads.remove(0).result {
-                    WorkerResult::Finished(value) => value,
-                    _ => unreachable!("assert_finished saw it finish"),
-                }
-            }
-
             #[test]
             fn permits_are_counted_and_given_back() {
-                watched_hang_hint(
+                watched_with_hint("the test",
                     Duration::from_secs(5),
                     "taking 2 of 2 free permits blocked (or counting them did): acquire waits \
                      only while no permit is free, and no lock stays held once it returns",
@@ -96,7 +79,7 @@ macro_rules! suite {
 
             #[test]
             fn a_permit_comes_back_even_on_panic() {
-                watched_hang_hint(Duration::from_secs(5), "", || {
+                watched_with_hint("the test", Duration::from_secs(5), "", || {
                     let semaphore = Semaphore::new(1);
                     let mut taken = false;
                     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -167,7 +150,7 @@ macro_rules! suite {
             /// assumed so after a pause); then the permit dropped: the waiter must wake and get it.
             #[test]
             fn a_waiter_sleeps_until_the_permit_returns_and_then_gets_it() {
-                watched_hang_hint(Duration::from_secs(10), "", || {
+                watched_with_hint("the test", Duration::from_secs(10), "", || {
                     let semaphore = Arc::new(Semaphore::new(1));
                     let permit = semaphore.acquire();
                     let got_it = Arc::new(AtomicBool::new(false));
