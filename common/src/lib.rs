@@ -9,7 +9,7 @@
 //! - [`cli`]: the shared command line (`list`, `run`, the tour, `--json`, exit codes);
 //! - [`cli_test`]: what every chapter's CLI tests check, derived from its registry;
 //! - [`report`]: human and JSON rendering;
-//! - [`format`]: the one way numbers are written (counts, durations, percentages, yes/no);
+//! - [`format`](mod@format): the one way numbers are written (counts, durations, percentages, yes/no);
 //! - [`kept_panics`]: panics kept for the run's report instead of printed with a backtrace;
 //! - [`watchdog`]: thread groups under a deadline, with stall and livelock reports;
 //! - `http` (feature `http`): the local HTTP status server and async client of chapters 5, 10, 11;
