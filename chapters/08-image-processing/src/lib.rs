@@ -40,7 +40,7 @@ pub static CHAPTER: Chapter = Chapter {
     title: "Concurrent image processing",
     tools: &[common::Tool {
         name: "threshold",
-        summary: "threshold every PNG/JPEG in --input DIR (the book's per-tile work) on 1 and N threads",
+        summary: "threshold every PNG/JPEG in --input DIR (the book's per-tile work) in one pass on N threads",
         run: your_images::tool,
     }],
     examples: &[

@@ -35,20 +35,20 @@ use rayon::prelude::*;
 use crate::imaging::{decode, output_root, write_gray_png};
 use crate::threshold::{process_tile, white_fraction};
 
-/// Threshold every PNG and JPEG in a directory (the book's per-tile work) on N threads.
+/// Threshold every PNG and JPEG in a directory: the book's per-tile work, one pass.
 #[derive(Debug, Parser)]
 #[command(name = "chapter-8 threshold", disable_version_flag = true)]
 struct Args {
-    /// The directory of images (only files directly inside it are read).
+    /// Directory of images (files directly inside it).
     #[arg(long)]
     input: PathBuf,
-    /// Where to write `<name>_gaussian.png` (default: target/chapter-8/your-images).
+    /// Output dir (default target/chapter-8/your-images).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Worker threads for the pass (default: every core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=common::cli::MAX_THREADS as u64))]
     threads: Option<u64>,
-    /// Also run the pass on one thread first: time both, check the outputs identical.
+    /// Also run on 1 thread first; compare times, outputs.
     #[arg(long)]
     compare: bool,
 }
