@@ -152,7 +152,8 @@ def timings(binary, files, scratch):
 def main():
     paths = sys.argv[1:]
     if not paths:
-        sys.exit(__doc__.split("\n\n")[2])
+        print("usage: " + __doc__.split("\n\n")[2].strip(), file=sys.stderr)
+        sys.exit(2)
     binary = chapter_binary()
     exact = True
     largest = []
