@@ -101,8 +101,8 @@ fn vertical_decide(
     close
 }
 
-/// Rows per band: the band's buffers stay near 256 KB, in the cache, whatever the width; a band
-/// of a small image is the whole image.
+/// Rows per band: as many as keep the band's buffers near 256 KB, in the cache (a whole tile of
+/// the book's is one band), but at least 32, so that the 10 halo rows stay a minority.
 fn band_rows(stride: usize) -> usize {
     ((256 * 1024) / (13 * stride))
         .saturating_sub(2 * RADIUS)
