@@ -244,8 +244,18 @@ fn most_threads_during<R>(work: impl FnOnce() -> R) -> (R, usize) {
             most.saturating_sub(before)
         });
         ready.wait();
+        /// Stops the sampler however `work` ends: a panicking learner's code must fail with its
+        /// own message, not leave the scope waiting for the sampler until the watchdog calls it
+        /// a hang.
+        struct StopSampler<'a>(&'a AtomicBool);
+        impl Drop for StopSampler<'_> {
+            fn drop(&mut self) {
+                self.0.store(true, Ordering::SeqCst);
+            }
+        }
+        let stop = StopSampler(&done);
         let result = work();
-        done.store(true, Ordering::SeqCst);
+        drop(stop);
         let most = sampler.join().unwrap_or(0);
         (result, most)
     })
@@ -363,6 +373,20 @@ mod tests {
         assert!(
             spinning > Duration::from_millis(150),
             "spinning wanted {spinning:?}"
+        );
+    }
+
+    #[test]
+    fn work_that_panics_fails_with_its_own_message_and_does_not_hang() {
+        let ended = watched_with_hint("measured", Duration::from_secs(20), "", || {
+            std::panic::catch_unwind(|| {
+                split_of_enough_work(1, |size| size, |_| panic!("the learner's own panic"))
+            })
+        });
+        let message = ended.expect_err("the work panicked");
+        assert_eq!(
+            message.downcast_ref::<&str>(),
+            Some(&"the learner's own panic")
         );
     }
 
