@@ -284,3 +284,55 @@ fn sigterm_lets_the_requests_in_flight_finish() {
     let _ = stdout.read_to_string(&mut rest);
     assert!(rest.contains("by SIGTERM"), "{rest}");
 }
+
+/// The real binary, stopped (SIGSTOP) so it accepts nothing: 300 connects must all complete
+/// into the listen backlog (std's 128 would drop the 130th SYN, retried only after a second),
+/// and once it runs again every one is answered.
+#[test]
+fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
+    use nix::sys::signal::{Signal, kill};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-5"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts chapter-5 serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let first = read_line(&mut stdout);
+    let addr: SocketAddr = first
+        .strip_prefix("status server listening on http://")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+    kill(pid, Signal::SIGSTOP).expect("stops the server");
+    // A loopback handshake into the backlog takes microseconds: 2 s is a hang guard, and
+    // shorter than the SYN retry a full backlog would force.
+    let connected: Vec<_> = (0..300)
+        .map(|i| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| (i, e))
+        })
+        .collect();
+    kill(pid, Signal::SIGCONT).expect("resumes the server");
+    let mut clients = Vec::new();
+    for result in connected {
+        match result {
+            Ok(stream) => clients.push(stream),
+            Err((i, e)) => {
+                let _ = child.kill();
+                panic!("connect {i} of 300 did not complete while the server was stopped: {e}");
+            }
+        }
+    }
+    for mut stream in clients {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("sets a timeout");
+        stream
+            .write_all(b"GET /status/204 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .expect("sends");
+        let reply = text(&read_to_close(&mut stream));
+        assert!(reply.starts_with("HTTP/1.1 204"), "{reply:?}");
+    }
+    kill(pid, Signal::SIGTERM).expect("sends SIGTERM");
+    assert!(child.wait().expect("waits").success());
+}
