@@ -268,3 +268,46 @@ fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
         );
     }
 }
+
+/// The real binary, stopped (SIGSTOP) so it accepts nothing: 300 connects must all complete
+/// into the listen backlog (std's 128 would drop the 130th SYN, retried only after a second).
+#[test]
+fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
+    use nix::sys::signal::{Signal, kill};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-18"))
+        .args(["serve", "--impl", "reactor"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts chapter-18 serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let first = read_line(&mut stdout);
+    let addr: std::net::SocketAddr = first
+        .split_whitespace()
+        .find_map(|word| word.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
+    kill(pid, Signal::SIGSTOP).expect("stops the server");
+    // Microseconds each on loopback: 2 s is a hang guard, shorter than a SYN retry.
+    let connected: Vec<_> = (0..300)
+        .map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)))
+        .collect();
+    kill(pid, Signal::SIGCONT).expect("resumes the server");
+    let failed = connected.iter().position(Result::is_err);
+    let welcomed = connected
+        .into_iter()
+        .flatten()
+        .filter(|stream| {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(20)));
+            read_line(&mut BufReader::new(stream)) == WELCOME
+        })
+        .count();
+    kill(pid, Signal::SIGTERM).expect("sends SIGTERM");
+    assert!(child.wait().expect("waits").success());
+    assert_eq!(
+        failed, None,
+        "a connect did not complete while the server was stopped"
+    );
+    assert_eq!(welcomed, 300);
+}
