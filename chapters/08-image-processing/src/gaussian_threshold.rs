@@ -28,7 +28,7 @@ use std::ops::Range;
 
 use image::GrayImage;
 
-use crate::threshold::{BLOCK_SIZE, C, default_sigma, gaussian_kernel};
+use crate::kernels::{BLOCK_SIZE, C, default_sigma, gaussian_kernel};
 
 /// The kernel's radius: 5 rows and columns either side.
 const RADIUS: usize = BLOCK_SIZE / 2;

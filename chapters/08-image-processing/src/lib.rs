@@ -8,8 +8,9 @@
 //! sequential one.
 //!
 //! The modules, one concept each, in tour order: [`imaging`] (files), [`threshold`] (the pixel
-//! work), [`gaussian_threshold`] (its fast path), [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the exercise modules [`halo`] (8.1) and
-//! [`scoped_tiles`] (8.2).
+//! work), [`gaussian_threshold`] (its fast path), [`kernels`] (the weights both use),
+//! [`pipeline`], [`batch`], [`convolution`], [`your_images`] (the `threshold` tool); and the
+//! exercise modules [`halo`] (8.1) and [`scoped_tiles`] (8.2).
 
 use common::{Chapter, Example, ThreadsSpec};
 
@@ -17,6 +18,7 @@ pub mod batch;
 pub mod convolution;
 pub mod gaussian_threshold;
 pub mod imaging;
+pub mod kernels;
 pub mod pipeline;
 pub mod threshold;
 pub mod your_images;

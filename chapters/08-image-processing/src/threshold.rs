@@ -26,12 +26,10 @@ use std::ops::Range;
 
 use image::{GrayImage, RgbImage};
 
+pub use crate::kernels::{BLOCK_SIZE, C, box_kernel, default_sigma, gaussian_kernel};
+
 /// OpenCV's `THRESH_BINARY` threshold in the book's example3.
 pub const GLOBAL_THRESHOLD: u8 = 127;
-/// The book's adaptive block size.
-pub const BLOCK_SIZE: usize = 11;
-/// The book's adaptive constant `C`, subtracted from the mean.
-pub const C: i32 = 2;
 
 /// BGR→gray as OpenCV 4 and 5 do it for 8 bits: `Y = 0.299 R + 0.587 G + 0.114 B` in 15-bit
 /// fixed point (`9798, 19235, 3735`, summing to `1 << 15`), rounded. A gray pixel stays itself.
@@ -56,26 +54,6 @@ pub fn global_threshold(gray: &GrayImage, threshold: u8) -> GrayImage {
         *p = if *p > threshold { 255 } else { 0 };
     }
     out
-}
-
-/// OpenCV's default σ for a Gaussian kernel of `size` taps: `0.3·((size−1)·0.5 − 1) + 0.8`.
-pub fn default_sigma(size: usize) -> f64 {
-    0.3 * ((size as f64 - 1.0) * 0.5 - 1.0) + 0.8
-}
-
-/// `getGaussianKernel(size, σ)` for σ > 0: `exp(−x²/2σ²)` at `x = i − (size−1)/2`, normalised.
-pub fn gaussian_kernel(size: usize, sigma: f64) -> Vec<f32> {
-    let centre = (size as f64 - 1.0) / 2.0;
-    let raw: Vec<f64> = (0..size)
-        .map(|i| (-((i as f64 - centre).powi(2)) / (2.0 * sigma * sigma)).exp())
-        .collect();
-    let sum: f64 = raw.iter().sum();
-    raw.iter().map(|w| (w / sum) as f32).collect()
-}
-
-/// Equal weights: the box filter of the mean threshold.
-pub fn box_kernel(size: usize) -> Vec<f32> {
-    vec![1.0 / size as f32; size]
 }
 
 /// Which adaptive method (`cv2.ADAPTIVE_THRESH_*_C`).
