@@ -8,13 +8,14 @@
 //! installed.
 //!
 //! The modules, one concept each, in tour order: [`refcount`], [`countdown`], [`global_lock`],
-//! [`io_release`], [`python`]; the GIL model in [`gil`], forking in `process` (Unix); and the
-//! exercise modules [`allow_threads`] (15.1) and [`refcount_exercise`] (15.2), which the examples
-//! use too.
+//! [`io_release`], [`python`]; the GIL model in [`gil`], the forced schedule of the racy count in
+//! [`forced_pair`], forking in `process` (Unix); and the exercise modules [`allow_threads`] (15.1)
+//! and [`refcount_exercise`] (15.2), which the examples use too.
 
 use common::{Chapter, Example, ThreadsSpec};
 
 pub mod countdown;
+pub mod forced_pair;
 pub mod gil;
 pub mod global_lock;
 pub mod io_release;

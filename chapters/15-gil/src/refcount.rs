@@ -15,9 +15,13 @@
 //! Variants:
 //! - `aliasing`: the book's example with `Rc<RefCell<Vec<i32>>>`, counts printed step by step;
 //! - `broken`: a count shared by two threads and updated the CPython way (load, then store), with
-//!   no GIL: the lost updates are counted, and so are "frees" of an object still in use;
-//! - `atomic`: the same traffic on `Arc` and on exercise 15.2's `SharedCount`: exact every time;
-//!   plus what each kind of count costs per clone+drop, the price CPython avoided with a GIL.
+//!   no GIL. In the rounds the verdict counts, the schedule is forced ([`crate::forced_pair`]):
+//!   both threads load before either stores, so a retain is lost and a release "frees" an object
+//!   still in use, every round on any machine. Then rounds left to the scheduler: how often the
+//!   race happens on its own (often on an idle machine, rarely on a busy one);
+//! - `atomic`: the same traffic on `Arc` and on exercise 15.2's `SharedCount`, free-running and
+//!   through the forced schedule: exact every time; plus what each kind of count costs per
+//!   clone+drop, the price CPython avoided with a GIL.
 //!
 //! Run: `cargo run -p chapter-15 -- run reference-counting` (all three variants).
 //! Book: chapter 15, "Memory management in Python" (`Chapter15/example1.py`).
@@ -28,9 +32,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use common::sync::atomic::{AtomicUsize, Ordering};
-use common::timing::{Stopwatch, human};
+use common::timing::Stopwatch;
 use common::{Outcome, RunConfig, TableData, Verdict};
 
+use crate::forced_pair::forced_round;
 use crate::refcount_exercise::SharedCount;
 
 common::variants! {
@@ -61,10 +66,12 @@ impl RacyCount {
         }
     }
 
-    /// `Py_INCREF` without a GIL: load, then store. (Atomics only so that the race is a
-    /// well-defined lost update rather than undefined behaviour; the load-then-store is the bug.)
-    pub fn retain(&self) {
+    /// `Py_INCREF` without a GIL: load, then store; `between` runs between the two, where the
+    /// other thread's update can land. (Atomics only so that the race is a well-defined lost
+    /// update rather than undefined behaviour; the load-then-store is the bug.)
+    pub fn retain(&self, between: impl FnOnce()) {
         let seen = self.count.load(Ordering::Relaxed);
+        between();
         self.count.store(seen + 1, Ordering::Relaxed);
     }
 
@@ -118,7 +125,7 @@ pub fn racy_traffic(pairs: u64) -> CountTraffic {
             s.spawn(|| {
                 gate.wait();
                 for _ in 0..pairs {
-                    count.retain();
+                    count.retain(|| ());
                     if count.release() {
                         premature.fetch_add(1, Ordering::Relaxed);
                     }
@@ -230,59 +237,65 @@ fn aliasing(config: &RunConfig) -> Outcome {
         .notice("Rc is not Send: the compiler will not let this plain count reach a second thread")
 }
 
-/// Two threads update one count the CPython way with no GIL, until updates are lost or the
-/// budget runs out.
+/// Two threads update one count the CPython way with no GIL: in forced rounds, where the
+/// verdict is counted, then left to the scheduler, for how often it happens on its own.
 fn broken(config: &RunConfig) -> Outcome {
+    let rounds = config.pick(20, 200);
+    let forced: Vec<CountTraffic> = (0..rounds)
+        .map(|_| forced_round(&RacyCount::new()))
+        .collect();
+    let lost = forced
+        .iter()
+        .filter(|t| t.error() > 0 && t.premature_frees > 0)
+        .count();
+    let frees: u64 = forced.iter().map(|t| t.premature_frees).sum();
+
+    // Left to the scheduler: whole rounds of traffic, as many as fit in half the budget (the
+    // clock bounds the work here; it decides no verdict).
     let pairs = config.pick(200_000, 2_000_000);
     let watch = Stopwatch::start();
-    let mut rounds = 0;
-    let mut worst: Option<CountTraffic> = None;
-    let mut total_premature = 0;
-    while watch.elapsed() < config.budget() / 2 {
-        rounds += 1;
-        let traffic = racy_traffic(pairs);
-        total_premature += traffic.premature_frees;
-        let showed = traffic.error() > 0 || traffic.premature_frees > 0;
-        if worst.is_none_or(|w| traffic.error() > w.error()) {
-            worst = Some(traffic);
-        }
-        if showed {
-            break;
-        }
+    let mut free: Vec<CountTraffic> = Vec::new();
+    while free.len() < config.pick(5, 20) && watch.elapsed() < config.budget() / 2 {
+        free.push(racy_traffic(pairs));
     }
-    let worst = worst.unwrap_or(CountTraffic {
-        pairs_per_thread: pairs,
-        final_count: 1,
-        premature_frees: 0,
-    });
-    let showed = worst.error() > 0 || total_premature > 0;
-    let mut outcome = config
-        .outcome(Verdict::from(showed))
-        .count("count error", worst.error(), "references").as_key()
-        .count("final count (should be 1)", worst.final_count, "references")
-        .count("frees of a live object", total_premature, "frees")
+    let free_lost = free
+        .iter()
+        .filter(|t| t.error() > 0 || t.premature_frees > 0)
+        .count();
+    let free_frees: u64 = free.iter().map(|t| t.premature_frees).sum();
+    let worst = free.iter().map(CountTraffic::error).max().unwrap_or(0);
+
+    config
+        .outcome(Verdict::from(lost == rounds))
+        .count("rounds that lost a retain", lost, "rounds").as_key()
         .count("rounds", rounds, "rounds")
+        .count("frees of a live object", frees, "frees")
+        .count("rounds losing updates free-running", free_lost, "rounds")
+        .count("free-running rounds", free.len(), "rounds")
+        .count("worst free-running count error", worst, "references")
         .line(format!(
-            "Two threads, {} retain/release pairs each, on one count updated by load-then-store, no GIL; {} in {}.",
-            common::format::count(worst.pairs_per_thread),
-            human(watch.elapsed()),
-            common::format::counted(rounds, "rounds")
-        ));
-    outcome = if showed {
-        let ending = if worst.error() == 0 {
-            "The count happened to end at 1 (lost retains and lost releases cancelled out)"
-                .to_string()
-        } else {
-            format!("The count ended at {} instead of 1", worst.final_count)
-        };
-        outcome.line(format!(
-            "{ending}, and {} saw it reach zero while the owner still held a reference.",
-            common::format::counted(total_premature, "releases")
+            "{rounds} forced rounds: two threads, one retain/release pair each, on one count updated by load-then-store, no GIL."
         ))
-    } else {
-        outcome.line("No update was lost this time (the threads may not have run at once on a busy machine); run it again.")
-    };
-    outcome.notice("a lost update in a reference count frees a live object or leaks one: CPython's GIL prevents it by letting one thread at a time run")
+        .line(
+            "Inside each retain, between load and store, each thread waits until the other has loaded too; then the releases take turns.",
+        )
+        .line(format!(
+            "Lost a retain in {lost} of {rounds} rounds: both read 1 and wrote 2, so the second release took the count to 0 \
+             and \"freed\" an object the owner still held ({}).",
+            common::format::counted(frees, "frees")
+        ))
+        .line(format!(
+            "Left to the scheduler, {} of {} pairs per thread: updates lost in {free_lost} \
+             ({}, worst count error {worst}); the race needs both threads on a core at the same instant, which a busy machine may not grant.",
+            common::format::counted(free.len(), "rounds"),
+            common::format::count(pairs),
+            common::format::counted(free_frees, "frees of a live object"),
+        ))
+        .notice(if lost == rounds {
+            "a lost update in a reference count frees a live object or leaks one: CPython's GIL prevents it by letting one thread at a time run"
+        } else {
+            "some forced round lost no update: a thread waited out the hang guard"
+        })
 }
 
 /// Nanoseconds per clone+drop of one handle, on one thread.
@@ -299,7 +312,15 @@ fn atomic(config: &RunConfig) -> Outcome {
     let pairs = config.pick(200_000, 2_000_000);
     let arc_count = arc_traffic(pairs);
     let ours = atomic_traffic(pairs);
-    let exact = arc_count == 1 && ours.final_count == 1 && ours.premature_frees == 0;
+    let rounds = config.pick(20, 200);
+    let forced_exact = (0..rounds)
+        .map(|_| forced_round(&SharedCount::new()))
+        .filter(|t| t.error() == 0 && t.premature_frees == 0)
+        .count();
+    let exact = arc_count == 1
+        && ours.final_count == 1
+        && ours.premature_frees == 0
+        && forced_exact == rounds;
 
     let rc = Rc::new(7);
     let rc_ns = per_pair(pairs, || drop(black_box(Rc::clone(&rc))));
@@ -341,6 +362,10 @@ fn atomic(config: &RunConfig) -> Outcome {
         .figure("Rc ns per pair", rc_ns, "ns")
         .figure("Arc ns per pair", arc_ns, "ns")
         .figure("contended Arc ns per pair", contended_ns, "ns")
+        .count("forced rounds exact", forced_exact, "rounds")
+        .line(format!(
+            "Through the broken variant's forced schedule (releases in turn; a fetch_add has no window to wait in), SharedCount stayed exact in {forced_exact} of {rounds} rounds."
+        ))
         .line("Every update is one indivisible fetch_add / fetch_sub: nothing is lost, nothing is freed early.")
         .notice("atomic counts are exact but dearer, dearer still when threads share a count: the cost CPython avoided with one lock (and that free-threaded 3.13 pays)")
 }
@@ -352,7 +377,7 @@ mod tests {
     #[test]
     fn a_racy_count_is_exact_on_one_thread() {
         let count = RacyCount::new();
-        count.retain();
+        count.retain(|| ());
         assert!(!count.release());
         assert!(count.release());
         assert_eq!(count.get(), 0);

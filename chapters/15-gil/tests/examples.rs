@@ -1,4 +1,5 @@
-//! Integration tests on the examples' outcomes: every countdown reaches zero, the modelled GIL is
+//! Integration tests on the examples' outcomes: the racy count loses a retain in every forced
+//! round and the atomic ones never do, every countdown reaches zero, the modelled GIL is
 //! never held by two threads at once, holding it through I/O serialises the waits, and the Python
 //! side by side runs (or says it skipped). Real threads and processes; no timing assertions beyond
 //! lower bounds that mutual exclusion guarantees.
@@ -39,10 +40,24 @@ fn aliasing_counts_like_the_book() {
 }
 
 #[test]
+fn the_racy_count_loses_a_retain_and_frees_a_live_object_in_every_forced_round() {
+    let outcome = run_quick(&CHAPTER, "reference-counting", "broken");
+    assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
+    let rounds = outcome.get("rounds").expect("rounds");
+    assert_eq!(rounds, 20.0);
+    assert_eq!(outcome.get("rounds that lost a retain"), Some(rounds));
+    // One free per round: the second release takes the count from 1 to 0.
+    assert_eq!(outcome.get("frees of a live object"), Some(rounds));
+    // Left to the scheduler, anything may happen; the figure is there, whatever its value.
+    assert!(outcome.get("rounds losing updates free-running").is_some());
+}
+
+#[test]
 fn atomic_counts_stay_exact() {
     let outcome = run_quick(&CHAPTER, "reference-counting", "atomic");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
     assert_eq!(outcome.get("final Arc count"), Some(1.0));
+    assert_eq!(outcome.get("forced rounds exact"), Some(20.0));
     assert_eq!(refcount::atomic_traffic(50_000).error(), 0);
 }
 

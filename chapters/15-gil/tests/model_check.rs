@@ -27,7 +27,7 @@ fn shuttle_finds_the_lost_update_in_a_racy_count() {
             .map(|i| {
                 let count = Arc::clone(&count);
                 spawn_named(format!("thread {i}"), move || {
-                    count.retain();
+                    count.retain(|| ());
                     count.release();
                 })
             })
