@@ -21,7 +21,7 @@
 //! cycle, and the test fails at once with the same "holds … and waits for …" lines a real run
 //! reports, instead of shuttle's bare list of blocked tasks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -30,6 +30,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::sync::thread::ThreadId;
+
+pub mod rendezvous;
 
 /// Returned by [`TrackedMutex::lock`] when the watchdog gave up on a deadlocked group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +105,10 @@ struct GraphState {
     waiting: HashMap<ThreadId, usize>,
     /// Names of the threads seen, for the report.
     names: HashMap<ThreadId, String>,
+    /// Threads that reached the [`rendezvous`] or left the group: present for good.
+    met: HashSet<ThreadId>,
+    /// Threads blocked on something the graph does not track (a waiter's seat).
+    elsewhere: HashSet<ThreadId>,
 }
 
 /// The wait-for graph shared by a group of [`TrackedMutex`]es.
@@ -111,6 +117,8 @@ pub struct LockGraph {
     /// Kept behind a lock the model checker does not see: the books are not part of the program
     /// under test, and under shuttle every use is over before the next scheduling point.
     state: parking_lot::Mutex<GraphState>,
+    /// Told of every change to the books, for threads waiting at the [`rendezvous`].
+    changed: parking_lot::Condvar,
     aborted: AtomicBool,
 }
 
@@ -152,6 +160,8 @@ impl LockGraph {
     /// Tells every thread waiting on this graph's locks to give up with [`Abandoned`].
     pub fn abort(&self) {
         self.aborted.store(true, Ordering::SeqCst);
+        let _books = self.state.lock();
+        self.changed.notify_all();
     }
 
     /// Whether [`LockGraph::abort`] was called.
@@ -279,6 +289,7 @@ impl<T> TrackedMutex<T> {
             let mut state = self.graph.state.lock();
             state.names.insert(me, name);
             state.waiting.insert(me, self.id);
+            self.graph.changed.notify_all();
         }
         loop {
             // After an abort every wait fails, even one that just got its lock: the group is
@@ -289,6 +300,7 @@ impl<T> TrackedMutex<T> {
                 let mut state = self.graph.state.lock();
                 state.waiting.remove(&me);
                 state.locks[self.id].1 = Some(me);
+                self.graph.changed.notify_all();
                 return Ok(TrackedGuard { lock: self, guard });
             }
             if self.graph.is_aborted() {
@@ -332,6 +344,7 @@ impl<T> TrackedMutex<T> {
         let mut state = self.graph.state.lock();
         state.names.insert(me, name);
         state.locks[self.id].1 = Some(me);
+        self.graph.changed.notify_all();
         Some(TrackedGuard { lock: self, guard })
     }
 
@@ -346,6 +359,7 @@ impl<T> Drop for TrackedGuard<'_, T> {
         // Forget the holder *before* the inner guard (a field) releases the lock, so the graph
         // never claims a holder that has already let go.
         self.lock.graph.state.lock().locks[self.lock.id].1 = None;
+        self.lock.graph.changed.notify_all();
     }
 }
 

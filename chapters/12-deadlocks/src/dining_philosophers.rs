@@ -5,9 +5,14 @@
 //! right, forever) and `example4.py` (locks sorted by `id()` before they are taken). In the book
 //! the broken program sometimes stalls after a few dozen meals and sometimes runs on; here every
 //! philosopher takes a millisecond to reach for the second fork, the window in which a deadlock
-//! forms (a sleep, because that latency is the subject), so the broken table reliably ends with
-//! all five holding their left fork. The watchdog finds the cycle — "philosopher 0 holds fork 0
-//! and waits for fork 1 (held by philosopher 1)", and so on round the table — and ends the run.
+//! forms (a sleep, because that latency is the subject). Whether all five hold their left fork
+//! at once is still the scheduler's business, and a machine whose cores are busy may never let
+//! it happen; so in the run the verdict rests on, the first reach is forced
+//! ([`common::deadlock::rendezvous`]): each philosopher, having taken its first fork, waits until
+//! every philosopher holds or waits for a fork (or for a seat, or is done). The broken table then
+//! ends with all five holding their left fork, on any machine. The watchdog finds the cycle —
+//! "philosopher 0 holds fork 0 and waits for fork 1 (held by philosopher 1)", and so on round the
+//! table — and ends the run. A few more broken tables left to the scheduler are a figure beside it.
 //!
 //! The fixes, each breaking one of the conditions a deadlock needs:
 //! - `ordered`: take the lower-numbered fork first ([`crate::ordered_locking`], the book's fix).
@@ -17,7 +22,8 @@
 //! - `arbitrator`: a [`crate::waiter::Waiter`] seats at most N−1 philosophers, so at least one
 //!   seated philosopher can always take both forks.
 //!
-//! Each fix reports meals per philosopher, back-offs and total time. Eating is real work (a short
+//! Each fix meets the same forced first reach and must still feed everyone; it reports meals per
+//! philosopher, back-offs and total time. Eating is real work (a short
 //! computation); thinking and reaching are short sleeps.
 //!
 //! Under `--trace FILE` each philosopher's row shows its life as bars — `thinking`, `waiting for
@@ -31,6 +37,7 @@
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
+use common::deadlock::rendezvous::Schedule;
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::rng::SplitMix64;
 use common::trace::tracing::info_span;
@@ -93,6 +100,8 @@ pub struct Pacing {
     pub think_max: Duration,
     /// Longest back-off after a failed try-lock.
     pub backoff_max: Duration,
+    /// What the first reach for the second fork waits for besides the pause.
+    pub schedule: Schedule,
 }
 
 impl Pacing {
@@ -102,6 +111,7 @@ impl Pacing {
             reach: Duration::ZERO,
             think_max: Duration::ZERO,
             backoff_max: Duration::ZERO,
+            schedule: Schedule::FreeRunning,
         }
     }
 
@@ -134,6 +144,19 @@ pub fn dine(
 ) -> Result<u64, Abandoned> {
     let (left, right) = table.forks_of(seat);
     let (left_index, right_index) = (seat, (seat + 1) % table.forks.len());
+    let member = left.graph().member();
+    let mut forced = match pacing.schedule {
+        Schedule::Forced { guard } => Some(guard),
+        Schedule::FreeRunning => None,
+    };
+    // Reaching for the second fork: the first time, under a forced schedule, the whole table
+    // meets here first.
+    let mut reach = |rng: &mut SplitMix64| {
+        if let Some(guard) = forced.take() {
+            member.rendezvous(table.forks.len(), guard);
+        }
+        Pacing::pause(pacing.reach, rng);
+    };
     let mut eaten = 0;
     while eaten < meals && !ctx.should_stop() {
         {
@@ -143,7 +166,7 @@ pub fn dine(
         match strategy {
             Strategy::LeftThenRight => {
                 let _left = take(left, format_args!("fork {left_index}"))?;
-                Pacing::pause(pacing.reach, rng);
+                reach(rng);
                 let _right = take(right, format_args!("fork {right_index}"))?;
                 eat();
             }
@@ -162,12 +185,12 @@ pub fn dine(
                 )
                 .entered();
                 // Same time holding forks as the other strategies, so the timings compare.
-                Pacing::pause(pacing.reach, rng);
+                reach(rng);
                 eat();
             }
             Strategy::TryLock => {
                 let left_fork = take(left, format_args!("fork {left_index}"))?;
-                Pacing::pause(pacing.reach, rng);
+                reach(rng);
                 let Some(right_fork) = right.try_lock() else {
                     // Put the left fork down before waiting: holding nothing, we block nobody.
                     drop(left_fork);
@@ -182,10 +205,10 @@ pub fn dine(
             Strategy::Arbitrator => {
                 let _seat = {
                     let _waiting = info_span!("waiting for a seat").entered();
-                    table.waiter.sit_down()
+                    member.waiting_elsewhere(|| table.waiter.sit_down())
                 };
                 let _left = take(left, format_args!("fork {left_index}"))?;
-                Pacing::pause(pacing.reach, rng);
+                reach(rng);
                 let _right = take(right, format_args!("fork {right_index}"))?;
                 eat();
             }
@@ -231,26 +254,48 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let pacing = Pacing {
         reach: Duration::from_millis(1),
         // Shorter thinks at bigger tables keep the chance that everyone holds a fork at once
-        // (and so the broken table's deadlock) about the same as at the book's table of five.
+        // (and so the free-running table's deadlock) about the same as at the book's five.
         think_max: Duration::from_micros(15_000 / philosophers as u64),
         backoff_max: Duration::from_millis(1),
+        schedule: Schedule::Forced {
+            guard: config.budget() / 4,
+        },
     };
-    let report = run_table(
-        philosophers,
-        strategy,
-        meals,
-        pacing,
-        config.seed,
-        config.budget(),
-    );
+    let table_with = |pacing: Pacing| {
+        run_table(
+            philosophers,
+            strategy,
+            meals,
+            pacing,
+            config.seed,
+            config.budget(),
+        )
+    };
+    let report = table_with(pacing);
+    let free_running = match strategy {
+        Strategy::LeftThenRight => {
+            let runs = config.pick(3, 10);
+            let free = Pacing {
+                schedule: Schedule::FreeRunning,
+                ..pacing
+            };
+            let deadlocks = (0..runs)
+                .filter(|_| matches!(table_with(free).ending, Ending::Deadlock(_)))
+                .count();
+            Some((deadlocks, runs))
+        }
+        Strategy::Ordered | Strategy::TryLock | Strategy::Arbitrator => None,
+    };
 
     let table = report.thread_table("Per philosopher", ["philosopher", "meals", "back-offs"]);
     let total_meals = report.total_progress();
     let everyone_ate = report.threads.iter().all(|t| t.progress == meals);
 
-    let outcome = match (&report.ending, strategy) {
+    let mut outcome = match (&report.ending, strategy) {
         (Ending::Deadlock(cycle), Strategy::LeftThenRight) => {
-            let mut outcome = config.outcome(Verdict::Showed).line(format!(
+            let mut outcome = config.outcome(Verdict::Showed)
+                .line("On the first meal each philosopher, holding its left fork, waited until every philosopher held or waited for a fork: the schedule that closes the circle.")
+                .line(format!(
                 "Deadlock after {total_meals} meals — every philosopher holds a fork and waits:"
             ));
             for line in cycle.lines() {
@@ -285,5 +330,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 _ => "the fixed table did not finish every meal",
             }),
     };
+    if let Some((deadlocks, runs)) = free_running {
+        outcome = outcome
+            .line(format!(
+                "Left to the scheduler (no rendezvous), {deadlocks} of {runs} more tables \
+                 deadlocked: all must hold their left fork at once, which a busy machine may \
+                 not grant."
+            ))
+            .count("deadlocks free-running", deadlocks, "tables")
+            .count("free-running tables", runs, "tables");
+    }
     Ok(outcome.table(table))
 }

@@ -16,6 +16,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::deadlock::rendezvous::Schedule;
 use common::timing::{Stopwatch, human};
 use common::{Outcome, RunConfig, TableData, Verdict};
 
@@ -53,7 +54,13 @@ pub fn measure(scale: f64) -> anyhow::Result<OrderingCost> {
 
     let ordered_occupancy = Arc::new(Occupancy::default());
     let watch = Stopwatch::start();
-    let report = run_pair_counted(LockOrder::Global, holds, budget, &ordered_occupancy);
+    let report = run_pair_counted(
+        LockOrder::Global,
+        holds,
+        budget,
+        Schedule::FreeRunning,
+        &ordered_occupancy,
+    );
     anyhow::ensure!(
         report.total_progress() == 2,
         "ordered threads did not finish: {}",

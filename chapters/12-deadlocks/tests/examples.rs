@@ -6,7 +6,9 @@
 
 use chapter_12::{CHAPTER, dining_philosophers, livelock, ordering_cost, two_locks};
 use common::Verdict;
+use common::deadlock::rendezvous::Schedule;
 use common::testing::{run_quick, run_quick_threads};
+use common::watchdog::Ending;
 
 #[test]
 fn two_locks_broken_reports_the_exact_cycle() {
@@ -21,6 +23,38 @@ fn two_locks_broken_reports_the_exact_cycle() {
         narrative.contains("thread B holds lock B and waits for lock A (held by thread A)"),
         "{narrative}"
     );
+}
+
+#[test]
+fn the_forced_window_deadlocks_opposite_orders_every_time_and_lets_one_order_through() {
+    use std::time::Duration;
+    use two_locks::LockOrder;
+    let forced = Schedule::Forced {
+        guard: Duration::from_secs(20),
+    };
+    // No hold at all: left to the scheduler, thread A would often take both locks before
+    // thread B starts. Forced, each holds its first lock before either takes its second.
+    for run in 0..20 {
+        let broken = two_locks::run_pair(
+            LockOrder::Opposite,
+            [Duration::ZERO; 2],
+            Duration::from_secs(20),
+            forced,
+        );
+        assert!(
+            matches!(broken.ending, Ending::Deadlock(ref c) if c.links.len() == 2),
+            "run {run}: {}",
+            broken.describe_ending()
+        );
+        let ordered = two_locks::run_pair(
+            LockOrder::Global,
+            [Duration::ZERO; 2],
+            Duration::from_secs(20),
+            forced,
+        );
+        assert_eq!(ordered.ending, Ending::Finished, "run {run}");
+        assert_eq!(ordered.total_progress(), 2, "run {run}");
+    }
 }
 
 #[test]
@@ -69,6 +103,61 @@ fn every_fix_feeds_every_philosopher() {
                 outcome.get("meals"),
                 Some(meals_each * philosophers as f64),
                 "{variant}"
+            );
+        }
+    }
+}
+
+/// No pauses, but the first reach forced: the pacing under which only the rendezvous can
+/// make everyone hold a fork at once.
+fn forced_without_pauses() -> dining_philosophers::Pacing {
+    dining_philosophers::Pacing {
+        schedule: Schedule::Forced {
+            guard: std::time::Duration::from_secs(20),
+        },
+        ..dining_philosophers::Pacing::none()
+    }
+}
+
+#[test]
+fn the_forced_first_reach_deadlocks_the_broken_table_every_time() {
+    for philosophers in [2, 5] {
+        for run in 0..10 {
+            let report = dining_philosophers::run_table(
+                philosophers,
+                dining_philosophers::Strategy::LeftThenRight,
+                20,
+                forced_without_pauses(),
+                run,
+                std::time::Duration::from_secs(20),
+            );
+            assert!(
+                matches!(report.ending, Ending::Deadlock(ref c) if c.links.len() == philosophers),
+                "{philosophers} philosophers, run {run}: {}",
+                report.describe_ending()
+            );
+            assert_eq!(report.total_progress(), 0, "run {run}");
+        }
+    }
+}
+
+#[test]
+fn every_fix_passes_through_the_forced_first_reach() {
+    use dining_philosophers::Strategy;
+    for strategy in [Strategy::Ordered, Strategy::TryLock, Strategy::Arbitrator] {
+        for run in 0..10 {
+            let report = dining_philosophers::run_table(
+                5,
+                strategy,
+                20,
+                forced_without_pauses(),
+                run,
+                std::time::Duration::from_secs(20),
+            );
+            assert_eq!(report.ending, Ending::Finished, "{strategy:?}, run {run}");
+            assert!(
+                report.results().iter().all(|r| r == &Some(&Ok(20))),
+                "{strategy:?}, run {run}"
             );
         }
     }
