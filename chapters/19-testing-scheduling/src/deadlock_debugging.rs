@@ -17,7 +17,13 @@
 //! the `ordered` variant locks the lower-numbered account first. Money is conserved either way.
 //!
 //! Holding the source lock, a transfer pauses 2 ms before taking the destination (the window in
-//! which the cycle forms; a sleep, since the timing is the subject).
+//! which the cycle forms; a sleep, since the timing is the subject). Left to the scheduler, the
+//! cycle forms only if all three threads hold their source inside that pause, which a machine
+//! whose cores are busy may not grant; so in the run the verdict rests on, the first transfer's
+//! pause is forced ([`common::deadlock::rendezvous`]): each thread, holding its first account,
+//! waits there until every thread holds or waits for an account (or is done). `hidden-cycle`
+//! then deadlocks on any machine and `ordered` passes through; a few more `hidden-cycle` runs
+//! left to the scheduler are a figure beside it.
 //!
 //! Run: `cargo run -p chapter-19 -- run deadlock-debugging` (both) or `--variant hidden-cycle`.
 //! Expect: `hidden-cycle` reports the three-line cycle within a few ms; `ordered` finishes every
@@ -26,6 +32,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::deadlock::rendezvous::Schedule;
 use common::deadlock::{Abandoned, LockGraph, TrackedMutex};
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
@@ -80,11 +87,13 @@ pub fn transfer(
     Ok(())
 }
 
-/// Runs the three threads, `rounds` transfers each, under the watchdog.
+/// Runs the three threads, `rounds` transfers each, under the watchdog; `schedule` says what
+/// the first transfer's pause waits for.
 pub fn run_bank(
     order: LockOrder,
     rounds: u64,
     pause: Duration,
+    schedule: Schedule,
     budget: Duration,
 ) -> (GroupReport<Result<(), Abandoned>>, i64) {
     let graph = LockGraph::new();
@@ -92,10 +101,14 @@ pub fn run_bank(
     let workers = TRANSFERS
         .iter()
         .map(|&(name, from, to)| {
-            let accounts = Arc::clone(&accounts);
+            let (graph, accounts) = (Arc::clone(&graph), Arc::clone(&accounts));
             worker(name, move |ctx: &WorkerCtx| {
-                for _ in 0..rounds {
+                let member = graph.member();
+                for round in 0..rounds {
                     transfer(&accounts, from, to, 10, order, &|| {
+                        if let (Schedule::Forced { guard }, 0) = (schedule, round) {
+                            member.rendezvous(TRANSFERS.len(), guard);
+                        }
                         std::thread::sleep(pause)
                     })?;
                     ctx.progress();
@@ -118,7 +131,25 @@ pub fn run_bank(
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let order = config.variant_of::<LockOrder>()?;
     let rounds = config.pick(20, 100);
-    let (report, total) = run_bank(order, rounds, Duration::from_millis(2), config.budget());
+    let pause = Duration::from_millis(2);
+    let forced = Schedule::Forced {
+        guard: config.budget() / 2,
+    };
+    let (report, total) = run_bank(order, rounds, pause, forced, config.budget());
+    let free_running = match order {
+        LockOrder::SourceFirst => {
+            let runs = config.pick(5, 20);
+            let cycles = (0..runs)
+                .filter(|_| {
+                    let free =
+                        run_bank(order, rounds, pause, Schedule::FreeRunning, config.budget());
+                    matches!(free.0.ending, Ending::Deadlock(_))
+                })
+                .count();
+            Some((cycles, runs))
+        }
+        LockOrder::LowerFirst => None,
+    };
 
     let mut table = TableData::new(
         "Each thread (transfers repeat `rounds` times)",
@@ -144,9 +175,10 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         ]);
     }
 
-    let outcome = match (&report.ending, order) {
+    let mut outcome = match (&report.ending, order) {
         (Ending::Deadlock(cycle), LockOrder::SourceFirst) => {
             let mut outcome = config.outcome(Verdict::Showed)
+                .line("In the first transfer's pause each thread, holding its source, waited until every thread held or waited for an account: the schedule that closes the cycle.")
                 .line("The detector's report — one line per thread on the cycle:");
             for line in cycle.lines() {
                 outcome = outcome.line(format!("  {line}"));
@@ -179,5 +211,16 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
                 LockOrder::LowerFirst => "the ordered transfers did not all finish",
             }),
     };
+    if let Some((cycles, runs)) = free_running {
+        outcome = outcome
+            .line(format!(
+                "Left to the scheduler (no rendezvous), {cycles} of {runs} more runs deadlocked: \
+                 all three must hold their source inside a {} pause, which a busy machine may \
+                 not grant.",
+                common::format::duration(pause)
+            ))
+            .count("deadlocks free-running", cycles, "runs")
+            .count("free-running runs", runs, "runs");
+    }
     Ok(outcome.table(table))
 }

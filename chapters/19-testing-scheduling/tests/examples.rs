@@ -15,6 +15,7 @@ use chapter_19::scheduler::{
 };
 use chapter_19::{CHAPTER, deadlock_debugging, testing, tracing_demo};
 use common::Verdict;
+use common::deadlock::rendezvous::Schedule;
 use common::testing::run_quick;
 
 fn secs(s: u64) -> Duration {
@@ -198,11 +199,51 @@ fn the_hidden_cycle_is_reported_through_all_three_threads() {
 }
 
 #[test]
+fn the_forced_pause_closes_the_hidden_cycle_every_time() {
+    // No pause at all: left to the scheduler, a thread would often finish its transfers before
+    // the others start. Forced, all three hold their source before any takes its destination.
+    for run in 0..20 {
+        let (report, _) = deadlock_debugging::run_bank(
+            deadlock_debugging::LockOrder::SourceFirst,
+            5,
+            Duration::ZERO,
+            Schedule::Forced { guard: secs(20) },
+            secs(20),
+        );
+        let common::watchdog::Ending::Deadlock(cycle) = &report.ending else {
+            panic!("run {run}: no deadlock: {}", report.describe_ending());
+        };
+        assert_eq!(cycle.links.len(), 3, "run {run}: {cycle}");
+        assert_eq!(report.total_progress(), 0, "run {run}");
+    }
+}
+
+#[test]
+fn ordered_transfers_pass_through_the_forced_pause() {
+    for run in 0..20 {
+        let (report, total) = deadlock_debugging::run_bank(
+            deadlock_debugging::LockOrder::LowerFirst,
+            5,
+            Duration::ZERO,
+            Schedule::Forced { guard: secs(20) },
+            secs(20),
+        );
+        assert_eq!(
+            report.ending,
+            common::watchdog::Ending::Finished,
+            "run {run}"
+        );
+        assert_eq!(total, 3 * deadlock_debugging::OPENING, "run {run}");
+    }
+}
+
+#[test]
 fn ordered_transfers_finish_and_conserve_money() {
     let (report, total) = deadlock_debugging::run_bank(
         deadlock_debugging::LockOrder::LowerFirst,
         200,
         Duration::ZERO,
+        Schedule::FreeRunning,
         secs(20),
     );
     assert_eq!(report.ending, common::watchdog::Ending::Finished);
