@@ -311,3 +311,22 @@ fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
     );
     assert_eq!(welcomed, 300);
 }
+
+#[test]
+fn a_trickling_client_holds_only_its_own_connection_on_the_reactor_and_tokio() {
+    for implementation in [Impl::Reactor, Impl::Tokio] {
+        let server = start_local(implementation, LIMITS).expect("starts");
+        let mut slow = connect(server.addr);
+        // A byte at a time, never silent for the idle timeout, never a newline.
+        for _ in 0..3 {
+            slow.write_all(b"1").expect("trickles");
+            still_serves(&server);
+        }
+        slow.write_all(b"\n").expect("ends the line");
+        let mut reader = BufReader::new(slow);
+        assert_eq!(read_line(&mut reader), WELCOME);
+        assert_eq!(read_line(&mut reader), "111", "{implementation:?}");
+        drop(reader);
+        server.stop().expect("stops");
+    }
+}
