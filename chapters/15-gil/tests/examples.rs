@@ -11,7 +11,7 @@ use std::time::Duration;
 use chapter_15::countdown::{self, CountdownTimes};
 use chapter_15::gil::{Gil, GilThread};
 use chapter_15::io_release::{Waiting, run_io};
-use chapter_15::{CHAPTER, global_lock, python, refcount};
+use chapter_15::{CHAPTER, forced_pair, global_lock, python, refcount};
 use common::testing::{run_quick, run_quick_threads};
 use common::{RunConfig, Verdict};
 
@@ -37,6 +37,16 @@ fn aliasing_counts_like_the_book() {
         outcome.tables[0].rows[2][3], "[8]",
         "b sees the change made through a"
     );
+}
+
+#[test]
+fn the_forced_schedule_makes_the_racy_count_lose_a_retain_and_free_a_live_object() {
+    for _ in 0..20 {
+        let round = forced_pair::forced_round(&refcount::RacyCount::new());
+        // Both retains read 1 and wrote 2; the releases took it to 1, then to 0.
+        assert_eq!(round.final_count, 0, "{round:?}");
+        assert_eq!(round.premature_frees, 1, "{round:?}");
+    }
 }
 
 #[test]
