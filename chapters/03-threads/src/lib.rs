@@ -8,13 +8,14 @@
 //!
 //! The modules, one concept each, in tour order: [`spawn_join`], [`lock_serializes`],
 //! [`scoped`], [`synchronizing`], [`work_queue`], [`priority_workers`], [`detached`]; the book's
-//! countdown thread in [`countdown`]; and the exercise modules [`join_all`] (3.1) and
-//! [`priority_queue`] (3.2), which the examples use too.
+//! countdown thread in [`countdown`]; the work queue's forced gap in [`forced_window`]; and the
+//! exercise modules [`join_all`] (3.1) and [`priority_queue`] (3.2), which the examples use too.
 
 use common::{Chapter, Example, ThreadsSpec};
 
 pub mod countdown;
 pub mod detached;
+pub mod forced_window;
 pub mod lock_serializes;
 pub mod priority_workers;
 pub mod scoped;

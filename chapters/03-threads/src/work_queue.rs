@@ -9,10 +9,12 @@
 //!   two calls are two lock acquisitions; between them another worker can take the last item,
 //!   and then `get()` waits for an item that will never come. With four items and three workers
 //!   that is the normal ending: all three finish together, all see the last item, one takes it
-//!   and two wait forever. (A 20 ms sleep between the check and the get widens the window so
-//!   the demo shows it every time; the model checker finds it without one.) The watchdog reports
-//!   the stall, then the queue is closed so the stuck threads can leave. A race needs its
-//!   schedule: on a loaded machine a late worker can miss it, so the demo tries up to three runs.
+//!   and two wait forever. A race needs its schedule, so the run the verdict rests on forces it
+//!   ([`crate::forced_window`]): in the gap, each worker waits until every other has checked
+//!   too. Then a few runs with a 20 ms sleep in the gap instead, left to the scheduler: how often
+//!   the race strikes on its own (most runs on an idle machine, fewer on a busy one; the model
+//!   checker finds it with no help at all). The watchdog reports the stall, then the queue is
+//!   closed so the stuck threads can leave.
 //! - `pop-or-stop` (fixed): one call, under one lock, both looks and takes: `try_pop()` returns
 //!   `Some(n)` or `None`, and `None` means "done". No gap, no hang.
 //!
@@ -29,6 +31,8 @@ use std::time::Duration;
 use common::sync::{Condvar, Mutex, MutexGuard, lock};
 use common::watchdog::{Ending, GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, TableData, Verdict};
+
+use crate::forced_window::Rendezvous;
 
 /// The book's queue contents.
 pub const BOOK_ITEMS: [u64; 4] = [1, 10, 4, 3];
@@ -99,7 +103,7 @@ common::variants! {
 }
 
 /// One worker's loop: take items until told there are none, handle each. `window` runs between
-/// the check and the get (a sleep in the demo, a yield under the model checker).
+/// the check and the get (a rendezvous or a sleep in the demo, a yield under the model checker).
 pub fn drain(
     queue: &WorkQueue,
     taking: Taking,
@@ -126,14 +130,29 @@ pub fn drain(
     took
 }
 
-/// Runs three workers on the book's queue under the watchdog.
-pub fn run_workers(taking: Taking, work: Duration, window: Duration) -> GroupReport<Vec<u64>> {
+/// What runs in the gap between a worker's check and its get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// The rendezvous of [`crate::forced_window`]: every worker checks before any gets.
+    Forced,
+    /// A plain pause this long: whether another worker checks inside it is up to the scheduler.
+    FreeRunning(Duration),
+}
+
+/// Runs three workers on the book's queue under the watchdog, with `schedule` in the gap.
+pub fn run_workers(taking: Taking, work: Duration, schedule: Schedule) -> GroupReport<Vec<u64>> {
     let queue = Arc::new(WorkQueue::filled(&BOOK_ITEMS));
+    let rendezvous = Arc::new(Rendezvous::new(3));
     let workers = (0..3)
         .map(|w| {
-            let queue = Arc::clone(&queue);
+            let (queue, rendezvous) = (Arc::clone(&queue), Arc::clone(&rendezvous));
             worker(format!("worker {w}"), move |ctx: &WorkerCtx| {
-                drain(&queue, taking, &|| std::thread::sleep(window), &mut |_| {
+                let seat = rendezvous.seat(w);
+                let window = || match schedule {
+                    Schedule::Forced => seat.window(),
+                    Schedule::FreeRunning(pause) => std::thread::sleep(pause),
+                };
+                drain(&queue, taking, &window, &mut |_| {
                     std::thread::sleep(work);
                     ctx.progress();
                 })
@@ -152,20 +171,18 @@ pub fn run_workers(taking: Taking, work: Duration, window: Duration) -> GroupRep
 /// Runs one variant.
 pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let taking = config.variant_of::<Taking>()?;
-    // A race strikes only when the schedule lines up; on a loaded machine a worker can be late
-    // enough to miss it. The broken variant tries up to three runs and says how many it took.
-    let max_runs = match taking {
-        Taking::CheckThenGet => 3,
-        Taking::PopOrStop => 1,
+    let work = Duration::from_millis(20);
+    let report = run_workers(taking, work, Schedule::Forced);
+    let pause = Duration::from_millis(20);
+    let free_runs = match taking {
+        Taking::CheckThenGet => config.pick(3, 10),
+        Taking::PopOrStop => 0,
     };
-    let mut runs = 0;
-    let report = loop {
-        runs += 1;
-        let report = run_workers(taking, Duration::from_millis(20), Duration::from_millis(20));
-        if report.ending != Ending::Finished || runs == max_runs {
-            break report;
-        }
-    };
+    let stranded_free = (0..free_runs)
+        .filter(|_| {
+            run_workers(taking, work, Schedule::FreeRunning(pause)).ending != Ending::Finished
+        })
+        .count();
     let mut table = TableData::new(
         "Each worker: the numbers it took and their factors",
         &["worker", "numbers and factors", "state at the end"],
@@ -190,9 +207,15 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let outcome = match (taking, &report.ending) {
         (Taking::CheckThenGet, Ending::Stalled) if handled == 4 && blocked > 0 => {
             config.outcome(Verdict::Showed)
-                .line(format!("Run {runs} of at most {max_runs}: the race strikes when the workers finish their numbers together."))
+                .line("The gap was forced open: each worker waited after its check until the others had checked too.")
                 .line("All four numbers were handled, then workers that had seen \"not empty\" waited in get() for an item another worker took.")
                 .line(report.describe_ending())
+                .line(format!(
+                    "Left to the scheduler (a {} sleep in the gap, no rendezvous), workers were stranded in {stranded_free} of {}: \
+                     the race needs them to finish their numbers together, which a busy machine may not arrange.",
+                    common::format::duration(pause),
+                    common::format::counted(free_runs, "runs")
+                ))
                 .notice("is_empty() then get() is two steps: the answer is stale by the time you act on it")
         }
         (Taking::PopOrStop, Ending::Finished) if handled == 4 => {
@@ -203,16 +226,21 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
         _ => config.outcome(Verdict::DidNotShow)
             .line(report.describe_ending())
             .notice(match taking {
-                Taking::CheckThenGet => "the race did not strike this time",
+                Taking::CheckThenGet => "the forced run did not strand a worker: a worker waited out the hang guard",
                 Taking::PopOrStop => "the workers did not all finish",
             }),
     };
-    Ok(outcome
+    let outcome = outcome
         .table(table)
         .count("workers stuck in get()", blocked, "workers")
         .as_key()
-        .count("numbers handled", handled, "numbers")
-        .count("runs", runs, "runs"))
+        .count("numbers handled", handled, "numbers");
+    Ok(match taking {
+        Taking::CheckThenGet => outcome
+            .count("runs stranded free-running", stranded_free, "runs")
+            .count("free-running runs", free_runs, "runs"),
+        Taking::PopOrStop => outcome,
+    })
 }
 
 #[cfg(test)]
