@@ -8,10 +8,14 @@
 //! only the producer knows when the work is over, so it must say so (`shutdown.rs`).
 //!
 //! Here the same consumers run on threads. The producer takes a millisecond to prepare each task
-//! (a sleep: *when* work arrives, relative to the consumers' checks, is the subject). Instead of
-//! the book's endless `join()`, the run waits for the tasks with a time limit and reports what
-//! was produced, consumed and stranded. Expect: "10 tasks produced, 0 consumed, 10 stranded"
-//! (or a few consumed, if a consumer's check happened to fall after a put).
+//! (a sleep: *when* work arrives, relative to the consumers' checks, is the subject). In the runs
+//! the verdict counts, its last put waits until every consumer has given up
+//! ([`crate::forced_stranding`]), so a consumer that a busy machine starts late cannot take all
+//! the work; as many runs again are left to the scheduler, to show how often the book's order
+//! strands work on its own. Instead of the book's endless `join()`, the run waits for the tasks
+//! with a time limit and reports what was produced, consumed and stranded. Expect: "10 tasks
+//! produced, 0 consumed, 10 stranded" (or a few consumed, if a consumer's check happened to fall
+//! after a put; never all ten).
 //!
 //! Run: `cargo run -p chapter-20 -- run flawed-shutdown [--threads 4]`.
 
@@ -20,10 +24,11 @@ use std::time::Duration;
 
 use common::sync::{Condvar, Mutex, lock};
 use common::timing::human;
-use common::watchdog::{Watchdog, WorkerCtx, worker};
+use common::watchdog::{GroupReport, Watchdog, WorkerCtx, worker};
 use common::{Outcome, RunConfig, Verdict};
 
 use crate::bounded_buffer::BoundedBuffer;
+use crate::forced_stranding::GivenUp;
 use crate::tasks::{Done, Task, book_tasks, is_prime};
 
 common::variants! {
@@ -101,20 +106,19 @@ pub fn polling_consumer(
     done
 }
 
-/// The producer: puts every task, pausing `prepare` before each (a sleep standing for the time
-/// it takes to make a task; skipped under the model checker). Returns how many it put.
+/// The producer: puts every task, running `prepare` with the task's index before each (the time
+/// it takes to make a task: a sleep in the demo, nothing under the model checker). Returns how
+/// many it put.
 pub fn producer(
     queue: &BoundedBuffer<Task>,
     unfinished: &Unfinished,
     tasks: &[Task],
-    prepare: Duration,
+    prepare: &dyn Fn(usize),
     ctx: &WorkerCtx,
 ) -> usize {
     let mut put = 0;
-    for &task in tasks {
-        if cfg!(not(shuttle)) && !prepare.is_zero() {
-            std::thread::sleep(prepare);
-        }
+    for (i, &task) in tasks.iter().enumerate() {
+        prepare(i);
         unfinished.add();
         if queue.put(task).is_err() {
             break;
@@ -131,35 +135,67 @@ enum Part {
     Consumed(Vec<Done>),
 }
 
-/// Runs the example.
-pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
-    let Quitting::WhenEmpty = config.variant_of()?;
-    let consumers = config.threads;
-    let tasks = book_tasks(1);
+/// When the producer makes its last put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schedule {
+    /// After every consumer has given up ([`crate::forced_stranding`]).
+    Forced,
+    /// When its preparing is done: whether a consumer is still looking is up to the scheduler.
+    FreeRunning,
+}
+
+/// One run of the book's pipeline: what was put and done, and what is still unfinished.
+struct Stranding {
+    report: GroupReport<Part>,
+    unfinished: Arc<Unfinished>,
+    produced: usize,
+    consumed: usize,
+}
+
+impl Stranding {
+    fn stranded(&self) -> usize {
+        self.produced.saturating_sub(self.consumed)
+    }
+}
+
+/// Runs `consumers` polling consumers, then the producer, pausing `pause` before each put, under
+/// the watchdog.
+fn run_pipeline(
+    consumers: usize,
+    tasks: &[Task],
+    pause: Duration,
+    schedule: Schedule,
+    budget: Duration,
+) -> Stranding {
     let queue = Arc::new(BoundedBuffer::new(tasks.len()));
     let unfinished = Arc::new(Unfinished::new());
-    let prepare = Duration::from_millis(1);
+    let given_up = Arc::new(GivenUp::new(consumers));
 
     // The book's order: consumers first, then the producer's puts.
     let mut workers = Vec::new();
     for me in 0..consumers {
         let (queue, unfinished) = (Arc::clone(&queue), Arc::clone(&unfinished));
+        let given_up = Arc::clone(&given_up);
         workers.push(worker(format!("consumer {me}"), move |ctx: &WorkerCtx| {
+            let _token = given_up.token();
             Part::Consumed(polling_consumer(&queue, &unfinished, me, ctx))
         }));
     }
     {
-        let (queue, unfinished, tasks) =
-            (Arc::clone(&queue), Arc::clone(&unfinished), tasks.clone());
+        let (queue, unfinished) = (Arc::clone(&queue), Arc::clone(&unfinished));
+        let tasks = tasks.to_vec();
         workers.push(worker("producer", move |ctx: &WorkerCtx| {
-            Part::Produced(producer(&queue, &unfinished, &tasks, prepare, ctx))
+            let last = tasks.len().saturating_sub(1);
+            let prepare = |i: usize| {
+                std::thread::sleep(pause);
+                if schedule == Schedule::Forced && i == last {
+                    given_up.wait_for_all();
+                }
+            };
+            Part::Produced(producer(&queue, &unfinished, &tasks, &prepare, ctx))
         }));
     }
-    let report = Watchdog::new(config.budget()).run(workers);
-    // The book's `tasks.join()`, which would wait forever for stranded tasks.
-    let join_limit = config.pick(Duration::from_millis(300), Duration::from_secs(1));
-    let unfinished_after = unfinished.join_timeout(join_limit);
-
+    let report = Watchdog::new(budget).run(workers);
     let (mut produced, mut consumed) = (0, 0);
     for part in report.results().into_iter().flatten() {
         match part {
@@ -167,17 +203,44 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             Part::Consumed(done) => consumed += done.len(),
         }
     }
-    let stranded = produced.saturating_sub(consumed);
-    let table = report.thread_table(
+    Stranding {
+        report,
+        unfinished,
+        produced,
+        consumed,
+    }
+}
+
+/// Runs the example: forced runs, where the verdict is counted, then runs left to the scheduler.
+pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
+    let Quitting::WhenEmpty = config.variant_of()?;
+    let consumers = config.threads;
+    let tasks = book_tasks(1);
+    let prepare = Duration::from_millis(1);
+    let runs = config.pick(3, 10);
+    let pipeline = |schedule| run_pipeline(consumers, &tasks, prepare, schedule, config.budget());
+    let forced: Vec<Stranding> = (0..runs).map(|_| pipeline(Schedule::Forced)).collect();
+    let forced_stranded = forced.iter().filter(|r| r.stranded() > 0).count();
+    let free_stranded = (0..runs)
+        .filter(|_| pipeline(Schedule::FreeRunning).stranded() > 0)
+        .count();
+
+    // The first forced run, in detail. The book's `tasks.join()` would wait forever for its
+    // stranded tasks; here it waits with a limit.
+    let first = &forced[0];
+    let join_limit = config.pick(Duration::from_millis(300), Duration::from_secs(1));
+    let unfinished_after = first.unfinished.join_timeout(join_limit);
+    let (produced, consumed, stranded) = (first.produced, first.consumed, first.stranded());
+    let table = first.report.thread_table(
         "Per thread (progress: tasks put or done; attempts: loop passes)",
         ["thread", "tasks", "loop passes"],
     );
 
-    let showed = stranded > 0 && unfinished_after > 0;
+    let showed = forced_stranded == runs && unfinished_after > 0;
     let outcome = config.outcome(Verdict::from(showed))
     .line(format!(
         "{consumers} consumers loop `while not queue.empty()`; then the producer puts {} tasks, one every {} \
-         (a sleep: when work arrives is the subject).",
+         (a sleep: when work arrives is the subject), the last one once every consumer has given up.",
         tasks.len(),
         human(prepare)
     ))
@@ -190,12 +253,20 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
             human(join_limit)
         )
     } else {
-        "This time every task was taken before the consumers quit: the race went the lucky way.".to_string()
+        "Every task was taken before the consumers quit: a consumer waited out the hang guard.".to_string()
     })
+    .line(format!(
+        "Tasks were stranded in {forced_stranded} of {} forced like this; left to the scheduler (the last put \
+         as soon as it is ready), in {free_stranded} of {runs}; fewer on a busy machine, where a consumer that first runs after every put takes them all.",
+        common::format::counted(runs, "runs")
+    ))
     .table(table)
     .count("tasks stranded", stranded, "tasks").as_key()
     .count("tasks produced", produced, "tasks")
     .count("tasks consumed", consumed, "tasks")
+    .count("forced runs stranding tasks", forced_stranded, "runs")
+    .count("free-running runs stranding tasks", free_stranded, "runs")
+    .count("runs", runs, "runs")
     .notice("an empty queue means \"nothing yet\", not \"no more\": only the producer knows when the work ends (see `shutdown`)");
     Ok(outcome)
 }

@@ -11,7 +11,8 @@
 //! The modules, one concept each, in tour order: [`bounded_buffer`], [`flawed_shutdown`],
 //! [`shutdown`], [`backpressure`], [`across_processes`], [`async_pipeline`]; [`tasks`] holds the
 //! book's work items, [`pressure`] what `backpressure` and `async_pipeline` share,
-//! [`bounded_buffer::throughput`] the `compare` variant's table and chart; and the exercise
+//! [`bounded_buffer::throughput`] the `compare` variant's table and chart, [`forced_stranding`]
+//! the schedule that makes `flawed-shutdown` strand work every time; and the exercise
 //! modules [`buffer`] (20.1, the bounded buffer's `put`, `take` and `close`) and
 //! [`poison_pill`] (20.2), which the examples use too.
 
@@ -22,6 +23,7 @@ pub mod async_pipeline;
 pub mod backpressure;
 pub mod bounded_buffer;
 pub mod flawed_shutdown;
+pub mod forced_stranding;
 pub mod pressure;
 pub mod shutdown;
 pub mod tasks;

@@ -107,6 +107,11 @@ fn the_flawed_shutdown_strands_tasks_and_does_not_hang() {
         assert_eq!(produced, 10.0);
         assert!(stranded > 0.0);
         assert_eq!(produced, consumed + stranded);
+        // Every forced run strands work, whenever the consumers ran.
+        let runs = outcome.get("runs").expect("runs");
+        assert_eq!(runs, 3.0);
+        assert_eq!(outcome.get("forced runs stranding tasks"), Some(runs));
+        assert!(outcome.get("free-running runs stranding tasks").is_some());
     }
 }
 

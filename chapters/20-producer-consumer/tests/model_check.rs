@@ -75,13 +75,7 @@ fn shuttle_finds_the_books_consumers_quitting_before_the_work() {
                 })
             })
             .collect();
-        let put = producer(
-            &queue,
-            &unfinished,
-            &tasks,
-            std::time::Duration::ZERO,
-            &WorkerCtx::detached(),
-        );
+        let put = producer(&queue, &unfinished, &tasks, &|_| (), &WorkerCtx::detached());
         let done: Vec<Done> = consumers
             .into_iter()
             .flat_map(|c| c.join().expect("no panic"))
