@@ -32,19 +32,18 @@ pub fn generate(manifest_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, Str
         let name = stem(&diff_path);
         let exercise = name.split('_').next().unwrap_or_default();
         let solution = one_solution(&solutions, exercise, &diff_path)?;
-        let text = read_text(&diff_path)?;
-        let (doc, diff) = split_doc(&text);
-        let mutant = apply(&read_text(&solution)?, diff).map_err(|e| {
-            format!(
-                "{}: {e} of {} (change the diff to fit the solution, or regenerate it with \
+        let mutant =
+            mutant_source(&read_text(&solution)?, &read_text(&diff_path)?).map_err(|e| {
+                format!(
+                    "{}: {e} of {} (change the diff to fit the solution, or regenerate it with \
                  `diff -u`)",
-                diff_path.display(),
-                solution.display()
-            )
-        })?;
+                    diff_path.display(),
+                    solution.display()
+                )
+            })?;
+        let (doc, body) = split_doc(&mutant);
         let out = generated.join(format!("{name}.rs"));
-        std::fs::write(&out, strip_doc(&mutant))
-            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        std::fs::write(&out, body).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
         for line in doc.lines() {
             let line = line.strip_prefix("//!").unwrap_or(line);
             let _ = writeln!(index, "#[doc = {line:?}]");
@@ -61,6 +60,14 @@ pub fn generate(manifest_dir: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, Str
     std::fs::write(&index_path, index)
         .map_err(|e| format!("cannot write {}: {e}", index_path.display()))?;
     Ok(read)
+}
+
+/// The mutant a diff file describes, as a Rust file of its own: the diff's opening doc comment,
+/// then `solution` with the diff applied and its own opening doc comment left out.
+pub fn mutant_source(solution: &str, diff_file: &str) -> Result<String, String> {
+    let (doc, diff) = split_doc(diff_file);
+    let patched = apply(solution, diff)?;
+    Ok(format!("{doc}{}", strip_doc(&patched)))
 }
 
 /// The one reference solution of exercise `exercise` (`e1`) among `solutions`.

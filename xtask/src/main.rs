@@ -22,6 +22,14 @@
 mod bench;
 mod binaries;
 mod book;
+/// The applier the chapters' build script turns mutant diffs into Rust with: `verify` reads a
+/// mutant as the build compiles it, and `new exercise` proves the diffs it writes apply.
+#[path = "../../chapters/course_build_mutants.rs"]
+#[allow(
+    dead_code,
+    reason = "the build script's generator runs there, not here"
+)]
+mod course_build_mutants;
 mod exercise;
 mod exercise_loop;
 mod exercises;

@@ -94,6 +94,8 @@ pub struct Mutant {
     pub wrong: String,
     /// The words the grader's message must contain.
     pub caught: String,
+    /// Its Rust source, as the build makes it from the diff: what the scan reads.
+    pub source: String,
 }
 
 /// The mutants of `exercise` in its chapter's `src/mutants/`, sorted by name.
@@ -116,12 +118,18 @@ pub fn mutants_of(root: &Path, chapter: &Chapter, exercise: &Exercise) -> Result
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let solution = root.join(&exercise.solution);
+        let solution_text = std::fs::read_to_string(&solution)
+            .with_context(|| format!("cannot read {}", solution.display()))?;
+        let source = crate::course_build_mutants::mutant_source(&solution_text, &text)
+            .map_err(|e| anyhow::anyhow!("{}: {e} of {}", path.display(), exercise.solution))?;
         found.push(Mutant {
             exercise: exercise.id.clone(),
             module: stem,
             file: relative(root, &path),
             wrong: doc_field(&text, "Wrong:"),
             caught: doc_field(&text, "Caught:"),
+            source,
         });
     }
     found.sort_by(|a, b| a.module.cmp(&b.module));
@@ -555,9 +563,7 @@ fn judge_mutant(
         ));
     }
     let mut said: Vec<String> = Vec::new();
-    let source = std::fs::read_to_string(root.join(&mutant.file))
-        .with_context(|| format!("cannot read {}", mutant.file))?;
-    if let Ok(findings) = scan::scan(&source, &exercise.allow) {
+    if let Ok(findings) = scan::scan(&mutant.source, &exercise.allow) {
         said.extend(findings.iter().map(|f| format!("scan: {f}")));
     }
     let select = grade::Select::only(format!("{}::", mutant.module));

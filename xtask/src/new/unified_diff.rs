@@ -113,17 +113,10 @@ fn write_hunk(text: &mut String, edits: &[Edit<'_>], start: usize, end: usize) {
     }
 }
 
-/// The applier the chapters' build script uses, so that what is written here is proven to be
-/// read back there.
-#[cfg(test)]
-#[path = "../../../chapters/course_build_mutants.rs"]
-#[allow(dead_code, reason = "only `apply` is exercised here")]
-mod course_build_mutants;
-
 #[cfg(test)]
 mod tests {
-    use super::course_build_mutants;
     use super::unified;
+    use crate::course_build_mutants;
 
     const SOLUTION: &str = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\n";
 
