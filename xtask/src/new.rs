@@ -225,7 +225,8 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {{
     }};
     Ok(config
         .outcome(Verdict::from(showed))
-        .key_figure("hazards", observed.hazards as f64, "hazards")
+        .count("hazards", observed.hazards, "hazards")
+        .as_key()
         .notice("say here the one thing to notice"))
 }}
 "#

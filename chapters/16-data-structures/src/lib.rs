@@ -8,7 +8,8 @@
 //! with safe memory reclamation — and the ABA problem that makes reclamation hard.
 //!
 //! The modules, one concept each, in tour order: [`lockless_counter`], [`snapshot_read`],
-//! [`counters`] (its four counters in [`counter_kinds`]), [`linked_list`], [`lock_free_stack`]
+//! [`counters`] (its four counters in [`counter_kinds`]), [`false_sharing`] (why they are
+//! padded), [`linked_list`], [`lock_free_stack`]
 //! (with [`treiber_stack`] and [`aba`]); the exercise modules [`approximate_counter`] (16.1) and
 //! [`published`] (16.2), which the examples use too; and the helpers [`sync`] (std, shuttle or
 //! loom primitives), [`bench`](mod@bench), [`padded`].
@@ -19,6 +20,7 @@ pub mod aba;
 pub mod bench;
 pub mod counter_kinds;
 pub mod counters;
+pub mod false_sharing;
 pub mod linked_list;
 pub mod lock_free_stack;
 pub mod lockless_counter;
@@ -100,6 +102,13 @@ pub static CHAPTER: Chapter = Chapter {
             variants: lock_free_stack::Scene::ALL,
             threads: Some(MEASURED_THREADS),
             run: lock_free_stack::run,
+        },
+        Example {
+            name: "false-sharing",
+            summary: "two threads' own counters in one cache line: nothing shared, yet each slows the other",
+            variants: false_sharing::Layout::ALL,
+            threads: None,
+            run: false_sharing::run,
         },
     ],
 };

@@ -124,3 +124,23 @@ fn the_tour_examples_show_with_two_threads() {
         );
     }
 }
+
+#[test]
+fn false_sharing_puts_the_counters_where_each_layout_says_and_both_count_exactly() {
+    use chapter_16::false_sharing::{Layout, count_with};
+    for (layout, one_line) in [(Layout::Adjacent, true), (Layout::Padded, false)] {
+        let counted = count_with(layout, 10_000);
+        assert_eq!(counted.same_line, one_line, "{layout:?}: {counted:?}");
+        assert!(counted.exact, "{layout:?}: {counted:?}");
+    }
+    for variant in Layout::ALL {
+        let outcome =
+            common::testing::run_quick(&chapter_16::CHAPTER, "false-sharing", variant.name);
+        assert_eq!(
+            outcome.verdict,
+            common::Verdict::Showed,
+            "false-sharing --variant {}: {outcome:#?}",
+            variant.name
+        );
+    }
+}
