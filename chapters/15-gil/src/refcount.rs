@@ -18,7 +18,7 @@
 //!   no GIL. In the rounds the verdict counts, the schedule is forced ([`crate::forced_pair`]):
 //!   both threads load before either stores, so a retain is lost and a release "frees" an object
 //!   still in use, every round on any machine. Then rounds left to the scheduler: how often the
-//!   race happens on its own (often on an idle machine, rarely on a busy one);
+//!   race happens on its own (sometimes on an idle machine, rarely on a busy one);
 //! - `atomic`: the same traffic on `Arc` and on exercise 15.2's `SharedCount`, free-running and
 //!   through the forced schedule: exact every time; plus what each kind of count costs per
 //!   clone+drop, the price CPython avoided with a GIL.
