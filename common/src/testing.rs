@@ -218,14 +218,18 @@ pub struct WorkSplit {
 }
 
 /// The process's live threads now, from `/proc/self/status`.
-fn live_threads() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("Threads:"))?;
-    line.trim_start_matches("Threads:").trim().parse().ok()
+fn live_threads() -> Option<std::collections::BTreeSet<u32>> {
+    let tasks = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        tasks
+            .filter_map(|task| task.ok()?.file_name().to_str()?.parse().ok())
+            .collect(),
+    )
 }
 
 /// Runs `work` while a sampler thread counts the process's live threads, and returns the most
-/// there were at once beyond those alive before it started. A thread is alive from its spawn to
+/// there were at once that were not alive before it started (by thread id: a thread of another
+/// test ending meanwhile must not hide one of these). A thread is alive from its spawn to
 /// its end, however the scheduler runs it, and the work lasts long enough for the sampler to wake
 /// many times while a correct split's threads are alive.
 fn most_threads_during<R>(work: impl FnOnce() -> R) -> (R, usize) {
@@ -234,14 +238,18 @@ fn most_threads_during<R>(work: impl FnOnce() -> R) -> (R, usize) {
     let ready = std::sync::Barrier::new(2);
     std::thread::scope(|scope| {
         let sampler = scope.spawn(|| {
-            let before = live_threads().unwrap_or(0);
+            let before = live_threads().unwrap_or_default();
             ready.wait();
-            let mut most = before;
+            let mut most = 0;
             while !done.load(Ordering::SeqCst) {
-                most = most.max(live_threads().unwrap_or(0));
+                let new = live_threads()
+                    .unwrap_or_default()
+                    .difference(&before)
+                    .count();
+                most = most.max(new);
                 std::thread::sleep(Duration::from_micros(200));
             }
-            most.saturating_sub(before)
+            most
         });
         ready.wait();
         /// Stops the sampler however `work` ends: a panicking learner's code must fail with its
