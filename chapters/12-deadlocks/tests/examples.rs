@@ -215,7 +215,7 @@ fn livelock_fixes_feed_both_diners() {
     for variant in ["priority", "random-backoff"] {
         let outcome = run_quick(&CHAPTER, "livelock", variant);
         assert_eq!(outcome.verdict, Verdict::Showed, "{variant}: {outcome:#?}");
-        assert_eq!(outcome.get("meals"), Some(2_000.0), "{variant}");
+        assert_eq!(outcome.get("meals"), Some(400.0), "{variant}");
     }
 }
 
