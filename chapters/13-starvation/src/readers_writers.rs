@@ -58,7 +58,9 @@ use crate::primitives::Semaphore;
 mod report;
 mod threads;
 
-pub use threads::{HOLD_MICROS, Measurement, Role, Room, access, access_watched, measure};
+pub use threads::{
+    HOLD_MICROS, Measurement, Role, Room, access, access_watched, measure, measure_in,
+};
 
 /// The book's thread counts.
 pub const READERS: usize = 3;
@@ -239,6 +241,36 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     // The tour: 250 ms, thousands of accesses; a starved side still waits the whole run.
     let duration = config.pick(Duration::from_millis(250), Duration::from_secs(3));
     let kind = config.variant_of::<Kind>()?;
-    let m = measure(kind.lock(), READERS, WRITERS, duration, config.seed);
-    Ok(report::outcome(config, kind, &m))
+    if kind != Kind::ReadersFirst {
+        let m = measure(kind.lock(), READERS, WRITERS, duration, config.seed);
+        return Ok(report::outcome(config, kind, &m));
+    }
+    // The verdict's run: the readers hand the room on, the overlap the starvation needs. Then
+    // one left to the scheduler, as a measurement.
+    let forced = measure_in(
+        Room::relayed(),
+        kind.lock(),
+        READERS,
+        WRITERS,
+        duration,
+        config.seed,
+    );
+    let free = measure(kind.lock(), READERS, WRITERS, duration, config.seed);
+    let (free_writes, _) = free.side(Role::Writer);
+    Ok(report::outcome(config, kind, &forced)
+        .line(
+            "The readers hand the room on: one leaves only once another is inside, so from the \
+             moment two overlap the room is never without a reader.",
+        )
+        .line(format!(
+            "Left to the scheduler, another {} gave the writers {}: {}.",
+            common::timing::human(free.ran_for),
+            common::format::counted(free_writes, "writes"),
+            if free.starved(Role::Writer) {
+                "starved all the same"
+            } else {
+                "a busy machine let every reader off its core at once, and a writer slipped in"
+            }
+        ))
+        .count("writes free-running", free_writes, "writes"))
 }

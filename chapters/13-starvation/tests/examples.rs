@@ -96,6 +96,31 @@ fn every_readers_writers_lock_excludes_and_finishes() {
 }
 
 #[test]
+fn readers_handing_the_room_on_starve_a_readers_first_lock_s_writers_every_time() {
+    use readers_writers::{Kind, Role, Room, measure_in};
+    for seed in 0..5 {
+        let m = measure_in(
+            Room::relayed(),
+            Kind::ReadersFirst.lock(),
+            READERS,
+            WRITERS,
+            Duration::from_millis(150),
+            seed,
+        );
+        assert!(m.panics.is_empty(), "{:?}", m.panics);
+        assert!(m.starved(Role::Writer), "seed {seed}: {:?}", m.rows);
+        // The relay holds no lock of its own: at the run's end the readers leave, and the
+        // writers finish too.
+        assert_eq!(
+            m.ending,
+            Ending::DeadlineReached,
+            "seed {seed}: {:?}",
+            m.rows
+        );
+    }
+}
+
+#[test]
 fn the_fair_turnstile_lets_every_thread_in() {
     // Guaranteed on real threads: exclusion (a breach panics inside `Room`), no stall, and a
     // FIFO turnstile lets each of the 5 threads in. How long anyone waited is a timing, left to

@@ -24,6 +24,8 @@ pub struct Room {
     writers_inside: AtomicUsize,
     /// The book's shared `text`, reduced to its length: writers append, readers look.
     text_len: AtomicU64,
+    /// Whether readers hand the room on (see [`Room::relayed`]).
+    relay: bool,
 }
 
 /// Reader or writer.
@@ -36,6 +38,18 @@ pub enum Role {
 }
 
 impl Room {
+    /// A room the readers hand on to each other: a reader leaves only once another reader is
+    /// inside, so from the moment two readers overlap the room is never without one — the
+    /// schedule under which a readers-first lock starves its writers, forced rather than left
+    /// to the scheduler (on a busy machine all the readers may be off their cores at once, and
+    /// a writer slips in). Until the run's end: then they leave as they please.
+    pub fn relayed() -> Self {
+        Self {
+            relay: true,
+            ..Self::default()
+        }
+    }
+
     /// Accesses begun so far.
     pub fn entries(&self) -> u64 {
         self.entries.count()
@@ -64,8 +78,29 @@ impl Room {
         }
     }
 
-    fn leave(&self, role: Role) {
+    fn leave(&self, role: Role, ctx: &WorkerCtx) {
         match role {
+            Role::Reader if self.relay => {
+                // Leave only as one of two or more, so the count never drops to 0 meanwhile.
+                while !ctx.should_stop() {
+                    let inside = self.readers_inside.load(Ordering::SeqCst);
+                    let handed_on = inside >= 2
+                        && self
+                            .readers_inside
+                            .compare_exchange(
+                                inside,
+                                inside - 1,
+                                Ordering::SeqCst,
+                                Ordering::SeqCst,
+                            )
+                            .is_ok();
+                    if handed_on {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_micros(20));
+                }
+                self.readers_inside.fetch_sub(1, Ordering::SeqCst)
+            }
             Role::Reader => self.readers_inside.fetch_sub(1, Ordering::SeqCst),
             Role::Writer => {
                 self.text_len.fetch_add(1, Ordering::SeqCst);
@@ -112,7 +147,7 @@ pub fn access_watched(
         .entered();
         room.enter(role);
         hold(micros);
-        room.leave(role);
+        room.leave(role, ctx);
     };
     match role {
         Role::Reader => lock.read(&mut body),
@@ -147,7 +182,19 @@ pub fn measure(
     duration: Duration,
     seed: u64,
 ) -> Measurement {
-    let room = Arc::new(Room::default());
+    measure_in(Room::default(), lock, readers, writers, duration, seed)
+}
+
+/// [`measure`] in `room` (a [`Room::relayed`] one forces the readers' overlap).
+pub fn measure_in(
+    room: Room,
+    lock: Arc<dyn RwAccess>,
+    readers: usize,
+    writers: usize,
+    duration: Duration,
+    seed: u64,
+) -> Measurement {
+    let room = Arc::new(room);
     let roles = (0..readers)
         .map(|i| (format!("reader {i}"), Role::Reader))
         .chain((0..writers).map(|i| (format!("writer {i}"), Role::Writer)));
