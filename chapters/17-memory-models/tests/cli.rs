@@ -33,5 +33,8 @@ fn seq_cst_store_buffering_exits_0_with_a_histogram() {
         0,
     );
     assert!(stdout.contains("r1 = r2 = 0 is unreachable"), "{stdout}");
-    assert!(stdout.contains("The hardware never showed it either"), "{stdout}");
+    assert!(
+        stdout.contains("The hardware never showed it either"),
+        "{stdout}"
+    );
 }

@@ -74,7 +74,11 @@ fn store_buffering_sees_only_legal_outcomes_and_counts_every_trial() {
         // The verdict rests on the model, so it holds whatever the machine showed this run.
         assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
         let allowed = f64::from(u8::from(order.allows_store_buffering()));
-        assert_eq!(outcome.get("model allows r1 = r2 = 0"), Some(allowed), "{outcome:#?}");
+        assert_eq!(
+            outcome.get("model allows r1 = r2 = 0"),
+            Some(allowed),
+            "{outcome:#?}"
+        );
         if !order.allows_store_buffering() {
             assert_eq!(outcome.get("r1 = r2 = 0"), Some(0.0), "{outcome:#?}");
         }
@@ -88,10 +92,18 @@ fn release_acquire_never_shows_the_flag_without_the_data() {
     assert_eq!(h.trials(), 10_000);
     let outcome = run_quick(&CHAPTER, "message-passing", "release-acquire");
     assert_eq!(outcome.verdict, Verdict::Showed, "{outcome:#?}");
-    assert_eq!(outcome.get("model allows (1, 0)"), Some(0.0), "{outcome:#?}");
+    assert_eq!(
+        outcome.get("model allows (1, 0)"),
+        Some(0.0),
+        "{outcome:#?}"
+    );
     let relaxed = run_quick(&CHAPTER, "message-passing", "relaxed");
     assert_eq!(relaxed.verdict, Verdict::Showed, "{relaxed:#?}");
-    assert_eq!(relaxed.get("model allows (1, 0)"), Some(1.0), "{relaxed:#?}");
+    assert_eq!(
+        relaxed.get("model allows (1, 0)"),
+        Some(1.0),
+        "{relaxed:#?}"
+    );
 }
 
 #[test]
