@@ -33,6 +33,12 @@ use crate::timing::{human, speedup};
 /// The line a run prints when there is no `python3` on `PATH`.
 pub const SKIPPED: &str = "python3 not found on PATH: skipped the Python side";
 
+/// How long a chapter's Python program may run before it is killed: generous, since CPython is
+/// an order of magnitude slower than the Rust beside it, and still bounded.
+pub fn deadline(config: &RunConfig) -> Duration {
+    config.pick(Duration::from_secs(15), Duration::from_secs(60))
+}
+
 /// The first `python3` on `PATH`, if any.
 pub fn find() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

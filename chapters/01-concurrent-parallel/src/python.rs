@@ -195,7 +195,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let count = config.pick(QUICK_COUNT, BOOK_COUNT);
     let python = match python::find() {
         Some(path) => {
-            let deadline = config.pick(Duration::from_secs(15), Duration::from_secs(60));
+            let deadline = python::deadline(config);
             Some(run_python(&path, count, WORKERS, deadline)?)
         }
         None => None,

@@ -216,7 +216,7 @@ pub fn run(config: &RunConfig) -> anyhow::Result<Outcome> {
     let numbers = config.pick(QUICK_NUMBERS, BOOK_NUMBERS);
     let python = match python::find() {
         Some(path) => {
-            let deadline = config.pick(Duration::from_secs(15), Duration::from_secs(60));
+            let deadline = python::deadline(config);
             Some(run_python(&path, &numbers, deadline)?)
         }
         None => None,
