@@ -29,7 +29,9 @@
 //! most 16 KB (hyper answers `431` beyond it); 10 s to send a whole head, which is also how long
 //! an idle keep-alive connection stays open; `?sleep=` up to 60 s; `/bytes/{n}` up to 64 MB in
 //! chunks of at most 64 KB, so one connection holds at most one chunk (and hyper's write buffer)
-//! for a client that does not read. The listen backlog is the system's maximum ([`crate::net`]).
+//! for a client that does not read; and 10 s for the socket to take any byte of a reply, after
+//! which the connection is closed (the client that never reads, [`stall`]). The listen backlog is the system's maximum
+//! ([`crate::net`]).
 //! A client that sends a whole request and then half-closes (`nc -N`, `shutdown(SHUT_WR)`) is
 //! still answered.
 
@@ -53,12 +55,14 @@ mod client;
 mod limits;
 mod pages;
 mod routes;
+mod stall;
 
 pub use client::{Fetched, get, get_streaming};
 use limits::refuse;
 pub use limits::{BUSY_REPLY, Limits};
 pub use pages::{PAGES, Page, page, page_body};
 use routes::respond;
+use stall::{Stalling, WriteCounters};
 
 /// The longest `?sleep=` the server accepts, so no request can pin a connection for long.
 pub const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -83,6 +87,15 @@ pub struct ServerStats {
     pub peak_connections: usize,
     /// Connections refused with [`BUSY_REPLY`] because [`Limits::max_connections`] were open.
     pub rejected_busy: u64,
+    /// The most bytes one connection ever had waiting on its socket in one write: hyper's
+    /// buffered reply, the server's own memory held for a client that does not read.
+    pub peak_queued_bytes: usize,
+    /// The most bytes one connection has handed to its socket (what the kernel took for it).
+    pub peak_bytes_written: u64,
+    /// Times a write found a socket full and started its [`Limits::write_timeout`].
+    pub socket_full_waits: u64,
+    /// Connections closed because the socket took no byte for [`Limits::write_timeout`].
+    pub closed_stalled: u64,
 }
 
 #[derive(Debug, Default)]
@@ -93,6 +106,7 @@ struct Counters {
     connections: AtomicUsize,
     peak_connections: AtomicUsize,
     rejected_busy: AtomicU64,
+    writes: Arc<WriteCounters>,
 }
 
 /// Marks one connection open for as long as it lives.
@@ -197,6 +211,10 @@ impl StatusServer {
             connections: self.counters.connections.load(Ordering::SeqCst),
             peak_connections: self.counters.peak_connections.load(Ordering::SeqCst),
             rejected_busy: self.counters.rejected_busy.load(Ordering::SeqCst),
+            peak_queued_bytes: self.counters.writes.peak_queued.load(Ordering::SeqCst),
+            peak_bytes_written: self.counters.writes.peak_written.load(Ordering::SeqCst),
+            socket_full_waits: self.counters.writes.waits.load(Ordering::SeqCst),
+            closed_stalled: self.counters.writes.stalled.load(Ordering::SeqCst),
         }
     }
 
@@ -310,6 +328,11 @@ async fn serve_connection(
     mut stopped: watch::Receiver<bool>,
     _open: Open,
 ) {
+    let stream = Stalling::new(
+        stream,
+        limits.write_timeout,
+        Arc::clone(&counters.writes),
+    );
     let service = service_fn(move |request| {
         let counters = Arc::clone(&counters);
         async move {

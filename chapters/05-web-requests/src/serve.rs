@@ -9,7 +9,8 @@
 //!
 //! Its limits are stated at start-up and in `--help` ([`common::http::Limits`]): connections
 //! (one more is answered `503` and closed), the size of a request head and the time to send it
-//! (also the idle keep-alive timeout), the longest `?sleep=` and the largest stream and chunk.
+//! (also the idle keep-alive timeout), the time a client may take no byte of a reply before its
+//! connection is closed (`--write-timeout`), the longest `?sleep=` and the largest stream and chunk.
 //!
 //! It refuses any non-loopback host: the server sleeps on request (up to 60 s a request) and
 //! streams up to 64 MB per request for anyone who asks, with no authentication. That is fine for
@@ -36,8 +37,9 @@ use common::http::{Limits, PAGES, StatusServer};
     after_help = "Limits: at most --max-connections connections (one more is answered 503 and \
                   closed); request heads up to 16,384 bytes (431 beyond); --head-timeout s to send \
                   a head, which also closes idle keep-alive connections; ?sleep= up to 60 s; \
-                  /bytes/{n} up to 64 MB in chunks of at most 64 KB (what one connection buffers \
-                  for a client that does not read); listen backlog: the system maximum. Ctrl-C \
+                  /bytes/N up to 64 MB in chunks of at most 64 KB (what one connection buffers \
+                  for a client that does not read); --write-timeout s for a client to take any \
+                  byte of a reply, or its connection is closed; listen backlog: the system maximum. Ctrl-C \
                   and SIGTERM both stop it gracefully, answering the requests in flight."
 )]
 struct ServeArgs {
@@ -53,6 +55,10 @@ struct ServeArgs {
     /// Seconds a client has to send a request head (and an idle keep-alive connection stays).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3_600))]
     head_timeout: u32,
+    /// Seconds the socket may take no byte of a reply (a client that never reads) before the
+    /// connection is closed.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3_600))]
+    write_timeout: u32,
 }
 
 /// The `serve` tool's entry point (`args[0]` is "serve").
@@ -72,6 +78,7 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     let limits = Limits {
         max_connections: args.max_connections as usize,
         header_read_timeout: std::time::Duration::from_secs(u64::from(args.head_timeout)),
+        write_timeout: std::time::Duration::from_secs(u64::from(args.write_timeout)),
         ..Limits::default()
     };
     let server = match StatusServer::bind_with(SocketAddr::new(args.host, args.port), limits) {
@@ -88,9 +95,11 @@ pub fn run(args: Vec<OsString>) -> ExitCode {
     match server.serve_until_signalled(ready) {
         Ok((stats, signal)) => {
             println!(
-                "stopped: {} served, at most {} at once (by {signal}; requests in flight were answered)",
+                "stopped: {} served, at most {} at once, {} closed for not reading (by {signal}; \
+                 requests in flight were answered)",
                 common::format::counted(stats.requests, "requests"),
-                common::format::count(stats.peak_in_flight)
+                common::format::count(stats.peak_in_flight),
+                common::format::counted(stats.closed_stalled, "connections")
             );
             ExitCode::SUCCESS
         }

@@ -23,6 +23,7 @@ const LIMITS: Limits = Limits {
     max_connections: 8,
     header_read_timeout: Duration::from_millis(500),
     max_head_bytes: 16 * 1024,
+    write_timeout: Duration::from_millis(500),
 };
 
 fn server() -> StatusServer {

@@ -23,6 +23,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// The largest request head, in bytes (hyper's read buffer; it answers `431` beyond it).
     pub max_head_bytes: usize,
+    /// A connection whose socket takes no byte of a reply for this long is closed: the client
+    /// that sends requests and never reads its replies.
+    pub write_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -31,6 +34,7 @@ impl Default for Limits {
             max_connections: 4096,
             header_read_timeout: Duration::from_secs(10),
             max_head_bytes: 16 * 1024,
+            write_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -40,10 +44,12 @@ impl std::fmt::Display for Limits {
         write!(
             f,
             "{} connections, request heads up to {} bytes, {} s to send one (and idle keep-alive), \
-             ?sleep= up to {} s, /bytes/{{n}} up to {} MB in chunks of at most {} KB",
+             {} s for a client to take any byte of a reply (write stall), ?sleep= up to {} s, \
+             /bytes/{{n}} up to {} MB in chunks of at most {} KB",
             crate::format::count(self.max_connections),
             crate::format::count(self.max_head_bytes),
             self.header_read_timeout.as_secs_f64(),
+            self.write_timeout.as_secs_f64(),
             MAX_SLEEP.as_secs(),
             MAX_STREAM_BYTES / (1024 * 1024),
             MAX_CHUNK / 1024
