@@ -221,6 +221,81 @@ fn a_client_that_never_reads_holds_one_chunk_and_a_huge_chunk_is_refused() {
     all_closed(&server);
 }
 
+/// Eight pipelined requests for 8 MB each (64 MB asked for), never read: the socket fills, the
+/// write-stall deadline closes the connection, and the server's own accounting shows what it
+/// held: one reply begun, at most one chunk plus hyper's buffer queued in the server, and far
+/// less than one reply handed to the kernel.
+#[test]
+fn a_client_that_pipelines_and_never_reads_is_cut_at_the_write_timeout() {
+    let server = server();
+    let mut stream = connect(server.addr());
+    let started = std::time::Instant::now();
+    let request = b"GET /bytes/8388608?chunk=65536 HTTP/1.1\r\nHost: x\r\n\r\n";
+    stream.write_all(&request.repeat(8)).expect("sends");
+    wait_until("the stalled connection to be cut", || {
+        server.stats().closed_stalled == 1
+    });
+    // A timer never fires early: this lower bound cannot race.
+    assert!(started.elapsed() >= LIMITS.write_timeout);
+    all_closed(&server);
+    let stats = server.stats();
+    assert_eq!(stats.requests, 1, "only the first pipelined request was begun");
+    assert!(stats.socket_full_waits >= 1, "{stats:?}");
+    let queued_bound = common::http::MAX_CHUNK + LIMITS.max_head_bytes + 1024;
+    assert!(
+        stats.peak_queued_bytes <= queued_bound,
+        "the server queued {} bytes for one connection (bound {queued_bound})",
+        stats.peak_queued_bytes
+    );
+    assert!(
+        stats.peak_bytes_written < 8 * 1024 * 1024,
+        "the kernel took {} bytes: a whole reply for a client that reads nothing",
+        stats.peak_bytes_written
+    );
+    // What the client can still read is the start of the first reply, then the close.
+    let mut start = [0u8; 16];
+    stream.read_exact(&mut start).expect("the reply's start");
+    assert!(text(&start).starts_with("HTTP/1.1 200"), "{}", text(&start));
+    still_serves(&server);
+}
+
+/// A client that reads its 8 MB reply slowly, 64 KB every 10 ms (50 reads to each 500 ms
+/// deadline), for longer than the deadline in all: 8 MB is more than the kernel's buffers take
+/// on loopback (about 4 MB), so the socket fills again and again and every wait ends with the
+/// socket taking bytes; it is never cut and gets every byte. A deadline that did not start again
+/// on progress would cut it.
+#[test]
+fn a_slow_client_that_keeps_reading_is_never_cut() {
+    const PAUSE: Duration = Duration::from_millis(10);
+    let server = server();
+    let mut stream = connect(server.addr());
+    stream
+        .write_all(
+            b"GET /bytes/8388608?chunk=65536 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .expect("sends");
+    wait_until("the socket to fill", || server.stats().socket_full_waits >= 1);
+    let (mut got, mut reads) = (Vec::new(), 0u32);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = stream.read(&mut buf).expect("reads");
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+        reads += 1;
+        std::thread::sleep(PAUSE);
+    }
+    let stats = server.stats();
+    assert_eq!(stats.closed_stalled, 0, "a reading client was cut: {stats:?}");
+    // The reads alone lasted longer than the deadline (sleeps never end early).
+    assert!(PAUSE * reads > 2 * LIMITS.write_timeout, "{reads} reads");
+    assert!(stats.socket_full_waits >= 2, "{stats:?}");
+    let letters = got.iter().filter(|b| b.is_ascii_lowercase()).count();
+    assert!(letters >= 8_388_608, "a cut-off body: {letters} letters");
+    assert!(got.ends_with(b"0\r\n\r\n"), "no final chunk");
+}
+
 /// The real binary: SIGTERM while three streams are half sent; each must arrive whole.
 #[test]
 fn sigterm_lets_the_requests_in_flight_finish() {
