@@ -9,14 +9,14 @@
 
 #![cfg(not(shuttle))]
 
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use common::http::{BUSY_REPLY, Limits, StatusServer};
 use common::net::hostile::{
-    connect, exchange, garbage, read_line, read_to_close, reset, wait_until,
+    ServerProcess, connect, exchange, garbage, read_to_close, reset, wait_until,
 };
 
 const LIMITS: Limits = Limits {
@@ -299,19 +299,14 @@ fn a_slow_client_that_keeps_reading_is_never_cut() {
 /// The real binary: SIGTERM while three streams are half sent; each must arrive whole.
 #[test]
 fn sigterm_lets_the_requests_in_flight_finish() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-5"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts chapter-5 serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let first = read_line(&mut stdout);
+    let mut server =
+        ServerProcess::spawn(Command::new(env!("CARGO_BIN_EXE_chapter-5")).args(["serve"]));
+    let first = server.read_line();
     let addr: SocketAddr = first
         .strip_prefix("status server listening on http://")
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
-    let limits = read_line(&mut stdout);
+    let limits = server.read_line();
     assert!(limits.starts_with("limits: 4,096 connections"), "{limits}");
     let mut streams: Vec<_> = (0..3)
         .map(|_| {
@@ -329,8 +324,7 @@ fn sigterm_lets_the_requests_in_flight_finish() {
             (stream, first[..n].to_vec())
         })
         .collect();
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("sends SIGTERM");
+    server.signal(nix::sys::signal::Signal::SIGTERM);
     for (stream, start) in &mut streams {
         let mut whole = std::mem::take(start);
         whole.extend(read_to_close(stream));
@@ -351,36 +345,28 @@ fn sigterm_lets_the_requests_in_flight_finish() {
             text(&whole)
         );
     }
-    wait_until("the server to exit", || {
-        child.try_wait().expect("waits").is_some()
-    });
-    let status = child.wait().expect("waits");
+    let status = server.wait_for_exit();
     assert!(status.success(), "{status}");
     let mut rest = String::new();
-    let _ = stdout.read_to_string(&mut rest);
+    let _ = server.stdout.read_to_string(&mut rest);
     assert!(rest.contains("by SIGTERM"), "{rest}");
 }
 
 /// The real binary, stopped (SIGSTOP) so it accepts nothing: 300 connects must all complete
 /// into the listen backlog (std's 128 would drop the 130th SYN, retried only after a second),
-/// and once it runs again every one is answered.
+/// and once it runs again every one is answered. A failed assertion kills and reaps the server
+/// ([`ServerProcess`]), stopped or not.
 #[test]
 fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
-    use nix::sys::signal::{Signal, kill};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-5"))
-        .args(["serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts chapter-5 serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let first = read_line(&mut stdout);
+    use nix::sys::signal::Signal;
+    let mut server =
+        ServerProcess::spawn(Command::new(env!("CARGO_BIN_EXE_chapter-5")).args(["serve"]));
+    let first = server.read_line();
     let addr: SocketAddr = first
         .strip_prefix("status server listening on http://")
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| panic!("unexpected first line {first:?}"));
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
-    kill(pid, Signal::SIGSTOP).expect("stops the server");
+    server.signal(Signal::SIGSTOP);
     // A loopback handshake into the backlog takes microseconds: 2 s is a hang guard, and
     // shorter than the SYN retry a full backlog would force.
     let connected: Vec<_> = (0..300)
@@ -388,14 +374,14 @@ fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
             std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)).map_err(|e| (i, e))
         })
         .collect();
-    kill(pid, Signal::SIGCONT).expect("resumes the server");
+    server.signal(Signal::SIGCONT);
     let mut clients = Vec::new();
     for result in connected {
         match result {
             Ok(stream) => clients.push(stream),
+            // The guard kills and reaps the server.
             Err((i, e)) => {
-                let _ = child.kill();
-                panic!("connect {i} of 300 did not complete while the server was stopped: {e}");
+                panic!("connect {i} of 300 did not complete while the server was stopped: {e}")
             }
         }
     }
@@ -409,6 +395,6 @@ fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
         let reply = text(&read_to_close(&mut stream));
         assert!(reply.starts_with("HTTP/1.1 204"), "{reply:?}");
     }
-    kill(pid, Signal::SIGTERM).expect("sends SIGTERM");
-    assert!(child.wait().expect("waits").success());
+    server.signal(Signal::SIGTERM);
+    assert!(server.wait_for_exit().success());
 }

@@ -14,7 +14,9 @@ use std::time::Duration;
 
 use chapter_18::protocol::{BUSY, IDLE, Limits, MAX_REPLY, OUTPUT_HIGH_WATER, WELCOME};
 use chapter_18::server::{Impl, ServerHandle, start_local};
-use common::net::hostile::{connect, exchange, read_line, read_to_close, reset, wait_until};
+use common::net::hostile::{
+    ServerProcess, connect, exchange, read_line, read_to_close, reset, wait_until,
+};
 
 const LIMITS: Limits = Limits {
     max_line: 64,
@@ -226,16 +228,15 @@ fn a_slow_client_holds_the_blocking_server_until_a_deadline_per_request_frees_it
 #[test]
 fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
     for implementation in ["blocking", "reactor", "tokio"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-18"))
-            .args(["serve", "--impl", implementation])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("starts chapter-18 serve");
-        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-        let first = read_line(&mut stdout);
+        let mut server = ServerProcess::spawn(
+            std::process::Command::new(env!("CARGO_BIN_EXE_chapter-18")).args([
+                "serve",
+                "--impl",
+                implementation,
+            ]),
+        );
+        let first = server.read_line();
         assert!(
             first.contains("KB of queued replies per connection"),
             "{first}"
@@ -248,20 +249,16 @@ fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
         let mut welcome = [0u8; WELCOME.len() + 1];
         std::io::Read::read_exact(&mut stream, &mut welcome).expect("welcomed");
         stream.write_all(&b"1,2\n".repeat(500)).expect("sends");
-        let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
-        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("sends SIGTERM");
+        server.signal(nix::sys::signal::Signal::SIGTERM);
         let replies = text(&read_to_close(&mut stream));
         assert!(
             replies.lines().all(|l| l == "3"),
             "{implementation}: {replies:?}"
         );
         let got = replies.lines().count();
-        wait_until("the server to exit", || {
-            child.try_wait().expect("waits").is_some()
-        });
-        assert!(child.wait().expect("waits").success(), "{implementation}");
+        assert!(server.wait_for_exit().success(), "{implementation}");
         let mut rest = String::new();
-        let _ = stdout.read_to_string(&mut rest);
+        let _ = server.stdout.read_to_string(&mut rest);
         assert!(
             rest.contains(&format!("{got} request(s) answered")),
             "{implementation}: the client got {got} answers; the server says {rest}"
@@ -271,29 +268,26 @@ fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
 
 /// The real binary, stopped (SIGSTOP) so it accepts nothing: 300 connects must all complete
 /// into the listen backlog (std's 128 would drop the 130th SYN, retried only after a second).
+/// The server is a [`ServerProcess`]: a failed assertion kills and reaps it, stopped or not.
 #[test]
 fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
-    use nix::sys::signal::{Signal, kill};
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chapter-18"))
-        .args(["serve", "--impl", "reactor"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts chapter-18 serve");
-    let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
-    let first = read_line(&mut stdout);
+    use nix::sys::signal::Signal;
+    let mut server = ServerProcess::spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_chapter-18")).args([
+            "serve", "--impl", "reactor",
+        ]),
+    );
+    let first = server.read_line();
     let addr: std::net::SocketAddr = first
         .split_whitespace()
         .find_map(|word| word.parse().ok())
         .unwrap_or_else(|| panic!("no address in {first:?}"));
-    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("a pid"));
-    kill(pid, Signal::SIGSTOP).expect("stops the server");
+    server.signal(Signal::SIGSTOP);
     // Microseconds each on loopback: 2 s is a hang guard, shorter than a SYN retry.
     let connected: Vec<_> = (0..300)
         .map(|_| TcpStream::connect_timeout(&addr, Duration::from_secs(2)))
         .collect();
-    kill(pid, Signal::SIGCONT).expect("resumes the server");
+    server.signal(Signal::SIGCONT);
     let failed = connected.iter().position(Result::is_err);
     let welcomed = connected
         .into_iter()
@@ -303,8 +297,8 @@ fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
             read_line(&mut BufReader::new(stream)) == WELCOME
         })
         .count();
-    kill(pid, Signal::SIGTERM).expect("sends SIGTERM");
-    assert!(child.wait().expect("waits").success());
+    server.signal(Signal::SIGTERM);
+    assert!(server.wait_for_exit().success());
     assert_eq!(
         failed, None,
         "a connect did not complete while the server was stopped"

@@ -5,10 +5,15 @@
 //! fails the test with a clear message instead of hanging it. Verdicts come from replies and from
 //! the server's own counters ([`wait_until`] polls them), never from the clock. Used by the
 //! `hostile` tests of chapters 5, 11 and 18 (`cargo test -p chapter-18 --test hostile`).
+//! [`ServerProcess`] runs a real `serve` binary for the tests that signal it, and kills and
+//! reaps it however the test ends, so a failed assertion never leaves a server behind.
 
-use std::io::{self, BufRead, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
 
 /// How long any one read, write or wait may take before the test calls it a hang.
 pub const HANG_GUARD: Duration = Duration::from_secs(20);
@@ -81,6 +86,61 @@ pub fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
             HANG_GUARD.as_secs()
         );
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A server binary under test, with its stdout piped and read line by line. Dropping it kills
+/// the process (`SIGKILL` ends a stopped one too) and reaps it, on every path, a panic included.
+pub struct ServerProcess {
+    child: Child,
+    /// The server's stdout: its start-up lines, then what it prints when it stops.
+    pub stdout: BufReader<ChildStdout>,
+}
+
+impl ServerProcess {
+    /// Starts `command` with stdout piped and stderr discarded.
+    pub fn spawn(command: &mut Command) -> Self {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+        let stdout = child.stdout.take().expect("a piped stdout");
+        ServerProcess {
+            child,
+            stdout: BufReader::new(stdout),
+        }
+    }
+
+    /// The next line the server prints.
+    pub fn read_line(&mut self) -> String {
+        read_line(&mut self.stdout)
+    }
+
+    /// Sends `signal` to the server.
+    pub fn signal(&self, signal: Signal) {
+        let pid = i32::try_from(self.child.id()).expect("a pid fits an i32");
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal)
+            .unwrap_or_else(|e| panic!("cannot send {signal} to the server: {e}"));
+    }
+
+    /// Waits (at most [`HANG_GUARD`]) for the server to exit and returns how it ended.
+    pub fn wait_for_exit(&mut self) -> ExitStatus {
+        let mut status = None;
+        wait_until("the server to exit", || {
+            status = self.child.try_wait().expect("waits for the server");
+            status.is_some()
+        });
+        status.expect("the server exited")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
