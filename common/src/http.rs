@@ -328,11 +328,7 @@ async fn serve_connection(
     mut stopped: watch::Receiver<bool>,
     _open: Open,
 ) {
-    let stream = Stalling::new(
-        stream,
-        limits.write_timeout,
-        Arc::clone(&counters.writes),
-    );
+    let stream = Stalling::new(stream, limits.write_timeout, Arc::clone(&counters.writes));
     let service = service_fn(move |request| {
         let counters = Arc::clone(&counters);
         async move {

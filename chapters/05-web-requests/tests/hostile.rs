@@ -239,7 +239,10 @@ fn a_client_that_pipelines_and_never_reads_is_cut_at_the_write_timeout() {
     assert!(started.elapsed() >= LIMITS.write_timeout);
     all_closed(&server);
     let stats = server.stats();
-    assert_eq!(stats.requests, 1, "only the first pipelined request was begun");
+    assert_eq!(
+        stats.requests, 1,
+        "only the first pipelined request was begun"
+    );
     assert!(stats.socket_full_waits >= 1, "{stats:?}");
     let queued_bound = common::http::MAX_CHUNK + LIMITS.max_head_bytes + 1024;
     assert!(
@@ -274,7 +277,9 @@ fn a_slow_client_that_keeps_reading_is_never_cut() {
             b"GET /bytes/8388608?chunk=65536 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         )
         .expect("sends");
-    wait_until("the socket to fill", || server.stats().socket_full_waits >= 1);
+    wait_until("the socket to fill", || {
+        server.stats().socket_full_waits >= 1
+    });
     let (mut got, mut reads) = (Vec::new(), 0u32);
     let mut buf = vec![0u8; 64 * 1024];
     loop {
@@ -287,7 +292,10 @@ fn a_slow_client_that_keeps_reading_is_never_cut() {
         std::thread::sleep(PAUSE);
     }
     let stats = server.stats();
-    assert_eq!(stats.closed_stalled, 0, "a reading client was cut: {stats:?}");
+    assert_eq!(
+        stats.closed_stalled, 0,
+        "a reading client was cut: {stats:?}"
+    );
     // The reads alone lasted longer than the deadline (sleeps never end early).
     assert!(PAUSE * reads > 2 * LIMITS.write_timeout, "{reads} reads");
     assert!(stats.socket_full_waits >= 2, "{stats:?}");

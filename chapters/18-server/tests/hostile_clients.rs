@@ -273,9 +273,8 @@ fn sigterm_with_pipelined_requests_in_flight_loses_no_answer() {
 fn a_connect_burst_fits_the_listen_backlog_while_the_server_is_stopped() {
     use nix::sys::signal::Signal;
     let mut server = ServerProcess::spawn(
-        std::process::Command::new(env!("CARGO_BIN_EXE_chapter-18")).args([
-            "serve", "--impl", "reactor",
-        ]),
+        std::process::Command::new(env!("CARGO_BIN_EXE_chapter-18"))
+            .args(["serve", "--impl", "reactor"]),
     );
     let first = server.read_line();
     let addr: std::net::SocketAddr = first
