@@ -262,19 +262,24 @@ fn a_client_that_pipelines_and_never_reads_is_cut_at_the_write_timeout() {
     still_serves(&server);
 }
 
-/// A client that reads its 8 MB reply slowly, 64 KB every 10 ms (50 reads to each 500 ms
-/// deadline), for longer than the deadline in all: 8 MB is more than the kernel's buffers take
-/// on loopback (about 4 MB), so the socket fills again and again and every wait ends with the
-/// socket taking bytes; it is never cut and gets every byte. A deadline that did not start again
-/// on progress would cut it.
+/// A client that reads its 16 MB reply slowly, 64 KB every 10 ms (100 reads to each 1 s
+/// deadline, a margin for a loaded machine), for longer than the deadline in all: 16 MB is more
+/// than the kernel's buffers take on loopback (about 4 MB), so the socket fills again and again
+/// and every wait ends with the socket taking bytes; it is never cut and gets every byte. A
+/// deadline that did not start again on progress would cut it.
 #[test]
 fn a_slow_client_that_keeps_reading_is_never_cut() {
     const PAUSE: Duration = Duration::from_millis(10);
-    let server = server();
+    let limits = Limits {
+        write_timeout: Duration::from_secs(1),
+        ..LIMITS
+    };
+    let server =
+        StatusServer::bind_with(SocketAddr::from(([127, 0, 0, 1], 0)), limits).expect("starts");
     let mut stream = connect(server.addr());
     stream
         .write_all(
-            b"GET /bytes/8388608?chunk=65536 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            b"GET /bytes/16777216?chunk=65536 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
         )
         .expect("sends");
     wait_until("the socket to fill", || {
@@ -297,10 +302,10 @@ fn a_slow_client_that_keeps_reading_is_never_cut() {
         "a reading client was cut: {stats:?}"
     );
     // The reads alone lasted longer than the deadline (sleeps never end early).
-    assert!(PAUSE * reads > 2 * LIMITS.write_timeout, "{reads} reads");
+    assert!(PAUSE * reads > 2 * limits.write_timeout, "{reads} reads");
     assert!(stats.socket_full_waits >= 2, "{stats:?}");
     let letters = got.iter().filter(|b| b.is_ascii_lowercase()).count();
-    assert!(letters >= 8_388_608, "a cut-off body: {letters} letters");
+    assert!(letters >= 16_777_216, "a cut-off body: {letters} letters");
     assert!(got.ends_with(b"0\r\n\r\n"), "no final chunk");
 }
 
